@@ -1,0 +1,206 @@
+"""The `vigie` command: init, import, export, serve, demo, manage."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+EXIT_ROWS_REJECTED = 2
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings.development")
+    import django
+
+    django.setup()
+
+
+def prepare_database(verbosity: int = 0) -> None:
+    """Create or migrate the database, load the gazetteer and the actor dictionary, compile translations."""
+    from django.conf import settings
+    from django.core.management import call_command
+
+    from vigie.actors.reference import load_dictionary
+    from vigie.core.context import change_context
+    from vigie.core.i18n import compile_catalogues
+    from vigie.places.reference import load_gazetteer
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    with change_context(user_name="vigie init", origin="cli"):
+        places = load_gazetteer()
+        actors = load_dictionary()
+    compile_catalogues(Path(settings.LOCALE_PATHS[0]))
+    if verbosity:
+        click.echo(f"gazetteer: {places[0]} places created, {places[1]} updated")
+        click.echo(f"actor dictionary: {actors[0]} actors created, {actors[1]} updated")
+
+
+@click.group()
+@click.version_option(package_name="vigie")
+def main() -> None:
+    """Vigie: an observatory of harm to civilians and of accountability.
+
+    Settings come from the environment: DATABASE_URL (SQLite under VIGIE_HOME by default),
+    VIGIE_HOME, VIGIE_SECRET_KEY. See docs/configuration.md.
+    """
+
+
+@main.command()
+def init() -> None:
+    """Create or migrate the database and load the gazetteer and the actor dictionary."""
+    setup_django()
+    from django.db import connection
+
+    prepare_database(verbosity=1)
+    click.echo(f"database ready: {connection.vendor} {connection.settings_dict['NAME']}")
+
+
+def _organisation(slug: str | None):
+    from vigie.core.models import Organisation
+
+    if not slug:
+        return None
+    try:
+        return Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise click.BadParameter(f"no organisation {slug!r} (create it in the admin first)", param_hint="--organisation") from None
+
+
+def _import_formats() -> list[str]:
+    from vigie.interop.registry import IMPORT_FORMATS, _load_builtins
+
+    _load_builtins()
+    return sorted(IMPORT_FORMATS)
+
+
+@main.command("import")
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(["acled", "ucdp", "reports"]))
+@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad; import nothing.")
+@click.option("--organisation", "organisation_slug", help="The organisation the rows are imported for.")
+@click.option("--encoding", help="The file's encoding, when it cannot be detected (default: detected).")
+@click.option("--visibility", type=click.Choice(["public", "organisation", "restricted"]),
+              help="Who may see the imported incidents (datasets: public; reports: organisation).")
+@click.option("--quiet", is_flag=True, help="No progress bar; only problems and the summary.")
+@click.option("--max-problems", default=50, show_default=True, help="How many problems to list.")
+def import_command(format_name, path, strict, organisation_slug, encoding, visibility, quiet, max_problems) -> None:
+    """Import FILE in FORMAT (acled, ucdp, reports) in one transaction.
+
+    Bad rows are listed with their line and column and the good rows are imported (exit code 2);
+    with --strict a bad row rejects the whole file (exit code 1). Running the same import twice
+    changes nothing.
+    """
+    setup_django()
+    from vigie.core.context import change_context
+    from vigie.interop.loader import run_import
+
+    organisation = _organisation(organisation_slug)
+    size = path.stat().st_size
+    show_progress = not quiet and sys.stderr.isatty()
+    bar = click.progressbar(length=size, label=f"importing {path.name}", file=sys.stderr) if show_progress else None
+    user = os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+    try:
+        with change_context(user_name=f"{user} (vigie import)", origin="cli"):
+            if bar is not None:
+                with bar:
+                    result = run_import(format_name, path, organisation=organisation, strict=strict,
+                                        encoding=encoding, visibility=visibility, on_read=bar.update)
+            else:
+                result = run_import(format_name, path, organisation=organisation, strict=strict,
+                                    encoding=encoding, visibility=visibility)
+    except (ValueError, UnicodeError) as error:
+        raise click.ClickException(str(error)) from error
+    problems = result.problems + result.warnings
+    for problem in problems[:max_problems]:
+        click.echo(problem.describe(path.name), err=True)
+    if len(problems) > max_problems:
+        click.echo(f"... and {len(problems) - max_problems} more (all are kept with the import run #{result.run_id})", err=True)
+    for line in result.summary_lines():
+        click.echo(line)
+    if result.strict_rejected:
+        sys.exit(1)
+    if result.rejected_rows:
+        sys.exit(EXIT_ROWS_REJECTED)
+
+
+@main.command("export")
+@click.argument("what", type=click.Choice(["incidents"]))
+@click.option("--format", "format_name", type=click.Choice(["csv", "geojson", "hxl"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write ('-' for standard output).")
+@click.option("--organisation", "organisation_slug",
+              help="Export for this organisation's members: adds its own non-public incidents. "
+                   "Without it, the export is for the public.")
+def export_command(what, format_name, output, organisation_slug) -> None:
+    """Export incidents as CSV, GeoJSON or HXL (docs/formats.md). Public by default."""
+    setup_django()
+    from vigie.interop.exports import export_incidents
+
+    organisation = _organisation(organisation_slug)
+    if str(output) == "-":
+        count = export_incidents(sys.stdout, format_name, organisation=organisation)
+    else:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            count = export_incidents(handle, format_name, organisation=organisation)
+        click.echo(f"{count} incidents written to {output}", err=True)
+
+
+def _serve(host: str, port: int) -> None:
+    from waitress import serve
+
+    from vigie.wsgi import application
+
+    click.echo(f"Vigie is at http://{host}:{port}/ (Ctrl+C to stop)")
+    serve(application, host=host, port=port, threads=8, ident="vigie")
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+def serve(host: str, port: int) -> None:
+    """Serve the web application (waitress)."""
+    setup_django()
+    from django.conf import settings
+
+    from vigie.core.i18n import compile_catalogues
+
+    compile_catalogues(Path(settings.LOCALE_PATHS[0]))
+    _serve(host, port)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
+def demo(host: str, port: int, no_serve: bool) -> None:
+    """Create a database under VIGIE_HOME, load the demo incidents and serve the web app."""
+    setup_django()
+    from django.db import connection
+
+    from vigie.demo.loader import load_demo, reset_demo_user
+
+    prepare_database()
+    result = load_demo()
+    username, password = reset_demo_user()
+    click.echo(f"database: {connection.settings_dict['NAME']}")
+    click.echo("demo data: " + "; ".join(result.summary_lines()[:4]))
+    click.echo(f"demo login: user {username!r}, password {password!r}")
+    if not no_serve:
+        _serve(host, port)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def manage(args) -> None:
+    """Run a Django management command: vigie manage migrate, vigie manage createsuperuser..."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["vigie manage", *args])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""Who is changing things, and under which request: set by the web middleware or by the CLI."""
+
+import contextlib
+import contextvars
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class ChangeContext:
+    user_id: int | None = None
+    user_name: str = ""
+    request_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    origin: str = "system"  # web, cli, import, system
+
+
+_current: contextvars.ContextVar[ChangeContext | None] = contextvars.ContextVar("vigie_change_context", default=None)
+
+
+def current_change_context() -> ChangeContext:
+    return _current.get() or ChangeContext()
+
+
+@contextlib.contextmanager
+def change_context(user=None, user_name: str = "", origin: str = "cli") -> Iterator[ChangeContext]:
+    """Attribute every write inside the block to ``user`` (or to a named operator)."""
+    context = ChangeContext(
+        user_id=getattr(user, "pk", None),
+        user_name=user_name or (user.get_username() if user is not None else ""),
+        origin=origin,
+    )
+    token = _current.set(context)
+    try:
+        yield context
+    finally:
+        _current.reset(token)

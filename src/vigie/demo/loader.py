@@ -1,0 +1,39 @@
+"""The demo: reports of real incidents of Mali's conflict, from several sources that disagree."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from vigie.core.context import change_context
+from vigie.core.models import Membership, Organisation
+from vigie.interop.loader import ImportResult, run_import
+
+DEMO_REPORTS = Path(__file__).parent / "data" / "demo_reports.csv"
+DEMO_ORGANISATION = ("demo", "Observatoire de démonstration")
+DEMO_USER = "demo"
+
+
+def load_demo() -> ImportResult:
+    organisation, _ = Organisation.objects.get_or_create(
+        slug=DEMO_ORGANISATION[0], defaults={"name": DEMO_ORGANISATION[1]}
+    )
+    with change_context(user_name="vigie demo", origin="cli"):
+        return run_import("reports", DEMO_REPORTS, organisation=organisation, visibility="public")
+
+
+@transaction.atomic
+def reset_demo_user() -> tuple[str, str]:
+    """Create (or reset) the demo login and return (user name, a new random password)."""
+    organisation = Organisation.objects.get(slug=DEMO_ORGANISATION[0])
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(username=DEMO_USER, defaults={"first_name": "Demo"})
+    password = secrets.token_urlsafe(9)
+    user.set_password(password)
+    user.is_staff = True
+    user.save()
+    Membership.objects.get_or_create(user=user, organisation=organisation, role="analyst")
+    return user.get_username(), password

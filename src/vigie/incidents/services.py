@@ -1,0 +1,26 @@
+"""Operations on incidents that touch several records (Django side)."""
+
+from __future__ import annotations
+
+from .estimates import claims_to_casualties, combine_figures
+from .models import Incident
+
+CLAIMS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")
+
+
+def refresh_from_reports(incident: Incident) -> Incident:
+    """Recompute an incident's dates and casualty figures from its current reports (change-logged)."""
+    reports = list(incident.reports.filter(is_current=True).values(*CLAIMS, "date_start", "date_end"))
+    if not reports:
+        return incident
+    figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIMS}) for r in reports])
+    for name, value in figures.items():
+        setattr(incident, name, value)
+    incident.estimate_rule = rule
+    starts = [r["date_start"] for r in reports if r["date_start"]]
+    ends = [r["date_end"] or r["date_start"] for r in reports if r["date_start"]]
+    if starts:
+        incident.date_start = min(starts)
+        incident.date_end = max(ends)
+    incident.save()
+    return incident

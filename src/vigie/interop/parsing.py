@@ -1,0 +1,108 @@
+"""Field parsers shared by the importers: each returns a value or raises RowError naming the column."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from functools import lru_cache
+
+from .records import RowError
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan", "janvier", "janv"), ("february", "feb", "fevrier", "février", "fev", "févr"),
+         ("march", "mar", "mars"), ("april", "apr", "avril", "avr"), ("may", "mai"), ("june", "jun", "juin"),
+         ("july", "jul", "juillet", "juil"), ("august", "aug", "aout", "août"),
+         ("september", "sep", "sept", "septembre"), ("october", "oct", "octobre"),
+         ("november", "nov", "novembre"), ("december", "dec", "decembre", "décembre", "déc")],
+        start=1,
+    )
+    for name in names
+}
+_LONG_DATE = re.compile(r"^(\d{1,2})[ \-/]([^\d\s\-/]+)[ \-/](\d{2,4})$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+@lru_cache(maxsize=100_000)
+def _parse_date_text(text: str) -> datetime.date | None:
+    """Dates as the datasets write them: 2019-03-23, 2019-03-23 00:00:00.000, 23 March 2019, 23-Mar-19."""
+    text = text.strip()
+    try:
+        if len(text) >= 10 and text[4] == "-":
+            return datetime.date.fromisoformat(text[:10])
+        match = _LONG_DATE.match(text)
+        if match:
+            day, month_name, year = match.groups()
+            month = _MONTHS.get(month_name.lower().rstrip("."))
+            if month is None:
+                return None
+            year_number = int(year)
+            if len(year) == 2:
+                year_number += 2000 if year_number < 70 else 1900
+            return datetime.date(year_number, month, int(day))
+        match = _DAY_FIRST.match(text)
+        if match:
+            day, month, year = (int(part) for part in match.groups())
+            return datetime.date(year, month, day)
+    except ValueError:
+        return None
+    return None
+
+
+def parse_date(value: str, column: str, *, required: bool = True) -> datetime.date | None:
+    if not value.strip():
+        if required:
+            raise RowError(column, "a date is required")
+        return None
+    parsed = _parse_date_text(value)
+    if parsed is None:
+        raise RowError(column, "not a valid date (expected YYYY-MM-DD or '23 March 2019')", value)
+    if not 1900 <= parsed.year <= 2100:
+        raise RowError(column, "the year is out of range", value)
+    return parsed
+
+
+def parse_count(value: str, column: str) -> int | None:
+    """A non-negative whole number of people, or None when empty."""
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        try:
+            as_float = float(text)
+        except ValueError:
+            raise RowError(column, "not a whole number", value) from None
+        if not as_float.is_integer():
+            raise RowError(column, "not a whole number", value) from None
+        number = int(as_float)
+    if number < 0:
+        raise RowError(column, "a count cannot be negative", value)
+    return number
+
+
+def parse_coordinate(value: str, column: str, limit: float) -> float | None:
+    text = value.strip()
+    if not text:
+        return None
+    try:
+        number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+    except ValueError:
+        raise RowError(column, "not a number", value) from None
+    if not -limit <= number <= limit or number != number:
+        raise RowError(column, f"out of range (must be between -{limit:g} and {limit:g})", value)
+    return number
+
+
+def parse_int(value: str, column: str, *, required: bool = False) -> int | None:
+    text = value.strip()
+    if not text:
+        if required:
+            raise RowError(column, "a value is required")
+        return None
+    try:
+        return int(float(text)) if "." in text else int(text)
+    except ValueError:
+        raise RowError(column, "not a whole number", value) from None

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "vigie.reports"
+    label = "reports"
+    verbose_name = _("Sources and reports")

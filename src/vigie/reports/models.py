@@ -1,0 +1,108 @@
+"""Sources and reports: each account as it came, never overwritten."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from vigie.core.choices import Visibility
+from vigie.core.models import ChangeLoggedModel
+from vigie.incidents.choices import DatePrecision, EventType, SubEventType
+from vigie.places.choices import GeoPrecision
+
+from .choices import LinkMethod, SourceKind
+
+
+class Source(ChangeLoggedModel):
+    """Where reports come from: a dataset, a radio, a partner, a witness, an official statement."""
+
+    slug = models.SlugField(max_length=120, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=SourceKind.choices)
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="sources")
+    url = models.URLField(blank=True)
+    attribution = models.TextField(
+        _("attribution"), blank=True, help_text=_("The credit line a licence requires (UCDP GED: CC BY 4.0).")
+    )
+    redistributable = models.BooleanField(
+        default=True, help_text=_("Whether this source's own rows may be redistributed (ACLED's may not).")
+    )
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Report(models.Model):
+    """One account of one event by one source, kept as it came.
+
+    A newer version of the same account (an ACLED row with a newer timestamp) is a new Report that
+    supersedes the previous one; the previous one stays, with ``is_current`` off.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
+    organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANISATION)
+    external_id = models.CharField(_("identifier at the source"), max_length=120)
+    is_current = models.BooleanField(default=True)
+    supersedes = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
+    source_timestamp = models.BigIntegerField(null=True, blank=True, help_text=_("The source's own version stamp."))
+    content_hash = models.CharField(max_length=32)
+
+    published = models.DateField(_("published"), null=True, blank=True)
+    date_start = models.DateField(_("event date"), null=True, blank=True)
+    date_end = models.DateField(null=True, blank=True)
+    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+
+    country_text = models.CharField(max_length=100, blank=True)
+    admin1_text = models.CharField(max_length=200, blank=True)
+    admin2_text = models.CharField(max_length=200, blank=True)
+    admin3_text = models.CharField(max_length=200, blank=True)
+    location_text = models.CharField(max_length=200, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    geo_precision = models.CharField(max_length=10, choices=GeoPrecision.choices, blank=True)
+    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+
+    event_type = models.CharField(max_length=40, choices=EventType.choices, blank=True)
+    sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices, blank=True)
+    event_label = models.CharField(max_length=300, blank=True)
+    perpetrator_text = models.CharField(_("perpetrator as reported"), max_length=500, blank=True)
+    target_text = models.CharField(_("target as reported"), max_length=500, blank=True)
+
+    killed = models.PositiveIntegerField(null=True, blank=True)
+    killed_low = models.PositiveIntegerField(null=True, blank=True)
+    killed_high = models.PositiveIntegerField(null=True, blank=True)
+    civilians_killed = models.PositiveIntegerField(null=True, blank=True)
+    combatants_killed = models.PositiveIntegerField(null=True, blank=True)
+    injured = models.PositiveIntegerField(null=True, blank=True)
+    abducted = models.PositiveIntegerField(null=True, blank=True)
+
+    text = models.TextField(_("text"), blank=True)
+    original_source = models.CharField(
+        max_length=500, blank=True, help_text=_("For dataset rows: the outlets the dataset cites.")
+    )
+    url = models.URLField(max_length=500, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    raw = models.JSONField(null=True, blank=True, help_text=_("The row(s) as they came, by column name."))
+
+    incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
+    link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
+    import_run = models.ForeignKey("interop.ImportRun", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date_start", "id"]
+        indexes = [
+            models.Index(fields=["source", "external_id"]),
+            models.Index(fields=["incident"]),
+        ]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.external_id}"

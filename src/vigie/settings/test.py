@@ -1,0 +1,11 @@
+"""Test settings: a fast password hasher, a throw-away home, either database by DATABASE_URL."""
+
+import os
+import tempfile
+
+os.environ.setdefault("VIGIE_HOME", tempfile.mkdtemp(prefix="vigie-test-home-"))
+
+from .development import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+DEBUG = False

@@ -1,0 +1,51 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from vigie.interop import synthetic
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database starts with the gazetteer and the actor dictionary, as after `vigie init`."""
+    from vigie.actors.reference import load_dictionary
+    from vigie.places.reference import load_gazetteer
+
+    with django_db_blocker.unblock():
+        load_gazetteer()
+        load_dictionary()
+
+
+@pytest.fixture
+def acled_file(tmp_path) -> callable:
+    """Write a synthetic ACLED export: acled_file(n, **options) -> path."""
+
+    def make(n: int = 200, name: str = "acled.csv", seed: int = 1, **options) -> Path:
+        path = tmp_path / name
+        synthetic.write_acled(path, synthetic.acled_events(n, seed=seed), seed=seed, **options)
+        return path
+
+    return make
+
+
+@pytest.fixture
+def ucdp_file(tmp_path) -> callable:
+    def make(n: int = 100, name: str = "ged.csv", seed: int = 1) -> Path:
+        path = tmp_path / name
+        synthetic.write_ucdp_ged(path, n, seed=seed)
+        return path
+
+    return make
+
+
+@pytest.fixture(autouse=True)
+def _no_real_home(monkeypatch, tmp_path):
+    monkeypatch.setenv("VIGIE_HOME", os.environ.get("VIGIE_HOME", str(tmp_path)))

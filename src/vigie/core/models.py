@@ -64,7 +64,7 @@ class ChangeLogEntry(models.Model):
     request_id = models.UUIDField(db_index=True)
     origin = models.CharField(max_length=20, default="system")
     action = models.CharField(max_length=10, choices=ChangeAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
     object_id = models.BigIntegerField()
     object_repr = models.CharField(max_length=200)
     prechange = models.JSONField(null=True, blank=True)

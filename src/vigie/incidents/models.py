@@ -26,11 +26,11 @@ CasualtyFigures = type(
 class Incident(ChangeLoggedModel, CasualtyFigures):
     organisation = models.ForeignKey(
         "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents",
-        help_text=_("The organisation that holds this record."),
+        db_index=False, help_text=_("The organisation that holds this record."),
     )
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANISATION)
     key = models.CharField(
-        _("key"), max_length=120, blank=True, db_index=True,
+        _("key"), max_length=120, blank=True,
         help_text=_("The organisation's own key for this incident, if any (from a reports file)."),
     )
 
@@ -39,9 +39,10 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
 
     place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    admin0 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    admin1 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    admin2 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # admin0..admin2 are indexed through the (admin, date) indexes below.
+    admin0 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    admin1 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
+    admin2 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
     admin3 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     location = models.CharField(_("location"), max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
@@ -52,6 +53,10 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices, blank=True)
     civilian_targeting = models.BooleanField(default=False)
 
+    casualty_split = models.JSONField(
+        default=dict, blank=True,
+        help_text=_("The figures split by status beyond civilians killed: killed_combatant_best, injured_civilian_low..."),
+    )
     estimate_rule = models.CharField(
         max_length=200, blank=True, help_text=_("The rule that produced the casualty figures from the reports.")
     )
@@ -64,11 +69,19 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     class Meta:
         ordering = ["-date_start", "-id"]
         indexes = [
+            models.Index(fields=["admin0", "date_start"]),
             models.Index(fields=["admin1", "date_start"]),
             models.Index(fields=["admin2", "date_start"]),
+            models.Index(fields=["organisation", "key"]),
         ]
         verbose_name = _("incident")
         verbose_name_plural = _("incidents")
+
+    def figure(self, name: str) -> int | None:
+        """Any casualty figure by name, whether kept as a column or in the split."""
+        if name in CASUALTY_FIELDS:
+            return getattr(self, name)
+        return (self.casualty_split or {}).get(name)
 
     def __str__(self) -> str:
         what = self.get_event_type_display() or _("Incident")
@@ -79,7 +92,7 @@ class IncidentActor(models.Model):
     """An actor's part in an incident: side 1 or 2 (ACLED's actor1/actor2), main or associated."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actor_links")
-    actor = models.ForeignKey("actors.Actor", on_delete=models.PROTECT, related_name="incident_links")
+    actor = models.ForeignKey("actors.Actor", on_delete=models.PROTECT, related_name="incident_links", db_index=False)
     side = models.PositiveSmallIntegerField(default=1)
     primary = models.BooleanField(default=True)
     role = models.CharField(max_length=20, choices=ActorRole.choices, default=ActorRole.PARTY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .choices import CASUALTY_FIELDS
 from .estimates import claims_to_casualties, combine_figures
 from .models import Incident
 
@@ -14,8 +15,13 @@ def refresh_from_reports(incident: Incident) -> Incident:
     if not reports:
         return incident
     figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIMS}) for r in reports])
+    split = {}
     for name, value in figures.items():
-        setattr(incident, name, value)
+        if name in CASUALTY_FIELDS:
+            setattr(incident, name, value)
+        elif value is not None:
+            split[name] = value
+    incident.casualty_split = split
     incident.estimate_rule = rule
     starts = [r["date_start"] for r in reports if r["date_start"]]
     ends = [r["date_end"] or r["date_start"] for r in reports if r["date_start"]]

@@ -13,7 +13,7 @@ from vigie.core.text import normalize_name
 
 from .parsing import parse_coordinate, parse_count, parse_date, parse_int
 from .records import ActorClaim, Problem, ReportRecord, RowError
-from .tables import Table, TableError
+from .tables import Table, TableError, open_table
 
 # ACLED event types (2019 codebook) and the pre-2019 names, to (event type, sub-event type).
 EVENT_TYPES: dict[str, tuple[str, str]] = {
@@ -121,6 +121,19 @@ def violations_of(event_type: str, sub_event_type: str, fatalities: int, civilia
     return tuple(found)
 
 
+def fatality_figures(fatalities: int, civilian: bool) -> dict[str, int]:
+    """ACLED's one fatality figure as incident figures: all civilians when the event targets civilians."""
+    status = "civilian" if civilian else "unknown"
+    return {
+        "killed_low": fatalities, "killed_best": fatalities, "killed_high": fatalities,
+        f"killed_{status}_low": fatalities, f"killed_{status}_best": fatalities, f"killed_{status}_high": fatalities,
+    }
+
+
+def fatality_claims(fatalities: int, civilian: bool) -> dict[str, int | None]:
+    return {"killed": fatalities, "civilians_killed": fatalities if civilian else None}
+
+
 def _split_actors(value: str) -> list[str]:
     return [name.strip() for name in value.split(";") if name.strip()]
 
@@ -131,7 +144,7 @@ class AcledReader:
     format = "acled"
     source_name = "ACLED"
 
-    def __init__(self, table: Table):
+    def __init__(self, table: Table, form: str = "auto"):
         missing = [name for name in REQUIRED if name not in table.index]
         if "event_id_cnty" in missing and "event_id_no_cnty" in table.index:
             missing.remove("event_id_cnty")
@@ -142,6 +155,25 @@ class AcledReader:
             )
         self.table = table
         self.columns = table.columns
+        if form not in ("auto", "dyadic", "monadic"):
+            raise ValueError(f"unknown ACLED form {form!r} (auto, dyadic or monadic)")
+        self.monadic = form == "monadic" or (form == "auto" and self._looks_monadic())
+
+    def _looks_monadic(self, sample: int = 50_000) -> bool:
+        """A monadic export repeats an event's id on one row per actor; a dyadic one never does."""
+        if "actor2" not in self.table.index:
+            return True
+        position = self.table.index.get("event_id_cnty", self.table.index.get("event_id_no_cnty"))
+        seen: set[str] = set()
+        with open_table(self.table.path, encoding=self.table.encoding) as probe:
+            for count, (_line, values) in enumerate(probe.rows()):
+                if count >= sample:
+                    break
+                event_id = values[position]
+                if event_id and event_id in seen:
+                    return True
+                seen.add(event_id)
+        return False
 
     def records(self) -> Iterator[ReportRecord | Problem]:
         index = self.table.index
@@ -162,6 +194,19 @@ class AcledReader:
 
         def get(values: list[str], position: int) -> str:
             return values[position] if position >= 0 else ""
+
+        categories: dict[tuple[str, int, str], str] = {}
+        monadic = self.monadic
+
+        def category(name: str, inter: int, country: str) -> str:
+            key = (name, inter, country)
+            found = categories.get(key)
+            if found is None:
+                found = categories[key] = category_from_acled_inter(name, inter, country)
+            return found
+
+        # The notes are the report's text; the raw copy keeps every other column as it came.
+        raw_columns = [(name, position) for position, name in enumerate(columns) if name != "notes"]
 
         for line, values in self.table.rows():
             try:
@@ -203,26 +248,26 @@ class AcledReader:
 
             actor2 = get(values, i_a2).strip()
             country = get(values, i_country).strip()
-            civilian_targeting = bool(get(values, i_civ).strip()) or event_type == "violence_against_civilians"
+            # Since 2023 ACLED says which events target civilians; older exports: the event type, or
+            # civilians as an actor (inter 7), says it.
+            if i_civ >= 0:
+                civilian_targeting = bool(values[i_civ].strip()) or event_type == "violence_against_civilians"
+            else:
+                civilian_targeting = (event_type == "violence_against_civilians"
+                                      or CIVILIAN_INTER in (inter1, inter2))
             one_sided = event_type == "violence_against_civilians" or inter2 == CIVILIAN_INTER
             role1, role2 = ("perpetrator", "target") if one_sided else ("party", "party")
-            actors = [ActorClaim(actor1, 1, True, role1, category_from_acled_inter(actor1, inter1, country))]
+            actors = [ActorClaim(actor1, 1, True, role1, category(actor1, inter1, country))]
             actors += [
-                ActorClaim(name, 1, False, "associated", category_from_acled_inter(name, inter1, country))
+                ActorClaim(name, 1, False, "associated", category(name, inter1, country))
                 for name in _split_actors(get(values, i_as1))
             ]
             if actor2:
-                actors.append(ActorClaim(actor2, 2, True, role2, category_from_acled_inter(actor2, inter2, country)))
+                actors.append(ActorClaim(actor2, 2, True, role2, category(actor2, inter2, country)))
                 actors += [
-                    ActorClaim(name, 2, False, "associated", category_from_acled_inter(name, inter2, country))
+                    ActorClaim(name, 2, False, "associated", category(name, inter2, country))
                     for name in _split_actors(get(values, i_as2))
                 ]
-            status = "civilian" if civilian_targeting else "unknown"
-            casualties = {
-                "killed_low": fatalities, "killed_best": fatalities, "killed_high": fatalities,
-                f"killed_{status}_low": fatalities, f"killed_{status}_best": fatalities,
-                f"killed_{status}_high": fatalities,
-            }
             yield ReportRecord(
                 line=line,
                 lines=[line],
@@ -244,13 +289,13 @@ class AcledReader:
                 civilian_targeting=civilian_targeting,
                 violations=violations_of(event_type, sub_event_type, fatalities, civilian_targeting),
                 actors=actors,
-                casualties=casualties,
-                claims={"killed": fatalities, "civilians_killed": fatalities if civilian_targeting else None},
+                casualties=fatality_figures(fatalities, civilian_targeting),
+                claims=fatality_claims(fatalities, civilian_targeting),
                 text=get(values, i_notes),
                 original_source=get(values, i_source).strip(),
                 language="en",
-                raw=[dict(zip(columns, values, strict=False))],
-                expected_rows=_actors_expected(get(values, i_interaction), bool(actor2)),
+                raw=[{name: values[position] for name, position in raw_columns if values[position]}],
+                expected_rows=_actors_expected(get(values, i_interaction), bool(actor2) and not monadic),
             )
 
 
@@ -288,7 +333,12 @@ def merge_event_rows(first: ReportRecord, other: ReportRecord) -> list[Problem]:
             if actor.primary:
                 actor.role = ("perpetrator" if actor.side == 1 else "target") if one_sided else "party"
         first.actors = sorted(first.actors + incoming, key=lambda a: (a.side, not a.primary))
-    first.civilian_targeting = first.civilian_targeting or other.civilian_targeting
+    if other.civilian_targeting and not first.civilian_targeting:
+        first.civilian_targeting = True
+        fatalities = first.casualties.get("killed_best") or 0
+        first.casualties = fatality_figures(fatalities, True)
+        first.claims = fatality_claims(fatalities, True)
+        first.violations = violations_of(first.event_type, first.sub_event_type, fatalities, True)
     first.violations = tuple(sorted(set(first.violations) | set(other.violations)))
     first.raw = first.raw + other.raw
     first.lines = first.lines + other.lines

@@ -5,10 +5,9 @@ from __future__ import annotations
 from vigie.core.choices import Visibility
 
 from . import exports
-from .acled import AcledReader
 from .registry import ExportFormat, ImportFormat, register_export, register_import
-from .ucdp import ATTRIBUTION, UcdpGedReader
-from .vigie_csv import VigieReportsReader
+from .readers import READERS
+from .ucdp import ATTRIBUTION
 
 
 def acled_source(organisation):
@@ -37,11 +36,11 @@ def ucdp_source(organisation):
     return source
 
 
-register_import(ImportFormat("acled", "ACLED export (dyadic or monadic, any year's columns)", AcledReader,
+register_import(ImportFormat("acled", "ACLED export (dyadic or monadic, any year's columns)", READERS["acled"],
                              acled_source, Visibility.PUBLIC))
-register_import(ImportFormat("ucdp", "UCDP Georeferenced Event Dataset (GED) CSV", UcdpGedReader,
+register_import(ImportFormat("ucdp", "UCDP Georeferenced Event Dataset (GED) CSV", READERS["ucdp"],
                              ucdp_source, Visibility.PUBLIC))
-register_import(ImportFormat("reports", "Vigie reports CSV (docs/formats.md)", VigieReportsReader,
+register_import(ImportFormat("reports", "Vigie reports CSV (docs/formats.md)", READERS["reports"],
                              None, Visibility.ORGANISATION))
 
 register_export(ExportFormat("csv", "CSV, one incident a row (docs/formats.md)", ".csv", exports.write_csv))

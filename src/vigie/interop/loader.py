@@ -10,10 +10,11 @@ otherwise, new incidents.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,20 +23,19 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vigie.actors.directory import ActorDirectory
-from vigie.core.bulk import allocate_ids, bulk_insert
+from vigie.core.bulk import DeferredIndexes, allocate_ids, bulk_insert, tune_for_bulk_write
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
 from vigie.core.models import ChangeLogEntry, Organisation
-from vigie.incidents.choices import CASUALTY_FIELDS
+from vigie.incidents.choices import CASUALTY_FIELDS, SPLIT_FIGURES
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 from vigie.places.gazetteer import Gazetteer
 from vigie.reports.models import Report, Source
 
-from .acled import merge_event_rows
 from .models import ImportRun
 from .records import Problem, ReportRecord
 from .registry import get_format
-from .tables import open_table
+from .pipeline import read_events
 
 BATCH = 20_000
 MAX_STORED_PROBLEMS = 1000
@@ -84,45 +84,6 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def group_events(records: Iterable[ReportRecord | Problem], result: ImportResult) -> Iterator[ReportRecord]:
-    """Yield complete events: rows of one event (ACLED's monadic form) are merged, however far apart."""
-    pending: dict[str, ReportRecord] = {}
-    for item in records:
-        if isinstance(item, Problem):
-            result.rows_read += 1
-            result.rejected_rows += 1
-            result.problems.append(item)
-            continue
-        result.rows_read += 1
-        earlier = pending.get(item.external_id)
-        if earlier is not None:
-            result.warnings.extend(merge_event_rows(earlier, item))
-            item = earlier
-        if len(item.lines) >= item.expected_rows:
-            pending.pop(item.external_id, None)
-            yield item
-        else:
-            pending[item.external_id] = item
-    for item in pending.values():
-        result.warnings.append(Problem(
-            item.line, "interaction",
-            f"event {item.external_id}: the interaction names two actors but only one of its rows was found",
-            fatal=False,
-        ))
-        yield item
-
-
-def batched(items: Iterable, size: int) -> Iterator[list]:
-    batch: list = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 REPORT_FIELDS = [
     "id", "source", "organisation", "visibility", "external_id", "is_current", "supersedes",
     "source_timestamp", "content_hash", "published", "date_start", "date_end", "date_precision",
@@ -135,13 +96,18 @@ INCIDENT_FIELDS = [
     "id", "organisation", "visibility", "key", "date_start", "date_end", "date_precision", "place",
     "admin0", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "event_type", "sub_event_type", "civilian_targeting", "estimate_rule", "needs_review", "created", "updated",
-    *CASUALTY_FIELDS,
+    "casualty_split", *CASUALTY_FIELDS,
 ]
 CLAIM_FIELDS = ["killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted"]
 CHANGELOG_FIELDS = [
     "time", "user", "user_name", "request_id", "origin", "action", "content_type", "object_id",
     "object_repr", "prechange", "postchange",
 ]
+
+
+def split_json(figures: dict[str, int]) -> str:
+    """The figures that have no column, as the JSON text of Incident.casualty_split."""
+    return json.dumps({name: figures[name] for name in SPLIT_FIGURES if figures.get(name) is not None})
 
 
 def _json_default(value):
@@ -232,7 +198,7 @@ class Loader:
             if stored is None:
                 new.append(record)
                 continue
-            content_hash = record.content_hash()
+            content_hash = record.digest or record.content_hash()
             _report_id, _incident_id, stored_timestamp, stored_hash = stored
             if content_hash == stored_hash:
                 self.result.unchanged += 1
@@ -259,7 +225,7 @@ class Loader:
             place.admin3_id, record.location[:200], record.latitude, record.longitude, record.geo_precision,
             record.event_type, record.sub_event_type, record.civilian_targeting,
             "single report: its own figures", False, self.now, self.now,
-            *[casualties.get(name) for name in CASUALTY_FIELDS],
+            split_json(casualties), *[casualties.get(name) for name in CASUALTY_FIELDS],
         )
 
     def _report_values(self, report_id: int, source_id: int, record: ReportRecord, place, incident_id: int,
@@ -267,14 +233,14 @@ class Loader:
         claims = record.claims
         return (
             report_id, source_id, self.organisation_id, self.visibility, record.external_id, True, supersedes,
-            record.source_timestamp, record.content_hash(), record.published, record.date_start, record.date_end,
+            record.source_timestamp, record.digest or record.content_hash(), record.published, record.date_start, record.date_end,
             record.date_precision, record.country[:100], record.admin1[:200], record.admin2[:200],
             record.admin3[:200], record.location[:200], record.latitude, record.longitude, record.geo_precision,
             place.place_id, record.event_type, record.sub_event_type, record.event_label[:300],
             record.perpetrator_text[:500], record.target_text[:500],
             *[claims.get(name) for name in CLAIM_FIELDS],
             record.text, record.original_source[:500], record.url[:500], record.language[:10],
-            json.dumps(record.raw, ensure_ascii=False), incident_id, link_method, self.run.pk, self.now,
+            record.raw_json or json.dumps(record.raw), incident_id, link_method, self.run.pk, self.now,
         )
 
     def _actor_rows(self, incident_id: int, record: ReportRecord) -> list[tuple]:
@@ -293,7 +259,8 @@ class Loader:
             self.now, context.user_id, context.user_name, context.request_id, "import", action,
             self.incident_type_id, incident_id, repr_text[:200],
             None if prechange is None else json.dumps(prechange, default=_json_default, ensure_ascii=False),
-            None if postchange is None else json.dumps(postchange, default=_json_default, ensure_ascii=False),
+            postchange if postchange is None or isinstance(postchange, str)
+            else json.dumps(postchange, default=_json_default, ensure_ascii=False),
         )
 
     def _incident_for_key(self, key: str) -> int | None:
@@ -334,7 +301,6 @@ class Loader:
         self.incidents_to_refresh.update(attach.values())
 
         incident_rows, report_rows, actor_rows, violation_rows, log_rows = [], [], [], [], []
-        attnames = [Incident._meta.get_field(name).attname for name in INCIDENT_FIELDS]
         for position, record in enumerate(records):
             place = self._place(record)
             link_method = "key" if record.incident_key else "dataset"
@@ -344,11 +310,11 @@ class Loader:
                 incident_rows.append(values)
                 actor_rows.extend(self._actor_rows(incident_id, record))
                 violation_rows.extend((incident_id, violation) for violation in record.violations)
-                snapshot = {name: value for name, value in zip(attnames, values, strict=True)
-                            if name != "updated" and value is not None and value != ""}
+                # A created incident is its report as it came: the entry points to it instead of
+                # repeating it (updates keep full before/after snapshots).
                 log_rows.append(self._changelog_row(
                     incident_id, ChangeAction.CREATE, f"{record.event_type} {record.location} {record.date_start}",
-                    None, snapshot))
+                    None, f'{{"import_run": {self.run.pk}, "report": {report_ids[position]}}}'))
                 self.result.created += 1
             else:
                 incident_id = attach[position]
@@ -433,49 +399,94 @@ def run_import(
     strict: bool = False,
     encoding: str | None = None,
     visibility: str | None = None,
+    options: dict | None = None,
     on_read: Callable[[int], None] | None = None,
     batch_size: int = BATCH,
+    parallel: bool | None = None,
 ) -> ImportResult:
-    """Import one file in one transaction. With ``strict``, any bad row rejects the whole file."""
+    """Import one file in one transaction. With ``strict``, any bad row rejects the whole file.
+
+    ``options`` go to the format's reader (ACLED: form="auto"|"dyadic"|"monadic"); ``parallel``
+    parses in a worker process (default: for files over a few MB).
+    """
     path = Path(path)
     spec = get_format(format_name)
     sha256 = file_sha256(path)
     result = ImportResult(run_id=None, file_name=str(path))
+    # An import allocates millions of small objects without reference cycles: the cyclic garbage
+    # collector would rescan them over and over (it doubles the parse time; bench/RESULTS.md).
+    gc_was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run_import(spec, path, sha256, result, organisation, strict, encoding, visibility,
+                           options or {}, on_read, batch_size, parallel)
+    finally:
+        if gc_was_enabled:
+            gc.enable()
+
+
+BULK_MODE_ROWS = 200_000  # expected new rows from which indexes are rebuilt rather than updated
+
+
+def _run_import(spec, path, sha256, result, organisation, strict, encoding, visibility, options, on_read,
+                batch_size, parallel) -> ImportResult:
     context = current_change_context()
-    with open_table(path, encoding=encoding, on_read=on_read) as table:
-        reader = spec.reader(table)
-        try:
-            with transaction.atomic():
-                source = spec.dataset_source(organisation) if spec.dataset_source else None
-                run = ImportRun.objects.create(
-                    format=format_name, file_name=path.name, file_sha256=sha256, source=source,
-                    organisation=organisation, user_name=context.user_name, started=timezone.now(),
-                )
-                result.run_id = run.pk
-                loader = Loader(run, organisation, visibility or spec.default_visibility, source, result)
-                for batch in batched(group_events(reader.records(), result), batch_size):
-                    loader.load(batch)
-                loader.finish()
-                if strict and result.problems:
-                    raise StrictRejection()
-                run.finished = timezone.now()
-                run.rows_read = result.rows_read
-                run.incidents_created = result.created
-                run.incidents_updated = result.updated
-                run.incidents_unchanged = result.unchanged
-                run.rows_rejected = result.rejected_rows
-                run.problems = [p.describe() for p in (result.problems + result.warnings)[:MAX_STORED_PROBLEMS]]
-                run.save()
-        except StrictRejection:
-            result.strict_rejected = True
-            result.created = result.updated = result.unchanged = result.older = 0
-            result.run_id = ImportRun.objects.create(
-                format=format_name, file_name=path.name, file_sha256=sha256, source=None,
+    size = max(path.stat().st_size, 1)
+    bytes_read = 0
+
+    def count(read: int) -> None:
+        nonlocal bytes_read
+        bytes_read += read
+        if on_read is not None:
+            on_read(read)
+
+    events = read_events(spec.name, path, encoding=encoding, options=options, tally=result, on_read=count,
+                         batch_size=batch_size, parallel=parallel)
+    deferred = DeferredIndexes(
+        [Incident, IncidentActor, IncidentViolation, Report, ChangeLogEntry],
+        keep=lambda definition: "external_id" in definition or '"key"' in definition,
+    )
+    try:
+        tune_for_bulk_write()
+        with transaction.atomic():
+            source = spec.dataset_source(organisation) if spec.dataset_source else None
+            run = ImportRun.objects.create(
+                format=spec.name, file_name=path.name, file_sha256=sha256, source=source,
                 organisation=organisation, user_name=context.user_name, started=timezone.now(),
-                finished=timezone.now(), status=ImportRun.Status.REJECTED, rows_read=result.rows_read,
-                rows_rejected=result.rejected_rows,
-                problems=[p.describe() for p in result.problems[:MAX_STORED_PROBLEMS]],
-            ).pk
+            )
+            result.run_id = run.pk
+            loader = Loader(run, organisation, visibility or spec.default_visibility, source, result)
+            for number, batch in enumerate(events):
+                created_before = result.created
+                loader.load(batch)
+                if number == 0 and bytes_read:
+                    expected_new = (result.created - created_before) * size / bytes_read
+                    if expected_new >= BULK_MODE_ROWS:
+                        deferred.drop()
+            deferred.restore()
+            loader.finish()
+            if strict and result.problems:
+                raise StrictRejection()
+            run.finished = timezone.now()
+            run.rows_read = result.rows_read
+            run.incidents_created = result.created
+            run.incidents_updated = result.updated
+            run.incidents_unchanged = result.unchanged
+            run.rows_rejected = result.rejected_rows
+            run.problems = [p.describe() for p in (result.problems + result.warnings)[:MAX_STORED_PROBLEMS]]
+            run.save()
+    except StrictRejection:
+        result.strict_rejected = True
+        result.created = result.updated = result.unchanged = result.older = 0
+        result.run_id = ImportRun.objects.create(
+            format=spec.name, file_name=path.name, file_sha256=sha256, source=None,
+            organisation=organisation, user_name=context.user_name, started=timezone.now(),
+            finished=timezone.now(), status=ImportRun.Status.REJECTED, rows_read=result.rows_read,
+            rows_rejected=result.rejected_rows,
+            problems=[p.describe() for p in result.problems[:MAX_STORED_PROBLEMS]],
+        ).pk
+    finally:
+        events.close()
     return result
 
 

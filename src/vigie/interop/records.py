@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,16 +79,43 @@ class ReportRecord:
     raw: list[dict[str, str]] = field(default_factory=list)
     expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
     lines: list[int] = field(default_factory=list)
+    digest: str = ""  # content_hash(), once the record is complete
+    raw_json: str = ""  # raw as JSON text, once the record is complete
+
+    def finalize(self) -> ReportRecord:
+        """Compute what only a complete record can have (its digest and its raw JSON)."""
+        self.digest = self.content_hash()
+        self.raw_json = json.dumps(self.raw)
+        return self
+
+    def pack(self) -> tuple:
+        """Plain tuples, cheap to send to another process."""
+        values = [getattr(self, name) for name in RECORD_FIELDS]
+        values[_ACTORS] = tuple((a.name, a.side, a.primary, a.role, a.category_hint) for a in self.actors)
+        return tuple(values)
+
+    @classmethod
+    def unpack(cls, values: tuple) -> ReportRecord:
+        record = cls(*values)
+        record.actors = [ActorClaim(*actor) for actor in values[_ACTORS]]
+        return record
 
     def content_hash(self) -> str:
-        """A digest of the meaning of the record: equal for the same event read in another layout."""
-        actors = sorted((a.name, a.primary, a.category_hint) for a in self.actors)
-        meaning = (
-            self.external_id, self.source_timestamp, self.date_start, self.date_end, self.date_precision,
-            self.published, self.country, self.admin1, self.admin2, self.admin3, self.location,
-            self.latitude, self.longitude, self.geo_precision, self.event_type, self.sub_event_type,
-            self.civilian_targeting, tuple(sorted(self.violations)), actors, sorted(self.casualties.items()),
-            sorted(self.claims.items()), self.event_label, self.perpetrator_text, self.target_text,
-            self.text, self.original_source, self.url, self.language, self.incident_key,
-        )
-        return hashlib.blake2b(repr(meaning).encode(), digest_size=16).hexdigest()
+        """A digest of the meaning of the record: equal for the same event read in another layout
+        (columns in another order, inter codes as words, the monadic form)."""
+        actors = "|".join(sorted(f"{a.name}/{a.primary:d}/{a.category_hint}" for a in self.actors))
+        figures = "|".join(f"{k}={v}" for k, v in sorted(self.casualties.items()))
+        claims = "|".join(f"{k}={v}" for k, v in sorted(self.claims.items()) if v is not None)
+        meaning = "\x1f".join((
+            self.external_id, str(self.source_timestamp), str(self.date_start), str(self.date_end),
+            self.date_precision, str(self.published), self.country, self.admin1, self.admin2, self.admin3,
+            self.location, str(self.latitude), str(self.longitude), self.geo_precision, self.event_type,
+            self.sub_event_type, str(self.civilian_targeting), ",".join(sorted(self.violations)), actors,
+            figures, claims, self.event_label, self.perpetrator_text, self.target_text, self.text,
+            self.original_source, self.url, self.language, self.incident_key,
+        ))
+        return hashlib.blake2b(meaning.encode(), digest_size=16).hexdigest()
+
+
+RECORD_FIELDS = [f.name for f in fields(ReportRecord)]
+_ACTORS = RECORD_FIELDS.index("actors")

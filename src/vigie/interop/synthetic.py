@@ -578,7 +578,7 @@ def _profile(country: str) -> _Profile:
         actors["state"] = [(name, 1, y0, y1, 1) for name, y0, y1 in spec["mil"]]
         actors["police"] = [(f"Police Forces of {country}", 1, 1900, 9999, 1)]
         actors["rebel"] = [("JNIM: Group for Support of Islam and Muslims", 2, 2017, 9999, 1)]
-        actors["progov"] = [("Unidentified Armed Group ({})".format(country), 3, 1900, 9999, 1)]
+        actors["progov"] = [(f"Unidentified Armed Group ({country})", 3, 1900, 9999, 1)]
         actors["foreign"] = [("Military Forces of France", 8, 1900, 2022, 1)]
         actors["communal"] = [(f"Fulani Ethnic Militia ({country})", 4, 1900, 9999, 1),
                               (f"Dozo Communal Militia ({country})", 4, 1900, 9999, 1)]
@@ -647,9 +647,12 @@ def _profile(country: str) -> _Profile:
                     actors, assoc, descriptions)
 
 
-def _actor_pools(profile: _Profile, year: int) -> dict[str, list[tuple[str, int, tuple[str, ...], tuple[str, ...]]]]:
+_PoolEntry = tuple[str, int, tuple[str, ...], tuple[str, ...]]
+
+
+def _actor_pools(profile: _Profile, year: int) -> dict[str, list[_PoolEntry]]:
     """Actors active in ``year``, per pool: (name, inter, note descriptions, associated actors)."""
-    pools: dict[str, list[tuple[str, int, tuple[str, ...], tuple[str, ...]]]] = {}
+    pools: dict[str, list[_PoolEntry]] = {}
     for key, pool in profile.actors.items():
         active = [((name, inter, profile.descriptions.get(name) or _GENERIC_DESC[inter],
                     profile.assoc.get(name, ("",))), w)
@@ -671,7 +674,6 @@ def _scenario_table(pools: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
             usable.append(((etype, sub, p1, p2, fatal, place, DISORDER_TYPES[sub], _NOTES[sub], civ,
                             etype == "Protests" or etype == "Riots"), weight))
     return _table(usable, 5000)
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -822,6 +824,7 @@ _NOTES: dict[str, tuple[_NoteFn, ...]] = {
     ),
 }
 
+
 def _fatality_sentence(f: int) -> str:
     if f == 0:
         return "No fatalities were reported."
@@ -855,7 +858,7 @@ def _year_counts(n: int, start_year: int, end_year: int) -> list[tuple[int, int]
     order = sorted(range(len(years)), key=lambda i: -(n * weights[i] % total))
     for i in order[:remainder]:
         counts[i] += 1
-    return list(zip(years, counts))
+    return list(zip(years, counts, strict=True))
 
 
 def _fatalities(rnd: Any, profile: str) -> int:
@@ -992,7 +995,6 @@ def acled_events(n: int, seed: int = 0, country: str = "Mali", start_year: int =
             )
 
 
-
 # --------------------------------------------------------------------------------------------------
 # Writing ACLED
 
@@ -1034,8 +1036,9 @@ def _quote(value: str) -> str:
 def _csv_line(values: list[str], special: int) -> str:
     """values (all str) joined as a CSV record; the field at ``special`` (free text) is always checked.
 
-    Same bytes as csv.writer(QUOTE_MINIMAL): the other fields are checked together, in one pass,
-    and quoted one by one only when something in them needs it.
+    Same bytes as csv.writer(QUOTE_MINIMAL), except that a bare "\r" is always quoted (so that the
+    record reads back). The other fields are checked together, in one pass, and quoted one by one
+    only when something in them needs it.
     """
     text = values[special]
     values[special] = ""
@@ -1092,10 +1095,58 @@ def write_acled(path_or_file: Any, events: Iterable[AcledEvent], *, form: str = 
     else:
         i_notes_out = i_notes
     data_id = 5_000_000 + rng.randrange(1_000_000)
-    pending: list[tuple[int, int, list[str]]] = []  # (release before event index, tiebreak, row)
+    pending: list[tuple[int, int, str | list[str]]] = []  # (release before event index, tiebreak, row)
     rows = 0
     chunk: list[str] = []
     nl = line_terminator
+
+    def values(e: AcledEvent, ds: str, inter: str, second: bool) -> list[str]:
+        """The row as a list of str, in the unshuffled column order (data_id left empty)."""
+        if legacy:
+            row = ["", str(e.iso), e.event_id_cnty, str(e.event_id_no_cnty), ds, str(e.year),
+                   str(e.time_precision), e.event_type, e.sub_event_type, e.actor1, e.assoc_actor_1,
+                   inter_text[e.inter1], e.actor2, e.assoc_actor_2, inter_text[e.inter2], inter, e.region,
+                   e.country, e.admin1, e.admin2, e.admin3, e.location, f"{e.latitude:.4f}",
+                   f"{e.longitude:.4f}", str(e.geo_precision), e.source, e.source_scale, e.notes,
+                   str(e.fatalities), str(e.timestamp), e.iso3]
+        else:
+            row = [e.event_id_cnty, ds, str(e.year), str(e.time_precision), e.disorder_type, e.event_type,
+                   e.sub_event_type, e.actor1, e.assoc_actor_1, inter_text[e.inter1], e.actor2,
+                   e.assoc_actor_2, inter_text[e.inter2], inter, e.civilian_targeting, str(e.iso), e.region,
+                   e.country, e.admin1, e.admin2, e.admin3, e.location, f"{e.latitude:.4f}",
+                   f"{e.longitude:.4f}", str(e.geo_precision), e.source, e.source_scale, e.notes,
+                   str(e.fatalities), e.tags, str(e.timestamp)]
+        if second:  # monadic: the other actor, alone
+            row[i_a1], row[i_as1], row[i_in1] = e.actor2, e.assoc_actor_2, inter_text[e.inter2]
+            row[i_a2] = row[i_as2] = row[i_in2] = ""
+        return row
+
+    def line(e: AcledEvent, ds: str, inter: str, second: bool) -> str | list[str]:
+        """The CSV record as one string (legacy: without its leading data_id), or, when a field other
+        than notes needs quoting or the columns are shuffled, the list of values."""
+        if perm is not None:
+            return values(e, ds, inter, second)
+        if second:
+            a1, as1, i1, a2, as2, i2 = e.actor2, e.assoc_actor_2, inter_text[e.inter2], "", "", ""
+        else:
+            a1, as1, i1 = e.actor1, e.assoc_actor_1, inter_text[e.inter1]
+            a2, as2, i2 = e.actor2, e.assoc_actor_2, inter_text[e.inter2]
+        if legacy:
+            head = (f",{e.iso},{e.event_id_cnty},{e.event_id_no_cnty},{ds},{e.year},{e.time_precision},"
+                    f"{e.event_type},{e.sub_event_type},{a1},{as1},{i1},{a2},{as2},{i2},{inter},{e.region},"
+                    f"{e.country},{e.admin1},{e.admin2},{e.admin3},{e.location},{e.latitude:.4f},"
+                    f"{e.longitude:.4f},{e.geo_precision},{e.source},{e.source_scale},")
+            tail = f",{e.fatalities},{e.timestamp},{e.iso3}"
+        else:
+            head = (f"{e.event_id_cnty},{ds},{e.year},{e.time_precision},{e.disorder_type},{e.event_type},"
+                    f"{e.sub_event_type},{a1},{as1},{i1},{a2},{as2},{i2},{inter},{e.civilian_targeting},"
+                    f"{e.iso},{e.region},{e.country},{e.admin1},{e.admin2},{e.admin3},{e.location},"
+                    f"{e.latitude:.4f},{e.longitude:.4f},{e.geo_precision},{e.source},{e.source_scale},")
+            tail = f",{e.fatalities},{e.tags},{e.timestamp}"
+        probe = head + tail
+        if probe.count(",") != 30 or '"' in probe or "\n" in probe or "\r" in probe:
+            return values(e, ds, inter, second)
+        return head + _quote(e.notes) + tail
 
     with _Output(path_or_file, encoding, bom) as out:
         writer = csv.writer(out, lineterminator=nl)
@@ -1104,12 +1155,18 @@ def write_acled(path_or_file: Any, events: Iterable[AcledEvent], *, form: str = 
         write = out.write
         add = chunk.append
 
-        def emit(row: list[str]) -> None:
+        def emit(item: str | list[str]) -> None:
             nonlocal data_id
-            if legacy:
-                row[0] = str(data_id)
-                data_id += 1
-            add(_csv_line(row if perm is None else [row[i] for i in perm], i_notes_out))
+            if type(item) is str:
+                if legacy:
+                    add(str(data_id))
+                    data_id += 1
+                add(item)
+            else:
+                if legacy:
+                    item[0] = str(data_id)
+                    data_id += 1
+                add(_csv_line(item if perm is None else [item[i] for i in perm], i_notes_out))
             add(nl)
 
         for index, e in enumerate(events):
@@ -1122,34 +1179,17 @@ def write_acled(path_or_file: Any, events: Iterable[AcledEvent], *, form: str = 
             if inter is None:
                 inter = interaction_words(e.interaction) if words else str(e.interaction)
                 interaction_cache[e.interaction] = inter
-            if legacy:
-                row = ["", str(e.iso), e.event_id_cnty, str(e.event_id_no_cnty), ds, str(e.year),
-                       str(e.time_precision), e.event_type, e.sub_event_type, e.actor1, e.assoc_actor_1,
-                       inter_text[e.inter1], e.actor2, e.assoc_actor_2, inter_text[e.inter2], inter, e.region,
-                       e.country, e.admin1, e.admin2, e.admin3, e.location, f"{e.latitude:.4f}",
-                       f"{e.longitude:.4f}", str(e.geo_precision), e.source, e.source_scale, e.notes,
-                       str(e.fatalities), str(e.timestamp), e.iso3]
-            else:
-                row = [e.event_id_cnty, ds, str(e.year), str(e.time_precision), e.disorder_type, e.event_type,
-                       e.sub_event_type, e.actor1, e.assoc_actor_1, inter_text[e.inter1], e.actor2,
-                       e.assoc_actor_2, inter_text[e.inter2], inter, e.civilian_targeting, str(e.iso), e.region,
-                       e.country, e.admin1, e.admin2, e.admin3, e.location, f"{e.latitude:.4f}",
-                       f"{e.longitude:.4f}", str(e.geo_precision), e.source, e.source_scale, e.notes,
-                       str(e.fatalities), e.tags, str(e.timestamp)]
             if monadic:
                 while pending and pending[0][0] <= index:
                     emit(heappop(pending)[2])
                     rows += 1
                 if e.actor2:
-                    second = row.copy()
-                    second[i_a1], second[i_as1], second[i_in1] = e.actor2, e.assoc_actor_2, inter_text[e.inter2]
-                    second[i_a2] = second[i_as2] = second[i_in2] = ""
                     r = rnd()
                     delay = 1 if r < 0.35 else 2 + int(rnd() * 6)
-                    heappush(pending, (index + delay, index, second))
-            emit(row)
+                    heappush(pending, (index + delay, index, line(e, ds, inter, True)))
+            emit(line(e, ds, inter, False))
             rows += 1
-            if len(chunk) >= 2048:
+            if len(chunk) >= 4096:
                 write("".join(chunk))
                 chunk.clear()
         while pending:
@@ -1157,7 +1197,6 @@ def write_acled(path_or_file: Any, events: Iterable[AcledEvent], *, form: str = 
             rows += 1
         write("".join(chunk))
     return rows
-
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1293,7 +1332,7 @@ def ucdp_ged_rows(n: int, seed: int = 0, start_year: int = 2012, end_year: int =
             offices = [_UCDP_OFFICES[int(rnd() * len(_UCDP_OFFICES))] for _ in range(nsrc)]
             pub = [(start + timedelta(days=1 + int(rnd() * 3))).isoformat() for _ in range(nsrc)]
             heads = [_UCDP_HEADLINES[int(rnd() * len(_UCDP_HEADLINES))] for _ in range(nsrc)]
-            article = ";".join(f"\"{o},{p},{h}\"" for o, p, h in zip(offices, pub, heads))
+            article = ";".join(f"\"{o},{p},{h}\"" for o, p, h in zip(offices, pub, heads, strict=True))
             yield [
                 event_id, f"MLI-{year}-{tov}-{cid}-{seq}", year, 1, "Clear", tov, cid, cid, cname, did, did,
                 f"{side_a} - {side_b}", aid, aid, side_a, bid, bid, side_b, nsrc, article, ";".join(offices),

@@ -44,7 +44,7 @@ class Report(models.Model):
     supersedes the previous one; the previous one stays, with ``is_current`` off.
     """
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports")
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="reports", db_index=False)
     organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
     visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANISATION)
     external_id = models.CharField(_("identifier at the source"), max_length=120)
@@ -97,10 +97,7 @@ class Report(models.Model):
 
     class Meta:
         ordering = ["-date_start", "id"]
-        indexes = [
-            models.Index(fields=["source", "external_id"]),
-            models.Index(fields=["incident"]),
-        ]
+        indexes = [models.Index(fields=["source", "external_id"])]
         verbose_name = _("report")
         verbose_name_plural = _("reports")
 

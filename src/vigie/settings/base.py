@@ -30,7 +30,7 @@ def database_from_environment(default_sqlite: Path) -> dict:
         # WAL lets readers work during an import; IMMEDIATE takes the write lock at BEGIN, so a
         # long import never fails half-way on a lock upgrade.
         config["OPTIONS"] = {
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA temp_store=MEMORY;",
             "transaction_mode": "IMMEDIATE",
         }
     return config

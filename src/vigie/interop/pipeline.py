@@ -1,0 +1,138 @@
+"""Reading an import file into complete events, in this process or in a worker process.
+
+Parsing is half of an import's work and needs no database: for a large file a worker process
+parses while this one writes to the database, so that both cores work (bench/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .acled import merge_event_rows
+from .readers import READERS
+from .records import Problem, ReportRecord
+from .tables import TableError, open_table
+
+WORKER_THRESHOLD_BYTES = 8 << 20  # below this, a worker costs more to start than it saves
+
+
+@dataclass
+class Tally:
+    rows_read: int = 0
+    rejected_rows: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def group_events(records: Iterable[ReportRecord | Problem], tally: Tally) -> Iterator[ReportRecord]:
+    """Yield complete events: rows of one event (ACLED's monadic form) are merged, however far apart."""
+    pending: dict[str, ReportRecord] = {}
+    for item in records:
+        tally.rows_read += 1
+        if isinstance(item, Problem):
+            tally.rejected_rows += 1
+            tally.problems.append(item)
+            continue
+        earlier = pending.get(item.external_id)
+        if earlier is not None:
+            tally.warnings.extend(merge_event_rows(earlier, item))
+            item = earlier
+        if len(item.lines) >= item.expected_rows:
+            pending.pop(item.external_id, None)
+            yield item.finalize()
+        else:
+            pending[item.external_id] = item
+    for item in pending.values():
+        tally.warnings.append(Problem(
+            item.line, "interaction",
+            f"event {item.external_id}: the interaction names two actors but only one of its rows was found",
+            fatal=False,
+        ))
+        yield item.finalize()
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    batch: list = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _events_inline(format_name: str, path: Path, encoding: str | None, options: dict, tally: Tally,
+                   on_read: Callable[[int], None] | None, batch_size: int) -> Iterator[list[ReportRecord]]:
+    with open_table(path, encoding=encoding, on_read=on_read) as table:
+        reader = READERS[format_name](table, **options)
+        yield from batched(group_events(reader.records(), tally), batch_size)
+
+
+def _worker(connection, format_name: str, path: str, encoding: str | None, options: dict, batch_size: int) -> None:
+    tally = Tally()
+    read = 0
+
+    def count(size: int) -> None:
+        nonlocal read
+        read += size
+
+    try:
+        for batch in _events_inline(format_name, Path(path), encoding, options, tally, count, batch_size):
+            connection.send(("batch", [record.pack() for record in batch], read))
+        connection.send(("done", tally, read))
+    except (TableError, ValueError, UnicodeError) as error:
+        connection.send(("error", f"{type(error).__name__}: {error}", read))
+    finally:
+        connection.close()
+
+
+def _events_from_worker(format_name: str, path: Path, encoding: str | None, options: dict, tally: Tally,
+                        on_read: Callable[[int], None] | None, batch_size: int) -> Iterator[list[ReportRecord]]:
+    context = multiprocessing.get_context("spawn")  # a clean process: no copy of our database connection
+    receiver, sender = context.Pipe(duplex=False)
+    process = context.Process(target=_worker, args=(sender, format_name, str(path), encoding, options, batch_size),
+                              daemon=True, name="vigie-import-parser")
+    process.start()
+    sender.close()
+    reported = 0
+    try:
+        while True:
+            try:
+                kind, payload, read = receiver.recv()
+            except EOFError:
+                raise RuntimeError("the parsing process stopped without finishing (see its error above)") from None
+            if on_read is not None and read > reported:
+                on_read(read - reported)
+                reported = read
+            if kind == "batch":
+                yield [ReportRecord.unpack(values) for values in payload]
+            elif kind == "done":
+                tally.rows_read += payload.rows_read
+                tally.rejected_rows += payload.rejected_rows
+                tally.problems.extend(payload.problems)
+                tally.warnings.extend(payload.warnings)
+                return
+            else:
+                raise ValueError(payload)
+    finally:
+        receiver.close()
+        process.join(timeout=5)
+        if process.is_alive():
+            process.kill()
+
+
+def read_events(format_name: str, path: Path, *, encoding: str | None = None, options: dict | None = None,
+                tally: Tally, on_read: Callable[[int], None] | None = None, batch_size: int = 20_000,
+                parallel: bool | None = None) -> Iterator[list[ReportRecord]]:
+    """Complete events of the file, in batches. ``parallel``: None decides by the file's size."""
+    if format_name not in READERS:
+        raise ValueError(f"unknown import format {format_name!r} (known: {', '.join(sorted(READERS))})")
+    options = options or {}
+    if parallel is None:
+        parallel = path.stat().st_size >= WORKER_THRESHOLD_BYTES
+    source = _events_from_worker if parallel else _events_inline
+    return source(format_name, path, encoding, options, tally, on_read, batch_size)

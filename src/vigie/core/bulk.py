@@ -155,6 +155,9 @@ class DeferredIndexes:
                 for name, definition in cursor.fetchall():
                     if not self.keep(definition):
                         self.indexes.append((name, definition))
+            if self.foreign_keys:
+                # Run the checks already queued for the rows written so far, then drop the keys.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table, name, _definition in self.foreign_keys:
                 cursor.execute(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"')
             for name, _definition in self.indexes:
@@ -169,4 +172,6 @@ class DeferredIndexes:
                 cursor.execute(definition)
             for table, name, definition in self.foreign_keys:
                 cursor.execute(f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}')
+            if self.foreign_keys:
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         self.active = False

@@ -84,9 +84,12 @@ def _import_formats() -> list[str]:
 @click.option("--encoding", help="The file's encoding, when it cannot be detected (default: detected).")
 @click.option("--visibility", type=click.Choice(["public", "organisation", "restricted"]),
               help="Who may see the imported incidents (datasets: public; reports: organisation).")
+@click.option("--form", type=click.Choice(["auto", "dyadic", "monadic"]), default="auto", show_default=True,
+              help="ACLED only: one row per event (dyadic) or per actor (monadic); auto detects it.")
 @click.option("--quiet", is_flag=True, help="No progress bar; only problems and the summary.")
 @click.option("--max-problems", default=50, show_default=True, help="How many problems to list.")
-def import_command(format_name, path, strict, organisation_slug, encoding, visibility, quiet, max_problems) -> None:
+def import_command(format_name, path, strict, organisation_slug, encoding, visibility, form, quiet,
+                   max_problems) -> None:
     """Import FILE in FORMAT (acled, ucdp, reports) in one transaction.
 
     Bad rows are listed with their line and column and the good rows are imported (exit code 2);
@@ -102,15 +105,16 @@ def import_command(format_name, path, strict, organisation_slug, encoding, visib
     show_progress = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=size, label=f"importing {path.name}", file=sys.stderr) if show_progress else None
     user = os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
+    options = {"form": form} if format_name == "acled" else {}
     try:
         with change_context(user_name=f"{user} (vigie import)", origin="cli"):
             if bar is not None:
                 with bar:
                     result = run_import(format_name, path, organisation=organisation, strict=strict,
-                                        encoding=encoding, visibility=visibility, on_read=bar.update)
+                                        encoding=encoding, visibility=visibility, options=options, on_read=bar.update)
             else:
                 result = run_import(format_name, path, organisation=organisation, strict=strict,
-                                    encoding=encoding, visibility=visibility)
+                                    encoding=encoding, visibility=visibility, options=options)
     except (ValueError, UnicodeError) as error:
         raise click.ClickException(str(error)) from error
     problems = result.problems + result.warnings

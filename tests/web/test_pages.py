@@ -1,8 +1,8 @@
 """The first pages: incidents in French and English, closed by default."""
 
 import pytest
-from django.utils.html import escape
 from django.contrib.auth import get_user_model
+from django.utils.html import escape
 
 from vigie.core.i18n import compile_catalogues
 from vigie.core.models import Membership, Organisation

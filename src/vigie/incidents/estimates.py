@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .choices import BOUNDS, HARMS, STATUSES
+from .choices import HARMS, STATUSES
 
 
 def _median_low(values: list[int]) -> int:

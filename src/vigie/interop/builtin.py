@@ -5,8 +5,8 @@ from __future__ import annotations
 from vigie.core.choices import Visibility
 
 from . import exports
-from .registry import ExportFormat, ImportFormat, register_export, register_import
 from .readers import READERS
+from .registry import ExportFormat, ImportFormat, register_export, register_import
 from .ucdp import ATTRIBUTION
 
 

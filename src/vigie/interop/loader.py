@@ -33,9 +33,9 @@ from vigie.places.gazetteer import Gazetteer
 from vigie.reports.models import Report, Source
 
 from .models import ImportRun
+from .pipeline import read_events
 from .records import Problem, ReportRecord
 from .registry import get_format
-from .pipeline import read_events
 
 BATCH = 20_000
 MAX_STORED_PROBLEMS = 1000

@@ -132,3 +132,10 @@ def test_help_lists_every_command():
     done = subprocess.run(VIGIE + ["--help"], capture_output=True, text=True, timeout=60)
     for command in ("init", "import", "export", "serve", "demo", "manage"):
         assert command in done.stdout
+
+
+def test_organisation_commands(home):
+    run(["init"], home)
+    assert "created" in run(["organisation", "add", "amdh", "Association malienne des droits de l'homme"], home).stdout
+    assert "already exists" in run(["organisation", "add", "amdh", "AMDH"], home).stdout
+    assert "amdh\tAssociation malienne des droits de l'homme" in run(["organisation", "list"], home).stdout

@@ -76,6 +76,35 @@ def _import_formats() -> list[str]:
     return sorted(IMPORT_FORMATS)
 
 
+@main.group()
+def organisation() -> None:
+    """Organisations (the tenants: an association, a partner, a UN office)."""
+
+
+@organisation.command("add")
+@click.argument("slug")
+@click.argument("name")
+def organisation_add(slug: str, name: str) -> None:
+    """Create the organisation SLUG (its short name) called NAME."""
+    setup_django()
+    from vigie.core.context import change_context
+    from vigie.core.models import Organisation
+
+    with change_context(user_name="vigie organisation add", origin="cli"):
+        _created, new = Organisation.objects.get_or_create(slug=slug, defaults={"name": name})
+    click.echo(f"organisation {slug!r} {'created' if new else 'already exists'}")
+
+
+@organisation.command("list")
+def organisation_list() -> None:
+    """List the organisations."""
+    setup_django()
+    from vigie.core.models import Organisation
+
+    for slug, name in Organisation.objects.values_list("slug", "name"):
+        click.echo(f"{slug}\t{name}")
+
+
 @main.command("import")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(["acled", "ucdp", "reports"]))
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))

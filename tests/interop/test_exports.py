@@ -67,7 +67,8 @@ def a_region():
     return Place.objects.filter(kind="region", parent__code="MLI").order_by("code").first()
 
 
-def make_incident(visibility: str, organisation=None, location: str = "Boni", **fields) -> Incident:
+def make_incident(visibility: str, organisation=None, location: str = "Boni", *, reported: bool = False,
+                  **fields) -> Incident:
     values = {
         "date_start": datetime.date(2024, 3, 2), "date_end": datetime.date(2024, 3, 2), "date_precision": "day",
         "admin0": mali(), "admin1": a_region(), "location": location, "latitude": 15.33, "longitude": -1.74,
@@ -76,7 +77,10 @@ def make_incident(visibility: str, organisation=None, location: str = "Boni", **
         "killed_civilian_best": 3, "estimate_rule": "single report: its own figures",
     }
     values.update(fields)
-    return Incident.objects.create(visibility=visibility, organisation=organisation, **values)
+    incident = Incident.objects.create(visibility=visibility, organisation=organisation, **values)
+    if reported:  # one account from a source that may be redistributed: the incident can be published
+        add_report(incident, source("studio-tamani", "media"), f"ST-{incident.pk}", "public")
+    return incident
 
 
 def source(slug: str, kind: str, organisation=None) -> Source:
@@ -97,10 +101,24 @@ def link_actor(incident: Incident, key: str, side: int, primary: bool = True) ->
 
 @pytest.fixture
 def imported(acled_file):
-    """A synthetic ACLED file through the real import path (public dataset incidents)."""
-    result = run_import("acled", acled_file(120))
+    """Synthetic rows in ACLED's format through the real import path, published as a dataset whose
+    terms allow redistribution (real ACLED rows may not be: see test_acled_only_incidents_are_never_public)."""
+    result = run_import("acled", acled_file(120), visibility="public")
     assert result.created > 0 and not result.strict_rejected
+    Source.objects.filter(slug="acled").update(redistributable=True)
     return result
+
+
+def test_acled_only_incidents_are_never_public(acled_file, organisations):
+    ours, _theirs = organisations
+    run_import("acled", acled_file(40), organisation=ours)
+    assert export_text("csv")[1] == 0
+    # Even marked public, an incident known only from a source that may not be redistributed stays out.
+    Incident.objects.update(visibility="public")
+    assert export_text("csv")[1] == 0
+    assert Incident.objects.count() == 40
+    handle = io.StringIO()
+    assert export_incidents(handle, "csv", organisation=ours) == 40  # the organisation's own analysis
 
 
 @pytest.fixture
@@ -180,7 +198,7 @@ def test_csv_header_rows_and_values_from_an_acled_import(imported):
 
 
 def test_row_values_for_a_known_incident(db):
-    incident = make_incident("public", location="Ogossagou", killed_civilian_low=1, killed_civilian_high=7,
+    incident = make_incident("public", reported=True, location="Ogossagou", killed_civilian_low=1, killed_civilian_high=7,
                              injured_best=4, abducted_high=2)
     IncidentViolation.objects.create(incident=incident, violation=ViolationType.KILLING)
     IncidentViolation.objects.create(incident=incident, violation=ViolationType.ABDUCTION_DISAPPEARANCE)
@@ -200,11 +218,12 @@ def test_row_values_for_a_known_incident(db):
     assert (row["killed_low"], row["killed_best"], row["killed_high"]) == ("2", "3", "5")
     assert (row["civilians_killed_low"], row["civilians_killed_best"], row["civilians_killed_high"]) == ("1", "3", "7")
     assert (row["injured_best"], row["abducted_high"], row["abducted_low"]) == ("4", "2", "")
-    assert row["n_reports"] == "0" and row["n_sources"] == "0" and row["source_ids"] == ""
+    assert row["n_reports"] == "1" and row["n_sources"] == "1"
+    assert row["source_ids"] == f"studio-tamani:ST-{incident.pk}"
 
 
 def test_foreign_state_forces_are_exported_as_foreign_forces(db):
-    incident = make_incident("public")
+    incident = make_incident("public", reported=True)
     link_actor(incident, "bfa_armed_forces", 1)  # Burkinabè army, acting in Mali
     link_actor(incident, "fama", 2)              # Mali's own army stays state forces
     row = rows_by_id()[str(incident.pk)]
@@ -212,13 +231,13 @@ def test_foreign_state_forces_are_exported_as_foreign_forces(db):
     assert row["actor1_category"] == "foreign_forces"
     assert row["actor2_category"] == "state_forces"
 
-    in_burkina = make_incident("public", admin0=Place.objects.get(code="BFA"), admin1=None)
+    in_burkina = make_incident("public", reported=True, admin0=Place.objects.get(code="BFA"), admin1=None)
     link_actor(in_burkina, "bfa_armed_forces", 1)
     link_actor(in_burkina, "fama", 2)
     row = rows_by_id()[str(in_burkina.pk)]
     assert (row["actor1_category"], row["actor2_category"]) == ("state_forces", "foreign_forces")
 
-    unknown_country = make_incident("public", admin0=None, admin1=None)
+    unknown_country = make_incident("public", reported=True, admin0=None, admin1=None)
     link_actor(unknown_country, "bfa_armed_forces", 1)
     assert rows_by_id()[str(unknown_country.pk)]["actor1_category"] == "state_forces"
 
@@ -294,7 +313,7 @@ def test_unknown_format_is_refused(db):
 # -- GeoJSON -----------------------------------------------------------------------------------------
 
 def test_geojson_is_a_feature_collection_of_points(imported, db):
-    nowhere = make_incident("public", latitude=None, longitude=None, location="Somewhere in the Gourma")
+    nowhere = make_incident("public", reported=True, latitude=None, longitude=None, location="Somewhere in the Gourma")
     text, count = export_text("geojson")
     data = json.loads(text)
     assert data["type"] == "FeatureCollection" and "crs" not in data

@@ -34,6 +34,7 @@ def reset_demo_user() -> tuple[str, str]:
     password = secrets.token_urlsafe(9)
     user.set_password(password)
     user.is_staff = True
+    user.is_superuser = True  # a local demo: the admin shows everything
     user.save()
     Membership.objects.get_or_create(user=user, organisation=organisation, role="analyst")
     return user.get_username(), password

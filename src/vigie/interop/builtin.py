@@ -36,8 +36,9 @@ def ucdp_source(organisation):
     return source
 
 
+# ACLED's rows may not be redistributed: its incidents are for the importing organisation's analysis.
 register_import(ImportFormat("acled", "ACLED export (dyadic or monadic, any year's columns)", READERS["acled"],
-                             acled_source, Visibility.PUBLIC))
+                             acled_source, Visibility.ORGANISATION))
 register_import(ImportFormat("ucdp", "UCDP Georeferenced Event Dataset (GED) CSV", READERS["ucdp"],
                              ucdp_source, Visibility.PUBLIC))
 register_import(ImportFormat("reports", "Vigie reports CSV (docs/formats.md)", READERS["reports"],

@@ -111,19 +111,10 @@ WITNESS = "witness"
 # -- who sees what ---------------------------------------------------------------------------------
 
 def visible_incidents(queryset=None, organisation=None):
-    """The incidents an audience may see: public ones, plus an organisation's own non-restricted ones.
+    """The incidents an audience may see (vigie.incidents.access): ``queryset`` can narrow, never widen."""
+    from vigie.incidents.access import visible_incidents as allowed
 
-    ``queryset`` (optional) narrows the selection; it can never widen it.
-    """
-    from django.db.models import Q
-
-    from vigie.incidents.models import Incident
-
-    queryset = Incident.objects.all() if queryset is None else queryset
-    allowed = Q(visibility=Visibility.PUBLIC)
-    if organisation is not None:
-        allowed |= Q(visibility=Visibility.ORGANISATION, organisation=organisation)
-    return queryset.filter(allowed)
+    return allowed(queryset, organisation_ids=[organisation.pk] if organisation is not None else [])
 
 
 def _report_is_listed(visibility: str, report_organisation_id: int | None, source_kind: str,

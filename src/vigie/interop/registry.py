@@ -26,7 +26,7 @@ class ExportFormat:
     name: str
     description: str
     suffix: str
-    writer: Callable[..., int]  # (rows, columns, handle) -> count
+    writer: Callable[..., int]  # (rows, handle) -> count
 
 
 IMPORT_FORMATS: dict[str, ImportFormat] = {}

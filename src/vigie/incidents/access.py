@@ -1,0 +1,44 @@
+"""Which incidents an audience may see. One rule for pages, exports and (later) the API.
+
+- The public sees incidents marked public that rest on at least one source whose rows may be
+  redistributed: an incident known only from ACLED (whose terms forbid redistribution) is never
+  published, whatever its visibility.
+- An organisation's members also see that organisation's own incidents, unless restricted.
+- Nothing else: access is closed by default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Exists, OuterRef, Q
+
+from vigie.core.choices import Visibility
+
+from .models import Incident
+
+
+def publishable() -> Q:
+    from vigie.reports.models import Report
+
+    redistributable = Report.objects.filter(incident=OuterRef("pk"), is_current=True, source__redistributable=True)
+    return Q(visibility=Visibility.PUBLIC) & Q(Exists(redistributable))
+
+
+def visible_incidents(queryset=None, *, organisation_ids: Iterable[int] = (), everything: bool = False):
+    """Narrow ``queryset`` (default: all incidents) to what the audience may see; never widen it."""
+    queryset = Incident.objects.all() if queryset is None else queryset
+    if everything:
+        return queryset
+    allowed = publishable()
+    organisation_ids = list(organisation_ids)
+    if organisation_ids:
+        allowed |= Q(organisation_id__in=organisation_ids) & ~Q(visibility=Visibility.RESTRICTED)
+    return queryset.filter(allowed)
+
+
+def visible_to_user(user, queryset=None):
+    if user.is_authenticated and user.is_superuser:
+        return visible_incidents(queryset, everything=True)
+    organisation_ids = user.memberships.values_list("organisation_id", flat=True) if user.is_authenticated else ()
+    return visible_incidents(queryset, organisation_ids=organisation_ids)

@@ -237,3 +237,23 @@ def manage(args) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def reference_markdown() -> str:
+    """docs/cli.md, from the commands themselves: `python -c 'from vigie.cli import reference_markdown as r; print(r(), end="")' > docs/cli.md`."""
+    lines = ["# Command-line reference", "",
+             "Generated from the `vigie` command itself (`vigie.cli.reference_markdown`); a test checks that",
+             "this page and the command agree.", ""]
+
+    def walk(command: click.Command, path: str, parent: click.Context | None) -> None:
+        context = click.Context(command, info_name=path.split()[-1], parent=parent, terminal_width=80,
+                                max_content_width=80)
+        if path != "vigie":
+            lines.extend([f"## {path}", "", "```", command.get_help(context).replace("Usage: vigie", "Usage: vigie", 1),
+                          "```", ""])
+        if isinstance(command, click.Group):
+            for name in sorted(command.commands):
+                walk(command.commands[name], f"{path} {name}", context)
+
+    walk(main, "vigie", None)
+    return "\n".join(lines)

@@ -291,6 +291,7 @@ def test_reports_keep_the_row_as_it_came(acled_file):
 
 def test_import_is_logged(acled_file):
     result = run_import("acled", acled_file(30))
-    entries = ChangeLogEntry.objects.filter(action="create", content_type__model="incident")
-    assert entries.count() == 30
-    assert all(entry.postchange["import_run"] == result.run_id for entry in entries)
+    entry = ChangeLogEntry.objects.get(action="create", content_type__model="importrun", object_id=result.run_id)
+    assert entry.origin == "import" and entry.postchange["incidents_created"] == 30
+    logged = {i for start, end in entry.postchange["incident_ids"] for i in range(start, end + 1)}
+    assert logged == set(Incident.objects.values_list("pk", flat=True))

@@ -105,7 +105,8 @@ class IncidentActor(models.Model):
 
 
 class IncidentViolation(models.Model):
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="violations")
+    # Indexed by the unique (incident, violation) constraint.
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="violations", db_index=False)
     violation = models.CharField(max_length=40, choices=ViolationType.choices)
 
     class Meta:

@@ -27,14 +27,15 @@ from vigie.core.bulk import DeferredIndexes, allocate_ids, bulk_insert, tune_for
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
 from vigie.core.models import ChangeLogEntry, Organisation
-from vigie.incidents.choices import CASUALTY_FIELDS, SPLIT_FIGURES
+from vigie.core.text import slugify_ascii
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 from vigie.places.gazetteer import Gazetteer
 from vigie.reports.models import Report, Source
 
 from .models import ImportRun
 from .pipeline import read_events
-from .records import Problem, ReportRecord
+from .prepared import INCIDENT_FIELDS, REPORT_FIELDS, Prepared
+from .records import Problem
 from .registry import get_format
 
 BATCH = 20_000
@@ -84,40 +85,15 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-REPORT_FIELDS = [
-    "id", "source", "organisation", "visibility", "external_id", "is_current", "supersedes",
-    "source_timestamp", "content_hash", "published", "date_start", "date_end", "date_precision",
-    "country_text", "admin1_text", "admin2_text", "admin3_text", "location_text", "latitude", "longitude",
-    "geo_precision", "place", "event_type", "sub_event_type", "event_label", "perpetrator_text", "target_text",
-    "killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted",
-    "text", "original_source", "url", "language", "raw", "incident", "link_method", "import_run", "created",
-]
-INCIDENT_FIELDS = [
-    "id", "organisation", "visibility", "key", "date_start", "date_end", "date_precision", "place",
-    "admin0", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
-    "event_type", "sub_event_type", "civilian_targeting", "estimate_rule", "needs_review", "created", "updated",
-    "casualty_split", *CASUALTY_FIELDS,
-]
-CLAIM_FIELDS = ["killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted"]
+INCIDENT_ACTOR_FIELDS = ["incident", "actor", "side", "primary", "role"]
 CHANGELOG_FIELDS = [
     "time", "user", "user_name", "request_id", "origin", "action", "content_type", "object_id",
     "object_repr", "prechange", "postchange",
 ]
 
 
-def split_json(figures: dict[str, int]) -> str:
-    """The figures that have no column, as the JSON text of Incident.casualty_split."""
-    return json.dumps({name: figures[name] for name in SPLIT_FIGURES if figures.get(name) is not None})
-
-
-def _json_default(value):
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(type(value))
-
-
 class Loader:
-    """Writes records of one import run. Use inside transaction.atomic()."""
+    """Writes the prepared records of one import run. Use inside transaction.atomic()."""
 
     def __init__(self, run: ImportRun, organisation: Organisation | None, visibility: str,
                  default_source: Source | None, result: ImportResult):
@@ -130,7 +106,6 @@ class Loader:
         self.actors = ActorDirectory.load()
         self.now = timezone.now()
         self.context = current_change_context()
-        self.incident_type_id = ContentType.objects.get_for_model(Incident).pk
         self.sources: dict[tuple[str, str], int] = {}
         self.keyed_incidents: dict[str, int] = {}
         self.keys_created: set[str] = set()
@@ -138,16 +113,16 @@ class Loader:
         self.incidents_updated: set[int] = set()
         self.extra_actors: dict[int, list[tuple]] = {}
         self.extra_violations: dict[int, set[str]] = {}
+        self.created_ids: list[int] = []
+        self.batches_written = 0
 
     # -- sources ---------------------------------------------------------------------------
-    def source_id(self, record: ReportRecord) -> int:
+    def source_id(self, record: Prepared) -> int:
         if self.default_source is not None:
             return self.default_source.pk
         key = (record.source_name, record.source_kind)
         found = self.sources.get(key)
         if found is None:
-            from vigie.core.text import slugify_ascii
-
             slug = slugify_ascii(record.source_name)[:110] or "source"
             source = Source.objects.filter(slug=slug).first()
             if source is None:
@@ -159,8 +134,8 @@ class Loader:
         return found
 
     # -- the work ----------------------------------------------------------------------------
-    def load(self, events: list[ReportRecord]) -> None:
-        by_source: dict[int, list[ReportRecord]] = {}
+    def load(self, events: list[Prepared]) -> None:
+        by_source: dict[int, list[Prepared]] = {}
         for record in events:
             by_source.setdefault(self.source_id(record), []).append(record)
         for source_id, records in by_source.items():
@@ -181,26 +156,26 @@ class Loader:
                     found[external_id] = (report_id, incident_id, timestamp, content_hash)
         return found
 
-    def _load_from_source(self, source_id: int, records: list[ReportRecord]) -> None:
+    def _load_from_source(self, source_id: int, records: list[Prepared]) -> None:
         # The same id twice in one file (not one event's rows): the later row wins, as a newer version would.
-        unique: dict[str, ReportRecord] = {}
+        unique: dict[str, Prepared] = {}
         for record in records:
-            if record.external_id in unique and unique[record.external_id] is not record:
+            earlier = unique.get(record.external_id)
+            if earlier is not None:
                 self.result.warnings.append(Problem(
-                    record.line, "id", f"{record.external_id} appears again (first on line {unique[record.external_id].line}); the later row is kept",
-                    fatal=False))
+                    record.line, "id", f"{record.external_id} appears again (first on line {earlier.line}); "
+                    "the later row is kept", fatal=False))
             unique[record.external_id] = record
         existing = self._existing(source_id, list(unique))
-        new: list[ReportRecord] = []
-        updates: list[tuple[ReportRecord, tuple]] = []
+        new: list[Prepared] = []
+        updates: list[tuple[Prepared, tuple]] = []
         for external_id, record in unique.items():
             stored = existing.get(external_id)
             if stored is None:
                 new.append(record)
                 continue
-            content_hash = record.digest or record.content_hash()
             _report_id, _incident_id, stored_timestamp, stored_hash = stored
-            if content_hash == stored_hash:
+            if record.digest == stored_hash:
                 self.result.unchanged += 1
             elif (record.source_timestamp is not None and stored_timestamp is not None
                   and record.source_timestamp < stored_timestamp):
@@ -210,58 +185,43 @@ class Loader:
                 updates.append((record, stored))
         if new:
             self._insert_new(source_id, new)
+            self._keep_statistics_fresh()
         for record, stored in updates:
             self._update(source_id, record, stored)
 
-    def _place(self, record: ReportRecord):
-        return self.gazetteer.resolve(record.country, record.admin1, record.admin2, record.admin3,
-                                      record.location, record.latitude, record.longitude)
+    def _keep_statistics_fresh(self) -> None:
+        """PostgreSQL plans the lookup of existing ids from its statistics, which know nothing of
+        the rows this transaction wrote: with a table grown from empty it would read every report of
+        the source for each batch (quadratic: 454 s for a million rows). Analysing after batches
+        1, 2, 4, 8... keeps the plan on the (source, external_id) index at a logarithmic cost."""
+        self.batches_written += 1
+        if connection.vendor == "postgresql" and self.batches_written & (self.batches_written - 1) == 0:
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Report._meta.db_table}")
 
-    def _incident_values(self, incident_id: int, record: ReportRecord, place, key: str) -> tuple:
-        casualties = record.casualties
-        return (
-            incident_id, self.organisation_id, self.visibility, key, record.date_start, record.date_end,
-            record.date_precision, place.place_id, place.admin0_id, place.admin1_id, place.admin2_id,
-            place.admin3_id, record.location[:200], record.latitude, record.longitude, record.geo_precision,
-            record.event_type, record.sub_event_type, record.civilian_targeting,
-            "single report: its own figures", False, self.now, self.now,
-            split_json(casualties), *[casualties.get(name) for name in CASUALTY_FIELDS],
-        )
+    def _place(self, record: Prepared):
+        return self.gazetteer.resolve(*record.place_query)
 
-    def _report_values(self, report_id: int, source_id: int, record: ReportRecord, place, incident_id: int,
-                       link_method: str, supersedes: int | None) -> tuple:
-        claims = record.claims
-        return (
-            report_id, source_id, self.organisation_id, self.visibility, record.external_id, True, supersedes,
-            record.source_timestamp, record.digest or record.content_hash(), record.published, record.date_start, record.date_end,
-            record.date_precision, record.country[:100], record.admin1[:200], record.admin2[:200],
-            record.admin3[:200], record.location[:200], record.latitude, record.longitude, record.geo_precision,
-            place.place_id, record.event_type, record.sub_event_type, record.event_label[:300],
-            record.perpetrator_text[:500], record.target_text[:500],
-            *[claims.get(name) for name in CLAIM_FIELDS],
-            record.text, record.original_source[:500], record.url[:500], record.language[:10],
-            record.raw_json or json.dumps(record.raw), incident_id, link_method, self.run.pk, self.now,
-        )
+    def _incident_row(self, incident_id: int, record: Prepared, place, key: str) -> tuple:
+        return (incident_id, self.organisation_id, self.visibility, key, place.place_id, place.admin0_id,
+                place.admin1_id, place.admin2_id, place.admin3_id, self.now, self.now, *record.incident_part)
 
-    def _actor_rows(self, incident_id: int, record: ReportRecord) -> list[tuple]:
+    def _report_row(self, report_id: int, source_id: int, record: Prepared, place, incident_id: int,
+                    supersedes: int | None = None) -> tuple:
+        link_method = "key" if record.incident_key else "dataset"
+        return (report_id, source_id, self.organisation_id, self.visibility, True, supersedes, place.place_id,
+                incident_id, link_method, self.run.pk, self.now, *record.report_part)
+
+    def _actor_rows(self, incident_id: int, record: Prepared) -> list[tuple]:
         rows, seen = [], set()
-        for claim in record.actors:
-            actor_id = self.actors.resolve(claim.name, claim.category_hint)
-            if (actor_id, claim.side) in seen:
+        resolve = self.actors.resolve
+        for name, side, primary, role, hint in record.actors:
+            actor_id = resolve(name, hint)
+            if (actor_id, side) in seen:
                 continue
-            seen.add((actor_id, claim.side))
-            rows.append((incident_id, actor_id, claim.side, claim.primary, claim.role))
+            seen.add((actor_id, side))
+            rows.append((incident_id, actor_id, side, primary, role))
         return rows
-
-    def _changelog_row(self, incident_id: int, action: str, repr_text: str, prechange, postchange) -> tuple:
-        context = self.context
-        return (
-            self.now, context.user_id, context.user_name, context.request_id, "import", action,
-            self.incident_type_id, incident_id, repr_text[:200],
-            None if prechange is None else json.dumps(prechange, default=_json_default, ensure_ascii=False),
-            postchange if postchange is None or isinstance(postchange, str)
-            else json.dumps(postchange, default=_json_default, ensure_ascii=False),
-        )
 
     def _incident_for_key(self, key: str) -> int | None:
         incident_id = self.keyed_incidents.get(key)
@@ -272,7 +232,7 @@ class Loader:
                 self.keyed_incidents[key] = incident_id
         return incident_id
 
-    def _insert_new(self, source_id: int, records: list[ReportRecord]) -> None:
+    def _insert_new(self, source_id: int, records: list[Prepared]) -> None:
         report_ids = allocate_ids(Report, len(records))
         fresh: list[int] = []  # positions of the records that start a new incident
         attach: dict[int, int] = {}  # position -> existing incident id
@@ -300,73 +260,68 @@ class Loader:
             self.keys_created.add(key)
         self.incidents_to_refresh.update(attach.values())
 
-        incident_rows, report_rows, actor_rows, violation_rows, log_rows = [], [], [], [], []
+        incident_rows, report_rows, actor_rows, violation_rows = [], [], [], []
         for position, record in enumerate(records):
             place = self._place(record)
-            link_method = "key" if record.incident_key else "dataset"
             incident_id = incident_of.get(position)
             if incident_id is not None:
-                values = self._incident_values(incident_id, record, place, record.incident_key)
-                incident_rows.append(values)
+                incident_rows.append(self._incident_row(incident_id, record, place, record.incident_key))
                 actor_rows.extend(self._actor_rows(incident_id, record))
                 violation_rows.extend((incident_id, violation) for violation in record.violations)
-                # A created incident is its report as it came: the entry points to it instead of
-                # repeating it (updates keep full before/after snapshots).
-                log_rows.append(self._changelog_row(
-                    incident_id, ChangeAction.CREATE, f"{record.event_type} {record.location} {record.date_start}",
-                    None, f'{{"import_run": {self.run.pk}, "report": {report_ids[position]}}}'))
-                self.result.created += 1
             else:
                 incident_id = attach[position]
                 self.extra_actors.setdefault(incident_id, []).extend(self._actor_rows(incident_id, record))
                 self.extra_violations.setdefault(incident_id, set()).update(record.violations)
-            report_rows.append(self._report_values(report_ids[position], source_id, record, place, incident_id,
-                                                   link_method, None))
+            report_rows.append(self._report_row(report_ids[position], source_id, record, place, incident_id))
         bulk_insert(Incident, INCIDENT_FIELDS, incident_rows)
-        bulk_insert(IncidentActor, ["incident", "actor", "side", "primary", "role"], actor_rows)
+        bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, actor_rows)
         bulk_insert(IncidentViolation, ["incident", "violation"], violation_rows)
         bulk_insert(Report, REPORT_FIELDS, report_rows)
-        bulk_insert(ChangeLogEntry, CHANGELOG_FIELDS, log_rows)
+        self.result.created += len(incident_rows)
+        self.created_ids.extend(row[0] for row in incident_rows)
 
-    def _update(self, source_id: int, record: ReportRecord, stored: tuple) -> None:
+    def _update(self, source_id: int, record: Prepared, stored: tuple) -> None:
+        """A new version of a stored report: the old one stays, superseded; the incident follows (logged)."""
         old_report_id, incident_id, _timestamp, _hash = stored
         place = self._place(record)
         report_id = allocate_ids(Report, 1)[0]
         Report.objects.filter(pk=old_report_id).update(is_current=False)
-        bulk_insert(Report, REPORT_FIELDS, [self._report_values(
-            report_id, source_id, record, place, incident_id, "key" if record.incident_key else "dataset",
-            old_report_id)])
         incident = Incident.objects.filter(pk=incident_id).first()
         if incident is None:  # its incident was deleted: the new version starts a new one
-            self._insert_new_incident_for(report_id, source_id, record)
+            incident_id = allocate_ids(Incident, 1)[0]
+            bulk_insert(Incident, INCIDENT_FIELDS, [self._incident_row(incident_id, record, place, record.incident_key)])
+            bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, self._actor_rows(incident_id, record))
+            self.result.created += 1
+            self.created_ids.append(incident_id)
+        bulk_insert(Report, REPORT_FIELDS, [self._report_row(report_id, source_id, record, place, incident_id,
+                                                             supersedes=old_report_id)])
+        if incident is None:
             return
+        self.incidents_updated.add(incident_id)
         if incident.reports.filter(is_current=True).count() > 1:
             self.incidents_to_refresh.add(incident_id)
-            self.incidents_updated.add(incident_id)
             return
-        else:
-            values = dict(zip(INCIDENT_FIELDS, self._incident_values(incident_id, record, place, incident.key), strict=False))
-            for name in ("id", "organisation", "visibility", "key", "created", "updated"):
-                values.pop(name)
-            for name, value in values.items():
-                setattr(incident, Incident._meta.get_field(name).attname, value)
-            incident.save()
-            incident.actor_links.all().delete()
-            incident.violations.all().delete()
-            bulk_insert(IncidentActor, ["incident", "actor", "side", "primary", "role"], self._actor_rows(incident_id, record))
-            bulk_insert(IncidentViolation, ["incident", "violation"], [(incident_id, v) for v in record.violations])
-        self.incidents_updated.add(incident_id)
-
-    def _insert_new_incident_for(self, report_id: int, source_id: int, record: ReportRecord) -> None:
-        place = self._place(record)
-        incident_id = allocate_ids(Incident, 1)[0]
-        bulk_insert(Incident, INCIDENT_FIELDS, [self._incident_values(incident_id, record, place, record.incident_key)])
-        bulk_insert(IncidentActor, ["incident", "actor", "side", "primary", "role"], self._actor_rows(incident_id, record))
-        Report.objects.filter(pk=report_id).update(incident_id=incident_id)
-        self.result.created += 1
+        # The incident is this one report: it takes the new version's values (saved through the ORM,
+        # so the change log keeps it before and after).
+        values = dict(zip(INCIDENT_FIELDS, self._incident_row(incident_id, record, place, incident.key), strict=True))
+        for name in ("id", "organisation", "visibility", "key", "created", "updated"):
+            values.pop(name)
+        for name, value in values.items():
+            field = Incident._meta.get_field(name)
+            if name == "casualty_split":
+                value = json.loads(value)
+            elif value is not None and field.get_internal_type() == "DateField":
+                value = datetime.date.fromisoformat(value)
+            setattr(incident, field.attname, value)
+        incident.save()
+        incident.actor_links.all().delete()
+        incident.violations.all().delete()
+        bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, self._actor_rows(incident_id, record))
+        bulk_insert(IncidentViolation, ["incident", "violation"], [(incident_id, v) for v in record.violations])
 
     def finish(self) -> None:
-        """Incidents that received reports from several rows: add their actors, recompute their figures."""
+        """Incidents that received reports from several rows: add their actors, recompute their figures;
+        then one change log entry for the incidents the run created."""
         from vigie.incidents.services import refresh_from_reports
 
         if self.extra_actors or self.extra_violations:
@@ -378,7 +333,7 @@ class Loader:
                     if row[:3] not in known_actors:
                         known_actors.add(row[:3])
                         rows.append(row)
-            bulk_insert(IncidentActor, ["incident", "actor", "side", "primary", "role"], rows)
+            bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, rows)
             known_violations = set(IncidentViolation.objects.filter(incident_id__in=self.extra_violations)
                                    .values_list("incident_id", "violation"))
             bulk_insert(IncidentViolation, ["incident", "violation"], [
@@ -389,6 +344,35 @@ class Loader:
         self.result.updated += len(self.incidents_updated)
         self.result.places_created = len(self.gazetteer.created)
         self.result.actors_created = len(self.actors.created)
+        self._log_creations()
+
+    def _log_creations(self) -> None:
+        """One entry for all the incidents the run created: which ones (as id ranges), by which run.
+
+        Each created incident is its report as it came, kept with the run: repeating it in a
+        million entries would double the import for nothing. Every later change of an incident
+        is logged with its own before and after.
+        """
+        if not self.created_ids:
+            return
+        ranges, ids = [], sorted(self.created_ids)
+        start = previous = ids[0]
+        for value in ids[1:]:
+            if value != previous + 1:
+                ranges.append([start, previous])
+                start = value
+            previous = value
+        ranges.append([start, previous])
+        context = self.context
+        ChangeLogEntry.objects.create(
+            user_id=context.user_id, user_name=context.user_name, request_id=context.request_id,
+            origin="import", action=ChangeAction.CREATE,
+            content_type=ContentType.objects.get_for_model(ImportRun), object_id=self.run.pk,
+            object_repr=f"{len(ids)} incidents from import run {self.run.pk} ({self.run.file_name})"[:200],
+            prechange=None,
+            postchange={"import_run": self.run.pk, "file_sha256": self.run.file_sha256,
+                        "incidents_created": len(ids), "incident_ids": ranges},
+        )
 
 
 def run_import(
@@ -443,12 +427,12 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
     events = read_events(spec.name, path, encoding=encoding, options=options, tally=result, on_read=count,
                          batch_size=batch_size, parallel=parallel)
     deferred = DeferredIndexes(
-        [Incident, IncidentActor, IncidentViolation, Report, ChangeLogEntry],
+        [Incident, IncidentActor, IncidentViolation, Report],
         keep=lambda definition: "external_id" in definition or '"key"' in definition,
     )
     try:
-        tune_for_bulk_write()
         with transaction.atomic():
+            tune_for_bulk_write()
             source = spec.dataset_source(organisation) if spec.dataset_source else None
             run = ImportRun.objects.create(
                 format=spec.name, file_name=path.name, file_sha256=sha256, source=source,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,26 +78,8 @@ class ReportRecord:
     raw: list[dict[str, str]] = field(default_factory=list)
     expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
     lines: list[int] = field(default_factory=list)
-    digest: str = ""  # content_hash(), once the record is complete
-    raw_json: str = ""  # raw as JSON text, once the record is complete
-
-    def finalize(self) -> ReportRecord:
-        """Compute what only a complete record can have (its digest and its raw JSON)."""
-        self.digest = self.content_hash()
-        self.raw_json = json.dumps(self.raw)
-        return self
-
-    def pack(self) -> tuple:
-        """Plain tuples, cheap to send to another process."""
-        values = [getattr(self, name) for name in RECORD_FIELDS]
-        values[_ACTORS] = tuple((a.name, a.side, a.primary, a.role, a.category_hint) for a in self.actors)
-        return tuple(values)
-
-    @classmethod
-    def unpack(cls, values: tuple) -> ReportRecord:
-        record = cls(*values)
-        record.actors = [ActorClaim(*actor) for actor in values[_ACTORS]]
-        return record
+    digest: str = ""  # content_hash(), when already computed
+    raw_json: str = ""  # raw as JSON text, when already serialised
 
     def content_hash(self) -> str:
         """A digest of the meaning of the record: equal for the same event read in another layout
@@ -116,6 +97,3 @@ class ReportRecord:
         ))
         return hashlib.blake2b(meaning.encode(), digest_size=16).hexdigest()
 
-
-RECORD_FIELDS = [f.name for f in fields(ReportRecord)]
-_ACTORS = RECORD_FIELDS.index("actors")

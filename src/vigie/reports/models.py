@@ -92,7 +92,8 @@ class Report(models.Model):
 
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
-    import_run = models.ForeignKey("interop.ImportRun", null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    import_run = models.ForeignKey("interop.ImportRun", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="reports", db_index=False)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import json
-import uuid
 from collections.abc import Iterable, Sequence
 
 from django.db import connection

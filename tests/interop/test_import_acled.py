@@ -284,8 +284,7 @@ def test_reports_keep_the_row_as_it_came(acled_file):
     for report in Report.objects.all():
         row = rows[report.external_id]
         assert report.text == row["notes"]
-        assert report.raw[0]["data_id"] == row["data_id"]
-        assert report.raw[0]["event_date"] == row["event_date"]
+        assert report.raw_rows() == [row]
         assert report.original_source == row["source"]
 
 

@@ -49,7 +49,7 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     longitude = models.FloatField(null=True, blank=True)
     geo_precision = models.CharField(max_length=10, choices=GeoPrecision.choices, blank=True)
 
-    event_type = models.CharField(max_length=40, choices=EventType.choices, blank=True, db_index=True)
+    event_type = models.CharField(max_length=40, choices=EventType.choices, blank=True)
     sub_event_type = models.CharField(max_length=40, choices=SubEventType.choices, blank=True)
     civilian_targeting = models.BooleanField(default=False)
 

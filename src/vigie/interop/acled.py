@@ -205,8 +205,9 @@ class AcledReader:
                 found = categories[key] = category_from_acled_inter(name, inter, country)
             return found
 
-        # The notes are the report's text; the raw copy keeps every other column as it came.
-        raw_columns = [(name, position) for position, name in enumerate(columns) if name != "notes"]
+        # The raw copy keeps the row as it came, in the file's column order (the import run keeps the
+        # header); the notes, the report's text, are not stored twice.
+        notes_position = index.get("notes", -1)
 
         for line, values in self.table.rows():
             try:
@@ -294,7 +295,7 @@ class AcledReader:
                 text=get(values, i_notes),
                 original_source=get(values, i_source).strip(),
                 language="en",
-                raw=[{name: values[position] for name, position in raw_columns if values[position]}],
+                raw=[values[:notes_position] + [None] + values[notes_position + 1:]] if notes_position >= 0 else [values],
                 expected_rows=_actors_expected(get(values, i_interaction), bool(actor2) and not monadic),
             )
 

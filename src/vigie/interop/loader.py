@@ -37,6 +37,7 @@ from .pipeline import read_events
 from .prepared import INCIDENT_FIELDS, REPORT_FIELDS, Prepared
 from .records import Problem
 from .registry import get_format
+from .tables import open_table
 
 BATCH = 20_000
 MAX_STORED_PROBLEMS = 1000
@@ -434,9 +435,12 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
         with transaction.atomic():
             tune_for_bulk_write()
             source = spec.dataset_source(organisation) if spec.dataset_source else None
+            with open_table(path, encoding=encoding) as table:
+                columns = table.columns
             run = ImportRun.objects.create(
                 format=spec.name, file_name=path.name, file_sha256=sha256, source=source,
                 organisation=organisation, user_name=context.user_name, started=timezone.now(),
+                columns=columns,
             )
             result.run_id = run.pk
             loader = Loader(run, organisation, visibility or spec.default_visibility, source, result)

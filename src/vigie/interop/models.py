@@ -24,6 +24,7 @@ class ImportRun(models.Model):
     incidents_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
     problems = models.JSONField(default=list, help_text=_("The first problems found, with line and column."))
+    columns = models.JSONField(default=list, help_text=_("The file's header (normalised): the key to its reports' raw rows."))
 
     class Meta:
         ordering = ["-started"]

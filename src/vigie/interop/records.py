@@ -75,7 +75,7 @@ class ReportRecord:
     incident_key: str = ""
     source_name: str = ""
     source_kind: str = ""
-    raw: list[dict[str, str]] = field(default_factory=list)
+    raw: list[list[str | None]] = field(default_factory=list)  # the row(s) as they came, in file column order
     expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
     lines: list[int] = field(default_factory=list)
     digest: str = ""  # content_hash(), when already computed

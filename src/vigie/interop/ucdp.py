@@ -137,5 +137,5 @@ class UcdpGedReader:
                 text="\n".join(part for part in (headline, description) if part),
                 original_source=get(values, "source_office").strip() or get(values, "source_article").strip()[:500],
                 language="en",
-                raw=[dict(zip(columns, values, strict=False))],
+                raw=[values],
             )

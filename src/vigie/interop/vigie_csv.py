@@ -130,5 +130,5 @@ class VigieReportsReader:
                 incident_key=get(values, "incident"),
                 source_name=source,
                 source_kind=source_kind,
-                raw=[dict(zip(columns, values, strict=False))],
+                raw=[values],
             )

@@ -88,7 +88,10 @@ class Report(models.Model):
     )
     url = models.URLField(max_length=500, blank=True)
     language = models.CharField(max_length=10, blank=True)
-    raw = models.JSONField(null=True, blank=True, help_text=_("The row(s) as they came, by column name."))
+    raw = models.JSONField(
+        null=True, blank=True,
+        help_text=_("The row(s) as they came, values in the file's column order (the import run has the header)."),
+    )
 
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
@@ -104,3 +107,12 @@ class Report(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.external_id}"
+
+    def raw_rows(self) -> list[dict]:
+        """The row(s) as they came, by column name; a dataset's notes are the report's text."""
+        columns = self.import_run.columns if self.import_run_id else []
+        rows = []
+        for values in self.raw or []:
+            row = dict(zip(columns, values, strict=False))
+            rows.append({name: (self.text if value is None else value) for name, value in row.items()})
+        return rows

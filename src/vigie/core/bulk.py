@@ -7,6 +7,7 @@ with ids allocated from the table's own sequence, so every later ORM write stays
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import functools
 from collections.abc import Iterable, Sequence
@@ -175,3 +176,21 @@ class DeferredIndexes:
             if self.foreign_keys:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         self.active = False
+
+
+@contextlib.contextmanager
+def foreign_keys_checked_once(models):
+    """SQLite looks up the parent of every foreign key of every row it inserts. For an import, outside
+    any transaction, switch that off and check every written table once, at the end, inside the
+    import's transaction (Django's check_constraints: PRAGMA foreign_key_check). Yields the check.
+    Elsewhere (PostgreSQL, or already inside a transaction) the check is left to the database."""
+    tables = [model._meta.db_table for model in models]
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        yield lambda: None
+        return
+    disabled = connection.disable_constraint_checking()
+    try:
+        yield (lambda: connection.check_constraints(table_names=tables)) if disabled else (lambda: None)
+    finally:
+        if disabled:
+            connection.enable_constraint_checking()

@@ -23,7 +23,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vigie.actors.directory import ActorDirectory
-from vigie.core.bulk import DeferredIndexes, allocate_ids, bulk_insert, tune_for_bulk_write
+from vigie.core.bulk import (
+    DeferredIndexes,
+    allocate_ids,
+    bulk_insert,
+    foreign_keys_checked_once,
+    tune_for_bulk_write,
+)
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
 from vigie.core.models import ChangeLogEntry, Organisation
@@ -427,12 +433,13 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
 
     events = read_events(spec.name, path, encoding=encoding, options=options, tally=result, on_read=count,
                          batch_size=batch_size, parallel=parallel)
+    written = [Incident, IncidentActor, IncidentViolation, Report]
     deferred = DeferredIndexes(
-        [Incident, IncidentActor, IncidentViolation, Report],
+        written,
         keep=lambda definition: "external_id" in definition or '"key"' in definition,
     )
     try:
-        with transaction.atomic():
+        with foreign_keys_checked_once(written) as check_foreign_keys, transaction.atomic():
             tune_for_bulk_write()
             source = spec.dataset_source(organisation) if spec.dataset_source else None
             with open_table(path, encoding=encoding) as table:
@@ -453,6 +460,7 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
                         deferred.drop()
             deferred.restore()
             loader.finish()
+            check_foreign_keys()
             if strict and result.problems:
                 raise StrictRejection()
             run.finished = timezone.now()

@@ -45,7 +45,6 @@ class VigieReportsReader:
 
     def records(self) -> Iterator[ReportRecord | Problem]:
         index = self.table.index
-        columns = self.table.columns
 
         def get(values: list[str], name: str) -> str:
             position = index.get(name, -1)

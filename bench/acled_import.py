@@ -124,7 +124,7 @@ LABELS = [
 def table(all_results: list[dict]) -> str:
     sizes = [r["rows"] for r in all_results]
     head = "| | " + " | ".join(f"{n:,} rows: s | peak MiB" for n in sizes) + " |"
-    lines = [head, "|---|" + "---|" * len(sizes)]
+    lines = [head, "|---|" + "---:|---:|" * len(sizes)]
     for key, label in LABELS:
         cells = [f"{r[key]['seconds']} | {r[key]['peak_mib']}" for r in all_results]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")

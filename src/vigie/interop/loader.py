@@ -1,4 +1,4 @@
-"""Loading ReportRecords into the database: one transaction, idempotent, fast.
+"""Loading an import file's records into the database: one transaction, idempotent, fast.
 
 Each record is one account (a dataset event, a partner's report). A record whose source and id
 are already stored is unchanged when its content is the same, a new version of the report when its
@@ -93,10 +93,6 @@ def file_sha256(path: Path) -> str:
 
 
 INCIDENT_ACTOR_FIELDS = ["incident", "actor", "side", "primary", "role"]
-CHANGELOG_FIELDS = [
-    "time", "user", "user_name", "request_id", "origin", "action", "content_type", "object_id",
-    "object_repr", "prechange", "postchange",
-]
 
 
 class Loader:

@@ -181,6 +181,47 @@ def export_command(what, format_name, output, organisation_slug) -> None:
         click.echo(f"{count} incidents written to {output}", err=True)
 
 
+@main.command("link-file")
+@click.argument("path", metavar="REPORTS.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The CSV to write: report_id, incident.")
+@click.option("--pairs", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write every scored pair with the weight of each field (the explanation).")
+def link_file(path: Path, output: Path, pairs: Path | None) -> None:
+    """Link the reports of a CSV into incidents, with no database (docs/formats.md, docs/methodology.md).
+
+    Columns: report_id, source, published, event_date, location, admin1, admin2, latitude, longitude,
+    perpetrator, target, event_label, killed (empty when unknown); extra columns are ignored.
+    """
+    import csv
+
+    from vigie.interop.tables import TableError
+    from vigie.linkage.engine import link
+    from vigie.linkage.files import read_link_reports, write_links
+
+    try:
+        reports, problems = read_link_reports(path)
+    except (TableError, UnicodeError) as error:
+        raise click.ClickException(str(error)) from error
+    for problem in problems:
+        click.echo(problem.describe(path.name), err=True)
+    result = link(reports)
+    write_links(output, result)
+    if pairs is not None:
+        with open(pairs, "w", encoding="utf-8", newline="") as handle:
+            fields = ["date", "distance", "place_name", "actor", "type", "casualties", "same_source"]
+            writer = csv.writer(handle)
+            writer.writerow(["report_a", "report_b", "score", *fields])
+            for pair in result.pairs:
+                writer.writerow([pair.a, pair.b, round(pair.score, 3), *(round(pair.weights.get(f, 0.0), 3) for f in fields)])
+    incidents = len(set(result.incident_of.values()))
+    click.echo(f"{len(reports)} reports linked into {incidents} incidents "
+               f"({result.comparisons} comparisons, {result.comparisons / max(len(reports), 1):.1f} per report); "
+               f"rows refused: {len(problems)}")
+    if problems:
+        sys.exit(EXIT_ROWS_REJECTED)
+
+
 def _serve(host: str, port: int) -> None:
     from waitress import serve
 

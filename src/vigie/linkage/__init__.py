@@ -1,0 +1,1 @@
+"""Record linkage: deciding which reports describe the same incident (plain Python, no Django)."""

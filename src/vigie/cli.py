@@ -105,6 +105,31 @@ def organisation_list() -> None:
         click.echo(f"{slug}\t{name}")
 
 
+@main.group()
+def audit() -> None:
+    """The change log's integrity."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Check the change log's hash chain; name every entry changed, removed or reordered (exit 1)."""
+    setup_django()
+    from vigie.core.audit import verify_chain
+    from vigie.core.models import ChangeLogEntry
+
+    breaks = list(verify_chain())
+    for chain_break in breaks:
+        click.echo(chain_break.describe(), err=True)
+    if breaks:
+        click.echo(f"the change log was altered: {len(breaks)} problem(s), the first at sequence {breaks[0].sequence}")
+        sys.exit(1)
+    last = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    if last is None:
+        click.echo("the change log is empty")
+    else:
+        click.echo(f"the change log is intact: {last[0]} entries; last hash {last[1]}")
+
+
 @main.command("import")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(["acled", "ucdp", "reports"]))
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))

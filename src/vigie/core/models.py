@@ -69,9 +69,13 @@ class ChangeLogEntry(models.Model):
     object_repr = models.CharField(max_length=200)
     prechange = models.JSONField(null=True, blank=True)
     postchange = models.JSONField(null=True, blank=True)
+    # The hash chain (vigie.core.audit): a rewritten, removed or reordered entry is detected.
+    sequence = models.BigIntegerField(unique=True)
+    previous_hash = models.CharField(max_length=64)
+    entry_hash = models.CharField(max_length=64)
 
     class Meta:
-        ordering = ["-time", "-id"]
+        ordering = ["-sequence"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
         verbose_name = _("change log entry")
         verbose_name_plural = _("change log")

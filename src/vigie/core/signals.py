@@ -1,9 +1,11 @@
 """Write a change log entry for every save and delete of a change-logged model."""
 
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
+from .audit import append_entries
 from .choices import ChangeAction
 from .context import current_change_context
 from .models import ChangeLogEntry, ChangeLoggedModel
@@ -11,7 +13,7 @@ from .models import ChangeLogEntry, ChangeLoggedModel
 
 def _log(instance, action: str, prechange, postchange) -> None:
     context = current_change_context()
-    ChangeLogEntry.objects.create(
+    entry = ChangeLogEntry(
         user_id=context.user_id,
         user_name=context.user_name,
         request_id=context.request_id,
@@ -23,6 +25,8 @@ def _log(instance, action: str, prechange, postchange) -> None:
         prechange=prechange,
         postchange=postchange,
     )
+    with transaction.atomic():
+        append_entries([entry])
 
 
 @receiver(pre_save)

@@ -23,6 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from vigie.actors.directory import ActorDirectory
+from vigie.core.audit import append_entries
 from vigie.core.bulk import (
     DeferredIndexes,
     allocate_ids,
@@ -367,7 +368,7 @@ class Loader:
             previous = value
         ranges.append([start, previous])
         context = self.context
-        ChangeLogEntry.objects.create(
+        append_entries([ChangeLogEntry(
             user_id=context.user_id, user_name=context.user_name, request_id=context.request_id,
             origin="import", action=ChangeAction.CREATE,
             content_type=ContentType.objects.get_for_model(ImportRun), object_id=self.run.pk,
@@ -375,7 +376,7 @@ class Loader:
             prechange=None,
             postchange={"import_run": self.run.pk, "file_sha256": self.run.file_sha256,
                         "incidents_created": len(ids), "incident_ids": ranges},
-        )
+        )])
 
 
 def run_import(

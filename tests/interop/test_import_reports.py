@@ -26,15 +26,22 @@ def test_demo_file_imports_with_figures_that_disagree():
     assert result.created == len(set(Report.objects.values_list("incident_id", flat=True)))
     assert Incident.objects.count() >= 8
     for incident in Incident.objects.all():
-        reports = incident.reports.filter(is_current=True)
-        figures = sorted(r.killed for r in reports if r.killed is not None)
+        reports = incident.reports.filter(is_current=True).select_related("source")
+        def best(report):  # "at least N": N is the report's best figure
+            return report.killed if report.killed is not None else report.killed_low
+
+        figures = sorted(best(r) for r in reports if best(r) is not None)
+        independent = sorted(best(r) for r in reports if best(r) is not None and r.source.kind != "official")
         assert reports.count() >= 3
         if len(figures) >= 2:
-            # Never the sum of the reports: a range from the lowest to the highest, the median as best.
-            assert incident.killed_best == figures[(len(figures) - 1) // 2]
+            # Never the sum of the reports: a range from the lowest to the highest, the median of the
+            # independent reports as best (official statements only in the range).
+            best_of = independent or figures
+            assert incident.killed_best == best_of[(len(best_of) - 1) // 2]
             assert incident.killed_low <= incident.killed_best <= incident.killed_high
             assert incident.killed_high < sum(figures)
             assert incident.estimate_rule.startswith("median of")
+            assert incident.killed_low == figures[0]
     assert Source.objects.filter(kind="un").exists() and Source.objects.filter(kind="official").exists()
 
 
@@ -72,3 +79,20 @@ def test_reports_file_bad_rows(tmp_path):
     assert [(p.line, p.column) for p in result.problems] == [
         (3, "event_date"), (4, "source_kind"), (5, "longitude"), (6, "violation_types")]
     assert result.created == 1
+
+
+def test_official_statements_are_in_the_range_not_the_best_estimate(tmp_path):
+    path = write(tmp_path / "moura.csv",
+                 "a,FAMa,official,fr,2022-04-01,2022-03-23,2022-03-31,,Moura,,Djenné,Mopti,Mali,,,,FAMa,terroristes,"
+                 "Battles,Armed clash,,opération,203,,,,203,,,,,moura",
+                 "b,Human Rights Watch,ngo,en,2022-04-05,2022-03-27,2022-03-31,,Moura,,Djenné,Mopti,Mali,,,,FAMa,"
+                 "civilians,Violence against civilians,Attack,killing,massacre,300,,,300,,,,,,moura",
+                 "c,OHCHR,un,en,2023-05-12,2022-03-27,2022-03-31,,Moura,,Djenné,Mopti,Mali,,,,FAMa,civilians,"
+                 "Violence against civilians,Attack,killing,events,500,500,,,,,,,,moura",
+                 "d,Government of Mali,official,fr,2023-05-13,2022-03-23,2022-03-31,,Moura,,Djenné,Mopti,Mali,,,,FAMa,"
+                 ",Battles,Armed clash,,opération,,,,0,,,,,,moura")
+    run_import("reports", path)
+    incident = Incident.objects.get(key="moura")
+    assert (incident.killed_low, incident.killed_best, incident.killed_high) == (203, 300, 500)
+    assert (incident.killed_civilian_low, incident.killed_civilian_best) == (0, 300)
+    assert "official statements in the range only" in incident.estimate_rule

@@ -1,8 +1,10 @@
 """Casualty figures of an incident from the figures of its reports (plain Python, no Django).
 
 The provisional rule (docs/methodology.md): never the sum of reports of the same incident; the
-best estimate is the median of the reports' best figures; the range runs from the lowest to the
-highest figure any report gives. The linkage work refines this with source reliability.
+best estimate is the median of the best figures of the independent reports (an official statement,
+a government's or an army's, is recorded in the range but does not set the best estimate when any
+other source gives the figure: a party's own claim is not trusted alone); the range runs from the
+lowest to the highest figure any report gives. The linkage work refines this with source reliability.
 """
 
 from __future__ import annotations
@@ -17,13 +19,20 @@ def _median_low(values: list[int]) -> int:
     return ordered[(len(ordered) - 1) // 2]
 
 
-def combine_figures(reports: Sequence[dict[str, int]]) -> tuple[dict[str, int | None], str]:
-    """Combine per-report figures (keys like killed_best, killed_civilian_low) into incident figures."""
+def combine_figures(reports: Sequence[dict[str, int]],
+                    official: Sequence[bool] | None = None) -> tuple[dict[str, int | None], str]:
+    """Combine per-report figures (keys like killed_best, killed_civilian_low) into incident figures.
+
+    ``official[i]`` marks report i as an official statement (see the module's rule).
+    """
+    official = list(official) if official is not None else [False] * len(reports)
     figures: dict[str, int | None] = {}
     for harm in HARMS:
         for status in (None, *STATUSES):
             prefix = harm if status is None else f"{harm}_{status}"
-            bests = [r[f"{prefix}_best"] for r in reports if r.get(f"{prefix}_best") is not None]
+            independent = [r[f"{prefix}_best"] for r, o in zip(reports, official, strict=True)
+                           if not o and r.get(f"{prefix}_best") is not None]
+            bests = independent or [r[f"{prefix}_best"] for r in reports if r.get(f"{prefix}_best") is not None]
             lows = [r.get(f"{prefix}_low", r.get(f"{prefix}_best")) for r in reports]
             highs = [r.get(f"{prefix}_high", r.get(f"{prefix}_best")) for r in reports]
             lows = [v for v in lows if v is not None]
@@ -39,6 +48,9 @@ def combine_figures(reports: Sequence[dict[str, int]]) -> tuple[dict[str, int | 
     count = len(reports)
     if count <= 1:
         rule = "single report: its own figures"
+    elif any(official) and not all(official):
+        rule = (f"median of the independent reports' best figures ({count - sum(official)} of {count}; "
+                f"official statements in the range only); range from the lowest to the highest report")
     else:
         rule = f"median of {count} reports' best figures; range from the lowest to the highest report"
     return figures, rule

@@ -11,10 +11,11 @@ CLAIMS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants
 
 def refresh_from_reports(incident: Incident) -> Incident:
     """Recompute an incident's dates and casualty figures from its current reports (change-logged)."""
-    reports = list(incident.reports.filter(is_current=True).values(*CLAIMS, "date_start", "date_end"))
+    reports = list(incident.reports.filter(is_current=True).values(*CLAIMS, "date_start", "date_end", "source__kind"))
     if not reports:
         return incident
-    figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIMS}) for r in reports])
+    figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIMS}) for r in reports],
+                                    official=[r["source__kind"] == "official" for r in reports])
     split = {}
     for name, value in figures.items():
         if name in CASUALTY_FIELDS:

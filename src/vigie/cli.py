@@ -155,6 +155,9 @@ def import_command(format_name, path, strict, organisation_slug, encoding, visib
     from vigie.interop.loader import run_import
 
     organisation = _organisation(organisation_slug)
+    if organisation is None and format_name in ("acled", "reports") and visibility != "public":
+        click.echo("note: no --organisation: the imported incidents will be visible to administrators only "
+                   "(vigie organisation add SLUG NAME, then --organisation SLUG)", err=True)
     size = path.stat().st_size
     show_progress = not quiet and sys.stderr.isatty()
     bar = click.progressbar(length=size, label=f"importing {path.name}", file=sys.stderr) if show_progress else None

@@ -39,7 +39,45 @@ def as_link_report(row: dict) -> LinkReport:
     )
 
 
-def run(incidents: int, seed: int) -> list[str]:
+def splink_link(rows: list[dict]) -> dict[str, str] | None:
+    """Splink 5 on DuckDB, a first configuration (not tuned): blocking on cercle or place name,
+    date, distance, place name, perpetrator, label and source comparisons, trained by EM."""
+    try:
+        import pandas as pd
+        import splink.comparison_library as cl
+        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+    except ImportError:
+        return None
+    frame = pd.DataFrame(rows).rename(columns={"report_id": "unique_id"})
+    for column in ("latitude", "longitude", "killed"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
+    frame["event_date"] = pd.to_datetime(frame["event_date"])
+    for column in ("location", "perpetrator", "admin2"):
+        frame[column] = frame[column].str.lower()
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        blocking_rules_to_generate_predictions=[block_on("admin2"), block_on("location")],
+        comparisons=[
+            cl.AbsoluteDateDifferenceAtThresholds("event_date", input_is_string=False,
+                                                  metrics=["day", "day", "day"], thresholds=[1, 2, 3]),
+            cl.DistanceInKMAtThresholds("latitude", "longitude", km_thresholds=[2, 10, 30]),
+            cl.JaroWinklerAtThresholds("location", [0.9, 0.8]),
+            cl.JaroWinklerAtThresholds("perpetrator", [0.9, 0.7]),
+            cl.ExactMatch("event_label"),
+            cl.ExactMatch("source"),
+        ],
+    )
+    linker = Linker(DuckDBAPI().register(frame), settings)
+    linker.training.estimate_probability_two_random_records_match([block_on("admin2", "event_date")], recall=0.7)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+    for rule in ("admin2", "perpetrator", "location"):
+        linker.training.estimate_parameters_using_expectation_maximisation(block_on(rule))
+    predictions = linker.inference.predict(threshold_match_probability=0.2)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.5).as_pandas_dataframe()
+    return dict(zip(clusters["unique_id"], clusters["cluster_id"].astype(str), strict=True))
+
+
+def run(incidents: int, seed: int, with_splink: bool) -> list[str]:
     rows, truth = generate(incidents, seed=seed)
     reports = [as_link_report(row) for row in rows]
     start = time.perf_counter()
@@ -48,11 +86,17 @@ def run(incidents: int, seed: int) -> list[str]:
     start = time.perf_counter()
     baseline = exact_key_baseline(rows)
     baseline_time = time.perf_counter() - start
-    lines = []
-    for name, predicted, seconds, comparisons in [
+    methods = [
         ("Vigie linkage", result.incident_of, elapsed, result.comparisons),
         ("exact key (date + cercle)", baseline, baseline_time, None),
-    ]:
+    ]
+    if with_splink:
+        start = time.perf_counter()
+        predicted = splink_link(rows)
+        if predicted is not None:
+            methods.append(("Splink 5 (first configuration, not tuned)", predicted, time.perf_counter() - start, None))
+    lines = []
+    for name, predicted, seconds, comparisons in methods:
         pair, cube = pairwise_scores(truth, predicted), bcubed_scores(truth, predicted)
         per_report = f"{comparisons / len(reports):.1f}" if comparisons is not None else "-"
         lines.append(
@@ -65,11 +109,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, action="append")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--splink", action="store_true", help="also run Splink (pip install splink)")
     args = parser.parse_args()
     print("| incidents | reports | method | pair P | pair R | pair F1 | B3 P | B3 R | B3 F1 | seconds | comparisons/report |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for incidents in args.incidents or [2_000, 20_000, 100_000]:
-        for line in run(incidents, args.seed):
+        for line in run(incidents, args.seed, args.splink):
             print(line, flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory: {peak:.0f} MiB")

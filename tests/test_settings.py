@@ -37,3 +37,13 @@ def test_database_url_selects_postgresql(tmp_path):
     done = django_setup({"DJANGO_SETTINGS_MODULE": "vigie.settings.development", "VIGIE_HOME": str(tmp_path),
                          "DATABASE_URL": "postgres://someone@db.example:5432/vigie"})
     assert done.stdout.split() == ["django.db.backends.postgresql", "vigie"]
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "DATABASE_URL"}
+    env.update({"DJANGO_SETTINGS_MODULE": "vigie.settings.production", "VIGIE_HOME": str(tmp_path),
+                "VIGIE_SECRET_KEY": "x7" * 40 + "-Qz", "VIGIE_ALLOWED_HOSTS": "vigie.example.org"})
+    done = subprocess.run([sys.executable, "-m", "vigie.cli", "manage", "check", "--deploy", "--fail-level", "WARNING"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout

@@ -11,6 +11,18 @@ import click
 EXIT_ROWS_REJECTED = 2
 
 
+def _choices() -> tuple[list[str], list[str], list[str]]:
+    """Import formats, export formats and visibilities, from the registries themselves."""
+    from vigie.core.choices import Visibility
+    from vigie.interop.registry import EXPORT_FORMATS, IMPORT_FORMATS, _load_builtins
+
+    _load_builtins()
+    return sorted(IMPORT_FORMATS), sorted(EXPORT_FORMATS), list(Visibility.values)
+
+
+IMPORT_FORMAT_NAMES, EXPORT_FORMAT_NAMES, VISIBILITIES = _choices()
+
+
 def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings.development")
     import django
@@ -69,13 +81,6 @@ def _organisation(slug: str | None):
         raise click.BadParameter(f"no organisation {slug!r} (create it in the admin first)", param_hint="--organisation") from None
 
 
-def _import_formats() -> list[str]:
-    from vigie.interop.registry import IMPORT_FORMATS, _load_builtins
-
-    _load_builtins()
-    return sorted(IMPORT_FORMATS)
-
-
 @main.group()
 def organisation() -> None:
     """Organisations (the tenants: an association, a partner, a UN office)."""
@@ -131,12 +136,12 @@ def audit_verify() -> None:
 
 
 @main.command("import")
-@click.argument("format_name", metavar="FORMAT", type=click.Choice(["acled", "ucdp", "reports"]))
+@click.argument("format_name", metavar="FORMAT", type=click.Choice(IMPORT_FORMAT_NAMES))
 @click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad; import nothing.")
 @click.option("--organisation", "organisation_slug", help="The organisation the rows are imported for.")
 @click.option("--encoding", help="The file's encoding, when it cannot be detected (default: detected).")
-@click.option("--visibility", type=click.Choice(["public", "organisation", "restricted"]),
+@click.option("--visibility", type=click.Choice(VISIBILITIES),
               help="Who may see the imported incidents (datasets: public; reports: organisation).")
 @click.option("--form", type=click.Choice(["auto", "dyadic", "monadic"]), default="auto", show_default=True,
               help="ACLED only: one row per event (dyadic) or per actor (monadic); auto detects it.")
@@ -189,7 +194,7 @@ def import_command(format_name, path, strict, organisation_slug, encoding, visib
 
 @main.command("export")
 @click.argument("what", type=click.Choice(["incidents"]))
-@click.option("--format", "format_name", type=click.Choice(["csv", "geojson", "hxl"]), default="csv", show_default=True)
+@click.option("--format", "format_name", type=click.Choice(EXPORT_FORMAT_NAMES), default="csv", show_default=True)
 @click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The file to write ('-' for standard output).")
 @click.option("--organisation", "organisation_slug",

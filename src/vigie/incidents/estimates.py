@@ -13,6 +13,9 @@ from collections.abc import Sequence
 
 from .choices import HARMS, STATUSES
 
+# A report's own figures, as a source gives them (Report columns and reports CSV columns).
+CLAIM_FIELDS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")
+
 
 def _median_low(values: list[int]) -> int:
     ordered = sorted(values)

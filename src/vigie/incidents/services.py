@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from .choices import CASUALTY_FIELDS
-from .estimates import claims_to_casualties, combine_figures
+from .estimates import CLAIM_FIELDS, claims_to_casualties, combine_figures
 from .models import Incident
-
-CLAIMS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")
 
 
 def refresh_from_reports(incident: Incident) -> Incident:
     """Recompute an incident's dates and casualty figures from its current reports (change-logged)."""
-    reports = list(incident.reports.filter(is_current=True).values(*CLAIMS, "date_start", "date_end", "source__kind"))
+    reports = list(incident.reports.filter(is_current=True).values(*CLAIM_FIELDS, "date_start", "date_end", "source__kind"))
     if not reports:
         return incident
-    figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIMS}) for r in reports],
+    figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIM_FIELDS}) for r in reports],
                                     official=[r["source__kind"] == "official" for r in reports])
     split = {}
     for name, value in figures.items():

@@ -12,6 +12,7 @@ import json
 from typing import NamedTuple
 
 from vigie.incidents.choices import CASUALTY_FIELDS, SPLIT_FIGURES
+from vigie.incidents.estimates import CLAIM_FIELDS
 
 from .records import ReportRecord
 
@@ -25,7 +26,6 @@ INCIDENT_FIELDS = INCIDENT_HEAD + INCIDENT_PART
 
 REPORT_HEAD = ["id", "source", "organisation", "visibility", "is_current", "supersedes", "place", "incident",
                "link_method", "import_run", "created"]
-CLAIM_FIELDS = ["killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted"]
 REPORT_PART = ["external_id", "source_timestamp", "content_hash", "published", "date_start", "date_end",
                "date_precision", "country_text", "admin1_text", "admin2_text", "admin3_text", "location_text",
                "latitude", "longitude", "geo_precision", "event_type", "sub_event_type", "event_label",
@@ -62,7 +62,7 @@ def split_json(figures: dict[str, int]) -> str:
 
 
 def prepare(record: ReportRecord) -> Prepared:
-    digest = record.digest or record.content_hash()
+    digest = record.content_hash()
     casualties = record.casualties
     start, end = _iso(record.date_start), _iso(record.date_end)
     incident_part = (
@@ -77,7 +77,7 @@ def prepare(record: ReportRecord) -> Prepared:
         record.location[:200], record.latitude, record.longitude, record.geo_precision, record.event_type,
         record.sub_event_type, record.event_label[:300], record.perpetrator_text[:500], record.target_text[:500],
         *[claims.get(name) for name in CLAIM_FIELDS], record.text, record.original_source[:500], record.url[:500],
-        record.language[:10], record.raw_json or json.dumps(record.raw),
+        record.language[:10], json.dumps(record.raw),
     )
     return Prepared(
         line=record.line,

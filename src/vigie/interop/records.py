@@ -78,9 +78,6 @@ class ReportRecord:
     raw: list[list[str | None]] = field(default_factory=list)  # the row(s) as they came, in file column order
     expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
     lines: list[int] = field(default_factory=list)
-    digest: str = ""  # content_hash(), when already computed
-    raw_json: str = ""  # raw as JSON text, when already serialised
-
     def content_hash(self) -> str:
         """A digest of the meaning of the record: equal for the same event read in another layout
         (columns in another order, inter codes as words, the monadic form)."""

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from vigie.actors.classify import keyword_category
 from vigie.core.text import normalize_name
-from vigie.incidents.estimates import claims_to_casualties
+from vigie.incidents.estimates import CLAIM_FIELDS, claims_to_casualties
 
 from .acled import EVENT_TYPES, SUB_EVENT_TYPES
 from .parsing import parse_coordinate, parse_count, parse_date
@@ -21,7 +21,6 @@ VIOLATIONS = {
     "killing", "injury", "abduction_disappearance", "torture", "sexual_violence", "arbitrary_detention",
     "destruction_looting", "forced_displacement", "attack_on_aid_workers",
 }
-COUNT_COLUMNS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")
 
 
 def _choice(value: str, column: str, allowed: set[str], default: str) -> str:
@@ -85,7 +84,7 @@ class VigieReportsReader:
                 for violation in violations:
                     if violation not in VIOLATIONS:
                         raise RowError("violation_types", f"unknown violation type (one of {', '.join(sorted(VIOLATIONS))})", violation)
-                claims = {name: parse_count(get(values, name), name) for name in COUNT_COLUMNS}
+                claims = {name: parse_count(get(values, name), name) for name in CLAIM_FIELDS}
             except RowError as error:
                 yield Problem(line, error.column, error.reason, error.value)
                 continue

@@ -309,6 +309,17 @@ def manage(args) -> None:
     execute_from_command_line(["vigie manage", *args])
 
 
+def _register_app_commands() -> None:
+    """Commands that live beside their app (vigie.<app>.commands.commands)."""
+    import importlib
+
+    for module in ("vigie.core.commands", "vigie.cases.commands", "vigie.evidence.commands", "vigie.victims.commands"):
+        for command in importlib.import_module(module).commands:
+            main.add_command(command)
+
+
+_register_app_commands()
+
 if __name__ == "__main__":
     main()
 

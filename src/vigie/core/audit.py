@@ -117,3 +117,28 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainBreak]:
             previous, last_id = entry.entry_hash, entry.pk
             expected_sequence += 1
             start = entry.sequence
+
+
+def record_read(obj, user=None, purpose: str = "") -> None:
+    """Log that ``user`` read ``obj`` (a victim, a piece of evidence, a case) in the chained log.
+
+    The entry names the record, never its content: no personal data goes into the log.
+    """
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import transaction
+
+    from .choices import ChangeAction
+    from .context import current_change_context
+
+    context = current_change_context()
+    user_id = getattr(user, "pk", None) if user is not None else context.user_id
+    user_name = user.get_username() if user is not None and user.is_authenticated else context.user_name
+    entry = ChangeLogEntry(
+        user_id=user_id, user_name=user_name, request_id=context.request_id, origin=context.origin,
+        action=ChangeAction.READ,
+        content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
+        object_id=obj.pk, object_repr=f"{obj._meta.model_name} {obj.pk}",
+        prechange=None, postchange={"purpose": purpose} if purpose else None,
+    )
+    with transaction.atomic():
+        append_entries([entry])

@@ -6,6 +6,8 @@ class ChangeAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+    READ = "read", _("Read")
+    SHARE = "share", _("Shared")
 
 
 class Visibility(models.TextChoices):

@@ -52,6 +52,9 @@ INSTALLED_APPS = [
     "vigie.reports",
     "vigie.incidents",
     "vigie.interop",
+    "vigie.cases",
+    "vigie.evidence",
+    "vigie.victims",
     "vigie.web",
 ]
 

@@ -1,0 +1,3 @@
+"""`vigie` commands of this app (registered by vigie.cli)."""
+
+commands: list = []

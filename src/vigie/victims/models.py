@@ -1,0 +1,1 @@
+"""Victims and assistance."""

@@ -313,7 +313,7 @@ def _register_app_commands() -> None:
     """Commands that live beside their app (vigie.<app>.commands.commands)."""
     import importlib
 
-    for module in ("vigie.core.commands", "vigie.cases.commands", "vigie.evidence.commands", "vigie.victims.commands"):
+    for module in ("vigie.core.commands", "vigie.accounts.commands", "vigie.cases.commands", "vigie.evidence.commands", "vigie.victims.commands"):
         for command in importlib.import_module(module).commands:
             main.add_command(command)
 

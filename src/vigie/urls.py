@@ -5,9 +5,11 @@ from django.urls import include, path
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", include("vigie.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("vigie.web.urls")),
+    path("accounts/", include("vigie.accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

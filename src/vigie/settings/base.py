@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
     "vigie.core",
     "vigie.places",
     "vigie.actors",
@@ -55,6 +59,8 @@ INSTALLED_APPS = [
     "vigie.cases",
     "vigie.evidence",
     "vigie.victims",
+    "vigie.accounts",
+    "vigie.api",
     "vigie.web",
 ]
 
@@ -125,3 +131,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("VIGIE_LOG_LEVEL", "WARNING")},
 }
+
+from vigie.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402,F401

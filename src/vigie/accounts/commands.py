@@ -1,0 +1,3 @@
+"""`vigie` commands about accounts and access (registered by vigie.cli)."""
+
+commands: list = []

@@ -1,0 +1,4 @@
+"""URLs of accounts and access."""
+
+app_name = "accounts"
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""URLs of rest api."""
+
+app_name = "api"
+urlpatterns: list = []

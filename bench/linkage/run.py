@@ -1,7 +1,8 @@
 """Benchmark: linking noisy multi-source reports into incidents (vigie.linkage) beside an exact key.
 
     python bench/linkage/run.py                      # 2,000, 20,000 and 100,000 synthetic incidents
-    python bench/linkage/run.py --incidents 5000
+    python bench/linkage/run.py --incidents 5000 --splink   # with Splink beside it
+    python bench/linkage/run.py --scale 1000000 --new 10000 # 1M reports, then 10k attached
 
 The reports come from vigie.linkage.synthetic (1 to 5 sources per incident, dates off by up to 2
 days, places as villages, communes or cercles in several spellings, actors as aliases in French and
@@ -15,7 +16,7 @@ import argparse
 import resource
 import time
 
-from vigie.linkage.engine import LinkReport, link
+from vigie.linkage.engine import Linker, LinkReport, link
 from vigie.linkage.evaluation import bcubed_scores, exact_key_baseline, pairwise_scores
 from vigie.linkage.files import PRECISIONS
 from vigie.linkage.synthetic import generate
@@ -87,14 +88,18 @@ def run(incidents: int, seed: int, with_splink: bool) -> list[str]:
     baseline = exact_key_baseline(rows)
     baseline_time = time.perf_counter() - start
     methods = [
-        ("Vigie linkage", result.incident_of, elapsed, result.comparisons),
+        ("Vigie linkage (weights learned by EM)", result.incident_of, elapsed, result.comparisons),
+        ("Vigie linkage (hand-set weights)", None, None, None),
         ("exact key (date + cercle)", baseline, baseline_time, None),
     ]
+    start = time.perf_counter()
+    hand = link(reports, learn=False)
+    methods[1] = ("Vigie linkage (hand-set weights)", hand.incident_of, time.perf_counter() - start, hand.comparisons)
     if with_splink:
         start = time.perf_counter()
         predicted = splink_link(rows)
         if predicted is not None:
-            methods.append(("Splink 5 (first configuration, not tuned)", predicted, time.perf_counter() - start, None))
+            methods.append(("Splink 5 (EM-trained, see splink_link)", predicted, time.perf_counter() - start, None))
     lines = []
     for name, predicted, seconds, comparisons in methods:
         pair, cube = pairwise_scores(truth, predicted), bcubed_scores(truth, predicted)
@@ -105,12 +110,49 @@ def run(incidents: int, seed: int, with_splink: bool) -> list[str]:
     return lines
 
 
+def scale(reports_wanted: int, new: int, seed: int) -> None:
+    """Link about `reports_wanted` reports in one run, then attach `new` more without relinking."""
+    import random
+
+    incidents = int(reports_wanted / 2.38)  # 2.38 reports per incident on average
+    start = time.perf_counter()
+    rows, truth = generate(incidents, seed=seed)
+    reports = [as_link_report(row) for row in rows]
+    del rows
+    random.Random(seed).shuffle(reports)
+    held, fresh = reports[new:], reports[:new]
+    print(f"generated {len(reports):,} reports of {incidents:,} incidents in {time.perf_counter() - start:.0f} s", flush=True)
+    linker = Linker()
+    start = time.perf_counter()
+    first = linker.add(held)
+    elapsed = time.perf_counter() - start
+    pair, cube = pairwise_scores(truth, first.incident_of), bcubed_scores(truth, first.incident_of)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"linked {len(held):,} reports in {elapsed:.0f} s ({first.comparisons / len(held):.1f} comparisons/report); "
+          f"pairwise {pair}; B-cubed {cube}; peak memory so far {peak:.0f} MiB", flush=True)
+    start = time.perf_counter()
+    second = linker.add(fresh)
+    elapsed = time.perf_counter() - start
+    joined = sum(1 for label in second.incident_of.values() if label in set(first.incident_of.values()))
+    after = linker.incident_of()
+    pair, cube = pairwise_scores(truth, after), bcubed_scores(truth, after)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"attached {len(fresh):,} new reports to {len(held):,} in {elapsed:.1f} s ({joined:,} joined existing incidents); "
+          f"all reports now: pairwise {pair}; B-cubed {cube}; peak memory {peak:.0f} MiB", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, action="append")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--splink", action="store_true", help="also run Splink (pip install splink)")
+    parser.add_argument("--scale", type=int, metavar="REPORTS",
+                        help="link this many reports at once, then attach --new more (e.g. 1000000)")
+    parser.add_argument("--new", type=int, default=10_000)
     args = parser.parse_args()
+    if args.scale:
+        scale(args.scale, args.new, args.seed)
+        return
     print("| incidents | reports | method | pair P | pair R | pair F1 | B3 P | B3 R | B3 F1 | seconds | comparisons/report |")
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for incidents in args.incidents or [2_000, 20_000, 100_000]:

@@ -95,4 +95,4 @@ def test_official_statements_are_in_the_range_not_the_best_estimate(tmp_path):
     incident = Incident.objects.get(key="moura")
     assert (incident.killed_low, incident.killed_best, incident.killed_high) == (203, 300, 500)
     assert (incident.killed_civilian_low, incident.killed_civilian_best) == (0, 300)
-    assert "official statements in the range only" in incident.estimate_rule
+    assert "party statements in the range only" in incident.estimate_rule

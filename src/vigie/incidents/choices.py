@@ -96,3 +96,25 @@ CASUALTY_FIGURES = casualty_field_names()
 CASUALTY_FIELDS = [*(f"{harm}_{bound}" for harm in HARMS for bound in BOUNDS),
                    *(f"killed_civilian_{bound}" for bound in BOUNDS)]
 SPLIT_FIGURES = [name for name in CASUALTY_FIGURES if name not in CASUALTY_FIELDS]
+
+
+class Grade(models.TextChoices):
+    """Confidence in an incident (criteria in docs/methodology.md)."""
+
+    CONFIRMED = "confirmed", _("Confirmed")
+    FAIR = "fair", _("Fair")
+    WEAK = "weak", _("Weak")
+    CONTESTED = "contested", _("Contested")
+    DISCOUNTED = "discounted", _("Discounted")
+
+
+class PairStatus(models.TextChoices):
+    LINKED = "linked", _("Joined by the engine")
+    REVIEW = "review", _("Waiting for review")
+    CONFIRMED = "confirmed", _("Joined by an analyst")
+    REJECTED = "rejected", _("Rejected by an analyst")
+
+
+class LinkAction(models.TextChoices):
+    MERGE = "merge", _("Merge")
+    SPLIT = "split", _("Split")

@@ -8,7 +8,16 @@ from vigie.core.choices import Visibility
 from vigie.core.models import ChangeLoggedModel
 from vigie.places.choices import GeoPrecision
 
-from .choices import CASUALTY_FIELDS, DatePrecision, EventType, SubEventType, ViolationType
+from .choices import (
+    CASUALTY_FIELDS,
+    DatePrecision,
+    EventType,
+    Grade,
+    LinkAction,
+    PairStatus,
+    SubEventType,
+    ViolationType,
+)
 
 
 def _casualty_fields() -> dict[str, models.Field]:
@@ -59,6 +68,17 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     )
     estimate_rule = models.CharField(
         max_length=200, blank=True, help_text=_("The rule that produced the casualty figures from the reports.")
+    )
+    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True, db_index=True)
+    grade_reason = models.CharField(_("why this grade"), max_length=200, blank=True)
+    figures_override = models.JSONField(
+        _("analyst's figures"), default=dict, blank=True,
+        help_text=_("Figures set by an analyst (killed_best, killed_low...), replacing the computed ones."),
+    )
+    override_reason = models.CharField(_("reason for the analyst's figures"), max_length=500, blank=True)
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_incidents",
+        help_text=_("Set when an analyst or the engine merged this incident into another; a split can revive it."),
     )
     needs_review = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -113,3 +133,69 @@ class IncidentViolation(models.Model):
         constraints = [models.UniqueConstraint(fields=["incident", "violation"], name="incident_violation_unique")]
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
+
+
+class LinkPair(models.Model):
+    """Two reports the linkage engine compared, with the weight of each field: why they were joined,
+    or the question put to an analyst when the score falls between the two thresholds."""
+
+    report_a = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
+    report_b = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+", db_index=False)
+    score = models.FloatField()
+    log_odds = models.FloatField(help_text=_("Score plus the model's prior: 0 is even odds."))
+    weights = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=PairStatus.choices, db_index=True)
+    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    run = models.ForeignKey("LinkageRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs")
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-score", "id"]
+        constraints = [models.UniqueConstraint(fields=["report_a", "report_b"], name="link_pair_unique")]
+        verbose_name = _("compared pair of reports")
+        verbose_name_plural = _("compared pairs of reports")
+
+
+class LinkageRun(models.Model):
+    """One run of `vigie link`: the model it used and what it did."""
+
+    started = models.DateTimeField(auto_now_add=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    model = models.JSONField(default=dict)
+    reports = models.PositiveIntegerField(default=0)
+    comparisons = models.PositiveIntegerField(default=0)
+    merges = models.PositiveIntegerField(default=0)
+    review = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-started"]
+        verbose_name = _("linkage run")
+        verbose_name_plural = _("linkage runs")
+
+
+class LinkOperation(ChangeLoggedModel):
+    """A merge or a split, by an analyst or by the engine: what moved, so that it can be undone exactly."""
+
+    action = models.CharField(max_length=10, choices=LinkAction.choices)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("The incident that kept the reports (merge) or gave them (split)."))
+    other = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+",
+                              help_text=_("The incident merged away (merge) or created or revived (split)."))
+    report_ids = models.JSONField(default=list, help_text=_("The reports that moved."))
+    before = models.JSONField(default=dict, blank=True,
+                              help_text=_("Both incidents as they were before a merge, restored by its split."))
+    reason = models.CharField(max_length=500, blank=True)
+    user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    origin = models.CharField(max_length=20, default="analyst")
+    time = models.DateTimeField(auto_now_add=True)
+    undone_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-time", "-id"]
+        verbose_name = _("merge or split")
+        verbose_name_plural = _("merges and splits")
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.incident_id} / {self.other_id}"

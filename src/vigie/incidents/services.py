@@ -1,19 +1,56 @@
-"""Operations on incidents that touch several records (Django side)."""
+"""Operations on incidents that touch several records (Django side): figures and grade from the
+reports, the analyst's override, merge and split (logged and reversible), and linking the reports
+of the database with the linkage engine (`vigie link`)."""
 
 from __future__ import annotations
 
-from .choices import CASUALTY_FIELDS
-from .estimates import CLAIM_FIELDS, claims_to_casualties, combine_figures
-from .models import Incident
+import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from vigie.actors.classify import keyword_category
+
+from .choices import CASUALTY_FIELDS, LinkAction, PairStatus
+from .estimates import CLAIM_FIELDS, ReportEvidence, claims_to_casualties, estimate
+from .models import Incident, LinkageRun, LinkOperation, LinkPair
+
+# The incident fields a merge can change and a split restores (everything but bookkeeping).
+_RESTORED = [f.attname for f in Incident._meta.concrete_fields if f.name not in ("id", "created", "updated")]
+
+
+def _evidence(incident: Incident) -> list[ReportEvidence]:
+    rows = incident.reports.filter(is_current=True).values(
+        *CLAIM_FIELDS, "source_id", "source__reliability", "source__party", "source__kind", "credibility",
+        "perpetrator_text",
+    )
+    evidence = []
+    for r in rows:
+        kind = keyword_category(r["perpetrator_text"]) if r["perpetrator_text"] else ""
+        evidence.append(ReportEvidence(
+            figures=claims_to_casualties({k: r[k] for k in CLAIM_FIELDS}),
+            source=str(r["source_id"]),
+            reliability=r["source__reliability"] or "F",
+            credibility=r["credibility"] or 6,
+            party=bool(r["source__party"]) or r["source__kind"] == "official",
+            perpetrator_kinds=frozenset({kind}) if kind and kind not in ("other", "civilians") else frozenset(),
+        ))
+    return evidence
 
 
 def refresh_from_reports(incident: Incident) -> Incident:
-    """Recompute an incident's dates and casualty figures from its current reports (change-logged)."""
-    reports = list(incident.reports.filter(is_current=True).values(*CLAIM_FIELDS, "date_start", "date_end", "source__kind"))
+    """Recompute an incident's dates, casualty figures and grade from its current reports (change-logged).
+
+    An analyst's figures (``figures_override``) replace the computed ones, with their reason."""
+    reports = list(incident.reports.filter(is_current=True).values("date_start", "date_end"))
     if not reports:
         return incident
-    figures, rule = combine_figures([claims_to_casualties({k: r[k] for k in CLAIM_FIELDS}) for r in reports],
-                                    official=[r["source__kind"] == "official" for r in reports])
+    result = estimate(_evidence(incident))
+    figures = dict(result.figures)
+    rule = result.rule
+    if incident.figures_override:
+        figures.update({k: v for k, v in incident.figures_override.items()})
+        rule = f"analyst's figures: {incident.override_reason}"[:200]
     split = {}
     for name, value in figures.items():
         if name in CASUALTY_FIELDS:
@@ -22,6 +59,7 @@ def refresh_from_reports(incident: Incident) -> Incident:
             split[name] = value
     incident.casualty_split = split
     incident.estimate_rule = rule
+    incident.grade, incident.grade_reason = result.grade, result.grade_reason[:200]
     starts = [r["date_start"] for r in reports if r["date_start"]]
     ends = [r["date_end"] or r["date_start"] for r in reports if r["date_start"]]
     if starts:
@@ -29,3 +67,273 @@ def refresh_from_reports(incident: Incident) -> Incident:
         incident.date_end = max(ends)
     incident.save()
     return incident
+
+
+def set_figures(incident: Incident, figures: dict[str, int | None], reason: str, user=None) -> Incident:
+    """An analyst's figures for an incident. A reason is required; the change log keeps before/after.
+    Empty ``figures`` removes the override (the computed figures return)."""
+    from vigie.core.context import change_context
+
+    reason = (reason or "").strip()
+    if figures and not reason:
+        raise ValueError("an analyst's figures need a reason")
+    allowed = set(CASUALTY_FIELDS) | {f"{h}_{s}_{b}" for h in ("killed", "injured", "abducted")
+                                      for s in ("civilian", "combatant", "unknown") for b in ("low", "best", "high")}
+    unknown = sorted(set(figures) - allowed)
+    if unknown:
+        raise ValueError(f"unknown figure(s): {', '.join(unknown)}")
+    for name, value in figures.items():
+        if value is not None and (not isinstance(value, int) or value < 0):
+            raise ValueError(f"{name}: a figure is a whole number, 0 or more (got {value!r})")
+    with transaction.atomic(), change_context(user=user, origin="web" if user else "cli") if user else _nullcontext():
+        incident.figures_override = dict(figures)
+        incident.override_reason = reason if figures else ""
+        refresh_from_reports(incident)
+    return incident
+
+
+class _nullcontext:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+# --------------------------------------------------------------------------------------------
+# Merge and split
+
+
+def _state(incident: Incident) -> dict:
+    from vigie.core.models import json_value
+
+    return {name: json_value(getattr(incident, name)) for name in _RESTORED}
+
+
+def merge(target: Incident, other: Incident, *, user=None, reason: str = "", origin: str = "analyst") -> LinkOperation:
+    """Move every report of ``other`` into ``target``; ``other`` stays, marked merged into ``target``,
+    so that a split of the same reports revives it as it was. Logged (LinkOperation and change log)."""
+    if target.pk == other.pk:
+        raise ValueError("an incident cannot be merged into itself")
+    if target.merged_into_id or other.merged_into_id:
+        raise ValueError("an incident already merged away cannot take part in a merge")
+    if target.organisation_id != other.organisation_id:
+        raise ValueError("incidents of different organisations are not merged (share them first)")
+    with transaction.atomic():
+        report_ids = sorted(other.reports.values_list("pk", flat=True))
+        operation = LinkOperation.objects.create(
+            action=LinkAction.MERGE, incident=target, other=other, report_ids=report_ids, reason=reason,
+            user=user if getattr(user, "is_authenticated", False) else None, origin=origin,
+            before={"incident": _state(target), "other": _state(other)},
+        )
+        other.reports.update(incident=target)
+        other.merged_into = target
+        other.save()
+        refresh_from_reports(target)
+        _pairs_between(report_ids, target).filter(status=PairStatus.REVIEW).update(
+            status=PairStatus.CONFIRMED if origin == "analyst" else PairStatus.LINKED,
+            decided_by=operation.user, decided_at=timezone.now())
+    return operation
+
+
+def _pairs_between(report_ids, incident: Incident):
+    from django.db.models import Q
+
+    others = list(incident.reports.exclude(pk__in=report_ids).values_list("pk", flat=True))
+    return LinkPair.objects.filter(
+        Q(report_a_id__in=report_ids, report_b_id__in=others) | Q(report_b_id__in=report_ids, report_a_id__in=others)
+    )
+
+
+def split(incident: Incident, report_ids, *, user=None, reason: str = "") -> tuple[LinkOperation, Incident]:
+    """Take ``report_ids`` out of ``incident`` into another incident. When they are exactly the
+    reports an earlier merge brought in, that merge is undone: the merged incident is revived and
+    both incidents get back the state they had before it. Otherwise a new incident is made."""
+    report_ids = sorted(int(pk) for pk in report_ids)
+    current = sorted(incident.reports.values_list("pk", flat=True))
+    if not report_ids:
+        raise ValueError("choose at least one report to split off")
+    if not set(report_ids) <= set(current):
+        raise ValueError("these reports are not all in this incident")
+    if len(report_ids) == len(current):
+        raise ValueError("a split leaves at least one report in the incident")
+    with transaction.atomic():
+        merge_op = (LinkOperation.objects.filter(action=LinkAction.MERGE, incident=incident, undone_by__isnull=True,
+                                                 report_ids=report_ids).order_by("-id").first()
+                    if report_ids else None)
+        if merge_op is not None and merge_op.other.merged_into_id == incident.pk:
+            other = merge_op.other
+            Incident.objects.filter(pk=other.pk).update(merged_into=None)
+            incident.reports.filter(pk__in=report_ids).update(incident=other)
+            _restore(other, merge_op.before["other"])
+            _restore(incident, merge_op.before["incident"])
+        else:
+            other = Incident.objects.get(pk=incident.pk)
+            other.pk = None
+            other.key = ""
+            other.merged_into = None
+            other.figures_override = {}
+            other.override_reason = ""
+            other.save()
+            incident.reports.filter(pk__in=report_ids).update(incident=other)
+            refresh_from_reports(other)
+            refresh_from_reports(incident)
+            merge_op = None
+        operation = LinkOperation.objects.create(
+            action=LinkAction.SPLIT, incident=incident, other=other, report_ids=report_ids, reason=reason,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            before={},
+        )
+        if merge_op is not None:
+            merge_op.undone_by = operation
+            merge_op.save(update_fields=["undone_by"])
+        _pairs_between(report_ids, incident).filter(
+            status__in=[PairStatus.LINKED, PairStatus.CONFIRMED]).update(
+            status=PairStatus.REJECTED, decided_by=operation.user, decided_at=timezone.now())
+    return operation, other
+
+
+def _restore(incident: Incident, state: dict) -> None:
+    fresh = Incident.objects.get(pk=incident.pk)
+    for name in _RESTORED:
+        setattr(fresh, name, Incident._meta.get_field(name).to_python(state[name]))
+    fresh.save()
+    incident.refresh_from_db()
+
+
+def reject_pair(pair: LinkPair, *, user=None) -> LinkPair:
+    """An analyst says two reports are not one incident: the engine will not propose them again."""
+    pair.status = PairStatus.REJECTED
+    pair.decided_by = user if getattr(user, "is_authenticated", False) else None
+    pair.decided_at = timezone.now()
+    pair.save(update_fields=["status", "decided_by", "decided_at"])
+    return pair
+
+
+# --------------------------------------------------------------------------------------------
+# Linking the database's reports
+
+
+_PRECISION = {"exact": "exact", "near": "near", "admin3": "admin3", "admin2": "admin2", "admin1": "admin1",
+              "country": "country"}
+
+
+def _link_report(row: dict):
+    from vigie.linkage.engine import LinkReport
+
+    return LinkReport(
+        report_id=str(row["pk"]), source=str(row["source_id"]), event_date=row["date_start"],
+        published=row["published"], event_date_end=row["date_end"], date_precision=row["date_precision"] or "day",
+        location=row["location_text"] or row["admin3_text"], admin1=row["admin1_text"], admin2=row["admin2_text"],
+        latitude=row["latitude"], longitude=row["longitude"], geo_precision=_PRECISION.get(row["geo_precision"], ""),
+        perpetrator=row["perpetrator_text"], target=row["target_text"],
+        event_label=row["event_label"] or (row["sub_event_type"] or row["event_type"] or "").replace("_", " "),
+        killed=row["killed"],
+    )
+
+
+_REPORT_FIELDS = ("pk", "source_id", "date_start", "date_end", "published", "date_precision", "location_text", "admin3_text",
+                  "admin1_text", "admin2_text", "latitude", "longitude", "geo_precision", "perpetrator_text",
+                  "target_text", "event_label", "sub_event_type", "event_type", "killed", "incident_id")
+
+
+def link_database(*, organisation=None, relink: bool = False, user=None) -> LinkageRun:
+    """Link the reports not yet placed by the engine to each other and to the incidents around them.
+
+    Reports already placed (by an earlier run or an analyst) keep their incidents; the engine never
+    merges two incidents that were both already placed (an analyst does, from the review queue).
+    Each organisation's incidents are linked apart from the others'. Pairs joined are recorded as
+    'linked', pairs between the thresholds as 'review'; an analyst's 'rejected' pair stays rejected.
+    """
+    from vigie.linkage.engine import HAND, Linker, Model
+    from vigie.reports.models import Report
+
+    run = LinkageRun.objects.create(organisation=organisation)
+    base = Report.objects.filter(is_current=True, incident__isnull=False, incident__merged_into__isnull=True,
+                                 date_start__isnull=False)
+    if organisation is not None:
+        base = base.filter(incident__organisation=organisation)
+    if relink:
+        base.update(linked_at=None)
+    last = LinkageRun.objects.exclude(pk=run.pk).exclude(model={}).order_by("-started").first()
+    stored = Model.from_json(last.model) if last else None
+    totals = {"reports": 0, "comparisons": 0, "merges": 0, "review": 0}
+    model_used = None
+    organisations = set(base.filter(linked_at__isnull=True).order_by().values_list("incident__organisation_id", flat=True))
+    for organisation_id in sorted(organisations, key=lambda v: (v is None, v or 0)):
+        scope = base.filter(incident__organisation_id=organisation_id)
+        new_rows = list(scope.filter(linked_at__isnull=True).values(*_REPORT_FIELDS))
+        if not new_rows:
+            continue
+        first = min(r["date_start"] for r in new_rows) - datetime.timedelta(days=10)
+        last_day = max(r["date_start"] for r in new_rows) + datetime.timedelta(days=10)
+        held_rows = list(scope.filter(linked_at__isnull=False, date_start__range=(first, last_day)).values(*_REPORT_FIELDS))
+        linker = Linker(model=None)
+        linker.seed([_link_report(r) for r in held_rows], {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows})
+        fresh = [_link_report(r) for r in new_rows]
+        together = {str(r["pk"]): f"P{r['incident_id']}" for r in new_rows}
+        result = linker.add(fresh, together=together, learn=True)
+        if result.model is HAND and stored is not None:
+            linker2 = Linker(model=stored)
+            linker2.seed([_link_report(r) for r in held_rows], {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows})
+            result = linker2.add(fresh, together=together)
+            linker = linker2
+        model_used = result.model
+        totals["reports"] += len(fresh)
+        totals["comparisons"] += result.comparisons
+        merges, review = _apply(linker, new_rows, held_rows, result, user=user)
+        totals["merges"] += merges
+        totals["review"] += review
+    Report.objects.filter(pk__in=base.filter(linked_at__isnull=True).values("pk")).update(linked_at=timezone.now())
+    run.model = model_used.as_json() if model_used is not None else (last.model if last else {})
+    run.finished = timezone.now()
+    for name, value in totals.items():
+        setattr(run, name, value)
+    run.save()
+    return run
+
+
+def _apply(linker, new_rows, held_rows, result, *, user=None) -> tuple[int, int]:
+    groups: dict[str, set[int]] = {}
+    labels = linker.incident_of()
+    for row in new_rows:
+        groups.setdefault(labels[str(row["pk"])], set()).add(row["incident_id"])
+    merges = 0
+    for label, incident_ids in sorted(groups.items()):
+        ids = set(incident_ids)
+        if label.startswith("E"):
+            target_id = int(label[1:])
+            ids.add(target_id)
+        else:
+            target_id = min(ids)
+        target = Incident.objects.get(pk=target_id)
+        for other_id in sorted(ids - {target_id}):
+            other = Incident.objects.get(pk=other_id)
+            if other.merged_into_id:
+                continue
+            merge(target, other, user=user, reason="linkage engine", origin="engine")
+            merges += 1
+    # record the pairs: why reports were joined, and what waits for an analyst
+    from vigie.reports.models import Report
+
+    model = result.model
+    ids = {int(p.a) for p in result.pairs} | {int(p.b) for p in result.pairs}
+    final = dict(Report.objects.filter(pk__in=ids).values_list("pk", "incident_id"))
+    existing = set(LinkPair.objects.filter(report_a_id__in=ids).values_list("report_a_id", "report_b_id"))
+    rows, review = [], 0
+    for pair in result.pairs:
+        a, b = sorted((int(pair.a), int(pair.b)))
+        if (a, b) in existing:
+            continue
+        log_odds = pair.score + model.prior
+        if final.get(a) == final.get(b):
+            status = PairStatus.LINKED
+        elif pair.score >= model.review_threshold:
+            status = PairStatus.REVIEW
+            review += 1
+        else:
+            continue
+        rows.append(LinkPair(report_a_id=a, report_b_id=b, score=pair.score, log_odds=round(log_odds, 4),
+                             weights=pair.weights, status=status))
+    LinkPair.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
+    return merges, review

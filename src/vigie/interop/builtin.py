@@ -17,7 +17,7 @@ def acled_source(organisation):
         slug="acled",
         defaults={
             "name": "ACLED", "kind": "dataset", "language": "en", "url": "https://acleddata.com",
-            "redistributable": False,
+            "redistributable": False, "reliability": "B",
             "attribution": "Armed Conflict Location & Event Data (ACLED). ACLED's terms of use do not allow "
                            "its rows to be redistributed.",
         },
@@ -31,7 +31,7 @@ def ucdp_source(organisation):
     source, _ = Source.objects.get_or_create(
         slug="ucdp-ged",
         defaults={"name": "UCDP GED", "kind": "dataset", "language": "en", "url": "https://ucdp.uu.se",
-                  "redistributable": True, "attribution": ATTRIBUTION},
+                  "redistributable": True, "reliability": "B", "attribution": ATTRIBUTION},
     )
     return source
 

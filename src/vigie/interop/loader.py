@@ -41,7 +41,7 @@ from vigie.reports.models import Report, Source
 
 from .models import ImportRun
 from .pipeline import read_events
-from .prepared import INCIDENT_FIELDS, REPORT_FIELDS, Prepared
+from .prepared import INCIDENT_FIELDS, REPORT_FIELDS, SINGLE_REPORT_GRADE, Prepared
 from .records import Problem
 from .registry import get_format
 from .tables import open_table
@@ -133,6 +133,7 @@ class Loader:
                 source = Source.objects.create(
                     slug=slug, name=record.source_name, kind=record.source_kind or "partner",
                     language=record.language, organisation_id=self.organisation_id,
+                    party=record.source_kind == "official",
                 )
             found = self.sources[key] = source.pk
         return found
@@ -208,13 +209,14 @@ class Loader:
 
     def _incident_row(self, incident_id: int, record: Prepared, place, key: str) -> tuple:
         return (incident_id, self.organisation_id, self.visibility, key, place.place_id, place.admin0_id,
-                place.admin1_id, place.admin2_id, place.admin3_id, self.now, self.now, *record.incident_part)
+                place.admin1_id, place.admin2_id, place.admin3_id, self.now, self.now, *SINGLE_REPORT_GRADE, "{}", "",
+                *record.incident_part)
 
     def _report_row(self, report_id: int, source_id: int, record: Prepared, place, incident_id: int,
                     supersedes: int | None = None) -> tuple:
         link_method = "key" if record.incident_key else "dataset"
         return (report_id, source_id, self.organisation_id, self.visibility, True, supersedes, place.place_id,
-                incident_id, link_method, self.run.pk, self.now, *record.report_part)
+                incident_id, link_method, self.run.pk, self.now, 6, *record.report_part)
 
     def _actor_rows(self, incident_id: int, record: Prepared) -> list[tuple]:
         rows, seen = [], set()

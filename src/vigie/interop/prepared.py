@@ -18,14 +18,14 @@ from .records import ReportRecord
 
 # Incident columns: the head is filled in by the loader, the part comes from the record.
 INCIDENT_HEAD = ["id", "organisation", "visibility", "key", "place", "admin0", "admin1", "admin2", "admin3",
-                 "created", "updated"]
+                 "created", "updated", "grade", "grade_reason", "figures_override", "override_reason"]
 INCIDENT_PART = ["date_start", "date_end", "date_precision", "location", "latitude", "longitude", "geo_precision",
                  "event_type", "sub_event_type", "civilian_targeting", "estimate_rule", "needs_review",
                  "casualty_split", *CASUALTY_FIELDS]
 INCIDENT_FIELDS = INCIDENT_HEAD + INCIDENT_PART
 
 REPORT_HEAD = ["id", "source", "organisation", "visibility", "is_current", "supersedes", "place", "incident",
-               "link_method", "import_run", "created"]
+               "link_method", "import_run", "created", "credibility"]
 REPORT_PART = ["external_id", "source_timestamp", "content_hash", "published", "date_start", "date_end",
                "date_precision", "country_text", "admin1_text", "admin2_text", "admin3_text", "location_text",
                "latitude", "longitude", "geo_precision", "event_type", "sub_event_type", "event_label",
@@ -33,6 +33,7 @@ REPORT_PART = ["external_id", "source_timestamp", "content_hash", "published", "
 REPORT_FIELDS = REPORT_HEAD + REPORT_PART
 
 SINGLE_REPORT_RULE = "single report: its own figures"
+SINGLE_REPORT_GRADE = ("weak", "a single report")  # the grade criteria for one report of credibility 6
 
 
 class Prepared(NamedTuple):

@@ -15,6 +15,7 @@ Every weight is documented where it is set (`DATE_WEIGHTS`, `_distance_weight`, 
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime
 import math
@@ -29,7 +30,8 @@ from vigie.core.text import normalize_name
 
 from .reference import PlaceEntry, Reference, default_reference
 
-__all__ = ["LinkReport", "PairScore", "LinkResult", "link", "score_pair", "event_type", "resolve_actors"]
+__all__ = ["LinkReport", "PairScore", "LinkResult", "Linker", "Model", "HAND", "estimate", "link", "score_pair",
+           "event_type", "resolve_actors"]
 
 FIELDS = ("date", "distance", "place_name", "actor", "type", "casualties", "same_source")
 
@@ -56,6 +58,7 @@ class LinkReport:
     source: str
     event_date: datetime.date
     published: datetime.date | None = None
+    event_date_end: datetime.date | None = None  # when the report gives a period (an operation over days)
     date_precision: str = "day"  # day, range, week, month, year
     location: str = ""
     admin1: str = ""
@@ -82,8 +85,9 @@ class PairScore:
 @dataclass
 class LinkResult:
     incident_of: dict[str, str]  # report_id -> incident label ("I000001"), every report present
-    pairs: list[PairScore]  # scored candidate pairs above a low floor, best first
+    pairs: list[PairScore]  # scored candidate pairs from the review threshold up, best first
     comparisons: int  # candidate pairs compared
+    model: Model | None = None  # the weights used
 
     def incidents(self) -> dict[str, list[str]]:
         """Incident label -> its report ids (sorted)."""
@@ -105,11 +109,16 @@ different days, so agreement is strong evidence (+3, about 1:8); reports often d
 two (night attacks, late reporting), so the weight falls gently; beyond the blocking window: -3."""
 DATE_FAR = -3.0
 PUBLISHED_BEFORE_EVENT = -4.0
-"""A report published before the other report's event window opens cannot describe it."""
+"""A report published before the other report's event window opens cannot describe it; both event
+dates may be off by up to PUBLISHED_SLACK_DAYS (late or early dating), so only a publication earlier
+than that counts."""
+PUBLISHED_SLACK_DAYS = 2
 
 
 def _window(report: LinkReport) -> tuple[datetime.date, datetime.date]:
     day, precision = report.event_date, (report.date_precision or "day").lower()
+    if report.event_date_end and report.event_date_end > day:
+        return day, report.event_date_end
     if precision == "month":
         last = calendar.monthrange(day.year, day.month)[1]
         return day.replace(day=1), day.replace(day=last)
@@ -432,8 +441,11 @@ def _casualty_weight(a: int | None, b: int | None) -> float:
 
 
 SAME_SOURCE_WEIGHT = -9.0
-"""A source rarely reports one incident twice (a revised account supersedes, it is not a new report):
-strong evidence against, and the clustering refuses such a merge anyway."""
+"""One source does not report one incident twice in one publication (one day's bulletin): strong
+evidence against, and the clustering refuses such a merge anyway."""
+SAME_SOURCE_UPDATE_WEIGHT = -1.0
+"""The same source on different publication days: usually another incident, but sources do publish
+updated tolls (a preliminary then a final count), so this is weak evidence, not a constraint."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -441,9 +453,10 @@ strong evidence against, and the clustering refuses such a merge anyway."""
 
 
 def _date_weight(a: _Resolved, b: _Resolved) -> float:
-    if a.report.published and a.report.published < b.start:
+    slack = datetime.timedelta(days=PUBLISHED_SLACK_DAYS)
+    if a.report.published and a.report.published + slack < b.start:
         return PUBLISHED_BEFORE_EVENT
-    if b.report.published and b.report.published < a.start:
+    if b.report.published and b.report.published + slack < a.start:
         return PUBLISHED_BEFORE_EVENT
     gap = max(0, (max(a.start, b.start) - min(a.end, b.end)).days)
     if gap not in DATE_WEIGHTS:
@@ -537,7 +550,8 @@ def _place_name_weight(a: _Resolved, b: _Resolved, ref: Reference) -> float:
         if a.place.code == b.place.code:
             return _SAME_PLACE_NAME.get(a.place.kind, 0.0)
         if ref.contains(a.place.code, b.place.code) or ref.contains(b.place.code, a.place.code):
-            return 0.5 if "commune" in (a.place.kind, b.place.kind) else 0.0
+            outer = a.place if ref.contains(a.place.code, b.place.code) else b.place
+            return 0.5 if outer.kind == "commune" else 0.0
         return -3.0 if a.place.kind == b.place.kind == "locality" else -1.5
     names_a = ref.place_names.get(a.place.code, set()) | {a.name} if a.place else {a.name}
     names_b = ref.place_names.get(b.place.code, set()) | {b.name} if b.place else {b.name}
@@ -552,16 +566,146 @@ def _place_name_weight(a: _Resolved, b: _Resolved, ref: Reference) -> float:
     return 0.0 if broad else -1.0
 
 
-def _score(a: _Resolved, b: _Resolved, ref: Reference) -> PairScore:
-    weights = {
+def _same_source_weight(a: _Resolved, b: _Resolved) -> float:
+    if not a.source or a.source != b.source:
+        return 0.0
+    if a.report.published and b.report.published and a.report.published != b.report.published:
+        return SAME_SOURCE_UPDATE_WEIGHT
+    return SAME_SOURCE_WEIGHT
+
+
+def _publication(r: _Resolved) -> str:
+    """The clustering's constraint: one publication (source and day) per incident."""
+    if not r.source:
+        return ""
+    return f"{r.source}|{r.report.published.isoformat()}" if r.report.published else r.source
+
+
+def _levels(a: _Resolved, b: _Resolved, ref: Reference) -> dict[str, float]:
+    """The hand-set weight of each field for a pair: also the pair's comparison level per field."""
+    return {
         "date": _date_weight(a, b),
         "distance": _distance_weight(a, b, ref),
         "place_name": _place_name_weight(a, b, ref),
         "actor": _actor_weight(a, b, ref),
         "type": _type_weight(a.type, b.type),
         "casualties": _casualty_weight(a.killed, b.killed),
-        "same_source": SAME_SOURCE_WEIGHT if a.source and a.source == b.source else 0.0,
+        "same_source": _same_source_weight(a, b),
     }
+
+
+# --------------------------------------------------------------------------------------------
+# The model: weights per comparison level, hand-set or learned from the reports themselves
+
+
+@dataclass
+class Model:
+    """The weight of each comparison level of each field, and the prior log-odds of a match.
+
+    A pair's score is the sum of its fields' weights; it is joined when ``score + prior >= 0``
+    (posterior odds of at least 1:1) and kept for review from ``score + prior >= REVIEW_LOG_ODDS``.
+    The hand model (``HAND``) gives each level its documented hand-set weight and a prior of
+    -MATCH_THRESHOLD. ``estimate`` learns the weights from the candidate pairs by
+    expectation-maximisation (Fellegi–Sunter, as Splink does) and shrinks each toward its hand-set
+    value in proportion to how rare the level is in the data.
+    """
+
+    weights: dict[str, dict[float, float]] = field(default_factory=dict)  # field -> level -> weight
+    prior: float = -MATCH_THRESHOLD
+    pairs: int = 0  # candidate pairs it was estimated from (0: hand-set)
+    iterations: int = 0
+
+    def weight(self, name: str, level: float) -> float:
+        return self.weights.get(name, {}).get(level, level)
+
+    @property
+    def match_threshold(self) -> float:
+        return MATCH_LOG_ODDS - self.prior
+
+    @property
+    def review_threshold(self) -> float:
+        return REVIEW_LOG_ODDS - self.prior
+
+    def as_json(self) -> dict:
+        return {"prior": self.prior, "pairs": self.pairs, "iterations": self.iterations,
+                "weights": {name: [[level, w] for level, w in sorted(levels.items())]
+                            for name, levels in sorted(self.weights.items())}}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        return cls({name: {float(level): float(w) for level, w in levels} for name, levels in data["weights"].items()},
+                   float(data["prior"]), int(data.get("pairs", 0)), int(data.get("iterations", 0)))
+
+
+HAND = Model()
+MATCH_LOG_ODDS = 0.0
+"""Joined from posterior odds of 1:1."""
+REVIEW_LOG_ODDS = -4.0
+"""Kept for review from posterior odds of 1:16 (with the hand model: a score of 1)."""
+SHRINKAGE_PAIRS = 50.0
+"""A learned level weight counts as much as the hand-set one once this many pairs show the level."""
+LEARNED_FIELDS = ("date", "distance", "place_name", "actor", "type", "casualties", "same_source")
+"""One publication twice (same source, same day) is a constraint, never learned; the same source on
+different days (a possible update) is learned like the other fields."""
+MIN_PAIRS_TO_LEARN = 200
+"""Fewer candidate pairs than this: the hand model is used as it is."""
+WEIGHT_BOUNDS = (-12.0, 8.0)
+
+
+def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) -> Model:
+    """Learn a model from the comparison levels of candidate pairs (unlabelled) by EM.
+
+    Starts from the hand model's posteriors; each iteration re-estimates, per field and level, the
+    share of matching pairs (m) and of non-matching pairs (u) showing it, then the posteriors.
+    Pairs of one source are left out (they are never joined). Each learned weight log2(m/u) is
+    shrunk toward the hand-set weight: (n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS)
+    where n is the number of pairs at that level; the prior likewise, toward -MATCH_THRESHOLD.
+    """
+    import numpy as np
+
+    rows = [r for r in level_rows if r.get("same_source", 0.0) != SAME_SOURCE_WEIGHT]
+    if len(rows) < MIN_PAIRS_TO_LEARN:
+        return HAND
+    codes, values = [], []
+    for name in LEARNED_FIELDS:
+        levels = sorted({r[name] for r in rows})
+        index = {level: k for k, level in enumerate(levels)}
+        codes.append(np.fromiter((index[r[name]] for r in rows), dtype=np.int16, count=len(rows)))
+        values.append(np.array(levels, dtype=float))
+    hand_score = np.zeros(len(rows))
+    for code, level in zip(codes, values, strict=True):
+        hand_score += level[code]
+    posterior = 1.0 / (1.0 + np.exp2(-(hand_score - MATCH_THRESHOLD)))
+    for _ in range(iterations):
+        matched = posterior.sum()
+        unmatched = len(rows) - matched
+        log_odds = np.full(len(rows), 0.0)
+        tables = []
+        for code, level in zip(codes, values, strict=True):
+            m = np.bincount(code, weights=posterior, minlength=len(level)) + 0.1
+            u = np.bincount(code, weights=1.0 - posterior, minlength=len(level)) + 0.1
+            table = np.log2((m / (matched + 0.1 * len(level))) / (u / (unmatched + 0.1 * len(level))))
+            tables.append(table)
+            log_odds += table[code]
+        share = min(max(matched / len(rows), 1e-6), 1 - 1e-6)
+        prior = float(np.log2(share / (1 - share)))
+        posterior = 1.0 / (1.0 + np.exp2(-np.clip(log_odds + prior, -60, 60)))
+    weights: dict[str, dict[float, float]] = {}
+    for name, code, level, table in zip(LEARNED_FIELDS, codes, values, tables, strict=True):
+        counts = np.bincount(code, minlength=len(level))
+        weights[name] = {}
+        for k, hand in enumerate(level):
+            learned = float(np.clip(table[k], *WEIGHT_BOUNDS))
+            n = float(counts[k])
+            weights[name][float(hand)] = round((n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS), 3)
+    n = float(len(rows))
+    prior = (n * prior - SHRINKAGE_PAIRS * MATCH_THRESHOLD) / (n + SHRINKAGE_PAIRS)
+    return Model(weights, round(prior, 3), len(rows), iterations)
+
+
+def _score(a: _Resolved, b: _Resolved, ref: Reference, model: Model = HAND) -> PairScore:
+    levels = _levels(a, b, ref)
+    weights = {name: model.weight(name, level) for name, level in levels.items()}
     return PairScore(a.report.report_id, b.report.report_id, round(math.fsum(weights.values()), 6), weights)
 
 
@@ -609,72 +753,211 @@ def candidate_pairs(resolved: Sequence[_Resolved]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def score_pair(a: LinkReport, b: LinkReport, *, reference: Reference | None = None) -> PairScore:
+def score_pair(a: LinkReport, b: LinkReport, *, reference: Reference | None = None,
+               model: Model = HAND) -> PairScore:
     """The score of two reports, whether or not blocking would compare them (for explanations)."""
     ref = reference or default_reference()
     x, y = _prepare([a, b], ref)
-    return _score(x, y, ref)
+    return _score(x, y, ref, model)
 
 
-class _Clusters:
-    """Union-find that keeps each cluster's sources, refusing merges that would repeat a source."""
+AVERAGE_LINK_LOG_ODDS = 0.0
+"""Two groups of reports join only if, besides their best pair, the average posterior log-odds of all
+pairs across them is at least this: one strong pair cannot chain two different incidents together
+(a village report joined to a commune report joined to another village's report)."""
 
-    def __init__(self, resolved: Sequence[_Resolved]) -> None:
-        self.parent = list(range(len(resolved)))
-        self.sources = [{r.source} if r.source else set() for r in resolved]
 
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+class Linker:
+    """Reports in, incidents out, incrementally: `add` links new reports to those already held
+    without relinking them. Incidents already formed are never split or merged by `add` (an analyst
+    does that); new reports join an existing incident or form new ones.
+    """
 
-    def union(self, i: int, j: int) -> bool:
-        ri, rj = self.find(i), self.find(j)
-        if ri == rj:
-            return True
+    def __init__(self, *, reference: Reference | None = None, model: Model | None = None) -> None:
+        self.ref = reference or default_reference()
+        self.model = model
+        self.cercle_index = self.ref.cercles()
+        self.resolved: list[_Resolved] = []
+        self.by_id: dict[str, int] = {}
+        self.blocks: dict[str, list[_Resolved]] = defaultdict(list)
+        self.root: list[int] = []
+        self.members: dict[int, list[int]] = {}
+        self.sources: dict[int, set[str]] = {}
+        self.labels: dict[int, str] = {}
+        self.fixed: set[int] = set()  # roots of incidents given from outside (existing incidents)
+        self._cache: dict[tuple[int, int], float] = {}
+
+    # -- resolution and blocking
+
+    def _resolve(self, reports: Sequence[LinkReport]) -> list[_Resolved]:
+        ordered = sorted(reports, key=lambda r: (r.event_date, str(r.report_id)))
+        fresh = []
+        for report in ordered:
+            if report.report_id in self.by_id:
+                raise ValueError(f"duplicate report_id: {report.report_id!r}")
+            start, end = _window(report)
+            index = len(self.resolved)
+            r = _Resolved(index, report, normalize_name(report.source or ""), start, end,
+                          (report.date_precision or "day").lower())
+            _resolve_place(r, self.ref, self.cercle_index)
+            r.actors = resolve_actors(report.perpetrator, self.ref)
+            r.type = event_type(report.event_label)
+            r.killed = report.killed
+            self.resolved.append(r)
+            self.by_id[report.report_id] = index
+            self.root.append(index)
+            self.members[index] = [index]
+            self.sources[index] = {_publication(r)} if r.source else set()
+            fresh.append(r)
+        for r in fresh:
+            for key in r.cercles:
+                self.blocks[key].append(r)
+        return fresh
+
+    def _candidates(self, fresh: Sequence[_Resolved]) -> list[tuple[int, int]]:
+        """Pairs with at least one new report that share a cercle and whose date windows come within
+        BLOCK_DAYS of each other."""
+        slack = datetime.timedelta(days=BLOCK_DAYS)
+        new = {r.index for r in fresh}
+        pairs: set[tuple[int, int]] = set()
+        for key in sorted({k for r in fresh for k in r.cercles}):
+            members = sorted(self.blocks[key], key=lambda r: (r.start, r.index))
+            starts = [m.start for m in members]
+            for r in (m for m in members if m.index in new):
+                # every member whose window comes within the slack of r's window
+                lo = bisect.bisect_left(starts, r.start - datetime.timedelta(days=_LONGEST_WINDOW_DAYS) - slack)
+                for other in members[lo:]:
+                    if other.start > r.end + slack:
+                        break
+                    if other.index == r.index or other.end + slack < r.start:
+                        continue
+                    if other.index in new and other.index < r.index:
+                        continue  # counted from the other side
+                    pairs.add((min(r.index, other.index), max(r.index, other.index)))
+        return sorted(pairs)
+
+    # -- scoring and clustering
+
+    def _pair_log_odds(self, i: int, j: int) -> float:
+        key = (i, j) if i < j else (j, i)
+        value = self._cache.get(key)
+        if value is None:
+            value = _score(self.resolved[key[0]], self.resolved[key[1]], self.ref, self.model or HAND).score
+            value += (self.model or HAND).prior
+            self._cache[key] = value
+        return value
+
+    def _find(self, i: int) -> int:
+        return self.root[i]
+
+    def _merge_allowed(self, ri: int, rj: int) -> bool:
         if self.sources[ri] & self.sources[rj]:
             return False
-        keep, gone = min(ri, rj), max(ri, rj)
-        self.parent[gone] = keep
-        self.sources[keep] |= self.sources[gone]
-        self.sources[gone] = set()
-        return True
+        if ri in self.fixed and rj in self.fixed:
+            return False  # two existing incidents: an analyst merges them, not the engine
+        cross = [self._pair_log_odds(a, b) for a in self.members[ri] for b in self.members[rj]]
+        return math.fsum(cross) / len(cross) >= AVERAGE_LINK_LOG_ODDS
+
+    def _merge(self, ri: int, rj: int) -> None:
+        keep, gone = (ri, rj) if (ri in self.fixed or (rj not in self.fixed and ri < rj)) else (rj, ri)
+        for m in self.members[gone]:
+            self.root[m] = keep
+        self.members[keep].extend(self.members.pop(gone))
+        self.sources[keep] |= self.sources.pop(gone)
+        if gone in self.labels and keep not in self.labels:
+            self.labels[keep] = self.labels[gone]
+        self.labels.pop(gone, None)
+
+    def seed(self, reports: Sequence[LinkReport], incident_of: dict[str, str]) -> None:
+        """Hold reports already linked (e.g. from the database): incident_of[report_id] -> label."""
+        fresh = self._resolve(reports)
+        by_label: dict[str, int] = {}
+        for r in fresh:
+            label = incident_of[r.report.report_id]
+            if label in by_label:
+                first = by_label[label]
+                self.root[r.index] = first
+                self.members[first].append(r.index)
+                self.members.pop(r.index)
+                self.sources[first] |= self.sources.pop(r.index)
+            else:
+                by_label[label] = r.index
+                self.labels[r.index] = label
+                self.fixed.add(r.index)
+
+    def add(self, reports: Sequence[LinkReport], *, learn: bool = True,
+            together: dict[str, str] | None = None) -> LinkResult:
+        """Link new reports (to each other and to those held). Returns the labels of the new reports
+        (incidents held keep theirs; new ones are labelled I000001... after those) and their scored
+        pairs. ``together`` maps report ids to a group key: reports of one group start as one
+        incident (a source file's own incident key)."""
+        fresh = self._resolve(reports)
+        if together:
+            first_of: dict[str, int] = {}
+            for r in fresh:
+                key = together.get(r.report.report_id)
+                if key is None:
+                    continue
+                if key in first_of:
+                    ri, rj = self.root[first_of[key]], self.root[r.index]
+                    if ri != rj:
+                        self._merge(ri, rj)
+                else:
+                    first_of[key] = r.index
+        candidates = self._candidates(fresh)
+        levels = [(i, j, _levels(self.resolved[i], self.resolved[j], self.ref)) for i, j in candidates]
+        if self.model is None:
+            self.model = estimate([lv for _, _, lv in levels]) if learn else HAND
+        model = self.model
+        scored: list[tuple[PairScore, int, int]] = []
+        for i, j, lv in levels:
+            weights = {name: model.weight(name, level) for name, level in lv.items()}
+            pair = PairScore(self.resolved[i].report.report_id, self.resolved[j].report.report_id,
+                             round(math.fsum(weights.values()), 6), weights)
+            self._cache[(i, j)] = pair.score + model.prior
+            if pair.score >= min(model.review_threshold, PAIR_FLOOR):
+                scored.append((pair, i, j))
+        scored.sort(key=lambda item: (-item[0].score, item[1], item[2]))
+        for pair, i, j in scored:
+            if pair.score < model.match_threshold:
+                break
+            ri, rj = self.root[i], self.root[j]
+            if ri != rj and self._merge_allowed(ri, rj):
+                self._merge(ri, rj)
+        incident_of: dict[str, str] = {}
+        counter = sum(1 for label in self.labels.values() if label.startswith(self._prefix))
+        for r in fresh:  # in order of event date, then report id
+            root = self.root[r.index]
+            if root not in self.labels:
+                counter += 1
+                self.labels[root] = f"{self._prefix}{counter:06d}"
+            incident_of[r.report.report_id] = self.labels[root]
+        return LinkResult(incident_of=incident_of, pairs=[p for p, _, _ in scored], comparisons=len(candidates),
+                          model=model)
+
+    _prefix = "I"
+
+    def incident_of(self) -> dict[str, str]:
+        return {r.report.report_id: self.labels[self.root[r.index]] for r in self.resolved}
 
 
-def link(reports: Sequence[LinkReport], *, reference: Reference | None = None,
-         match_threshold: float = MATCH_THRESHOLD, review_threshold: float = REVIEW_THRESHOLD) -> LinkResult:
+_LONGEST_WINDOW_DAYS = 366
+"""No date window is longer than a year (year precision)."""
+
+
+def link(reports: Sequence[LinkReport], *, reference: Reference | None = None, model: Model | None = None,
+         learn: bool = True) -> LinkResult:
     """Group reports into incidents.
 
-    Candidate pairs come from blocking (`candidate_pairs`); each is scored field by field. Pairs at
-    or above `match_threshold` are joined best first (ties by report ids) unless the merge would put
-    two reports of one source in one incident. Pairs scoring at least min(review_threshold,
-    PAIR_FLOOR) are returned, best first; those below `match_threshold` form the review queue.
-    Incidents are labelled I000001, I000002... in the order of their earliest report (event date,
-    then report id); the result does not depend on the order of the input.
+    Candidate pairs come from blocking (same cercle, date windows within BLOCK_DAYS); each is
+    scored field by field with ``model`` (default: learned from these reports by `estimate`,
+    or the hand model when ``learn`` is false or there are too few pairs). Pairs whose posterior
+    odds reach 1:1 are joined best first, unless the merge would put two reports of one source in
+    one incident or the average of all pairs across the two groups falls below
+    AVERAGE_LINK_LOG_ODDS. Pairs from the review threshold up are returned, best first; those below
+    the match threshold form the review queue. Incidents are labelled I000001, I000002... in the
+    order of their earliest report (event date, then report id); the result does not depend on the
+    order of the input.
     """
-    ref = reference or default_reference()
-    resolved = _prepare(reports, ref)
-    candidates = candidate_pairs(resolved)
-    floor = min(review_threshold, PAIR_FLOOR)
-    scored: list[tuple[PairScore, int, int]] = []
-    for i, j in candidates:
-        pair = _score(resolved[i], resolved[j], ref)
-        if pair.score >= floor:
-            scored.append((pair, i, j))
-    scored.sort(key=lambda item: (-item[0].score, item[1], item[2]))
-
-    clusters = _Clusters(resolved)
-    for pair, i, j in scored:
-        if pair.score < match_threshold:
-            break
-        clusters.union(i, j)
-
-    labels: dict[int, str] = {}
-    incident_of: dict[str, str] = {}
-    for r in resolved:  # already in order of event date, then report id
-        root = clusters.find(r.index)
-        if root not in labels:
-            labels[root] = f"I{len(labels) + 1:06d}"
-        incident_of[r.report.report_id] = labels[root]
-    return LinkResult(incident_of=incident_of, pairs=[p for p, _, _ in scored], comparisons=len(candidates))
+    linker = Linker(reference=reference, model=model)
+    return linker.add(reports, learn=learn)

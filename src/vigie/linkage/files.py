@@ -49,6 +49,7 @@ def read_link_reports(path: str | Path) -> tuple[list[LinkReport], list[Problem]
                     source=get(values, "source"),
                     event_date=parse_date(get(values, "event_date"), "event_date"),
                     published=parse_date(get(values, "published"), "published", required=False),
+                    event_date_end=parse_date(get(values, "event_date_end"), "event_date_end", required=False),
                     date_precision=get(values, "date_precision").lower() or "day",
                     location=get(values, "location"), admin1=get(values, "admin1"), admin2=get(values, "admin2"),
                     latitude=latitude, longitude=longitude, geo_precision=PRECISIONS.get(geo, geo),

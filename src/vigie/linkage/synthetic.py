@@ -48,6 +48,10 @@ _ACTORS = _DATA / "actors" / "data" / "sahel_actors.json"
 
 START = date(2019, 1, 1)
 DAYS = 3 * 365
+DENSITY = 2000 / DAYS
+"""Incidents per day across the five regions (about 1.8, of the order of Mali's recorded violence
+against civilians at its 2019-2022 height). Larger runs cover more days at the same density rather
+than crowding more incidents into each day and cercle than any real conflict has."""
 
 # (name, language): "fr", "en", or "both" (the language is drawn per report).
 SOURCES: tuple[tuple[str, str], ...] = (
@@ -182,7 +186,9 @@ def _weighted(rng: random.Random, table: dict[str, int]) -> str:
 
 
 def _incidents(n: int, rng: random.Random) -> Iterator[dict[str, Any]]:
-    """Incidents, in groups; ~30% of them share day, cercle and perpetrator with another."""
+    """Incidents, in groups; ~30% of them share day, cercle and perpetrator with another.
+    They fall over max(DAYS, n / DENSITY) days from START."""
+    days = max(DAYS, math.ceil(n / DENSITY))
     world = _world()
     types = {k: v[0] for k, v in _TYPES.items()}
     ground = {k: w for k, w in types.items() if k != "air_strike"}
@@ -194,7 +200,7 @@ def _incidents(n: int, rng: random.Random) -> Iterator[dict[str, Any]]:
         size = 1
         if len(neighbours) > 1 and rng.random() < 0.15:
             size = min(len(neighbours), rng.choice((2, 2, 2, 3, 3, 4)))
-        day = START + timedelta(days=rng.randrange(DAYS))
+        day = START + timedelta(days=rng.randrange(days))
         kind = _weighted(rng, types)
         perpetrator = _weighted(rng, _AIR if kind == "air_strike" else _PERPETRATORS[region])
         # The nearest other villages of the same cercle.

@@ -8,7 +8,7 @@ from vigie.core.models import ChangeLoggedModel
 from vigie.incidents.choices import DatePrecision, EventType, SubEventType
 from vigie.places.choices import GeoPrecision
 
-from .choices import LinkMethod, SourceKind
+from .choices import Credibility, LinkMethod, Reliability, SourceKind
 
 
 class Source(ChangeLoggedModel):
@@ -25,6 +25,14 @@ class Source(ChangeLoggedModel):
     )
     redistributable = models.BooleanField(
         default=True, help_text=_("Whether this source's own rows may be redistributed (ACLED's may not).")
+    )
+    reliability = models.CharField(
+        _("reliability"), max_length=1, choices=Reliability.choices, default=Reliability.F,
+        help_text=_("How reliable the source has proved (A to F; F: cannot be judged yet)."),
+    )
+    party = models.BooleanField(
+        _("party to the conflict"), default=False,
+        help_text=_("An army, a government or an armed group speaking of its own acts: recorded, not trusted alone."),
     )
     created = models.DateTimeField(auto_now_add=True)
 
@@ -95,6 +103,11 @@ class Report(models.Model):
 
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
+    linked_at = models.DateTimeField(null=True, blank=True, help_text=_("When the linkage engine last placed this report."))
+    credibility = models.PositiveSmallIntegerField(
+        _("credibility"), choices=Credibility.choices, default=Credibility.UNKNOWN,
+        help_text=_("How credible this account is (1 to 6; 6: cannot be judged)."),
+    )
     import_run = models.ForeignKey("interop.ImportRun", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="reports", db_index=False)
     created = models.DateTimeField(auto_now_add=True)

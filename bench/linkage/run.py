@@ -126,14 +126,16 @@ def scale(reports_wanted: int, new: int, seed: int) -> None:
     start = time.perf_counter()
     first = linker.add(held)
     elapsed = time.perf_counter() - start
-    pair, cube = pairwise_scores(truth, first.incident_of), bcubed_scores(truth, first.incident_of)
+    held_truth = {r.report_id: truth[r.report_id] for r in held}
+    pair, cube = pairwise_scores(held_truth, first.incident_of), bcubed_scores(held_truth, first.incident_of)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"linked {len(held):,} reports in {elapsed:.0f} s ({first.comparisons / len(held):.1f} comparisons/report); "
           f"pairwise {pair}; B-cubed {cube}; peak memory so far {peak:.0f} MiB", flush=True)
     start = time.perf_counter()
     second = linker.add(fresh)
     elapsed = time.perf_counter() - start
-    joined = sum(1 for label in second.incident_of.values() if label in set(first.incident_of.values()))
+    existing = set(first.incident_of.values())
+    joined = sum(1 for label in second.incident_of.values() if label in existing)
     after = linker.incident_of()
     pair, cube = pairwise_scores(truth, after), bcubed_scores(truth, after)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

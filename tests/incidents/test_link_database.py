@@ -88,3 +88,17 @@ def test_review_pairs_and_the_link_command(tmp_path):
     for pair in LinkPair.objects.filter(status=PairStatus.REVIEW):
         a, b = Report.objects.get(pk=pair.report_a_id), Report.objects.get(pk=pair.report_b_id)
         assert a.incident_id != b.incident_id
+
+
+def test_the_incident_page_shows_pairs_grade_and_rule(tmp_path, client):
+    import_without_keys(tmp_path)
+    link_database()
+    incident = Incident.objects.filter(merged_into__isnull=True, reports__location_text__icontains="Ogossagou",
+                                       date_start__year=2019).first()
+    page = client.get(f"/en/incidents/{incident.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Why these reports were joined" in text and incident.get_grade_display() in text
+    assert incident.grade_reason in text
+    pair = LinkPair.objects.filter(status=PairStatus.LINKED, report_a__incident=incident).first()
+    assert f"{pair.score:.1f}" in text

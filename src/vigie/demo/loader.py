@@ -18,11 +18,28 @@ DEMO_USER = "demo"
 
 
 def load_demo() -> ImportResult:
+    """Import the demo reports WITHOUT their incident keys, then let the linkage engine join them
+    (it recovers the nine incidents: tests/incidents/test_link_database.py)."""
+    import csv
+    import tempfile
+
+    from vigie.incidents.services import link_database
+
     organisation, _ = Organisation.objects.get_or_create(
         slug=DEMO_ORGANISATION[0], defaults={"name": DEMO_ORGANISATION[1]}
     )
-    with change_context(user_name="vigie demo", origin="cli"):
-        return run_import("reports", DEMO_REPORTS, organisation=organisation, visibility="public")
+    with open(DEMO_REPORTS, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / DEMO_REPORTS.name
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows({**row, "incident": ""} for row in rows)
+        with change_context(user_name="vigie demo", origin="cli"):
+            result = run_import("reports", path, organisation=organisation, visibility="public")
+            link_database(organisation=organisation)
+    return result
 
 
 @transaction.atomic

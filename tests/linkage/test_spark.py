@@ -1,0 +1,48 @@
+"""The engine on Spark (pyspark in local mode) gives the plain-Python engine's incidents."""
+
+import shutil
+
+import pytest
+
+from vigie.linkage.engine import link
+from vigie.linkage.evaluation import pairwise_scores
+from vigie.linkage.files import PRECISIONS
+from vigie.linkage.synthetic import generate
+
+pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by the test extra")
+
+
+@pytest.fixture(scope="module")
+def spark():
+    import os
+    import sys
+
+    os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable  # workers import vigie
+    if shutil.which("java") is None:
+        pytest.fail("Spark needs Java 17 or later on PATH (apt-get install openjdk-17-jre-headless)")
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("vigie-linkage-test")
+               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
+               .config("spark.driver.memory", "1g").getOrCreate())
+    yield session
+    session.stop()
+
+
+def test_spark_links_like_the_plain_engine(spark):
+    from vigie.linkage.spark import _as_report, link_spark
+
+    rows, truth = generate(300, seed=5)
+    for row in rows:
+        row["geo_precision"] = PRECISIONS.get(row["geo_precision"], row["geo_precision"])
+    frame = spark.createDataFrame(rows)
+    reports = [_as_report(r) for r in rows]
+    plain = link(reports)
+    result = {r["report_id"]: r["incident"] for r in link_spark(frame, model=plain.model).collect()}
+    assert set(result) == set(truth)  # every report labelled once
+    on_spark = pairwise_scores(truth, result).f1
+    on_one_machine = pairwise_scores(truth, plain.incident_of).f1
+    assert on_spark >= on_one_machine - 0.03, (on_spark, on_one_machine)
+    # the same incidents, up to a few reports placed between two cercles
+    agree = pairwise_scores(plain.incident_of, result)
+    assert agree.f1 >= 0.95, agree

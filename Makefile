@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test test-sqlite test-postgresql lint bench clean
+.PHONY: install demo test test-sqlite test-postgresql lint bench clean system-packages
 
 $(BIN)/vigie: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ demo: install
 	$(BIN)/vigie demo
 
 # The whole suite on SQLite, then on PostgreSQL (a server is started if none answers).
-test: install lint test-sqlite test-postgresql
+test: install system-packages lint test-sqlite test-postgresql
+
+# Debian's Chromium (browser tests) and a Java runtime (Spark test), when missing.
+system-packages:
+	scripts/ensure-system-packages
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest

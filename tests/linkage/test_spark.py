@@ -1,5 +1,6 @@
 """The engine on Spark (pyspark in local mode) gives the plain-Python engine's incidents."""
 
+import os
 import shutil
 
 import pytest
@@ -11,10 +12,13 @@ from vigie.linkage.synthetic import generate
 
 pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by the test extra")
 
+if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+    # no database involved: the SQLite pass of `make test` runs it, once (a JVM start is slow)
+    pytest.skip("runs in the SQLite pass", allow_module_level=True)
+
 
 @pytest.fixture(scope="module")
 def spark():
-    import os
     import sys
 
     os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable  # workers import vigie

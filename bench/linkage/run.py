@@ -41,40 +41,110 @@ def as_link_report(row: dict) -> LinkReport:
 
 
 def splink_link(rows: list[dict]) -> dict[str, str] | None:
-    """Splink 5 on DuckDB, a first configuration (not tuned): blocking on cercle or place name,
-    date, distance, place name, perpetrator, label and source comparisons, trained by EM."""
+    """Splink 5 on DuckDB, configured as a Splink user would for these reports, trained without labels.
+
+    Cleaning: place, admin, actor, label and target names lowercased, accents and punctuation removed;
+    actor and label names also as sets of words. Blocking for prediction: the first four letters of
+    the cercle, or the place name, with dates at most 3 days apart; or the region with dates at most
+    1 day apart. Comparisons: date difference (same day, 1, 2, 3 days), distance (3, 8, 15, 25 km;
+    null without coordinates), place name (exact with term-frequency adjustment, Jaro-Winkler 0.9,
+    Damerau-Levenshtein 2, Jaro-Winkler 0.8, one report naming only the other's cercle), perpetrator
+    (exact, Jaro-Winkler 0.9, a shared word), label (exact, a shared word), target (exact), toll
+    (equal, within 40%), source (same source). Training: the prior from "same place name and same
+    day" with an assumed recall of 0.2, u by random sampling (10 million pairs), m by EM on two
+    blocks ("same day"; "same cercle, month and perpetrator"). Clusters: connected components at a
+    match probability of 0.9, the threshold with the best pairwise F1 on seed 1 (reported on seed 0).
+    No gazetteer or actor dictionary (a hand alias map for actors and labels gained about 0.01 F1).
+    """
     try:
+        import unicodedata
+
         import pandas as pd
+        import splink.comparison_level_library as cll
         import splink.comparison_library as cl
-        from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+        from splink import DuckDBAPI, Linker, SettingsCreator
     except ImportError:
         return None
+
+    def clean(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        text = unicodedata.normalize("NFKD", value.lower())
+        text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
+        return " ".join(text.split()) or None
+
+    stop = {"de", "du", "des", "la", "le", "les", "l", "d", "of", "the", "and", "et", "au", "aux", "en", "a"}
+
+    def words(value: object) -> list[str] | None:
+        if not isinstance(value, str):
+            return None
+        return sorted({word for word in value.split() if word not in stop and len(word) > 1}) or None
+
     frame = pd.DataFrame(rows).rename(columns={"report_id": "unique_id"})
     for column in ("latitude", "longitude", "killed"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    frame["event_date"] = pd.to_datetime(frame["event_date"])
-    for column in ("location", "perpetrator", "admin2"):
-        frame[column] = frame[column].str.lower()
+    frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date
+    frame["event_month"] = frame["event_date"].map(lambda day: day.strftime("%Y-%m"))
+    for column in ("source", "location", "admin1", "admin2", "perpetrator", "target", "event_label"):
+        frame[column] = frame[column].map(clean)
+    frame["perpetrator_words"] = frame["perpetrator"].map(words)
+    frame["label_words"] = frame["event_label"].map(words)
+    frame = frame[["unique_id", "source", "event_date", "event_month", "location", "admin1", "admin2", "latitude",
+                   "longitude", "perpetrator", "perpetrator_words", "target", "event_label", "label_words", "killed"]]
+
+    within = "abs(date_diff('day', l.event_date, r.event_date)) <= {}"
     settings = SettingsCreator(
         link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[block_on("admin2"), block_on("location")],
+        blocking_rules_to_generate_predictions=[
+            "substr(l.admin2, 1, 4) = substr(r.admin2, 1, 4) and " + within.format(3),
+            "l.location = r.location and " + within.format(3),
+            "l.admin1 = r.admin1 and " + within.format(1),
+        ],
         comparisons=[
             cl.AbsoluteDateDifferenceAtThresholds("event_date", input_is_string=False,
                                                   metrics=["day", "day", "day"], thresholds=[1, 2, 3]),
-            cl.DistanceInKMAtThresholds("latitude", "longitude", km_thresholds=[2, 10, 30]),
-            cl.JaroWinklerAtThresholds("location", [0.9, 0.8]),
-            cl.JaroWinklerAtThresholds("perpetrator", [0.9, 0.7]),
-            cl.ExactMatch("event_label"),
+            cl.DistanceInKMAtThresholds("latitude", "longitude", km_thresholds=[3, 8, 15, 25]),
+            cl.CustomComparison(output_column_name="location", comparison_levels=[
+                cll.NullLevel("location"),
+                cll.ExactMatchLevel("location", term_frequency_adjustments=True),
+                cll.JaroWinklerLevel("location", 0.9),
+                cll.DamerauLevenshteinLevel("location", 2),
+                cll.JaroWinklerLevel("location", 0.8),
+                cll.CustomLevel("location_l = admin2_r or location_r = admin2_l", "one names only the cercle"),
+                cll.ElseLevel(),
+            ]),
+            cl.CustomComparison(output_column_name="perpetrator", comparison_levels=[
+                cll.NullLevel("perpetrator"),
+                cll.ExactMatchLevel("perpetrator"),
+                cll.JaroWinklerLevel("perpetrator", 0.9),
+                cll.ArrayIntersectLevel("perpetrator_words", 1),
+                cll.ElseLevel(),
+            ]),
+            cl.CustomComparison(output_column_name="event_label", comparison_levels=[
+                cll.NullLevel("event_label"),
+                cll.ExactMatchLevel("event_label"),
+                cll.ArrayIntersectLevel("label_words", 1),
+                cll.ElseLevel(),
+            ]),
+            cl.ExactMatch("target"),
+            cl.CustomComparison(output_column_name="killed", comparison_levels=[
+                cll.NullLevel("killed"),
+                cll.ExactMatchLevel("killed"),
+                cll.CustomLevel("abs(killed_l - killed_r) <= 0.4 * greatest(killed_l, killed_r)", "within 40%"),
+                cll.ElseLevel(),
+            ]),
             cl.ExactMatch("source"),
         ],
     )
-    linker = Linker(DuckDBAPI().register(frame), settings)
-    linker.training.estimate_probability_two_random_records_match([block_on("admin2", "event_date")], recall=0.7)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    for rule in ("admin2", "perpetrator", "location"):
-        linker.training.estimate_parameters_using_expectation_maximisation(block_on(rule))
-    predictions = linker.inference.predict(threshold_match_probability=0.2)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.5).as_pandas_dataframe()
+    linker = Linker(DuckDBAPI().register(frame), settings, log_level="WARNING")
+    linker.training.estimate_probability_two_random_records_match(
+        ["l.location = r.location and l.event_date = r.event_date"], recall=0.2)
+    linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
+    for rule in ("l.event_date = r.event_date",
+                 "l.admin2 = r.admin2 and l.event_month = r.event_month and l.perpetrator = r.perpetrator"):
+        linker.training.estimate_parameters_using_expectation_maximisation(rule)
+    predictions = linker.inference.predict(threshold_match_probability=0.9)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9).as_pandas_dataframe()
     return dict(zip(clusters["unique_id"], clusters["cluster_id"].astype(str), strict=True))
 
 

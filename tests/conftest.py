@@ -49,3 +49,13 @@ def ucdp_file(tmp_path) -> callable:
 @pytest.fixture(autouse=True)
 def _no_real_home(monkeypatch, tmp_path):
     monkeypatch.setenv("VIGIE_HOME", os.environ.get("VIGIE_HOME", str(tmp_path)))
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Code run outside a request speaks English in tests, whatever an earlier test activated
+    (French is the default language, and a French request leaves its language active)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

@@ -255,6 +255,102 @@ def link_file(path: Path, output: Path, pairs: Path | None) -> None:
         sys.exit(EXIT_ROWS_REJECTED)
 
 
+@main.command("link")
+@click.option("--organisation", "organisation_slug", help="Only this organisation's incidents (default: every organisation, each apart).")
+@click.option("--relink", is_flag=True, help="Treat every report as new (incidents already formed are kept; only unformed ones join).")
+def link_command(organisation_slug: str | None, relink: bool) -> None:
+    """Link the reports of the database into incidents with the linkage engine.
+
+    Only reports not yet placed are linked, to each other and to the incidents around them; pairs
+    between the thresholds wait in the review queue (docs/methodology.md).
+    """
+    setup_django()
+    from vigie.core.context import change_context
+    from vigie.incidents.services import link_database
+
+    with change_context(user_name="vigie link", origin="cli"):
+        run = link_database(organisation=_organisation(organisation_slug), relink=relink)
+    click.echo(f"{run.reports} reports linked ({run.comparisons} comparisons): {run.merges} merges, "
+               f"{run.review} pairs waiting for review")
+
+
+@main.group()
+def incident() -> None:
+    """An analyst's work on incidents: merge, split, figures."""
+
+
+@incident.command("merge")
+@click.argument("target", type=int)
+@click.argument("other", type=int)
+@click.option("--reason", required=True, help="Why they are one incident (kept in the log).")
+def incident_merge(target: int, other: int, reason: str) -> None:
+    """Merge incident OTHER into incident TARGET (undo with `vigie incident split`)."""
+    setup_django()
+    from vigie.core.context import change_context
+    from vigie.incidents.models import Incident
+    from vigie.incidents.services import merge
+
+    with change_context(user_name="vigie incident merge", origin="cli"):
+        try:
+            operation = merge(Incident.objects.get(pk=target), Incident.objects.get(pk=other), reason=reason)
+        except (Incident.DoesNotExist, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"incident {other} merged into {target} ({len(operation.report_ids)} reports moved); "
+               f"undo: vigie incident split {target} {','.join(map(str, operation.report_ids))} --reason ...")
+
+
+@incident.command("split")
+@click.argument("incident_id", metavar="INCIDENT", type=int)
+@click.argument("report_ids", metavar="REPORT_IDS")
+@click.option("--reason", required=True, help="Why these reports are another incident (kept in the log).")
+def incident_split(incident_id: int, report_ids: str, reason: str) -> None:
+    """Move REPORT_IDS (comma-separated) out of INCIDENT; undoes a merge of exactly those reports."""
+    setup_django()
+    from vigie.core.context import change_context
+    from vigie.incidents.models import Incident
+    from vigie.incidents.services import split
+
+    try:
+        ids = [int(value) for value in report_ids.split(",") if value.strip()]
+    except ValueError:
+        raise click.BadParameter("report ids are numbers separated by commas", param_hint="REPORT_IDS") from None
+    with change_context(user_name="vigie incident split", origin="cli"):
+        try:
+            _operation, other = split(Incident.objects.get(pk=incident_id), ids, reason=reason)
+        except (Incident.DoesNotExist, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"{len(ids)} report(s) moved from incident {incident_id} to incident {other.pk}")
+
+
+@incident.command("figures")
+@click.argument("incident_id", metavar="INCIDENT", type=int)
+@click.option("--set", "values", multiple=True, metavar="NAME=N", help="A figure, e.g. killed_best=12 (repeat).")
+@click.option("--reason", default="", help="Why (required when setting figures).")
+@click.option("--clear", is_flag=True, help="Remove the analyst's figures: the computed ones return.")
+def incident_figures(incident_id: int, values: tuple[str, ...], reason: str, clear: bool) -> None:
+    """Set an analyst's casualty figures for INCIDENT, with a reason (logged)."""
+    setup_django()
+    from vigie.core.context import change_context
+    from vigie.incidents.models import Incident
+    from vigie.incidents.services import set_figures
+
+    figures = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        if not number.strip().isdigit():
+            raise click.BadParameter(f"{value!r}: expected NAME=N with N a whole number", param_hint="--set")
+        figures[name.strip()] = int(number)
+    if not figures and not clear:
+        raise click.UsageError("give --set NAME=N at least once, or --clear")
+    with change_context(user_name="vigie incident figures", origin="cli"):
+        try:
+            incident_obj = set_figures(Incident.objects.get(pk=incident_id), {} if clear else figures, reason)
+        except (Incident.DoesNotExist, ValueError) as error:
+            raise click.ClickException(str(error)) from None
+    click.echo(f"incident {incident_id}: killed {incident_obj.killed_low}-{incident_obj.killed_best}-"
+               f"{incident_obj.killed_high} ({incident_obj.estimate_rule})")
+
+
 def _serve(host: str, port: int) -> None:
     from waitress import serve
 
@@ -313,7 +409,7 @@ def _register_app_commands() -> None:
     """Commands that live beside their app (vigie.<app>.commands.commands)."""
     import importlib
 
-    for module in ("vigie.core.commands", "vigie.accounts.commands", "vigie.cases.commands", "vigie.evidence.commands", "vigie.victims.commands"):
+    for module in ("vigie.core.commands", "vigie.accounts.commands", "vigie.cases.commands", "vigie.evidence.commands", "vigie.victims.commands", "vigie.api.commands"):
         for command in importlib.import_module(module).commands:
             main.add_command(command)
 

@@ -9,7 +9,11 @@ urlpatterns = [
 ]
 urlpatterns += i18n_patterns(
     path("", include("vigie.web.urls")),
+    path("", include("vigie.intake.urls")),
     path("accounts/", include("vigie.accounts.urls")),
+    path("evidence/", include("vigie.evidence.urls")),
+    path("cases/", include("vigie.cases.urls")),
+    path("victims/", include("vigie.victims.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -14,7 +14,7 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestStaticFilesStorage
 from django.core.files.storage import FileSystemStorage
-from django.urls import resolve
+from django.urls import resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -279,7 +279,7 @@ def test_points_for_reads_only_the_point_fields_in_one_query(django_assert_num_q
     assert [point["id"] for point in points] == [ogossagou.pk, region_only.pk]
     assert points[0] == {
         "id": ogossagou.pk, "lat": 14.3531, "lon": -3.6167, "precision": "exact", "label": "Ogossagou",
-        "url": f"/incidents/{ogossagou.pk}/",
+        "url": reverse("web:incident_detail", args=[ogossagou.pk]),
     }
     assert points[1]["precision"] == "admin1"
     assert resolve(points[1]["url"]).kwargs == {"pk": region_only.pk}
@@ -307,4 +307,4 @@ def test_points_keep_only_located_incidents_and_only_their_point_fields(rows):
         assert set(point) == {"id", "lat", "lon", "precision", "label", "url"}
         assert point["id"] == pk and point["precision"] == precision and point["label"] == location
         assert abs(point["lat"] - latitude) <= 0.00005 and abs(point["lon"] - longitude) <= 0.00005
-        assert point["url"] == f"/incidents/{pk}/"
+        assert point["url"] == reverse("web:incident_detail", args=[pk])

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import ChangeAction
 
@@ -93,7 +94,7 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation administrator")
 
 
-class Membership(models.Model):
+class Membership(ChangeLoggedModel):
     """A user's role in an organisation. Access is granted through memberships only."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
@@ -107,3 +108,111 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class Action(models.TextChoices):
+    """What a grant or a share allows on a record."""
+
+    VIEW = "view", pgettext_lazy("permission", "View")
+    ADD = "add", pgettext_lazy("permission", "Add")
+    CHANGE = "change", pgettext_lazy("permission", "Change")
+    DELETE = "delete", pgettext_lazy("permission", "Delete")
+    SHARE = "share", pgettext_lazy("permission", "Share")
+
+
+class RoleGrant(ChangeLoggedModel):
+    """Permissions as data: a role may do some actions on one type of record, in its organisation.
+
+    A grant applies to the records of the organisations where a user holds the role (and to those
+    shared with them). ``constraints`` narrows it further, as in NetBox: a dictionary of ORM lookups
+    ({"visibility__in": ["public", "organisation"]}), or a list of them (any one matches); the value
+    "$user" stands for the user's id. Seeded from vigie.core.permissions.DEFAULT_GRANTS.
+    """
+
+    role = models.CharField(_("role"), max_length=30, choices=Role.choices)
+    model = models.CharField(
+        _("record type"), max_length=100,
+        help_text=_("The type of record, as app_label.model (for example cases.case)."),
+    )
+    actions = models.JSONField(_("actions"), default=list, help_text=_("Some of: view, add, change, delete, share."))
+    constraints = models.JSONField(
+        _("constraints"), null=True, blank=True,
+        help_text=_("Optional: only records matching these lookups (a dictionary, or a list of dictionaries)."),
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants",
+        help_text=_("Only for this organisation's members (empty: in every organisation)."),
+    )
+    enabled = models.BooleanField(_("enabled"), default=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["model", "role", "id"]
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.model} · {', '.join(self.actions)}"
+
+    def clean(self) -> None:
+        from django.apps import apps
+        from django.core.exceptions import ValidationError
+
+        unknown = sorted(set(self.actions or ()) - set(Action.values))
+        if not isinstance(self.actions, list) or unknown or not self.actions:
+            raise ValidationError({"actions": _("List one or more of: view, add, change, delete, share.")})
+        try:
+            model = apps.get_model(self.model)
+        except (LookupError, ValueError):
+            raise ValidationError({"model": _("No such type of record.")}) from None
+        if self.constraints is not None:
+            from .permissions import constraint_q
+
+            try:
+                str(model._default_manager.filter(constraint_q(self.constraints, user_id=0)).query)
+            except Exception as error:  # a bad lookup: say which, do not store it
+                raise ValidationError({"constraints": _("Invalid constraints: %(error)s") % {"error": error}}) from None
+
+
+class Share(models.Model):
+    """One record shared by its organisation with another, by an explicit act (vigie.accounts.sharing).
+
+    Active while ``revoked_at`` is empty. Viewing is always shared; changing only when allowed.
+    Created and revoked only through the sharing services, which write the change log entry.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.BigIntegerField()
+    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shares_given")
+    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shares_received")
+    allow_change = models.BooleanField(_("may also change"), default=False)
+    note = models.CharField(_("reason"), max_length=300, blank=True)
+    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    granted_by_name = models.CharField(max_length=150, blank=True)
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    revoked_by_name = models.CharField(max_length=150, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-granted_at", "-id"]
+        indexes = [models.Index(fields=["content_type", "to_organisation", "object_id"])]
+        constraints = [
+            models.UniqueConstraint(fields=["content_type", "object_id", "to_organisation"],
+                                    condition=models.Q(revoked_at__isnull=True), name="share_one_active"),
+        ]
+        verbose_name = _("share")
+        verbose_name_plural = _("shares")
+
+    def __str__(self) -> str:
+        return f"{self.content_type.app_label}.{self.content_type.model} {self.object_id} → {self.to_organisation}"
+
+    @property
+    def actions(self) -> list[str]:
+        return [Action.VIEW, Action.CHANGE] if self.allow_change else [Action.VIEW]
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

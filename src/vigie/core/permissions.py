@@ -3,28 +3,48 @@
 Every record that needs protection (incident, case, evidence, victim, assistance) belongs to an
 organisation (its ``organisation`` field). A user may act on a record when one of their
 memberships in that organisation has a role that grants the action on that kind of record, or when
-the record was explicitly shared with one of their organisations. Nothing else: closed by default.
-Outside a user's scope a record does not exist for them (404, never 403).
+the record was explicitly shared with one of their organisations (and their role there grants the
+action on that kind of record). Nothing else: closed by default. Outside a user's scope a record
+does not exist for them (404, never 403).
+
+Grants are data (core.RoleGrant, as NetBox's constrained object permissions): a role, a type of
+record, actions, optional constraints. They are seeded from DEFAULT_GRANTS and DEFAULT_CONSTRAINTS
+by a migration and can be changed per instance (in the admin, by an operator).
 
 Interface (stable; the helpers building cases, evidence and victims use it):
     restrict(queryset, user, action="view") -> queryset narrowed to what user may `action`
     can(user, obj, action="view") -> bool
     get_or_404(queryset, user, action="view", **lookup) -> obj, or Http404
     organisations_for(user, model, action="view") -> set of organisation ids
+    allowed_q(user, model, action="view") -> Q (what restrict filters by; to combine with other rules)
 Actions: view, add, change, delete, share.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+
+from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 
-from .models import Role
+from .models import Action, Membership, Role, RoleGrant, Share
 
-# Provisional table (to be moved into the database as data, editable per instance).
-# Keys are "app_label.model"; values map a role to the actions it grants.
+ACTIONS: tuple[str, ...] = tuple(Action.values)
+# What a share can carry: viewing always, changing when the share allows it; never more.
+SHAREABLE_ACTIONS = {Action.VIEW: None, Action.CHANGE: "allow_change"}
+
+# The seed of the grants table (migration core 0004); keys are "app_label.model".
 _ALL = {"view", "add", "change", "delete", "share"}
 DEFAULT_GRANTS: dict[str, dict[str, set[str]]] = {
     "incidents.incident": {
+        Role.MONITOR: {"view", "add"}, Role.ANALYST: {"view", "add", "change"},
+        Role.INVESTIGATOR: {"view"}, Role.ASSISTANCE_OFFICER: {"view"},
+        Role.COORDINATOR: _ALL, Role.ADMIN: _ALL,
+    },
+    # The reports behind incidents (the API lists an organisation's own): as incidents.
+    "reports.report": {
         Role.MONITOR: {"view", "add"}, Role.ANALYST: {"view", "add", "change"},
         Role.INVESTIGATOR: {"view"}, Role.ASSISTANCE_OFFICER: {"view"},
         Role.COORDINATOR: _ALL, Role.ADMIN: _ALL,
@@ -43,37 +63,188 @@ DEFAULT_GRANTS: dict[str, dict[str, set[str]]] = {
         Role.ASSISTANCE_OFFICER: {"view", "add", "change"}, Role.COORDINATOR: _ALL,
     },
 }
+# Constraints seeded with those grants: a "restricted" incident or report is for its
+# organisation's coordinators and administrators only.
+_NOT_RESTRICTED = {"visibility__in": ["public", "organisation"]}
+DEFAULT_CONSTRAINTS: dict[str, dict[str, dict | list]] = {
+    label: {
+        Role.MONITOR: _NOT_RESTRICTED, Role.ANALYST: _NOT_RESTRICTED,
+        Role.INVESTIGATOR: _NOT_RESTRICTED, Role.ASSISTANCE_OFFICER: _NOT_RESTRICTED,
+    }
+    for label in ("incidents.incident", "reports.report")
+}
+
+
+def seed_default_grants(grant_model=RoleGrant) -> int:
+    """Write DEFAULT_GRANTS into the grants table (the migration passes its historical model)."""
+    rows = [
+        grant_model(role=str(role), model=label, actions=sorted(actions),
+                    constraints=DEFAULT_CONSTRAINTS.get(label, {}).get(role), description="default")
+        for label, roles in DEFAULT_GRANTS.items()
+        for role, actions in roles.items()
+    ]
+    grant_model.objects.bulk_create(rows)
+    return len(rows)
 
 
 def _label(model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def organisations_for(user, model, action: str = "view") -> set[int]:
-    """The organisations in which ``user`` may ``action`` records of ``model``."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def _check_action(action: str) -> None:
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
+
+
+def _active(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+# -- the grants of one user, cached on the user object (one request), renewed when grants change --
+
+_generation = 0
+
+
+@receiver(post_save, sender=RoleGrant)
+@receiver(post_delete, sender=RoleGrant)
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+def _grants_changed(**kwargs) -> None:
+    global _generation
+    _generation += 1
+
+
+def _user_grants(user) -> dict[tuple[str, str], list[tuple[int, object]]]:
+    """(model label, action) -> [(organisation id, constraints or None)] for ``user``."""
+    cached = getattr(user, "_vigie_grants", None)
+    if cached is not None and cached[0] == _generation:
+        return cached[1]
+    generation = _generation
+    memberships = list(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"))
+    table: dict[tuple[str, str], list[tuple[int, object]]] = defaultdict(list)
+    if memberships:
+        grants = RoleGrant.objects.filter(enabled=True, role__in={role for _, role in memberships}).values_list(
+            "role", "model", "actions", "constraints", "organisation_id")
+        for grant_role, label, actions, constraints, grant_organisation in grants:
+            for organisation_id, role in memberships:
+                if role != grant_role or grant_organisation not in (None, organisation_id):
+                    continue
+                for action in actions or ():
+                    table[(label, action)].append((organisation_id, constraints))
+    table = dict(table)
+    try:
+        user._vigie_grants = (generation, table)
+    except AttributeError:  # an object that takes no attributes: no cache
+        pass
+    return table
+
+
+def user_roles(user) -> set[str]:
+    """The roles ``user`` holds in any organisation."""
+    if not _active(user):
         return set()
-    grants = DEFAULT_GRANTS.get(_label(model), {})
-    return {
-        organisation_id
-        for organisation_id, role in user.memberships.values_list("organisation_id", "role")
-        if action in grants.get(role, ())
-    }
+    return set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
+
+
+# -- constraints ---------------------------------------------------------------------------------
+
+def _substitute(value, user_id):
+    if value == "$user":
+        return user_id
+    if isinstance(value, list):
+        return [_substitute(item, user_id) for item in value]
+    return value
+
+
+def constraint_q(constraints, user_id) -> Q:
+    """A grant's constraints as a Q: a dictionary of lookups (all must match) or a list of them (any)."""
+    if constraints is None:
+        return Q()
+    alternatives = constraints if isinstance(constraints, list) else [constraints]
+    if not alternatives:
+        return Q()
+    combined = Q(pk__in=[])
+    for lookups in alternatives:
+        if not isinstance(lookups, dict):
+            raise ValueError("constraints must be a dictionary of lookups or a list of dictionaries")
+        combined |= Q(**{key: _substitute(value, user_id) for key, value in lookups.items()})
+    return combined
+
+
+# -- the interface ---------------------------------------------------------------------------------
+
+def organisations_for(user, model, action: str = "view") -> set[int]:
+    """The organisations in which ``user`` may ``action`` records of ``model`` (their constraints apart)."""
+    _check_action(action)
+    if not _active(user):
+        return set()
+    return {organisation_id for organisation_id, _ in _user_grants(user).get((_label(model), action), ())}
+
+
+def allowed_q(user, model, action: str = "view") -> Q:
+    """The records of ``model`` that ``user`` may ``action``, as a filter (superusers: everything)."""
+    _check_action(action)
+    nothing = Q(pk__in=[])
+    if not _active(user):
+        return nothing
+    if user.is_superuser:
+        return Q()
+    entries = _user_grants(user).get((_label(model), action))
+    if not entries:
+        return nothing
+    if not any(field.name == "organisation" for field in model._meta.concrete_fields):
+        raise TypeError(f"{_label(model)} has no organisation field: vigie.core.permissions cannot scope it")
+    unconstrained = {organisation_id for organisation_id, constraints in entries if constraints is None}
+    constrained: dict[int, list] = defaultdict(list)
+    for organisation_id, constraints in entries:
+        if organisation_id not in unconstrained:
+            constrained[organisation_id].append(constraints)
+    share_flag = SHAREABLE_ACTIONS.get(action, False)
+
+    def held_by(organisation_ids) -> Q:
+        own = Q(organisation_id__in=organisation_ids)
+        if share_flag is False:
+            return own
+        from django.contrib.contenttypes.models import ContentType
+
+        shares = Share.objects.filter(
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+            to_organisation_id__in=organisation_ids, revoked_at__isnull=True,
+        )
+        if share_flag:
+            shares = shares.filter(**{share_flag: True})
+        return own | Q(pk__in=shares.values("object_id"))
+
+    allowed = held_by(sorted(unconstrained)) if unconstrained else nothing
+    for organisation_id, alternatives in sorted(constrained.items()):
+        matching = nothing
+        for constraints in alternatives:
+            matching |= constraint_q(constraints, user.pk)
+        allowed |= held_by([organisation_id]) & matching
+    return allowed
 
 
 def restrict(queryset, user, action: str = "view"):
     """Narrow ``queryset`` to the records ``user`` may ``action``; never widen it."""
-    if getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser:
+    if _active(user) and user.is_superuser:
+        _check_action(action)
         return queryset
-    return queryset.filter(organisation_id__in=organisations_for(user, queryset.model, action))
+    return queryset.filter(allowed_q(user, queryset.model, action))
 
 
 def can(user, obj, action: str = "view") -> bool:
+    """Whether ``user`` may ``action`` ``obj``. For a record not yet saved, by its organisation only."""
+    if obj.pk is None:
+        _check_action(action)
+        if _active(user) and user.is_superuser:
+            return True
+        return getattr(obj, "organisation_id", None) in organisations_for(user, type(obj), action)
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
 
 
 def get_or_404(queryset, user, action: str = "view", **lookup):
+    _check_action(action)
     try:
         return restrict(queryset, user, action).get(**lookup)
-    except queryset.model.DoesNotExist:
+    except (queryset.model.DoesNotExist, ValueError):
         raise Http404 from None

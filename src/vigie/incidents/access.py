@@ -3,8 +3,13 @@
 - The public sees incidents marked public that rest on at least one source whose rows may be
   redistributed: an incident known only from ACLED (whose terms forbid redistribution) is never
   published, whatever its visibility.
-- An organisation's members also see that organisation's own incidents, unless restricted.
+- A user also sees the incidents their roles' grants let them view (vigie.core.permissions, the
+  grants table): their organisations' own incidents (a "restricted" one only as coordinator or
+  administrator, by default) and the incidents shared with their organisations.
 - Nothing else: access is closed by default.
+
+``visible_incidents(organisation_ids=...)`` is the rule of exports made for an organisation (by
+an operator, on the command line): its incidents that are not restricted, and the public ones.
 """
 
 from __future__ import annotations
@@ -38,7 +43,13 @@ def visible_incidents(queryset=None, *, organisation_ids: Iterable[int] = (), ev
 
 
 def visible_to_user(user, queryset=None):
-    if user.is_authenticated and user.is_superuser:
-        return visible_incidents(queryset, everything=True)
-    organisation_ids = user.memberships.values_list("organisation_id", flat=True) if user.is_authenticated else ()
-    return visible_incidents(queryset, organisation_ids=organisation_ids)
+    """The incidents ``user`` may see: the public ones and those their grants open (never wider than ``queryset``)."""
+    from vigie.core.permissions import allowed_q
+
+    queryset = Incident.objects.all() if queryset is None else queryset
+    if user.is_authenticated and user.is_active and user.is_superuser:
+        return queryset
+    allowed = publishable()
+    if user.is_authenticated and user.is_active:
+        allowed |= allowed_q(user, Incident, "view")
+    return queryset.filter(allowed)

@@ -482,7 +482,26 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
         ).pk
     finally:
         events.close()
+    if result.created >= ANALYZE_AFTER_ROWS and not result.strict_rejected:
+        refresh_statistics()
     return result
 
 
-__all__ = ["run_import", "ImportResult", "Visibility"]
+ANALYZE_AFTER_ROWS = 10_000
+
+
+def refresh_statistics() -> None:
+    """After a large import, let the database's planner see the new rows (a table grown from empty
+    has no statistics: PostgreSQL then plans the incident list by scanning it, 1 s instead of 1 ms)."""
+    from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
+
+    tables = [model._meta.db_table for model in (Incident, Report, IncidentActor, IncidentViolation)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for table in tables:
+                cursor.execute(f'ANALYZE "{table}"')
+        elif connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+
+
+__all__ = ["run_import", "ImportResult", "Visibility", "refresh_statistics"]

@@ -1,6 +1,7 @@
 """Settings shared by every environment. Values come from environment variables."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -20,6 +21,9 @@ def vigie_home() -> Path:
 
 
 VIGIE_HOME = vigie_home()
+VIGIE_EVIDENCE_DIR = Path(os.environ.get("VIGIE_EVIDENCE_DIR") or VIGIE_HOME / "evidence").expanduser()
+VIGIE_EVIDENCE_MAX_BYTES = int(os.environ.get("VIGIE_EVIDENCE_MAX_BYTES") or 200_000_000)  # 200 MB
+VIGIE_KEYS_DIR = Path(os.environ.get("VIGIE_KEYS_DIR") or VIGIE_HOME / "keys").expanduser()  # outside the database
 
 
 def database_from_environment(default_sqlite: Path) -> dict:
@@ -40,16 +44,20 @@ DATABASES = {"default": database_from_environment(VIGIE_HOME / "vigie.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "vigie.accounts.admin_apps.OperatorAdminConfig",  # django.contrib.admin, for instance operators only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "vigie.core",
     "vigie.places",
     "vigie.actors",
@@ -59,6 +67,7 @@ INSTALLED_APPS = [
     "vigie.cases",
     "vigie.evidence",
     "vigie.victims",
+    "vigie.intake",
     "vigie.accounts",
     "vigie.api",
     "vigie.web",
@@ -72,9 +81,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vigie.accounts.middleware.AccountProtectionMiddleware",
     "vigie.core.middleware.ChangeContextMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "vigie.urls"
@@ -95,6 +107,41 @@ TEMPLATES = [
         },
     },
 ]
+
+# -- logging in (docs/accounts.md) --------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify, and are upgraded to Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out username and address first
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling (django-axes): 5 failures for one user name from one address lock both for 15 minutes.
+AXES_FAILURE_LIMIT = int(os.environ.get("VIGIE_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("VIGIE_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "vigie.accounts.throttling.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "vigie.accounts.throttling.client_ip"
+AXES_VERBOSE = False
+# How many reverse proxies in front of Vigie append to X-Forwarded-For (0: use the connection's address).
+VIGIE_PROXY_COUNT = int(os.environ.get("VIGIE_PROXY_COUNT", "0"))
+
+# Sessions end when the browser closes, and in any case VIGIE_SESSION_HOURS after the login.
+VIGIE_SESSION_HOURS = float(os.environ.get("VIGIE_SESSION_HOURS", "8"))
+SESSION_COOKIE_AGE = int(VIGIE_SESSION_HOURS * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Two-factor login (TOTP). Required, when true, for superusers and for the roles that see victims,
+# evidence or cases (vigie.accounts.twofactor); always available to everyone.
+VIGIE_REQUIRE_2FA = os.environ.get("VIGIE_REQUIRE_2FA", "0") == "1"
+OTP_TOTP_ISSUER = "Vigie"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -121,7 +168,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-LOGIN_URL = "login"
+LOGIN_URL = "login"  # the one login page: the admin's login sends there too
 LOGIN_REDIRECT_URL = "web:incident_list"
 LOGOUT_REDIRECT_URL = "web:incident_list"
 

@@ -23,3 +23,6 @@ SECURE_HSTS_SECONDS = int(os.environ.get("VIGIE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Two-factor login is required in production for superusers and for the roles that see victims,
+# evidence or cases (docs/accounts.md); it cannot be switched off here.
+VIGIE_REQUIRE_2FA = True

@@ -1,0 +1,93 @@
+"""What each endpoint may show to whom. Every API queryset starts here.
+
+Incidents go through vigie.incidents.access (the rule the pages use), everything that belongs to an
+organisation through vigie.core.permissions.restrict. Reference data (gazetteer, actor dictionary)
+is public, except entries created from imported names, which only signed-in users see: such a name
+may come from an organisation's private report.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from vigie.actors.models import Actor
+from vigie.core.choices import Visibility
+from vigie.core.models import Organisation
+from vigie.core.permissions import organisations_for, restrict
+from vigie.incidents.access import visible_to_user
+from vigie.incidents.models import Incident
+from vigie.places.models import Place
+from vigie.reports.models import Report, Source
+
+# Sources the public may see named: published outlets and datasets, never a witness, a partner or
+# an association whose name could put someone at risk.
+PUBLIC_SOURCE_KINDS = ("dataset", "media", "official", "un")
+
+
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_superuser(user) -> bool:
+    return is_signed_in(user) and user.is_superuser
+
+
+def member_organisation_ids(user) -> set[int]:
+    """The organisations ``user`` belongs to (any role); a superuser's answer is not narrowed by it."""
+    if not is_signed_in(user):
+        return set()
+    return set(user.memberships.values_list("organisation_id", flat=True))
+
+
+def incidents_for(user, queryset=None):
+    return visible_to_user(user, Incident.objects.all() if queryset is None else queryset)
+
+
+def reports_for(user, queryset=None, action: str = "view"):
+    """Reports of the organisations where ``user``'s role grants ``action``.
+
+    A restricted report goes with its incident: readable only by those who may see that restricted
+    incident (its organisation's coordinators and administrators, by the default grants).
+    """
+    queryset = Report.objects.all() if queryset is None else queryset
+    if not is_signed_in(user):
+        return queryset.none()
+    queryset = restrict(queryset, user, action)
+    if user.is_superuser:
+        return queryset
+    restricted_incidents = visible_to_user(user, Incident.objects.filter(visibility=Visibility.RESTRICTED))
+    return queryset.filter(~Q(visibility=Visibility.RESTRICTED)
+                           | Q(incident__in=restricted_incidents.values("pk")))
+
+
+def public_sources_q(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}kind__in": PUBLIC_SOURCE_KINDS})
+
+
+def sources_for(user, queryset=None):
+    """Public kinds for everyone; shared sources (no organisation) and those of one's organisations for members."""
+    queryset = Source.objects.all() if queryset is None else queryset
+    if is_superuser(user):
+        return queryset
+    allowed = public_sources_q()
+    if is_signed_in(user):
+        allowed |= Q(organisation__isnull=True) | Q(organisation_id__in=organisations_for(user, Report, "view"))
+    return queryset.filter(allowed)
+
+
+def organisations_of(user, queryset=None):
+    """Only one's own organisations."""
+    queryset = Organisation.objects.all() if queryset is None else queryset
+    if is_superuser(user):
+        return queryset
+    return queryset.filter(pk__in=member_organisation_ids(user))
+
+
+def places_for(user, queryset=None):
+    queryset = Place.objects.all() if queryset is None else queryset
+    return queryset if is_signed_in(user) else queryset.filter(needs_review=False)
+
+
+def actors_for(user, queryset=None):
+    queryset = Actor.objects.all() if queryset is None else queryset
+    return queryset if is_signed_in(user) else queryset.filter(needs_review=False)

@@ -1,0 +1,350 @@
+"""What the API shows. Public and member answers come from separate serializers.
+
+The public serializers are allowlists: each names the fields the public may read and nothing else
+(no organisation, no report, no text, no raw row, no internal key). The member serializers extend
+them with what an organisation's members read about their own records. A member reading another
+organisation's published incident gets the public answer.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from vigie.actors.models import Actor, ActorAlias
+from vigie.core.models import Organisation, Role
+from vigie.incidents.choices import (
+    BOUNDS,
+    HARMS,
+    STATUSES,
+    EventType,
+    Grade,
+    SubEventType,
+    ViolationType,
+)
+from vigie.incidents.models import Incident, IncidentActor
+from vigie.places.choices import GeoPrecision
+from vigie.places.models import Place, PlaceAlias
+from vigie.reports.choices import LinkMethod
+from vigie.reports.models import Report, Source
+
+
+def blank_choice(choices, **kwargs) -> serializers.ChoiceField:
+    """A read-only choice that may be empty (the schema then allows "")."""
+    return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True, **kwargs)
+
+
+def web_address() -> serializers.CharField:
+    """A URL, or "" when there is none (so not declared with the "uri" format, which "" breaks)."""
+    return serializers.CharField(read_only=True, help_text="A web address, or empty.")
+
+
+# -- references ------------------------------------------------------------------------------------
+
+
+class PlaceRefSerializer(serializers.ModelSerializer):
+    """A place of the gazetteer, in short."""
+
+    class Meta:
+        model = Place
+        fields = ("id", "code", "name", "kind", "pcode")
+        read_only_fields = fields
+
+
+class ActorRefSerializer(serializers.ModelSerializer):
+    """An actor, in short."""
+
+    class Meta:
+        model = Actor
+        fields = ("id", "key", "name", "category")
+        read_only_fields = fields
+
+
+class SourceRefSerializer(serializers.ModelSerializer):
+    """A source, in short, with the credit line its licence asks for."""
+
+    url = web_address()
+
+    class Meta:
+        model = Source
+        fields = ("id", "slug", "name", "kind", "url", "attribution")
+        read_only_fields = fields
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ("id", "slug", "name")
+        read_only_fields = fields
+
+
+# -- casualty figures --------------------------------------------------------------------------------
+
+
+class FigureRangeSerializer(serializers.Serializer):
+    """A figure as a range: the lowest, the best estimate and the highest (null when unknown)."""
+
+    low = serializers.IntegerField(allow_null=True, read_only=True)
+    best = serializers.IntegerField(allow_null=True, read_only=True)
+    high = serializers.IntegerField(allow_null=True, read_only=True)
+
+
+FIGURE_GROUPS = [*HARMS, *(f"{harm}_{status}" for harm in HARMS for status in STATUSES)]
+
+
+class CasualtiesSerializer(serializers.Serializer):
+    """People killed, injured and abducted, in total and split by status (civilian, combatant, unknown)."""
+
+    def get_fields(self):
+        return {group: FigureRangeSerializer(read_only=True) for group in FIGURE_GROUPS}
+
+    def to_representation(self, incident):
+        return {group: {bound: incident.figure(f"{group}_{bound}") for bound in BOUNDS} for group in FIGURE_GROUPS}
+
+
+# -- incidents -----------------------------------------------------------------------------------------
+
+
+class IncidentActorSerializer(serializers.ModelSerializer):
+    """An actor's part in an incident: side 1 or 2 (as in ACLED), main or associated, and role."""
+
+    actor = ActorRefSerializer(read_only=True)
+
+    class Meta:
+        model = IncidentActor
+        fields = ("actor", "side", "primary", "role")
+        read_only_fields = fields
+
+
+class PublicIncidentSerializer(serializers.ModelSerializer):
+    """An incident as the public reads it: what happened, when, where, by whom, how many were harmed."""
+
+    place = PlaceRefSerializer(read_only=True, allow_null=True)
+    admin1 = PlaceRefSerializer(read_only=True, allow_null=True, help_text="The region.")
+    admin2 = PlaceRefSerializer(read_only=True, allow_null=True, help_text="The cercle.")
+    admin3 = PlaceRefSerializer(read_only=True, allow_null=True, help_text="The commune.")
+    casualties = CasualtiesSerializer(source="*", read_only=True)
+    actors = IncidentActorSerializer(source="actor_links", many=True, read_only=True)
+    violations = serializers.SerializerMethodField()
+    geo_precision = blank_choice(GeoPrecision.choices, help_text="How precisely the place is known.")
+    event_type = blank_choice(EventType.choices, help_text="ACLED's event type.")
+    sub_event_type = blank_choice(SubEventType.choices, help_text="ACLED's sub-event type.")
+    grade = blank_choice(Grade.choices, help_text="Confidence in the incident (docs/methodology.md); empty: not graded.")
+
+    class Meta:
+        model = Incident
+        fields = ("id", "date_start", "date_end", "date_precision", "location", "latitude", "longitude",
+                  "geo_precision", "place", "admin1", "admin2", "admin3", "event_type", "sub_event_type",
+                  "civilian_targeting", "casualties", "estimate_rule", "grade", "merged_into", "actors",
+                  "violations")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ViolationType.choices),
+                                               help_text="Violation categories."))
+    def get_violations(self, incident) -> list[str]:
+        return sorted(v.violation for v in incident.violations.all())
+
+
+def _public_sources(incident) -> list[Source]:
+    sources: dict[int, Source] = {}
+    for report in getattr(incident, "public_reports", ()):
+        sources.setdefault(report.source_id, report.source)
+    return sorted(sources.values(), key=lambda source: source.name)
+
+
+class PublicIncidentDetailSerializer(PublicIncidentSerializer):
+    sources = serializers.SerializerMethodField(
+        help_text="The published sources (datasets, media, official statements, the UN) that may be named."
+    )
+
+    class Meta(PublicIncidentSerializer.Meta):
+        fields = (*PublicIncidentSerializer.Meta.fields, "sources")
+        read_only_fields = fields
+
+    @extend_schema_field(SourceRefSerializer(many=True))
+    def get_sources(self, incident):
+        return SourceRefSerializer(_public_sources(incident), many=True).data
+
+
+class IncidentRecordSerializer(serializers.ModelSerializer):
+    """The record as its organisation holds it."""
+
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Incident
+        fields = ("organisation", "visibility", "key", "needs_review", "grade_reason", "override_reason", "created",
+                  "updated")
+        read_only_fields = fields
+
+
+class MemberFieldsMixin:
+    """Members-only fields, left out for incidents their organisations do not hold."""
+
+    member_fields: tuple[str, ...] = ()
+
+    def holds(self, incident) -> bool:
+        if self.context.get("everything"):
+            return True
+        return incident.organisation_id is not None and incident.organisation_id in self.context.get("own", ())
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.holds(instance):
+            for name in self.member_fields:
+                data.pop(name, None)
+        return data
+
+
+class IncidentSerializer(MemberFieldsMixin, PublicIncidentSerializer):
+    """An incident as a member reads it; `record` only for incidents of the member's organisations."""
+
+    record = IncidentRecordSerializer(source="*", read_only=True)
+    member_fields = ("record",)
+
+    class Meta(PublicIncidentSerializer.Meta):
+        fields = (*PublicIncidentSerializer.Meta.fields, "record")
+        read_only_fields = fields
+        optional_fields = ("record",)
+
+
+class ReportSummarySerializer(serializers.ModelSerializer):
+    """One account of the incident, in short (members only)."""
+
+    source = SourceRefSerializer(read_only=True)
+    link_method = blank_choice(LinkMethod.choices, help_text="How the report was joined to its incident.")
+    url = web_address()
+
+    class Meta:
+        model = Report
+        fields = ("id", "source", "external_id", "published", "date_start", "date_end", "date_precision",
+                  "location_text", "event_label", "perpetrator_text", "target_text", "killed", "killed_low",
+                  "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted", "credibility",
+                  "url", "link_method")
+        read_only_fields = fields
+
+
+class IncidentDetailSerializer(MemberFieldsMixin, PublicIncidentDetailSerializer):
+    """An incident with its sources and, for members, the current reports they may read."""
+
+    record = IncidentRecordSerializer(source="*", read_only=True)
+    reports = serializers.SerializerMethodField(
+        help_text="The current reports of this incident that you may read (your organisations' own)."
+    )
+    member_fields = ("record",)
+
+    class Meta(PublicIncidentDetailSerializer.Meta):
+        fields = (*PublicIncidentDetailSerializer.Meta.fields, "record", "reports")
+        read_only_fields = fields
+        optional_fields = ("record", "reports")
+
+    @extend_schema_field(ReportSummarySerializer(many=True))
+    def get_reports(self, incident):
+        return ReportSummarySerializer(getattr(incident, "visible_reports", ()), many=True).data
+
+
+# -- reports (members only) -----------------------------------------------------------------------------
+
+
+class ReportSerializer(serializers.ModelSerializer):
+    """One account of one event by one source, as it came (members of its organisation only)."""
+
+    source = SourceRefSerializer(read_only=True)
+    organisation = OrganisationRefSerializer(read_only=True, allow_null=True)
+    place = PlaceRefSerializer(read_only=True, allow_null=True)
+    geo_precision = blank_choice(GeoPrecision.choices)
+    event_type = blank_choice(EventType.choices)
+    sub_event_type = blank_choice(SubEventType.choices)
+    link_method = blank_choice(LinkMethod.choices, help_text="How the report was joined to its incident.")
+    url = web_address()
+
+    class Meta:
+        model = Report
+        fields = ("id", "source", "organisation", "visibility", "external_id", "is_current", "supersedes",
+                  "published", "date_start", "date_end", "date_precision", "country_text", "admin1_text",
+                  "admin2_text", "admin3_text", "location_text", "latitude", "longitude", "geo_precision",
+                  "place", "event_type", "sub_event_type", "event_label", "perpetrator_text", "target_text",
+                  "killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured",
+                  "abducted", "credibility", "text", "original_source", "url", "language", "incident",
+                  "link_method", "created")
+        read_only_fields = fields
+
+
+class ReportDetailSerializer(ReportSerializer):
+    raw_rows = serializers.SerializerMethodField(help_text="The row(s) of the imported file, by column name.")
+
+    class Meta(ReportSerializer.Meta):
+        fields = (*ReportSerializer.Meta.fields, "raw_rows")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_raw_rows(self, report) -> list[dict]:
+        return report.raw_rows()
+
+
+# -- reference data --------------------------------------------------------------------------------------
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    """Where reports come from."""
+
+    url = web_address()
+
+    class Meta:
+        model = Source
+        fields = ("id", "slug", "name", "kind", "language", "url", "attribution", "redistributable", "reliability",
+                  "party")
+        read_only_fields = fields
+
+
+class ActorAliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ActorAlias
+        fields = ("name", "language")
+        read_only_fields = fields
+
+
+class ActorSerializer(serializers.ModelSerializer):
+    """An armed actor (or another party) with its category and its other names."""
+
+    aliases = ActorAliasSerializer(source="listed_aliases", many=True, read_only=True)
+
+    class Meta:
+        model = Actor
+        fields = ("id", "key", "name", "category", "parent", "country", "active", "description_en",
+                  "description_fr", "needs_review", "aliases")
+        read_only_fields = fields
+
+
+class PlaceAliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PlaceAlias
+        fields = ("name",)
+        read_only_fields = fields
+
+
+class PlaceSerializer(serializers.ModelSerializer):
+    """A place of the gazetteer (country, region, cercle, commune, locality) with its other spellings."""
+
+    aliases = PlaceAliasSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Place
+        fields = ("id", "code", "kind", "name", "parent", "latitude", "longitude", "pcode", "needs_review",
+                  "aliases")
+        read_only_fields = fields
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    """One of your organisations, with your roles in it."""
+
+    roles = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Organisation
+        fields = ("id", "slug", "name", "roles")
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
+    def get_roles(self, organisation) -> list[str]:
+        return sorted({membership.role for membership in getattr(organisation, "my_memberships", ())})

@@ -1,0 +1,254 @@
+"""The API's endpoints (v1). Each queryset starts from vigie.api.access; outside one's scope: 404."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Prefetch
+from django.http import Http404
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from vigie.actors.choices import AliasLanguage
+from vigie.actors.models import ActorAlias
+from vigie.core.context import change_context
+from vigie.core.models import Membership
+from vigie.core.permissions import organisations_for
+from vigie.incidents.models import Incident, IncidentActor
+from vigie.reports.models import Report
+
+from . import serializers as s
+from .access import (
+    PUBLIC_SOURCE_KINDS,
+    actors_for,
+    incidents_for,
+    is_signed_in,
+    is_superuser,
+    organisations_of,
+    places_for,
+    reports_for,
+    sources_for,
+)
+from .filters import (
+    ActorFilterSet,
+    IncidentFilterSet,
+    PlaceFilterSet,
+    ReportFilterSet,
+    SourceFilterSet,
+)
+from .intake import ReportIntakeSerializer, may_add_reports
+
+MAX_ID = 2**63 - 1
+BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
+
+
+class ScopedViewSet(viewsets.GenericViewSet):
+    """Records looked up by their numeric id; anything else (a word, a number out of range) is not found."""
+
+    lookup_value_regex = "[^/]+"
+
+    def initial(self, request, *args, **kwargs):
+        # /api/ has no language prefix, which the pages' middleware reads as French: the API follows
+        # the client's language cookie or Accept-Language header instead.
+        language = translation.get_language_from_request(request)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        super().initial(request, *args, **kwargs)
+
+    def get_object(self):
+        value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
+        if value is not None and (not str(value).isdigit() or int(value) > MAX_ID):
+            raise Http404
+        return super().get_object()
+
+
+# -- incidents ---------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List incidents",
+        description="Incidents you may see, newest first: the published ones and, for members, their "
+                    "organisations' own; incidents merged into another are left out. Filters as on the pages.",
+        responses=s.IncidentSerializer,
+    ),
+    retrieve=extend_schema(
+        summary="Read an incident",
+        description="An incident with its actors, violations, casualty figures (low, best, high) and the rule "
+                    "that produced them, the sources that may be named and, for members, the current reports "
+                    "they may read.",
+        responses=s.IncidentDetailSerializer,
+    ),
+)
+class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    filterset_class = IncidentFilterSet
+    keyset_orderings = {"-date_start": ("-date_start", "-id"), "date_start": ("date_start", "id"),
+                        "-id": ("-id",), "id": ("id",)}
+    keyset_default = "-date_start"
+
+    def get_queryset(self):
+        user = self.request.user
+        queryset = incidents_for(user).select_related("place", "admin1", "admin2", "admin3").prefetch_related(
+            Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")), "violations")
+        if is_signed_in(user):
+            queryset = queryset.select_related("organisation")
+        if self.action == "list":
+            queryset = queryset.filter(merged_into__isnull=True)  # a merged incident lives on in the other
+        if self.action == "retrieve":
+            named = (Report.objects.filter(is_current=True, source__redistributable=True,
+                                           source__kind__in=PUBLIC_SOURCE_KINDS)
+                     .select_related("source")
+                     .only("id", "incident", "source", "source__slug", "source__name", "source__kind",
+                           "source__url", "source__attribution"))
+            queryset = queryset.prefetch_related(Prefetch("reports", queryset=named, to_attr="public_reports"))
+            if is_signed_in(user):
+                readable = reports_for(user).filter(is_current=True).select_related("source").order_by("published", "id")
+                queryset = queryset.prefetch_related(Prefetch("reports", queryset=readable, to_attr="visible_reports"))
+        return queryset
+
+    def get_serializer_class(self):
+        member = is_signed_in(self.request.user)
+        if self.action == "retrieve":
+            return s.IncidentDetailSerializer if member else s.PublicIncidentDetailSerializer
+        return s.IncidentSerializer if member else s.PublicIncidentSerializer
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        user = self.request.user
+        context["everything"] = is_superuser(user)
+        if is_signed_in(user) and not context["everything"]:
+            # The record part is shown for the organisations whose incidents the user's roles open.
+            context["own"] = organisations_for(user, Incident, "view")
+        return context
+
+
+# -- reports -------------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List reports",
+        description="Reports of your organisations (members only), newest first. The public reads none.",
+        responses=s.ReportSerializer,
+    ),
+    retrieve=extend_schema(
+        summary="Read a report",
+        description="One report as it came, with the rows of the imported file (members of its organisation).",
+        responses=s.ReportDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Submit a report",
+        description="A monitor's report: the source, the event date and its precision, the place, the actors, "
+                    "the casualties. It is stored in your organisation with a new incident, flagged for review "
+                    "and visible to your organisation's members only.",
+        request=ReportIntakeSerializer,
+        responses={201: OpenApiResponse(s.ReportDetailSerializer, description="The stored report.")},
+    ),
+)
+class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+    permission_classes = [IsAuthenticated]
+    filterset_class = ReportFilterSet
+    keyset_orderings = {"-id": ("-id",), "id": ("id",)}
+
+    def get_queryset(self):
+        queryset = reports_for(self.request.user).select_related("source", "organisation", "place")
+        if self.action == "retrieve":
+            queryset = queryset.select_related("import_run")
+        return queryset
+
+    def get_serializer_class(self):
+        if self.action == "create":
+            return ReportIntakeSerializer
+        return s.ReportDetailSerializer if self.action == "retrieve" else s.ReportSerializer
+
+    def create(self, request, *args, **kwargs):
+        user = request.user
+        if not may_add_reports(user):
+            raise PermissionDenied(_("You have no organisation in which you may add reports."))
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic(), change_context(user=user, origin="api"):
+            report = serializer.save()
+            # What was saved must still be within the user's scope (else nothing is kept).
+            stored = reports_for(user).select_related("source", "organisation", "place").filter(pk=report.pk).first()
+            if stored is None:
+                raise PermissionDenied(_("This report would be outside what you may see; nothing was stored."))
+        return Response(s.ReportDetailSerializer(stored).data, status=status.HTTP_201_CREATED)
+
+
+# -- reference data ----------------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List sources",
+                       description="The sources you may see: published datasets, media, official statements "
+                                   "and the UN for everyone; for members, shared sources and their "
+                                   "organisations' own."),
+    retrieve=extend_schema(summary="Read a source"),
+)
+class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.SourceSerializer
+    filterset_class = SourceFilterSet
+    keyset_orderings = BY_NAME
+    keyset_default = "name"
+
+    def get_queryset(self):
+        return sources_for(self.request.user)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List actors",
+                       description="The actor dictionary with the other names of each actor. Actors created from "
+                                   "imported names and not yet reviewed are shown to signed-in users only."),
+    retrieve=extend_schema(summary="Read an actor"),
+)
+class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.ActorSerializer
+    filterset_class = ActorFilterSet
+    keyset_orderings = BY_NAME
+    keyset_default = "name"
+
+    def get_queryset(self):
+        aliases = ActorAlias.objects.order_by("name")
+        if not is_signed_in(self.request.user):
+            aliases = aliases.exclude(language=AliasLanguage.IMPORT)
+        return actors_for(self.request.user).prefetch_related(
+            Prefetch("aliases", queryset=aliases, to_attr="listed_aliases"))
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List places",
+                       description="The gazetteer: countries, regions, cercles, communes and localities, with "
+                                   "their other spellings. Search by name with `search`. Places created from "
+                                   "imported names and not yet reviewed are shown to signed-in users only."),
+    retrieve=extend_schema(summary="Read a place"),
+)
+class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.PlaceSerializer
+    filterset_class = PlaceFilterSet
+    keyset_orderings = BY_NAME
+    keyset_default = "name"
+
+    def get_queryset(self):
+        return places_for(self.request.user).prefetch_related("aliases")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List your organisations", description="Your organisations and your roles in them."),
+    retrieve=extend_schema(summary="Read one of your organisations"),
+)
+class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    serializer_class = s.OrganisationSerializer
+    permission_classes = [IsAuthenticated]
+    keyset_orderings = BY_NAME
+    keyset_default = "name"
+
+    def get_queryset(self):
+        user = self.request.user
+        mine = Membership.objects.filter(user_id=user.pk if is_signed_in(user) else None).order_by("role")
+        return organisations_of(self.request.user).prefetch_related(
+            Prefetch("memberships", queryset=mine, to_attr="my_memberships"))

@@ -1,0 +1,559 @@
+"""The pages of intake and review: the report form and drafts, the review queue and split, and the
+reference pages (sources, actors, places).
+
+Access: every page needs a login (the anonymous are sent to it). A record outside the user's scope
+answers 404; an action the user's role does not allow, on something they may see, answers 403.
+Lists are paginated without counting the whole table (one row more than a page tells if there is a
+next page).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from vigie.actors.choices import ActorCategory, AliasLanguage
+from vigie.actors.models import Actor
+from vigie.api.access import reports_for, sources_for
+from vigie.incidents.access import visible_to_user
+from vigie.incidents.models import Incident
+from vigie.incidents.services import split
+from vigie.places.choices import PlaceKind
+from vigie.places.models import Place
+from vigie.reports.choices import SourceKind
+from vigie.reports.models import Report
+
+from . import services
+from .attachments import MAX_FILES, AttachmentError, receive_files
+from .forms import (
+    DRAFT_FIELDS,
+    NEW,
+    NO_PLACE,
+    ReportForm,
+    SourceForm,
+    SplitForm,
+    sources_for_intake,
+)
+from .models import ReportDraft
+from .search import MIN_QUERY, search_actors, search_places
+from .services import readable_reports
+
+COUNT_CAP = 10_000  # report counts stop here ("10000+"): a source may have a million rows
+PICKERS = ("place", "perpetrator", "target")
+
+
+def forbidden(request, message: str):
+    return render(request, "intake/forbidden.html", {"message": message}, status=403)
+
+
+# -- pagination without COUNT(*) ------------------------------------------------------------------------
+
+@dataclass
+class Page:
+    items: list
+    number: int
+    has_next: bool
+    query: str  # the request's other parameters, for the links
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_number(self) -> int:
+        return self.number + 1
+
+
+def page_of(request, queryset, size: int) -> Page:
+    try:
+        number = min(max(int(request.GET.get("page", "1")), 1), 100_000)
+    except ValueError:
+        number = 1
+    start = (number - 1) * size
+    items = list(queryset[start:start + size + 1])
+    query = urlencode([(k, v) for k, values in request.GET.lists() if k != "page" for v in values])
+    return Page(items[:size], number, len(items) > size, query)
+
+
+def capped_count(queryset) -> str:
+    n = queryset[:COUNT_CAP + 1].count()
+    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
+
+
+# -- pickers: places and actors -------------------------------------------------------------------------
+
+def place_options(query: str, chosen: str = "") -> list[dict]:
+    matches = search_places(query, limit=6) if len(query.strip()) >= MIN_QUERY else []
+    options = []
+    for match in matches:
+        place = match.place
+        options.append({
+            "value": str(place.pk), "label": place.name, "kind": place.get_kind_display(),
+            "also": match.matched if match.is_alias else "",
+            "context": " · ".join(p.name for p in match.hierarchy), "review": place.needs_review,
+        })
+    if chosen and chosen not in {o["value"] for o in options} and chosen.isdigit():
+        place = Place.objects.select_related("parent__parent__parent").filter(pk=chosen).first()
+        if place is not None:
+            chain, parent = [], place.parent
+            while parent is not None and parent.kind != "country" and len(chain) < 4:
+                chain.append(parent.name)
+                parent = parent.parent
+            options.insert(0, {"value": str(place.pk), "label": place.name, "kind": place.get_kind_display(),
+                               "also": "", "context": " · ".join(chain), "review": place.needs_review})
+    for option in options:
+        option["checked"] = option["value"] == chosen
+    return options
+
+
+def actor_options(query: str, chosen: str = "") -> list[dict]:
+    matches = search_actors(query, limit=6) if len(query.strip()) >= MIN_QUERY else []
+    options = []
+    for match in matches:
+        actor = match.actor
+        options.append({
+            "value": str(actor.pk), "label": actor.name, "kind": actor.get_category_display(),
+            "also": f"{match.matched} ({match.get_language_display()})" if match.is_alias else "",
+            "context": actor.parent.name if actor.parent_id else "", "review": actor.needs_review,
+        })
+    if chosen.isdigit() and chosen not in {o["value"] for o in options}:
+        actor = Actor.objects.filter(pk=chosen).first()
+        if actor is not None:
+            options.insert(0, {"value": str(actor.pk), "label": actor.name, "kind": actor.get_category_display(),
+                               "also": "", "context": "", "review": actor.needs_review})
+    for option in options:
+        option["checked"] = option["value"] == chosen
+    return options
+
+
+def picker(name: str, query: str, chosen: str) -> dict:
+    """What the template needs to draw the choices under a place or actor box."""
+    query = (query or "").strip()
+    options = place_options(query, chosen) if name == "place" else actor_options(query, chosen)
+    return {
+        "name": name, "query": query, "options": options,
+        "none_value": NO_PLACE if name == "place" else NEW,
+        "none_label": (_("None of these: keep the place as written") if name == "place"
+                       else _("None of these: a new name, as written")),
+        "none_checked": chosen in (NO_PLACE, NEW),
+        "searched": len(query) >= MIN_QUERY,
+    }
+
+
+@never_cache
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def place_search(request):
+    """Places matching ``q`` in any spelling. For HTMX: the choices of the report form; otherwise a page."""
+    query = (request.GET.get("q") or request.GET.get("place_query") or "").strip()[:200]
+    if request.headers.get("HX-Request"):
+        return render(request, "intake/_choices.html", {"picker": picker("place", query, "")})
+    matches = search_places(query, limit=30)
+    return render(request, "intake/search.html", {"query": query, "places": matches, "kind": "place"})
+
+
+@never_cache
+@login_required
+@require_safe
+@vary_on_headers("HX-Request")
+def actor_search(request):
+    """Actors matching ``q`` by name or alias (French, English, acronyms...)."""
+    role = request.GET.get("for", "")
+    role = role if role in ("perpetrator", "target") else "perpetrator"
+    query = (request.GET.get("q") or request.GET.get(f"{role}_query") or "").strip()[:300]
+    if request.headers.get("HX-Request"):
+        return render(request, "intake/_choices.html", {"picker": picker(role, query, "")})
+    matches = search_actors(query, limit=30)
+    return render(request, "intake/search.html", {"query": query, "actors": matches, "kind": "actor"})
+
+
+# -- the report form and drafts ---------------------------------------------------------------------------
+
+def _filled(data: dict) -> dict:
+    """What was typed, without the empty fields (the form's own defaults show for those)."""
+    return {name: value for name, value in data.items() if value not in ("", None)}
+
+
+def _typed(post) -> dict:
+    data = {name: post.get(name, "") for name in DRAFT_FIELDS}
+    for name in PICKERS:
+        data[f"{name}_for"] = post.get(f"{name}_for", "")
+    return data
+
+
+def _organisation_of(post, organisations):
+    value = post.get("organisation", "")
+    for organisation in organisations:
+        if str(organisation.pk) == value:
+            return organisation
+    return organisations[0]
+
+
+def _render_form(request, form, draft, organisations, status=200, attachment_error=""):
+    data = form.data if form.is_bound else {**form.initial}
+
+    def value(name):
+        raw = data.get(name, "")
+        return "" if raw is None else str(raw)
+
+    pickers = {name: picker(name, value(f"{name}_query"), value(name)) for name in PICKERS}
+    return render(request, "intake/report_form.html", {
+        "form": form, "draft": draft, "pickers": pickers, "several_organisations": len(organisations) > 1,
+        "attachments": list(draft.attachments.all()) if draft else [], "max_files": MAX_FILES,
+        "attachment_error": attachment_error,
+    }, status=status)
+
+
+def _report_form(request, draft: ReportDraft | None):
+    user = request.user
+    organisations = list(services.intake_organisations(user))
+    if not organisations:
+        return forbidden(request, _("Your role does not allow you to add reports in any organisation."))
+    org_queryset = services.intake_organisations(user)
+    sources = sources_for_intake(user, organisations)
+    if request.method != "POST":
+        initial = _filled(dict(draft.data)) if draft else {}
+        if draft:
+            initial["organisation"] = draft.organisation_id
+        form = ReportForm(initial=initial, organisations=org_queryset, sources=sources)
+        return _render_form(request, form, draft, organisations)
+
+    action = request.POST.get("action", "submit")
+    if action == "delete" and draft is not None:
+        services.delete_draft(draft)
+        messages.success(request, _("The draft was deleted."))
+        return redirect("intake:drafts")
+    if action == "find":  # without JavaScript: show the places and actors matching what was typed
+        form = ReportForm(initial=_filled(_typed(request.POST)), organisations=org_queryset, sources=sources)
+        return _render_form(request, form, draft, organisations)
+    uploads = request.FILES.getlist("attachments")
+    if action == "draft":
+        form = ReportForm(initial=_filled(_typed(request.POST)), organisations=org_queryset, sources=sources)
+        remove = [int(v) for v in request.POST.getlist("remove_attachment") if v.isdigit()]
+        try:
+            checked = receive_files(uploads)
+        except AttachmentError as error:
+            return _render_form(request, form, draft, organisations, status=400, attachment_error=str(error))
+        draft = services.save_draft(draft, user=user, organisation=_organisation_of(request.POST, organisations),
+                                    data=_typed(request.POST), checked=checked, remove_ids=remove)
+        messages.success(request, _("Draft saved. You can finish it later from “My drafts”."))
+        return redirect("intake:draft_edit", pk=draft.pk)
+
+    form = ReportForm(request.POST, organisations=org_queryset, sources=sources)
+    if not form.is_valid():
+        return _render_form(request, form, draft, organisations, status=400)
+    chosen_for = {name: request.POST.get(f"{name}_for", "") for name in PICKERS}
+    resolved = services.resolve(form.cleaned_data, chosen_for)
+    for field_name, problem in resolved.problems.items():
+        form.add_error(field_name, problem)
+    if resolved.problems:
+        return _render_form(request, form, draft, organisations, status=400)
+    kept = draft.attachments.count() if draft else 0
+    if kept + len(uploads) > MAX_FILES:
+        return _render_form(request, form, draft, organisations, status=400, attachment_error=_(
+            "At most %(n)d files can be attached to one report.") % {"n": MAX_FILES})
+    try:
+        checked = receive_files(uploads)
+    except AttachmentError as error:
+        return _render_form(request, form, draft, organisations, status=400, attachment_error=str(error))
+    submitted = services.submit(form.cleaned_data, resolved, user, checked, draft=draft)
+    if not submitted.linked:
+        messages.warning(request, _("The report is saved, but it could not be linked now; it will be at the next "
+                                    "linkage run."))
+    return redirect("intake:report_status", pk=submitted.report.pk)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_new(request):
+    return _report_form(request, None)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def draft_edit(request, pk: int):
+    """A draft is its author's alone: anyone else gets 404."""
+    draft = get_object_or_404(ReportDraft.objects.filter(author=request.user), pk=pk)
+    return _report_form(request, draft)
+
+
+@never_cache
+@login_required
+@require_safe
+def drafts(request):
+    page = page_of(request, ReportDraft.objects.filter(author=request.user).select_related("organisation"), 25)
+    rows = []
+    for draft in page.items:
+        data = draft.data or {}
+        rows.append({"draft": draft, "date": data.get("date_start") or "", "place": data.get("place_query") or "",
+                     "source": data.get("source_name") or "", "label": data.get("event_label") or ""})
+    return render(request, "intake/drafts.html", {"page": page, "rows": rows,
+                                                  "may_add": services.intake_organisations(request.user).exists()})
+
+
+@never_cache
+@login_required
+@require_safe
+def report_status(request, pk: int):
+    """Where a report went: the incident it joined, the review it waits for, or its own new incident."""
+    queryset = reports_for(request.user).select_related("source", "place", "incident", "organisation")
+    report = get_object_or_404(queryset, pk=pk)
+    result = services.outcome(report)
+    incident_visible = (result.incident is not None
+                        and visible_to_user(request.user).filter(pk=result.incident.pk).exists())
+    return render(request, "intake/report_status.html", {
+        "report": report, "outcome": result, "incident_visible": incident_visible,
+        "attachments": list(report.attachments.all()),
+    })
+
+
+# -- the review queue ------------------------------------------------------------------------------------
+
+def _field_label(name: str) -> str:
+    labels = {
+        "date": _("Date"), "distance": _("Distance"), "place_name": _("Place name"), "actor": _("Actors"),
+        "type": _("Type of event"), "casualties": _("Casualties"), "same_source": _("Same source"),
+    }
+    return labels.get(name, name)
+
+
+def explain(pair) -> dict:
+    """A pair's weights as rows (largest first) with a bar length, and its posterior odds."""
+    weights = {k: float(v) for k, v in (pair.weights or {}).items() if isinstance(v, int | float)}
+    scale = max([8.0, *(abs(v) for v in weights.values())])
+    rows = [{"name": _field_label(name), "weight": weight, "size": round(abs(weight), 2), "positive": weight >= 0,
+             "scale": scale} for name, weight in sorted(weights.items(), key=lambda item: -abs(item[1]))]
+    log_odds = max(min(pair.log_odds, 60.0), -60.0)
+    probability = 1.0 / (1.0 + math.pow(2.0, -log_odds))
+    odds = math.pow(2.0, log_odds)
+    odds_text = (f"{number_format(odds, 1)} : 1" if odds >= 1 else f"1 : {number_format(1 / odds, 1)}")
+    return {"rows": rows, "probability": round(probability * 100), "odds": odds_text}
+
+
+@never_cache
+@login_required
+@require_safe
+def review_queue(request):
+    user = request.user
+    if not services.may_review(user):
+        return forbidden(request, _("Only analysts, coordinators and administrators review suggested links."))
+    pairs = (services.review_pairs(user)
+             .select_related("report_a__source", "report_b__source", "report_a__place__parent",
+                             "report_b__place__parent", "report_a__incident", "report_b__incident")
+             .order_by("-score", "id"))
+    page = page_of(request, pairs, 20)
+    rows = [{"pair": pair, "a": pair.report_a, "b": pair.report_b, "why": explain(pair)} for pair in page.items]
+    return render(request, "intake/review_queue.html", {"page": page, "rows": rows})
+
+
+@never_cache
+@login_required
+@require_POST
+def review_decide(request):
+    """Merge or reject one pair (button "merge-<id>" / "reject-<id>") or the ticked ones ("merge" / "reject").
+
+    Each pair in its own transaction; what failed is reported. A single pair outside the user's scope: 404."""
+    user = request.user
+    if not services.may_review(user):
+        return forbidden(request, _("Only analysts, coordinators and administrators review suggested links."))
+    do = request.POST.get("do", "")
+    action, _sep, single = do.partition("-")
+    if action not in ("merge", "reject"):
+        messages.error(request, _("Choose merge or reject."))
+        return redirect("intake:review_queue")
+    if single:
+        if not single.isdigit():
+            raise Http404
+        ids = [int(single)]
+    else:
+        ids = sorted({int(v) for v in request.POST.getlist("pair") if v.isdigit() and len(v) < 19})
+        if not ids:
+            messages.error(request, _("Tick at least one pair first."))
+            return redirect("intake:review_queue")
+    if single and not services.review_pairs(user).filter(pk=ids[0]).exists():
+        raise Http404
+    result = services.decide(user, ids, action, reason=request.POST.get("reason", ""))
+    if result.done:
+        text = (ngettext("%(n)d pair merged.", "%(n)d pairs merged.", len(result.done)) if action == "merge"
+                else ngettext("%(n)d pair rejected.", "%(n)d pairs rejected.", len(result.done)))
+        messages.success(request, text % {"n": len(result.done)})
+    for pair_id, reason in result.failed:
+        messages.error(request, _("Pair %(id)d: %(reason)s") % {"id": pair_id, "reason": reason})
+    return HttpResponseRedirect(reverse("intake:review_queue") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def split_incident(request, pk: int):
+    """Take chosen reports out of an incident (vigie.incidents.services.split, logged and reversible)."""
+    user = request.user
+    incident = get_object_or_404(visible_to_user(user, Incident.objects.filter(merged_into__isnull=True)), pk=pk)
+    if not services.changeable_incidents(user).filter(pk=incident.pk).exists():
+        return forbidden(request, _("Your role does not allow you to change this incident."))
+    reports = list(incident.reports.filter(is_current=True).filter(readable_reports(user))
+                   .select_related("source", "place").order_by("date_start", "id"))
+    choices = [(str(r.pk), str(r.pk)) for r in reports]
+    form = SplitForm(request.POST or None, report_choices=choices)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _operation, other = split(incident, form.cleaned_data["reports"], user=user,
+                                      reason=form.cleaned_data["reason"])
+        except ValueError as error:
+            form.add_error("reports", str(error))
+        else:
+            messages.success(request, ngettext(
+                "%(n)d report moved to incident %(id)d.", "%(n)d reports moved to incident %(id)d.",
+                len(form.cleaned_data["reports"])) % {"n": len(form.cleaned_data["reports"]), "id": other.pk})
+            return redirect("intake:split", pk=incident.pk)
+    chosen = set(form["reports"].value() or [])
+    return render(request, "intake/split.html", {"incident": incident, "reports": reports, "form": form,
+                                                 "chosen": chosen},
+                  status=400 if request.method == "POST" else 200)
+
+
+# -- reference pages: sources, actors, places ------------------------------------------------------------
+
+@never_cache
+@login_required
+@require_safe
+def source_list(request):
+    user = request.user
+    query = (request.GET.get("q") or "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    sources = sources_for(user).select_related("organisation").order_by("name", "pk")
+    if query:
+        sources = sources.filter(Q(name__icontains=query) | Q(slug__icontains=query))
+    if kind in SourceKind.values:
+        sources = sources.filter(kind=kind)
+    page = page_of(request, sources, 25)
+    readable = Report.objects.filter(is_current=True).filter(readable_reports(user))
+    rows = [{"source": source, "reports": capped_count(readable.filter(source=source))} for source in page.items]
+    return render(request, "intake/source_list.html", {"page": page, "rows": rows, "query": query, "kind": kind,
+                                                       "kinds": SourceKind.choices})
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def source_detail(request, pk: int):
+    user = request.user
+    source = get_object_or_404(sources_for(user).select_related("organisation"), pk=pk)
+    may_edit = services.may_edit_source(user, source)
+    form = SourceForm(instance=source) if may_edit else None
+    if request.method == "POST":
+        if not may_edit:
+            return forbidden(request, _("Only the coordinators and administrators of the source's organisation "
+                                        "change its reliability."))
+        form = SourceForm(request.POST, instance=source)
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("The source was updated."))
+            return redirect("intake:source_detail", pk=source.pk)
+    readable = Report.objects.filter(source=source, is_current=True).filter(readable_reports(user))
+    latest = readable.order_by("-date_start", "-id").values_list("date_start", flat=True).first()
+    return render(request, "intake/source_detail.html", {
+        "source": source, "form": form, "may_edit": may_edit, "reports": capped_count(readable),
+        "latest": latest,
+    }, status=400 if request.method == "POST" else 200)
+
+
+@never_cache
+@login_required
+@require_safe
+def actor_list(request):
+    query = (request.GET.get("q") or "").strip()[:300]
+    category = request.GET.get("category", "")
+    actors = Actor.objects.select_related("parent").order_by("name", "pk")
+    if category in ActorCategory.values:
+        actors = actors.filter(category=category)
+    matches = None
+    if query:
+        matches = search_actors(query, limit=50, queryset=actors)
+        page = None
+    else:
+        page = page_of(request, actors, 50)
+    return render(request, "intake/actor_list.html", {
+        "page": page, "matches": matches, "query": query, "category": category,
+        "categories": ActorCategory.choices, "min_query": MIN_QUERY,
+    })
+
+
+@never_cache
+@login_required
+@require_safe
+def actor_detail(request, pk: int):
+    actor = get_object_or_404(Actor.objects.select_related("parent__parent"), pk=pk)
+    languages = dict(AliasLanguage.choices)
+    aliases: dict[str, list[str]] = {}
+    for alias in actor.aliases.order_by("language", "name"):
+        aliases.setdefault(str(languages.get(alias.language, alias.language)), []).append(alias.name)
+    chain, parent = [], actor.parent
+    while parent is not None and len(chain) < 10 and parent.pk != actor.pk:
+        chain.append(parent)
+        parent = parent.parent
+    language = getattr(request, "LANGUAGE_CODE", "fr")
+    description = (actor.description_fr if language == "fr" else actor.description_en) or \
+        actor.description_en or actor.description_fr
+    return render(request, "intake/actor_detail.html", {
+        "actor": actor, "aliases": sorted(aliases.items()), "parents": chain, "description": description,
+        "children": list(actor.children.order_by("name")[:200]),
+    })
+
+
+@never_cache
+@login_required
+@require_safe
+def place_list(request):
+    query = (request.GET.get("q") or "").strip()[:200]
+    kind = request.GET.get("kind", "")
+    places = Place.objects.select_related("parent").order_by("name", "pk")
+    if kind in PlaceKind.values:
+        places = places.filter(kind=kind)
+    matches = None
+    page = None
+    if query:
+        matches = search_places(query, limit=50, queryset=places)
+    else:
+        page = page_of(request, places, 50)
+    return render(request, "intake/place_list.html", {
+        "page": page, "matches": matches, "query": query, "kind": kind, "kinds": PlaceKind.choices,
+        "min_query": MIN_QUERY,
+    })
+
+
+@never_cache
+@login_required
+@require_safe
+def place_detail(request, pk: int):
+    place = get_object_or_404(Place.objects.select_related("parent"), pk=pk)
+    chain, parent = [], place.parent
+    while parent is not None and len(chain) < 10 and parent.pk != place.pk:
+        chain.append(parent)
+        parent = parent.parent
+    children = list(place.children.order_by("kind", "name")[:201])
+    return render(request, "intake/place_detail.html", {
+        "place": place, "parents": list(reversed(chain)), "aliases": list(place.aliases.order_by("name")),
+        "children": children[:200], "more_children": len(children) > 200,
+    })

@@ -1,0 +1,85 @@
+"""Template tags of the web pages: what the navigation may show to the user who looks."""
+
+from __future__ import annotations
+
+from django import template
+
+from vigie.core.models import Role
+from vigie.core.permissions import organisations_for, user_roles
+
+register = template.Library()
+
+
+def _may(user, model_path: str, action: str = "view") -> bool:
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(model_path)
+    except LookupError:
+        return False
+    return user.is_superuser or bool(organisations_for(user, model, action))
+
+
+@register.simple_tag(takes_context=True)
+def vigie_nav(context) -> dict:
+    """Which parts of Vigie the navigation shows to this user: each by the role grants that open it
+    (vigie.core.permissions). A link whose page does not exist is left out by the template."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not (user.is_authenticated and user.is_active):
+        return dict.fromkeys(("signed_in", "report", "review", "reference", "cases", "victims", "organisation"), False)
+    cached = getattr(request, "_vigie_nav", None)
+    if cached is not None:
+        return cached
+    roles = user_roles(user)
+    nav = {
+        "signed_in": True,
+        "report": _may(user, "reports.Report", "add"),
+        "review": _may(user, "incidents.Incident", "change"),
+        "reference": True,  # sources, actors and places: every member
+        "cases": _may(user, "cases.Case"),
+        "victims": _may(user, "victims.Victim"),
+        "organisation": user.is_superuser or Role.ADMIN in roles,
+    }
+    request._vigie_nav = nav
+    return nav
+
+
+@register.filter
+def current(request, names: str) -> bool:
+    """Whether the page answering ``request`` is one of ``names`` ("web:incident_list web:incident_detail")."""
+    match = getattr(request, "resolver_match", None)
+    return bool(match) and match.view_name in names.split()
+
+
+@register.simple_tag
+def quick_widget(bound_field):
+    """A form field's widget; a select is written here rather than by Django's widget templates (one
+    template per option), which would be most of the time spent on the incident list's filter form."""
+    from django import forms
+    from django.forms.utils import flatatt
+    from django.utils.html import format_html, format_html_join
+    from django.utils.safestring import mark_safe
+
+    widget = bound_field.field.widget
+    if not isinstance(widget, forms.Select) or isinstance(widget, forms.SelectMultiple):
+        return bound_field.as_widget()
+    value = bound_field.value()
+    values = value if isinstance(value, list | tuple) else [value]
+    chosen = {str(item) for item in values if item is not None}
+
+    def options(choices):
+        return format_html_join("", "<option value=\"{}\"{}>{}</option>",
+                                ((key, mark_safe(" selected") if str(key) in chosen else "", label)
+                                 for key, label in choices))
+
+    parts = []
+    for key, label in widget.choices:
+        if isinstance(label, list | tuple):
+            parts.append(format_html('<optgroup label="{}">{}</optgroup>', key, options(label)))
+        else:
+            parts.append(options([(key, label)]))
+    attributes = bound_field.build_widget_attrs({**widget.attrs, "name": bound_field.html_name})
+    if bound_field.auto_id:
+        attributes["id"] = bound_field.auto_id
+    return format_html("<select{}>{}</select>", flatatt(attributes), mark_safe("".join(parts)))

@@ -38,8 +38,20 @@ def load_demo() -> ImportResult:
             writer.writerows({**row, "incident": ""} for row in rows)
         with change_context(user_name="vigie demo", origin="cli"):
             result = run_import("reports", path, organisation=organisation, visibility="public")
+            grade_demo_sources()
             link_database(organisation=organisation)
     return result
+
+
+DEMO_RELIABILITY = {"un": "B", "ngo": "B", "media": "C", "partner": "C", "official": "C", "dataset": "B"}
+"""An analyst's first grading of the demo's sources by kind (editable on each source's page)."""
+
+
+def grade_demo_sources() -> None:
+    from vigie.reports.models import Source
+
+    for kind, grade in DEMO_RELIABILITY.items():
+        Source.objects.filter(kind=kind, reliability="F", reports__import_run__isnull=False).update(reliability=grade)
 
 
 @transaction.atomic
@@ -53,5 +65,26 @@ def reset_demo_user() -> tuple[str, str]:
     user.is_staff = True
     user.is_superuser = True  # a local demo: the admin shows everything
     user.save()
-    Membership.objects.get_or_create(user=user, organisation=organisation, role="analyst")
+    # The coordinator sees and does everything in the organisation: incidents, review, cases,
+    # evidence, victims and assistance (docs/accounts.md gives each role's rights).
+    for role in ("analyst", "coordinator"):
+        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+    load_protected_demo(organisation, user)
     return user.get_username(), password
+
+
+def load_protected_demo(organisation, user) -> None:
+    """A case with evidence on the Ogossagou massacre, and a fictional consented victim with
+    assistance (her name is encrypted in the database: docs/protection.md). Once only."""
+    from vigie.cases.demo import load_demo as load_case
+    from vigie.incidents.models import Incident
+    from vigie.victims.demo import load_demo as load_victim
+
+    incidents = list(Incident.objects.filter(organisation=organisation, merged_into__isnull=True,
+                                             reports__location_text__icontains="Ogossagou")
+                     .distinct().order_by("date_start"))
+    if not incidents:
+        return
+    with change_context(user=user, origin="cli"):
+        load_case(organisation, incidents[:1], user)
+        load_victim(organisation, incidents[0], user)

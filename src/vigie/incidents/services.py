@@ -19,6 +19,10 @@ from .models import Incident, LinkageRun, LinkOperation, LinkPair
 _RESTORED = [f.attname for f in Incident._meta.concrete_fields if f.name not in ("id", "created", "updated")]
 
 
+_NOT_A_KIND = {"other", "civilians", "unidentified_armed_group"}
+"""Perpetrator categories that say nothing about who did it ('hommes armés non identifiés')."""
+
+
 def _evidence(incident: Incident) -> list[ReportEvidence]:
     rows = incident.reports.filter(is_current=True).values(
         *CLAIM_FIELDS, "source_id", "source__reliability", "source__party", "source__kind", "credibility",
@@ -33,7 +37,7 @@ def _evidence(incident: Incident) -> list[ReportEvidence]:
             reliability=r["source__reliability"] or "F",
             credibility=r["credibility"] or 6,
             party=bool(r["source__party"]) or r["source__kind"] == "official",
-            perpetrator_kinds=frozenset({kind}) if kind and kind not in ("other", "civilians") else frozenset(),
+            perpetrator_kinds=frozenset({kind}) if kind and kind not in _NOT_A_KIND else frozenset(),
         ))
     return evidence
 

@@ -169,7 +169,7 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 LOGIN_URL = "login"  # the one login page: the admin's login sends there too
-LOGIN_REDIRECT_URL = "web:incident_list"
+LOGIN_REDIRECT_URL = "web:dashboard"
 LOGOUT_REDIRECT_URL = "web:incident_list"
 
 LOGGING = {

@@ -34,8 +34,8 @@ def compile_catalogues(target: Path) -> list[Path]:
             if catalog is None:
                 catalog = part
                 continue
-            for message in part:
-                if message.id and message.id not in catalog:
+            for message in part:  # the first file to translate a message (in its context) wins
+                if message.id and catalog.get(message.id, context=message.context) is None:
                     catalog[message.id] = message
         mo_path.parent.mkdir(parents=True, exist_ok=True)
         with open(mo_path, "wb") as handle:

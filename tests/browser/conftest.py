@@ -1,8 +1,8 @@
 """A real Vigie, served by `vigie serve` on the demo database, and Debian's Chromium driven by Playwright.
 
 The server is a separate process on its own SQLite file under a temporary VIGIE_HOME, prepared by
-`vigie demo --no-serve` (43 real reports linked into 9 incidents) and by SETUP below (users, one
-organisation-only incident, the demo case and victim). Nothing here touches pytest-django's test
+`vigie demo --no-serve` (43 real reports linked into 9 incidents, a case and a victim) and by SETUP
+below (users, one organisation-only incident). Nothing here touches pytest-django's test
 database, and no test needs a transaction of its own.
 
 Playwright's own browser download does not work here: Debian's build is launched by path
@@ -31,9 +31,8 @@ PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touc
 DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 WAIT_MS = 15_000
 
-# Run in the server's environment, after `vigie demo`: the users of the tests (one password for all),
-# one demo incident made organisation-only, and the demo's case and victim (which `vigie demo` does
-# not load) so that the case and victim pages have something to show.
+# Run in the server's environment, after `vigie demo`: the users of the tests (one password for all)
+# and one demo incident made organisation-only; it prints the ids the tests need.
 SETUP = """
 import json
 
@@ -42,38 +41,34 @@ import django
 django.setup()
 from django.contrib.auth import get_user_model
 
-from vigie.cases.demo import load_demo as load_demo_case
+from vigie.cases.demo import DEMO_CASE_REFERENCE
+from vigie.cases.models import Case
 from vigie.core.context import change_context
 from vigie.core.models import Membership, Organisation
 from vigie.incidents.models import Incident
-from vigie.victims.demo import load_demo as load_demo_victim
 
 PASSWORD = {password!r}
 with change_context(user_name="browser tests", origin="cli"):
     demo = Organisation.objects.get(slug="demo")
     other, _ = Organisation.objects.get_or_create(slug="other", defaults={{"name": "Autre association"}})
-    users = {{}}
     for name, organisation, roles in (
         ("monitor", demo, ["monitor"]),
         ("analyst", demo, ["analyst"]),
         ("outsider", other, ["analyst"]),
-        ("investigator", demo, ["investigator", "assistance_officer"]),
+        ("investigator", demo, ["investigator"]),
     ):
         user = get_user_model().objects.create_user(name, password=PASSWORD)
         for role in roles:
             Membership.objects.create(user=user, organisation=organisation, role=role)
-        users[name] = user
     current = Incident.objects.filter(organisation=demo, merged_into__isnull=True)
     private = current.get(location="Bounti")
     private.visibility = "organisation"
     private.save()
-    moura = current.get(location="Moura")
-    case = load_demo_case(demo, [moura], users["investigator"])
-    load_demo_victim(demo, moura, users["investigator"])
     print(json.dumps({{
         "private": private.pk,
         "koulogon": current.get(location="Koulogon-Peul").pk,
-        "case": case.pk,
+        "case": Case.objects.get(organisation=demo, reference=DEMO_CASE_REFERENCE).pk,
+        "moura": current.get(location="Moura").pk,
     }}))
 """
 

@@ -27,3 +27,14 @@ class ShareAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# django-otp's own admin for TOTP devices shows a device's secret as a QR code, and its config and
+# qrcode pages fail with a server error for a device that does not exist. Devices are managed by
+# their owners (accounts pages) and reset by operators with `vigie user reset-2fa`: not in the admin.
+try:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    admin.site.unregister(TOTPDevice)
+except (ImportError, admin.sites.NotRegistered):
+    pass

@@ -99,6 +99,13 @@ def estimate(reports: Sequence[ReportEvidence]) -> Estimate:
                 low = best if low is None or low > best else low
                 high = best if high is None or high < best else high
             figures[f"{prefix}_low"], figures[key], figures[f"{prefix}_high"] = low, best, high
+    for harm in HARMS:  # a part never exceeds the whole (the medians come from different reports)
+        total = figures.get(f"{harm}_best")
+        if total is not None:
+            for status in STATUSES:
+                part = figures.get(f"{harm}_{status}_best")
+                if part is not None and part > total:
+                    figures[f"{harm}_{status}_best"] = total
     grade, reason = _grade(reports, credible, independent)
     return Estimate(figures, _rule(reports, credible, independent, best_from), grade, reason)
 

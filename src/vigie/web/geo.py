@@ -85,7 +85,13 @@ def points_for(incidents: Iterable, url_name: str = "web:incident_detail") -> li
     geo_precision (vigie.places.choices.GeoPrecision), empty when not recorded.
     """
     if hasattr(incidents, "values_list"):
-        rows = incidents.exclude(latitude=None).exclude(longitude=None).values_list(*POINT_FIELDS)
+        # An incident placed by name only is drawn at its gazetteer place, with its (broad) precision.
+        from django.db.models.functions import Coalesce
+
+        rows = (incidents.annotate(map_lat=Coalesce("latitude", "place__latitude"),
+                                   map_lon=Coalesce("longitude", "place__longitude"))
+                .exclude(map_lat=None).exclude(map_lon=None)
+                .values_list("pk", "map_lat", "map_lon", "geo_precision", "location"))
     else:
         rows = (tuple(getattr(incident, field) for field in POINT_FIELDS) for incident in incidents)
     url_template = reverse(url_name, args=[_PK_PLACEHOLDER])

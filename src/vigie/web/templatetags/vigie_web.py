@@ -83,3 +83,17 @@ def quick_widget(bound_field):
     if bound_field.auto_id:
         attributes["id"] = bound_field.auto_id
     return format_html("<select{}>{}</select>", flatatt(attributes), mark_safe("".join(parts)))
+
+
+@register.filter
+def without_language_prefix(path: str) -> str:
+    """'/en/incidents/?x=1' -> '/incidents/?x=1': the language switch's `next`, which Django's
+    set_language then translates into the chosen language (a prefixed path would not resolve in
+    French, the default language, whose URLs carry no prefix)."""
+    from django.conf import settings
+
+    for code, _name in settings.LANGUAGES:
+        prefix = f"/{code}/"
+        if path.startswith(prefix):
+            return "/" + path[len(prefix):]
+    return path

@@ -1,12 +1,11 @@
 """`vigie link`: the engine on the reports of the database, with the review queue."""
 
-import csv
 
 import pytest
 from click.testing import CliRunner
 
 from vigie.cli import main
-from vigie.demo.loader import DEMO_REPORTS
+from vigie.demo.loader import DEMO_REPORTS, write_without_keys
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkageRun, LinkPair
 from vigie.incidents.services import link_database
@@ -19,15 +18,8 @@ pytestmark = pytest.mark.django_db
 
 def import_without_keys(tmp_path):
     """The demo's real incidents, each report on its own: the file's incident keys are the truth."""
-    with open(DEMO_REPORTS, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    truth = {row["report_id"]: row["incident"] for row in rows}
     path = tmp_path / "reports.csv"
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "incident": ""})
+    truth = write_without_keys(path)
     result = run_import("reports", path, visibility="public")
     assert result.rejected_rows == 0
     return truth

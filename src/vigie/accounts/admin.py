@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from vigie.core.admin import ReadOnlyAdminMixin
 from vigie.core.models import RoleGrant, Share
 
 
@@ -12,21 +13,12 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
 
 @admin.register(Share)
-class ShareAdmin(admin.ModelAdmin):
+class ShareAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only: shares are made and ended through Vigie's pages or `vigie share`, which log them."""
 
     list_display = ("content_type", "object_id", "from_organisation", "to_organisation", "allow_change",
                     "granted_by_name", "granted_at", "revoked_at")
     list_filter = ("content_type", "to_organisation")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # django-otp's own admin for TOTP devices shows a device's secret as a QR code, and its config and

@@ -12,10 +12,6 @@ from vigie.core.models import Organisation
 from .models import Case, CaseTask, Referral
 
 
-def _superuser(request) -> bool:
-    return request.user.is_active and request.user.is_superuser
-
-
 class ScopedAdmin(admin.ModelAdmin):
     """Querysets through permissions.restrict; an object outside the scope is a 404, not a redirect."""
 
@@ -27,7 +23,7 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if _superuser(request):
+        if permissions.is_operator(request.user):
             return queryset
         if not self.scope_through:
             return permissions.restrict(queryset, request.user, "view")
@@ -46,7 +42,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not _superuser(request):
+        if not permissions.is_operator(request.user):
             if db_field.name == "organisation":
                 ids = permissions.organisations_for(request.user, self.model, "add")
                 kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
@@ -55,7 +51,7 @@ class ScopedAdmin(admin.ModelAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "incidents" and not _superuser(request):
+        if db_field.name == "incidents" and not permissions.is_operator(request.user):
             from vigie.incidents.access import visible_to_user
 
             kwargs["queryset"] = visible_to_user(request.user)

@@ -13,10 +13,8 @@ nothing is saved.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -24,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from vigie.core import permissions
 from vigie.core.audit import record_read
-from vigie.core.context import change_context, current_change_context
+from vigie.core.context import acting_as
+from vigie.core.permissions import require, require_in_organisation
 
 from .choices import ALLOWED_TRANSITIONS, CaseStatus, RecipientKind, ReferralStatus
 from .models import Case, CaseTask, Referral
@@ -36,33 +35,6 @@ class CaseError(ValueError):
 
 class InvalidTransition(CaseError):
     pass
-
-
-def acting_as(user):
-    """Attribute the writes inside the block to ``user`` unless the request or command already does."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return contextlib.nullcontext()
-    context = current_change_context()
-    if context.user_id == user.pk:
-        return contextlib.nullcontext()
-    return change_context(user=user, origin=context.origin)
-
-
-def require(user, obj, action: str) -> None:
-    """Http404 when ``obj`` is outside the user's scope, PermissionDenied when they may see but not ``action`` it."""
-    if user is None:
-        return
-    if not permissions.can(user, obj, "view"):
-        raise Http404
-    if action != "view" and not permissions.can(user, obj, action):
-        raise PermissionDenied
-
-
-def require_in_organisation(user, model, organisation, action: str = "add") -> None:
-    if user is None or (getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser):
-        return
-    if organisation.pk not in permissions.organisations_for(user, model, action):
-        raise PermissionDenied
 
 
 def cases_for(user, action: str = "view"):

@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import ChangeLogEntry, Membership, Organisation
 
 
+class ReadOnlyAdminMixin:
+    """Records written only by Vigie itself (the change log, shares, custody events): the admin shows
+    them and never adds, changes or deletes one."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "slug")
@@ -16,16 +30,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChangeLogEntry)
-class ChangeLogEntryAdmin(admin.ModelAdmin):
+class ChangeLogEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("time", "user_name", "origin", "action", "content_type", "object_repr")
     list_filter = ("action", "origin", "content_type")
     readonly_fields = [f.name for f in ChangeLogEntry._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -22,6 +22,17 @@ def current_change_context() -> ChangeContext:
     return _current.get() or ChangeContext()
 
 
+def acting_as(user):
+    """Attribute the writes inside the block to ``user`` unless the request or command already does
+    (a service called by a view or by the CLI keeps the context its caller set)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return contextlib.nullcontext()
+    context = current_change_context()
+    if context.user_id == user.pk:
+        return contextlib.nullcontext()
+    return change_context(user=user, origin=context.origin)
+
+
 @contextlib.contextmanager
 def change_context(user=None, user_name: str = "", origin: str = "cli") -> Iterator[ChangeContext]:
     """Attribute every write inside the block to ``user`` (or to a named operator)."""

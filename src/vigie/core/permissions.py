@@ -17,6 +17,9 @@ Interface (stable; the helpers building cases, evidence and victims use it):
     get_or_404(queryset, user, action="view", **lookup) -> obj, or Http404
     organisations_for(user, model, action="view") -> set of organisation ids
     allowed_q(user, model, action="view") -> Q (what restrict filters by; to combine with other rules)
+    is_operator(user) -> bool (an active superuser: the instance's operator, who sees everything)
+    require(user, obj, action) -> None, or Http404 (out of scope) / PermissionDenied (role forbids)
+    require_in_organisation(user, model, organisation, action="add") -> None, or PermissionDenied
 Actions: view, add, change, delete, share.
 """
 
@@ -24,6 +27,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -98,6 +102,11 @@ def _check_action(action: str) -> None:
 
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def is_operator(user) -> bool:
+    """An active superuser: the instance's operator (admin site, every organisation's records)."""
+    return _active(user) and user.is_superuser
 
 
 # -- the grants of one user, cached on the user object (one request), renewed when grants change --
@@ -226,7 +235,7 @@ def allowed_q(user, model, action: str = "view") -> Q:
 
 def restrict(queryset, user, action: str = "view"):
     """Narrow ``queryset`` to the records ``user`` may ``action``; never widen it."""
-    if _active(user) and user.is_superuser:
+    if is_operator(user):
         _check_action(action)
         return queryset
     return queryset.filter(allowed_q(user, queryset.model, action))
@@ -236,7 +245,7 @@ def can(user, obj, action: str = "view") -> bool:
     """Whether ``user`` may ``action`` ``obj``. For a record not yet saved, by its organisation only."""
     if obj.pk is None:
         _check_action(action)
-        if _active(user) and user.is_superuser:
+        if is_operator(user):
             return True
         return getattr(obj, "organisation_id", None) in organisations_for(user, type(obj), action)
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
@@ -248,3 +257,23 @@ def get_or_404(queryset, user, action: str = "view", **lookup):
         return restrict(queryset, user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError):
         raise Http404 from None
+
+
+def require(user, obj, action: str) -> None:
+    """For services: Http404 when ``obj`` is outside the user's scope, PermissionDenied when they may
+    see it but not ``action`` it. ``user`` None is the operator at the server's shell (the CLI)."""
+    if user is None:
+        return
+    if not can(user, obj, "view"):
+        raise Http404
+    if action != "view" and not can(user, obj, action):
+        raise PermissionDenied
+
+
+def require_in_organisation(user, model, organisation, action: str = "add") -> None:
+    """For services creating a record: PermissionDenied unless ``user`` may ``action`` ``model``
+    records in ``organisation`` (``user`` None: the operator at the shell)."""
+    if user is None or is_operator(user):
+        return
+    if organisation.pk not in organisations_for(user, model, action):
+        raise PermissionDenied

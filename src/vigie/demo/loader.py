@@ -17,10 +17,23 @@ DEMO_ORGANISATION = ("demo", "Observatoire de démonstration")
 DEMO_USER = "demo"
 
 
+def write_without_keys(path: Path) -> dict[str, str]:
+    """Write the demo reports to ``path`` without their incident keys, for the linkage engine to
+    join; return the keys it should find (report_id -> incident key)."""
+    import csv
+
+    with open(DEMO_REPORTS, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows({**row, "incident": ""} for row in rows)
+    return {row["report_id"]: row["incident"] for row in rows}
+
+
 def load_demo() -> ImportResult:
     """Import the demo reports WITHOUT their incident keys, then let the linkage engine join them
     (it recovers the nine incidents: tests/incidents/test_link_database.py)."""
-    import csv
     import tempfile
 
     from vigie.incidents.services import link_database
@@ -28,14 +41,9 @@ def load_demo() -> ImportResult:
     organisation, _ = Organisation.objects.get_or_create(
         slug=DEMO_ORGANISATION[0], defaults={"name": DEMO_ORGANISATION[1]}
     )
-    with open(DEMO_REPORTS, encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / DEMO_REPORTS.name
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
-            writer.writeheader()
-            writer.writerows({**row, "incident": ""} for row in rows)
+        write_without_keys(path)
         with change_context(user_name="vigie demo", origin="cli"):
             result = run_import("reports", path, organisation=organisation, visibility="public")
             grade_demo_sources()

@@ -4,6 +4,7 @@ Files enter only through intake (`vigie evidence add`), which hashes them as the
 from django.contrib import admin
 
 from vigie.cases.admin import ScopedAdmin
+from vigie.core.admin import ReadOnlyAdminMixin
 
 from .models import CustodyEvent, EvidenceItem
 
@@ -46,18 +47,9 @@ class EvidenceItemAdmin(ScopedAdmin):
 
 
 @admin.register(CustodyEvent)
-class CustodyEventAdmin(ScopedAdmin):
+class CustodyEventAdmin(ReadOnlyAdminMixin, ScopedAdmin):
     list_display = ("time", "item", "action", "actor_name", "sha256")
     list_filter = ("action",)
     fields = ("item", *CUSTODY_FIELDS)
     readonly_fields = ("item", *CUSTODY_FIELDS)
     scope_through, scope_model = "item", EvidenceItem
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -35,7 +35,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from vigie.cases.services import require, require_in_organisation
+from vigie.core.permissions import require, require_in_organisation
 
 from .choices import CustodyAction
 from .models import CustodyEvent, EvidenceItem

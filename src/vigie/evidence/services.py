@@ -21,8 +21,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from vigie.cases.services import acting_as, require, require_in_organisation
-from vigie.core.context import current_change_context
+from vigie.core.context import acting_as, current_change_context
+from vigie.core.permissions import require, require_in_organisation
 
 from .choices import CustodyAction
 from .errors import BadMetadata, DuplicateDerivative

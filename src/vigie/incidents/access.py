@@ -44,10 +44,10 @@ def visible_incidents(queryset=None, *, organisation_ids: Iterable[int] = (), ev
 
 def visible_to_user(user, queryset=None):
     """The incidents ``user`` may see: the public ones and those their grants open (never wider than ``queryset``)."""
-    from vigie.core.permissions import allowed_q
+    from vigie.core.permissions import allowed_q, is_operator
 
     queryset = Incident.objects.all() if queryset is None else queryset
-    if user.is_authenticated and user.is_active and user.is_superuser:
+    if is_operator(user):
         return queryset
     allowed = publishable()
     if user.is_authenticated and user.is_active:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from vigie.actors.classify import keyword_category
 
-from .choices import CASUALTY_FIELDS, LinkAction, PairStatus
+from .choices import CASUALTY_FIELDS, CASUALTY_FIGURES, LinkAction, PairStatus
 from .estimates import CLAIM_FIELDS, ReportEvidence, claims_to_casualties, estimate
 from .models import Incident, LinkageRun, LinkOperation, LinkPair
 
@@ -76,32 +76,22 @@ def refresh_from_reports(incident: Incident) -> Incident:
 def set_figures(incident: Incident, figures: dict[str, int | None], reason: str, user=None) -> Incident:
     """An analyst's figures for an incident. A reason is required; the change log keeps before/after.
     Empty ``figures`` removes the override (the computed figures return)."""
-    from vigie.core.context import change_context
+    from vigie.core.context import acting_as
 
     reason = (reason or "").strip()
     if figures and not reason:
         raise ValueError("an analyst's figures need a reason")
-    allowed = set(CASUALTY_FIELDS) | {f"{h}_{s}_{b}" for h in ("killed", "injured", "abducted")
-                                      for s in ("civilian", "combatant", "unknown") for b in ("low", "best", "high")}
-    unknown = sorted(set(figures) - allowed)
+    unknown = sorted(set(figures) - set(CASUALTY_FIGURES))
     if unknown:
         raise ValueError(f"unknown figure(s): {', '.join(unknown)}")
     for name, value in figures.items():
         if value is not None and (not isinstance(value, int) or value < 0):
             raise ValueError(f"{name}: a figure is a whole number, 0 or more (got {value!r})")
-    with transaction.atomic(), change_context(user=user, origin="web" if user else "cli") if user else _nullcontext():
+    with transaction.atomic(), acting_as(user):
         incident.figures_override = dict(figures)
         incident.override_reason = reason if figures else ""
         refresh_from_reports(incident)
     return incident
-
-
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False
 
 
 # --------------------------------------------------------------------------------------------
@@ -249,7 +239,7 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
     Each organisation's incidents are linked apart from the others'. Pairs joined are recorded as
     'linked', pairs between the thresholds as 'review'; an analyst's 'rejected' pair stays rejected.
     """
-    from vigie.linkage.engine import HAND, Linker, Model
+    from vigie.linkage.engine import Linker, Model
     from vigie.reports.models import Report
 
     run = LinkageRun.objects.create(organisation=organisation)
@@ -272,16 +262,11 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
         first = min(r["date_start"] for r in new_rows) - datetime.timedelta(days=10)
         last_day = max(r["date_start"] for r in new_rows) + datetime.timedelta(days=10)
         held_rows = list(scope.filter(linked_at__isnull=False, date_start__range=(first, last_day)).values(*_REPORT_FIELDS))
-        linker = Linker(model=None)
+        linker = Linker()
         linker.seed([_link_report(r) for r in held_rows], {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows})
         fresh = [_link_report(r) for r in new_rows]
         together = {str(r["pk"]): f"P{r['incident_id']}" for r in new_rows}
-        result = linker.add(fresh, together=together, learn=True)
-        if result.model is HAND and stored is not None:
-            linker2 = Linker(model=stored)
-            linker2.seed([_link_report(r) for r in held_rows], {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows})
-            result = linker2.add(fresh, together=together)
-            linker = linker2
+        result = linker.add(fresh, together=together, fallback=stored)
         model_used = result.model
         totals["reports"] += len(fresh)
         totals["comparisons"] += result.comparisons

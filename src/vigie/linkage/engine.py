@@ -703,10 +703,14 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
     return Model(weights, round(prior, 3), len(rows), iterations)
 
 
-def _score(a: _Resolved, b: _Resolved, ref: Reference, model: Model = HAND) -> PairScore:
-    levels = _levels(a, b, ref)
+def _weigh(a: _Resolved, b: _Resolved, levels: dict[str, float], model: Model) -> PairScore:
+    """A pair's weight per field under ``model``, from its comparison levels; the score is their sum."""
     weights = {name: model.weight(name, level) for name, level in levels.items()}
     return PairScore(a.report.report_id, b.report.report_id, round(math.fsum(weights.values()), 6), weights)
+
+
+def _score(a: _Resolved, b: _Resolved, ref: Reference, model: Model = HAND) -> PairScore:
+    return _weigh(a, b, _levels(a, b, ref), model)
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,43 +718,8 @@ def _score(a: _Resolved, b: _Resolved, ref: Reference, model: Model = HAND) -> P
 
 
 def _prepare(reports: Sequence[LinkReport], ref: Reference) -> list[_Resolved]:
-    seen: set[str] = set()
-    cercle_index = ref.cercles()
-    ordered = sorted(reports, key=lambda r: (r.event_date, str(r.report_id)))
-    resolved = []
-    for index, report in enumerate(ordered):
-        if report.report_id in seen:
-            raise ValueError(f"duplicate report_id: {report.report_id!r}")
-        seen.add(report.report_id)
-        start, end = _window(report)
-        r = _Resolved(index, report, normalize_name(report.source or ""), start, end,
-                      (report.date_precision or "day").lower())
-        _resolve_place(r, ref, cercle_index)
-        r.actors = resolve_actors(report.perpetrator, ref)
-        r.type = event_type(report.event_label)
-        r.killed = report.killed
-        resolved.append(r)
-    return resolved
-
-
-def candidate_pairs(resolved: Sequence[_Resolved]) -> list[tuple[int, int]]:
-    """Pairs sharing a cercle whose date windows come within BLOCK_DAYS: per cercle, reports sorted
-    by window start, each compared with the following ones until a start is too late."""
-    blocks: dict[str, list[_Resolved]] = defaultdict(list)
-    for r in resolved:
-        for key in r.cercles:
-            blocks[key].append(r)
-    slack = datetime.timedelta(days=BLOCK_DAYS)
-    pairs: set[tuple[int, int]] = set()
-    for key in sorted(blocks):
-        members = sorted(blocks[key], key=lambda r: (r.start, r.index))
-        for i, left in enumerate(members):
-            limit = left.end + slack
-            for right in members[i + 1:]:
-                if right.start > limit:
-                    break
-                pairs.add((min(left.index, right.index), max(left.index, right.index)))
-    return sorted(pairs)
+    """Reports resolved once (windows, places, actors, type), in order of event date then id."""
+    return Linker(reference=ref)._resolve(reports)
 
 
 def score_pair(a: LinkReport, b: LinkReport, *, reference: Reference | None = None,
@@ -785,6 +754,7 @@ class Linker:
         self.sources: dict[int, set[str]] = {}
         self.labels: dict[int, str] = {}
         self.fixed: set[int] = set()  # roots of incidents given from outside (existing incidents)
+        self.issued = 0  # labels I000001... given to new incidents so far
         self._cache: dict[tuple[int, int], float] = {}
 
     # -- resolution and blocking
@@ -886,11 +856,13 @@ class Linker:
                 self.fixed.add(r.index)
 
     def add(self, reports: Sequence[LinkReport], *, learn: bool = True,
-            together: dict[str, str] | None = None) -> LinkResult:
+            together: dict[str, str] | None = None, fallback: Model | None = None) -> LinkResult:
         """Link new reports (to each other and to those held). Returns the labels of the new reports
         (incidents held keep theirs; new ones are labelled I000001... after those) and their scored
         pairs. ``together`` maps report ids to a group key: reports of one group start as one
-        incident (a source file's own incident key)."""
+        incident (a source file's own incident key). Without a model, one is learned from the
+        candidate pairs; when they are too few to learn from, ``fallback`` (e.g. the model of an
+        earlier run) is used, else the hand model."""
         fresh = self._resolve(reports)
         if together:
             first_of: dict[str, int] = {}
@@ -908,12 +880,12 @@ class Linker:
         levels = [(i, j, _levels(self.resolved[i], self.resolved[j], self.ref)) for i, j in candidates]
         if self.model is None:
             self.model = estimate([lv for _, _, lv in levels]) if learn else HAND
+            if self.model is HAND and fallback is not None:
+                self.model = fallback
         model = self.model
         scored: list[tuple[PairScore, int, int]] = []
         for i, j, lv in levels:
-            weights = {name: model.weight(name, level) for name, level in lv.items()}
-            pair = PairScore(self.resolved[i].report.report_id, self.resolved[j].report.report_id,
-                             round(math.fsum(weights.values()), 6), weights)
+            pair = _weigh(self.resolved[i], self.resolved[j], lv, model)
             self._cache[(i, j)] = pair.score + model.prior
             if pair.score >= min(model.review_threshold, PAIR_FLOOR):
                 scored.append((pair, i, j))
@@ -925,17 +897,14 @@ class Linker:
             if ri != rj and self._merge_allowed(ri, rj):
                 self._merge(ri, rj)
         incident_of: dict[str, str] = {}
-        counter = sum(1 for label in self.labels.values() if label.startswith(self._prefix))
         for r in fresh:  # in order of event date, then report id
             root = self.root[r.index]
             if root not in self.labels:
-                counter += 1
-                self.labels[root] = f"{self._prefix}{counter:06d}"
+                self.issued += 1
+                self.labels[root] = f"I{self.issued:06d}"
             incident_of[r.report.report_id] = self.labels[root]
         return LinkResult(incident_of=incident_of, pairs=[p for p, _, _ in scored], comparisons=len(candidates),
                           model=model)
-
-    _prefix = "I"
 
     def incident_of(self) -> dict[str, str]:
         return {r.report.report_id: self.labels[self.root[r.index]] for r in self.resolved}

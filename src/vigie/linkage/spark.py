@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 from .engine import Linker, LinkReport, Model, _resolve_place, _Resolved, link
 from .reference import default_reference
@@ -48,11 +49,16 @@ def _as_report(row) -> LinkReport:
     )
 
 
+@lru_cache(maxsize=1)
+def _cercle_index():
+    """The cercle chief towns, once per executor process (block_of runs for every report)."""
+    return default_reference().cercles()
+
+
 def block_of(report: LinkReport) -> str:
     """The report's spatial block: its cercle's code ('' when the report cannot be placed)."""
-    ref = default_reference()
     resolved = _Resolved(0, report, "", report.event_date, report.event_date, report.date_precision)
-    _resolve_place(resolved, ref, ref.cercles())
+    _resolve_place(resolved, default_reference(), _cercle_index())
     return resolved.cercles[0] if resolved.cercles else ""
 
 

@@ -30,10 +30,6 @@ from .models import (
 )
 
 
-def _superuser(request) -> bool:
-    return bool(request.user.is_active and request.user.is_superuser)
-
-
 def _encrypted_fields(model) -> list[str]:
     return [f.name for f in model._meta.concrete_fields if is_encrypted(f)]
 
@@ -48,7 +44,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def _allowed(self, request, action: str, obj=None) -> bool:
         if obj is not None:
             return permissions.can(request.user, obj, action)
-        return _superuser(request) or bool(permissions.organisations_for(request.user, self.model, action))
+        return permissions.is_operator(request.user) or bool(permissions.organisations_for(request.user, self.model, action))
 
     def has_module_permission(self, request):
         return self._allowed(request, "view")
@@ -77,10 +73,10 @@ class ScopedAdmin(admin.ModelAdmin):
         return response
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "organisation" and not _superuser(request):
+        if db_field.name == "organisation" and not permissions.is_operator(request.user):
             ids = permissions.organisations_for(request.user, self.model, "add")
             kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
-        elif db_field.name == "victim" and not _superuser(request):
+        elif db_field.name == "victim" and not permissions.is_operator(request.user):
             kwargs["queryset"] = permissions.restrict(Victim.objects.all(), request.user, "view")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -93,7 +89,7 @@ class PartInline(admin.TabularInline):
     def _allowed(self, request, action: str, obj=None) -> bool:
         if obj is not None:
             return permissions.can(request.user, obj, action)
-        return _superuser(request)
+        return permissions.is_operator(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self._allowed(request, "view", obj)

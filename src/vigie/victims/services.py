@@ -14,11 +14,10 @@ Messages never contain a name or any other identifying value.
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.http import Http404
@@ -27,8 +26,9 @@ from django.utils.translation import gettext as _
 
 from vigie.core import permissions
 from vigie.core.audit import record_read
-from vigie.core.context import change_context, current_change_context
+from vigie.core.context import acting_as
 from vigie.core.crypto import blind_index, is_encrypted
+from vigie.core.permissions import require, require_in_organisation
 
 from .choices import (
     AgeGroup,
@@ -67,35 +67,6 @@ class VictimError(ValueError):
 
 # -- who acts, and may they ------------------------------------------------------------------------
 
-def _superuser(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
-
-
-def acting_as(user):
-    """Attribute the writes inside the block to ``user`` unless the request or command already does."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return contextlib.nullcontext()
-    context = current_change_context()
-    if context.user_id == user.pk:
-        return contextlib.nullcontext()
-    return change_context(user=user, origin=context.origin)
-
-
-def _require(user, obj, action: str) -> None:
-    """Http404 outside the user's scope; PermissionDenied when they may see but not ``action``."""
-    if user is None:
-        return
-    if not permissions.can(user, obj, "view"):
-        raise Http404
-    if action != "view" and not permissions.can(user, obj, action):
-        raise PermissionDenied
-
-
-def _require_in_organisation(user, model, organisation, action: str = "add") -> None:
-    if user is None or _superuser(user):
-        return
-    if organisation.pk not in permissions.organisations_for(user, model, action):
-        raise PermissionDenied
 
 
 def victims_for(user, action: str = "view"):
@@ -304,7 +275,7 @@ def create_victim(user, organisation, *, aliases: Iterable[str] = (), incidents:
     the user may see. ``consents``: the purposes consented to (ConsentPurpose), given on
     ``consent_given_on`` (default today) by ``consent_given_by``.
     """
-    _require_in_organisation(user, Victim, organisation, "add")
+    require_in_organisation(user, Victim, organisation, "add")
     if "name" not in fields:
         raise VictimError(_("the name is required"))
     values = _clean_victim_fields(fields)
@@ -331,7 +302,7 @@ def create_victim(user, organisation, *, aliases: Iterable[str] = (), incidents:
 @transaction.atomic
 def update_victim(user, victim: Victim, *, aliases: Iterable[str] | None = None, **fields) -> Victim:
     """Change some of the victim's fields; ``aliases``, when given, replaces the other names."""
-    _require(user, victim, "change")
+    require(user, victim, "change")
     values = _clean_victim_fields(fields)
     for name, value in values.items():
         setattr(victim, name, value)
@@ -353,7 +324,7 @@ def update_victim(user, victim: Victim, *, aliases: Iterable[str] | None = None,
 
 @transaction.atomic
 def link_incident(user, victim: Victim, incident, relation: str = Relation.DIRECT_VICTIM) -> VictimIncident:
-    _require(user, victim, "change")
+    require(user, victim, "change")
     [(incident, relation)] = _check_incidents(user, [(incident, relation)])
     with acting_as(user):
         link, _created = VictimIncident.objects.get_or_create(victim=victim, incident=incident, relation=relation)
@@ -366,7 +337,7 @@ def link_incident(user, victim: Victim, incident, relation: str = Relation.DIREC
 def record_consent(user, victim: Victim, purpose: str, *, given_on=None,
                    given_by: str = ConsentGiver.VICTIM) -> Consent:
     """Record consent for ``purpose``; an active consent for the same purpose is kept as it is."""
-    _require(user, victim, "change")
+    require(user, victim, "change")
     _choice(purpose, ConsentPurpose, _("consent purpose"))
     _choice(given_by, ConsentGiver, _("giver of consent"))
     existing = Consent.objects.filter(victim=victim, purpose=purpose, withdrawn_on__isnull=True).first()
@@ -386,7 +357,7 @@ def withdraw_consent(user, victim: Victim, purpose: str | None = None, *, on=Non
     and hides the victim and everything attached to it from everyone; only the audit log keeps a
     trace. Withdrawing another purpose only ends that purpose.
     """
-    _require(user, victim, "change")
+    require(user, victim, "change")
     if purpose is not None:
         _choice(purpose, ConsentPurpose, _("consent purpose"))
     withdrawn_on = _date(on, _("the date of withdrawal"))
@@ -411,7 +382,7 @@ def withdraw_consent(user, victim: Victim, purpose: str | None = None, *, on=Non
 # -- assistance ------------------------------------------------------------------------------------
 
 def _require_assistance(user, assistance: Assistance, action: str) -> None:
-    _require(user, assistance, action)
+    require(user, assistance, action)
     if assistance.closed_on is not None and action != "view":
         raise VictimError(_("this assistance case is closed; reopen it before changing it"))
 
@@ -419,8 +390,8 @@ def _require_assistance(user, assistance: Assistance, action: str) -> None:
 @transaction.atomic
 def open_assistance(user, victim: Victim, *, opened_on=None, officer=None) -> Assistance:
     """Open an assistance case for a victim the user may see, in the victim's organisation."""
-    _require(user, victim, "view")
-    _require_in_organisation(user, Assistance, victim.organisation, "add")
+    require(user, victim, "view")
+    require_in_organisation(user, Assistance, victim.organisation, "add")
     assistance = Assistance(victim=victim, organisation_id=victim.organisation_id,
                             opened_on=_date(opened_on, _("the opening date")), officer=officer)
     if officer is not None and not officer.is_superuser and victim.organisation_id not in (
@@ -520,7 +491,7 @@ def close_assistance(user, assistance: Assistance, reason: str, *, closed_on=Non
 
 @transaction.atomic
 def reopen_assistance(user, assistance: Assistance) -> Assistance:
-    _require(user, assistance, "change")
+    require(user, assistance, "change")
     assistance.closed_on = None
     assistance.closure_reason = ""
     with acting_as(user):

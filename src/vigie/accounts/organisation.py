@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigie.core.models import Membership, Organisation, Role, Share
+from vigie.core.text import parse_id
 
 from . import sharing
 from .forms import MemberForm
@@ -31,7 +32,7 @@ def administered(user):
 
 
 def _number(value) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 19 else 0
+    return parse_id(value) or 0
 
 
 def visible_types(user, organisation) -> list:

@@ -14,6 +14,7 @@ from django_otp import login as otp_login
 
 from vigie.core.models import Organisation
 from vigie.core.permissions import get_or_404
+from vigie.core.text import parse_id
 
 from . import sharing, twofactor
 from .forms import CodeForm, DisableForm, ShareForm
@@ -147,7 +148,7 @@ class ShareView(View):
         obj = self.get_object(request, model, pk)
         revoke_from = request.POST.get("revoke")
         if revoke_from:
-            organisation = get_object_or_404(Organisation, pk=revoke_from) if revoke_from.isdigit() else None
+            organisation = get_object_or_404(Organisation, pk=parse_id(revoke_from)) if parse_id(revoke_from) else None
             if organisation is None:
                 raise Http404
             sharing.revoke(obj, organisation, by=request.user)

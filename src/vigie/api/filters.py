@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from vigie.actors.choices import ActorCategory
 from vigie.actors.models import Actor, ActorAlias
-from vigie.core.text import normalize_name
+from vigie.core.text import MAX_ID, normalize_name, parse_id
 from vigie.incidents.choices import EventType, Grade, SubEventType, ViolationType
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 from vigie.places.choices import PlaceKind
@@ -27,7 +27,6 @@ from vigie.reports.models import Report, Source
 from .access import actors_for, places_for, reports_for, sources_for
 
 MAX_LIST = 50
-MAX_ID = 2**63 - 1
 
 
 class ReferenceListField(forms.CharField):
@@ -54,9 +53,8 @@ class ChoiceInFilter(filters.BaseInFilter, filters.ChoiceFilter):
 
 
 def split_references(items: list[str]) -> tuple[list[int], list[str]]:
-    ids = [int(item) for item in items if item.isdigit() and int(item) <= MAX_ID]
-    names = [item for item in items if not item.isdigit()]
-    return ids, names
+    numbers = [(item, parse_id(item)) for item in items]
+    return [n for _item, n in numbers if n is not None], [item for item, n in numbers if n is None]
 
 
 def by_id_or(field_names: tuple[str, ...], items: list[str]) -> Q:

@@ -22,6 +22,7 @@ from vigie.cases.models import Referral as CaseReferral
 from vigie.cases.services import cases_for, read_case
 from vigie.core.audit import record_read
 from vigie.core.context import change_context
+from vigie.core.text import parse_id
 from vigie.evidence.models import CustodyEvent, EvidenceItem
 from vigie.evidence.services import evidence_for
 from vigie.victims.choices import Harm
@@ -225,9 +226,10 @@ class EvidenceViewSet(ProtectedViewSet):
                 Prefetch("custody", queryset=CustodyEvent.objects.order_by("time", "id")))
         case = self.request.query_params.get("case") if self.action == "list" else None
         if case is not None:
-            if not case.isdigit() or int(case) > 2**63 - 1:
+            case_id = parse_id(case)
+            if case_id is None:
                 raise ValidationError({"case": [_("Give a case's id.")]})
-            queryset = queryset.filter(case_id=int(case))
+            queryset = queryset.filter(case_id=case_id)
         return queryset
 
     def get_serializer_class(self):

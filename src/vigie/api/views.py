@@ -18,6 +18,7 @@ from vigie.actors.models import ActorAlias
 from vigie.core.context import change_context
 from vigie.core.models import Membership
 from vigie.core.permissions import organisations_for
+from vigie.core.text import parse_id
 from vigie.incidents.models import Incident, IncidentActor
 from vigie.reports.models import Report
 
@@ -42,7 +43,6 @@ from .filters import (
 )
 from .intake import ReportIntakeSerializer, may_add_reports
 
-MAX_ID = 2**63 - 1
 BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
 
 
@@ -61,7 +61,7 @@ class ScopedViewSet(viewsets.GenericViewSet):
 
     def get_object(self):
         value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
-        if value is not None and (not str(value).isdigit() or int(value) > MAX_ID):
+        if value is not None and parse_id(value) is None:
             raise Http404
         return super().get_object()
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core import permissions
 from vigie.core.models import Membership, Organisation
+from vigie.core.text import parse_id
 
 from .choices import ALLOWED_TRANSITIONS, CaseStatus, RecipientKind, ReferralStatus
 from .models import Case
@@ -49,9 +50,10 @@ def parse_ids(text: str) -> list[int]:
         part = part.strip().lstrip("#")
         if not part:
             continue
-        if not part.isdigit():
+        number = parse_id(part)
+        if number is None:
             raise forms.ValidationError(_("“%(value)s” is not an incident number."), params={"value": part[:20]})
-        ids.append(int(part))
+        ids.append(number)
     return ids
 
 
@@ -95,8 +97,8 @@ class CaseForm(forms.Form):
             return []
         values = []
         for value in self.data.getlist(self.add_prefix("incident")) if hasattr(self.data, "getlist") else []:
-            if str(value).isdigit():
-                values.append(int(value))
+            if (number := parse_id(value)) is not None:
+                values.append(number)
         return values
 
     def clean_incident_ids(self):

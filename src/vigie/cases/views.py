@@ -27,6 +27,7 @@ from django.views.decorators.cache import never_cache
 
 from vigie.core import permissions
 from vigie.core.audit import record_read
+from vigie.core.text import parse_id
 from vigie.evidence.models import CustodyEvent, EvidenceItem
 from vigie.evidence.store import default_store, human_size
 from vigie.web.views.common import incidents_for
@@ -99,9 +100,9 @@ def search_incidents(user, query: str, limit: int = 20):
     if not query:
         return []
     incidents = incidents_for(user).select_related("admin1", "admin2")
-    number = query.lstrip("#")
-    if number.isdigit():
-        incidents = incidents.filter(pk=int(number))
+    number = parse_id(query.lstrip("#"))
+    if number is not None:
+        incidents = incidents.filter(pk=number)
     else:
         incidents = incidents.filter(Q(location__icontains=query) | Q(admin1__name__icontains=query)
                                      | Q(admin2__name__icontains=query) | Q(admin3__name__icontains=query))
@@ -123,13 +124,13 @@ def case_new(request):
     else:
         initial = {}
         wanted = request.GET.get("incident", "")
-        if wanted.isdigit() and visible.filter(pk=int(wanted)).exists():
+        if (number := parse_id(wanted)) is not None and visible.filter(pk=number).exists():
             initial["incident_ids"] = wanted
         form = CaseForm(initial=initial, user=user, visible_incidents=visible)
         searching = False
     ticked: list[int] = []
     if form.is_bound:
-        ticked = [int(v) for v in request.POST.getlist("incident") if v.isdigit()]
+        ticked = [n for n in map(parse_id, request.POST.getlist("incident")) if n is not None]
     results = search_incidents(user, request.POST.get("query", "")) if searching else []
     if form.is_bound and not searching and form.is_valid():
         data = form.cleaned_data

@@ -17,3 +17,18 @@ def normalize_name(name: str) -> str:
 
 def slugify_ascii(name: str) -> str:
     return normalize_name(name).replace(" ", "-")
+
+
+MAX_ID = 2**63 - 1
+"""The largest primary key (a 64-bit signed integer column)."""
+
+
+def parse_id(value) -> int | None:
+    """A record number typed or sent by a user, or None when it is not one: ASCII digits only,
+    1 to MAX_ID. (``str.isdigit()`` also accepts '³', which ``int()`` then refuses with an error,
+    and '١', which it reads as 1.)"""
+    text = str(value).strip() if value is not None else ""
+    if not (text.isascii() and text.isdigit()):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None

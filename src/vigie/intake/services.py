@@ -21,7 +21,7 @@ from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
 from vigie.core.models import ChangeLogEntry, Membership, Organisation, Role
 from vigie.core.permissions import allowed_q, organisations_for, restrict
-from vigie.core.text import normalize_name
+from vigie.core.text import normalize_name, parse_id
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkPair
 from vigie.incidents.services import link_database, merge, reject_pair
@@ -117,7 +117,7 @@ def resolve_place(data: dict, chosen_for: str) -> tuple[Place | None, str | None
     if chosen and (not query or _same_query(chosen_for, query)):
         if chosen == NO_PLACE:
             return None, None
-        place = Place.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        place = Place.objects.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
         if place is not None:
             return place, None
     if not query:
@@ -148,12 +148,12 @@ def resolve_actor(data: dict, name: str, chosen_for: str) -> tuple[dict | None, 
     query = (data.get(f"{name}_query") or "").strip()
     chosen = (data.get(name) or "").strip()
     if not query and chosen != NEW:
-        chosen_actor = Actor.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        chosen_actor = Actor.objects.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
         return ({"actor": chosen_actor} if chosen_actor else None), None
     if chosen and _same_query(chosen_for, query):
         if chosen == NEW:
             return {"name": query}, None
-        actor = Actor.objects.filter(pk=chosen).first() if chosen.isdigit() else None
+        actor = Actor.objects.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
         if actor is not None:
             return {"actor": actor}, None
     matches = search_actors(query, limit=20)

@@ -78,9 +78,12 @@ def prepare(home: Path, env: dict, incidents: int) -> None:
     path.unlink()
 
 
-def serve(env: dict, port: int) -> subprocess.Popen:
-    process = subprocess.Popen([VIGIE, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)
+def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
+    # The server's messages go to a file: a pipe nobody reads fills up and blocks the server.
+    log = open(Path(env["VIGIE_HOME"]) / "bench-server.log", "ab")  # noqa: SIM115 (closed with the process)
+    process = subprocess.Popen([VIGIE, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = log.name
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -91,12 +94,13 @@ def serve(env: dict, port: int) -> subprocess.Popen:
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError("the server did not start: " + process.stderr.read().decode()[-2000:])
+    raise RuntimeError("the server did not start: " + Path(process.log_path).read_text()[-2000:])
 
 
 def load(port: int, paths: list[str], headers: dict, seconds: float, clients: int) -> dict:
     latencies: list[float] = []
     errors = [0]
+    statuses: dict[int, int] = {}
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -114,7 +118,8 @@ def load(port: int, paths: list[str], headers: dict, seconds: float, clients: in
                 if response.status >= 400:
                     with lock:
                         errors[0] += 1
-            except OSError:
+                        statuses[response.status] = statuses.get(response.status, 0) + 1
+            except (OSError, http.client.HTTPException):
                 with lock:
                     errors[0] += 1
                 connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -133,6 +138,8 @@ def load(port: int, paths: list[str], headers: dict, seconds: float, clients: in
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
 
+    if statuses:
+        print(f"  error statuses: {statuses}", flush=True)
     return {"requests": len(latencies), "errors": errors[0], "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
             "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan")}
 
@@ -163,6 +170,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--workers", type=int, default=2, help="server processes (vigie serve --workers)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
     args = parser.parse_args()
 
     home = args.reuse or Path(tempfile.mkdtemp(prefix="vigie-bench-web-"))
@@ -184,7 +193,7 @@ def main() -> None:
         prepare(home, env, args.incidents)
     facts = json.loads(run([PYTHON, "-c", SETUP_USER], env).stdout.strip().splitlines()[-1])
     print(f"database: {args.database}, {facts['count']:,} incidents; VIGIE_HOME={home}", flush=True)
-    server = serve(env, args.port)
+    server = serve(env, args.port, args.workers, args.threads)
     try:
         session = {"Cookie": f"sessionid={facts['session']}", "Accept-Language": "fr"}
         token = {"Authorization": f"Token {facts['token']}", "Accept": "application/json"}
@@ -197,7 +206,8 @@ def main() -> None:
             ("API incident list", ["/api/v1/incidents/"], token),
             ("API incident detail", [f"/api/v1/incidents/{i}/" for i in ids], token),
         ]
-        print(f"\n{args.clients} concurrent clients, {args.seconds:.0f} s per line\n")
+        print(f"\n{args.clients} concurrent clients, {args.seconds:.0f} s per line; server: {args.workers} processes "
+              f"of {args.threads} threads\n")
         print("| page | requests | errors | p50 ms | p95 ms | p99 ms | weight on the wire |")
         print("|---|---:|---:|---:|---:|---:|---:|")
         for name, paths, headers in cases:

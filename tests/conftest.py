@@ -59,3 +59,13 @@ def _english_outside_requests():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (the dashboard's figures, the drawn filter forms): the cache
+    lives on disk beside the test database, and record ids are reused after a rollback."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -105,27 +105,31 @@ def test_demo_on_a_fresh_home_then_serve(home):
     assert (Path(home["VIGIE_HOME"]) / "vigie.sqlite3").exists()
     again = run(["demo", "--no-serve"], home)  # running it twice is fine
     assert "demo login" in again.stdout
-    port = free_port()
-    server = subprocess.Popen(VIGIE + ["serve", "--port", str(port)], env=home,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        page = None
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                    page = response.read().decode()
-                break
-            except OSError:
-                time.sleep(0.2)
-        assert page is not None, "the server did not answer"
-        assert "Ogossagou" in page and "Moura" in page
-        assert 'lang="fr"' in page  # French first, for the Mali deployment
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as response:
-            english = response.read().decode()
-        assert 'lang="en"' in english and "Incidents" in english
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
+    for options in ([], ["--workers", "2", "--threads", "2"]):  # waitress, then gunicorn's processes
+        port = free_port()
+        server = subprocess.Popen(VIGIE + ["serve", "--port", str(port), *options], env=home,
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            page = None
+            for _ in range(100):
+                try:
+                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
+                        page = response.read().decode()
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            assert page is not None, f"the server did not answer ({options})"
+            assert "Ogossagou" in page and "Moura" in page
+            assert 'lang="fr"' in page  # French first, for the Mali deployment
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as response:
+                english = response.read().decode()
+            assert 'lang="en"' in english and "Incidents" in english
+            if options:
+                workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+                assert len(workers) == 2, f"expected 2 server processes, found {workers}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 def test_help_lists_every_command():

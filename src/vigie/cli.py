@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from vigie.server import default_threads, default_workers
+
 EXIT_ROWS_REJECTED = 2
 
 
@@ -351,27 +353,37 @@ def incident_figures(incident_id: int, values: tuple[str, ...], reason: str, cle
                f"{incident_obj.killed_high} ({incident_obj.estimate_rule})")
 
 
-def _serve(host: str, port: int) -> None:
-    from waitress import serve
+def _serve(host: str, port: int, workers: int = 1, threads: int = 8) -> None:
+    from vigie.server import serve as run_server
 
-    from vigie.wsgi import application
+    shown = f"{workers} processes of {threads} threads" if workers > 1 else f"{threads} threads"
+    click.echo(f"Vigie is at http://{host}:{port}/ ({shown}; Ctrl+C to stop)")
+    try:
+        run_server(host, port, workers=workers, threads=threads)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from None
 
-    click.echo(f"Vigie is at http://{host}:{port}/ (Ctrl+C to stop)")
-    serve(application, host=host, port=port, threads=8, ident="vigie")
+
+def _workers_option(function):
+    function = click.option("--threads", type=click.IntRange(1, 64), default=default_threads, show_default="8, or VIGIE_THREADS",
+                            help="Threads per process.")(function)
+    return click.option("--workers", type=click.IntRange(1, 64), default=default_workers, show_default="1, or VIGIE_WORKERS",
+                        help="Server processes (more than one: gunicorn, one per core is a good start).")(function)
 
 
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-def serve(host: str, port: int) -> None:
-    """Serve the web application (waitress)."""
+@_workers_option
+def serve(host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the web application (waitress; gunicorn with --workers above 1)."""
     setup_django()
     from django.conf import settings
 
     from vigie.core.i18n import compile_catalogues
 
     compile_catalogues(Path(settings.LOCALE_PATHS[0]))
-    _serve(host, port)
+    _serve(host, port, workers, threads)
 
 
 @main.command()
@@ -392,6 +404,7 @@ def demo(host: str, port: int, no_serve: bool) -> None:
     click.echo("demo data: " + "; ".join(result.summary_lines()[:4]))
     click.echo(f"demo login: user {username!r}, password {password!r}")
     if not no_serve:
+        connection.close()
         _serve(host, port)
 
 

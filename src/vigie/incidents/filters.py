@@ -61,15 +61,16 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
     class Meta(api_filters.IncidentFilterSet.Meta):
         pass
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def fill_choices(self) -> None:
+        """Put the regions, cercles and sources in the form's selects: needed to show the form, not to
+        filter (those fields take any text), so a page whose form is already drawn skips the queries."""
         regions, cercles = self.place_choices()
         anything = [("", _("Any"))]
-        self.filters["admin1"].extra["widget"] = forms.Select(choices=anything + regions)
-        self.filters["admin2"].extra["widget"] = forms.Select(choices=anything + cercles)
         sources = sources_for(self.user).order_by("name").values_list("pk", "name")
-        self.filters["source"].extra["widget"] = forms.Select(
-            choices=anything + [(str(pk), name) for pk, name in sources])
+        fields = self.form.fields
+        fields["admin1"].widget.choices = anything + regions
+        fields["admin2"].widget.choices = anything + cercles
+        fields["source"].widget.choices = anything + [(str(pk), name) for pk, name in sources]
 
     def place_choices(self) -> tuple[list, list]:
         """Regions, and cercles grouped under their region (kept PLACE_CHOICES_SECONDS: the gazetteer

@@ -4,18 +4,25 @@ the pair scores that joined them, the range and its rule, the grade, the map, th
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import tempfile
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,9 +41,11 @@ from vigie.reports.models import Report
 from vigie.web import geo
 from vigie.web.forms import FiguresForm
 
-from .common import incidents_for, readable_reports, sees_history, signed_in
+from .common import audience_key, incidents_for, readable_reports, sees_history, signed_in
 
 PAGE_SIZE = 50
+# A new source or place shows in the filter form's selects within this time.
+FILTER_FORM_SECONDS = 60
 # Export files are written to a temporary file first (in memory up to this size, then on disk) and
 # streamed from it: memory stays flat whatever the number of incidents.
 EXPORT_SPOOL_BYTES = 8 * 1024 * 1024
@@ -84,18 +93,53 @@ def keyset_page(queryset, after=None, before=None, size: int = PAGE_SIZE):
     return rows[:size], after is not None, len(rows) > size
 
 
-def label_rows(incidents) -> None:
-    """Each row's labels and link, computed once per page (get_FOO_display() and reverse() per row would
-    be most of the page's rendering time)."""
+def _number(value) -> str:
+    """A whole number as the page's language writes it (1 234 / 1,234); small ones need no grouping."""
+    return str(value) if -1000 < value < 1000 else intcomma(value)
+
+
+# One row of the incident list. Written with format_html rather than a template loop: the loop's
+# variable lookups and filters were a third of the list page's time (bench/RESULTS.md).
+ROW = ('<tr><td><a href="{url}">{day}</a>{until}</td><td>{location}<br><span class="muted">{area}</span></td>'
+       '<td>{event_type}<br><span class="muted">{sub_event_type}</span></td><td class="num">{killed}</td>'
+       '<td class="num opt">{civilians}</td><td class="num opt">{reports}</td><td class="opt">{grade}</td></tr>\n')
+
+
+def incident_rows(incidents, report_counts: dict[int, int]) -> str:
+    """The list's table rows, escaped, in the active language."""
+    if not incidents:
+        return format_html('<tr><td colspan="7">{}</td></tr>', _("No incident to show."))
     event_types, sub_event_types, grades = (
         {value: str(label) for value, label in choices} for choices in (EventType.choices, SubEventType.choices,
                                                                           Grade.choices))
     url = reverse("web:incident_detail", args=[2147483647])
+    days: dict = {}
+
+    def day(value) -> str:
+        if value not in days:
+            days[value] = date_format(value, "SHORT_DATE_FORMAT")
+        return days[value]
+
+    rows = []
     for incident in incidents:
-        incident.event_type_label = event_types.get(incident.event_type, "")
-        incident.sub_event_type_label = sub_event_types.get(incident.sub_event_type, "")
-        incident.grade_label = grades.get(incident.grade, "")
-        incident.url = url.replace("2147483647", str(incident.pk))
+        if incident.killed_best is not None:
+            low = "?" if incident.killed_low is None else _number(incident.killed_low)
+            high = "?" if incident.killed_high is None else _number(incident.killed_high)
+            killed = format_html("{}–<strong>{}</strong>–{}", low, _number(incident.killed_best), high)
+        else:
+            killed = "—"
+        area = ", ".join(place.name for place in (incident.admin2, incident.admin1) if place is not None)
+        grade = (format_html('<span class="badge grade-{}">{}</span>', incident.grade, grades.get(incident.grade, ""))
+                 if incident.grade else "")
+        rows.append(format_html(
+            ROW, url=url.replace("2147483647", str(incident.pk)), day=day(incident.date_start),
+            until=f" – {day(incident.date_end)}" if incident.date_end and incident.date_end != incident.date_start else "",
+            location=incident.location or "?", area=area,
+            event_type=event_types.get(incident.event_type) or "—",
+            sub_event_type=sub_event_types.get(incident.sub_event_type, ""), killed=killed,
+            civilians="—" if incident.killed_civilian_best is None else _number(incident.killed_civilian_best),
+            reports=_number(report_counts.get(incident.pk, 0)), grade=grade))
+    return mark_safe("".join(rows))  # noqa: S308 (each row escaped by format_html)
 
 
 def _query_without(request, *names: str) -> str:
@@ -124,13 +168,11 @@ class IncidentListView(View):
         incidents, has_newer, has_older = keyset_page(queryset, after=after, before=before)
         counts = dict(Report.objects.filter(incident_id__in=[i.pk for i in incidents], is_current=True)
                       .order_by().values("incident_id").annotate(n=Count("id")).values_list("incident_id", "n"))
-        label_rows(incidents)
-        for incident in incidents:
-            incident.n_reports = counts.get(incident.pk, 0)
         filters = _query_without(request, *CURSOR_PARAMETERS)
         context = {
             "filter": filterset,
             "incidents": incidents,
+            "rows": incident_rows(incidents, counts),
             "filters_query": filters,
             "filtered": bool(filters),
             "newer_query": f"{filters}&before={cursor_of(incidents[0])}".lstrip("&") if has_newer and incidents else "",
@@ -138,10 +180,26 @@ class IncidentListView(View):
             "first_page": before is None and after is None,
             "export_links": export_links(filters, export_organisations(user)),
         }
-        template = self.partial_template_name if is_partial(request) else self.template_name
+        partial = is_partial(request)
+        if not partial:
+            context["filter_fields"] = filter_fields(filterset, request, filters)
+        template = self.partial_template_name if partial else self.template_name
         response = TemplateResponse(request, template, context)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+
+def filter_fields(filterset, request, filters_query: str) -> str:
+    """The filter form's fields as HTML, kept FILTER_FORM_SECONDS for the users who see the same
+    choices (same memberships, same language) and the same filters: drawing its selects (every
+    cercle, every source) was a third of the list page's time."""
+    key = f"vigie:web:filters:{audience_key(request.user)}:{hashlib.sha256(filters_query.encode()).hexdigest()[:32]}"
+    html = cache.get(key)
+    if html is None:
+        filterset.fill_choices()
+        html = render_to_string("web/_incident_filters.html", {"form": filterset.form}, request=request)
+        cache.set(key, html, FILTER_FORM_SECONDS)
+    return mark_safe(html)  # noqa: S308 (drawn by our template, whose values are escaped)
 
 
 # -- exports ----------------------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from .filters import (
     SourceFilterSet,
 )
 from .intake import ReportIntakeSerializer, may_add_reports
+from .references import PLACE_FIELDS, attach
 
 BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
 
@@ -92,10 +93,10 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def get_queryset(self):
         user = self.request.user
-        queryset = incidents_for(user).select_related("place", "admin1", "admin2", "admin3").prefetch_related(
+        queryset = incidents_for(user).prefetch_related(
             Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")), "violations")
-        if is_signed_in(user):
-            queryset = queryset.select_related("organisation")
+        if self.action == "retrieve":
+            queryset = queryset.select_related("place", "admin1", "admin2", "admin3", "organisation")
         if self.action == "list":
             queryset = queryset.filter(merged_into__isnull=True)  # a merged incident lives on in the other
         if self.action == "retrieve":
@@ -109,6 +110,14 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
                 readable = reports_for(user).filter(is_current=True).select_related("source").order_by("published", "id")
                 queryset = queryset.prefetch_related(Prefetch("reports", queryset=readable, to_attr="visible_reports"))
         return queryset
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:  # the page's places and organisations, in one query each (vigie.api.references)
+            attach(page, PLACE_FIELDS, only=("id", "code", "name", "kind", "pcode"))
+            if is_signed_in(self.request.user):
+                attach(page, ["organisation"], only=("id", "slug", "name"))
+        return page
 
     def get_serializer_class(self):
         member = is_signed_in(self.request.user)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import time
 
 from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ def _figures(incidents) -> dict:
         "region_bars": aggregates.bars(regions, _("People killed (best estimate)")),
         "latest": aggregates.latest(incidents),
         "points": aggregates.recent_points(incidents),
+        "stamp": time.time(),  # names the drawn fragments of these figures (the template's cache)
     }
 
 
@@ -54,7 +56,7 @@ class DashboardView(TemplateView):
         user = self.request.user
         key = audience_key(user)
         incidents = incidents_for(user)
-        context.update(aggregates.cached(f"dashboard:{key}", lambda: _figures(incidents)))
+        context.update(aggregates.cached(f"dashboard:{key}", lambda: _figures(incidents)), fragment_key=key)
         context["review_count"] = aggregates.cached(f"review:{key}", lambda: aggregates.waiting_for_review(incidents))
         context["map_attributes"] = geo.map_attributes()
         return context
@@ -68,7 +70,8 @@ class PublicHomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         incidents = public_incidents()
-        context.update(aggregates.cached(f"public:{audience_key(None)}", lambda: _public_figures(incidents)))
+        key = audience_key(None)
+        context.update(aggregates.cached(f"public:{key}", lambda: _public_figures(incidents)), fragment_key=key)
         return context
 
 
@@ -80,6 +83,7 @@ def _public_figures(incidents) -> dict:
         "incidents_series": aggregates.incidents_series(month_series),
         "months": months_table(month_series),
         "latest": aggregates.latest(incidents),
+        "stamp": time.time(),
     }
 
 

@@ -1,0 +1,38 @@
+"""Load the records a page of results refers to in one query per kind, after the page is chosen.
+
+Joining four places, an organisation and each actor into the page's query made PostgreSQL plan a
+seven-table join on every call (4 ms of planning alone) and Django build six objects per row. Here
+the page is read alone; then the places it names (place, region, cercle, commune) in one query, its
+organisations in one, and set where Django looks for them, so that ``incident.admin1`` reads no
+more rows. The answer is the same as with ``select_related``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.db import models
+
+PLACE_FIELDS = ("place", "admin1", "admin2", "admin3")
+
+
+def attach(rows: Sequence[models.Model], field_names: Iterable[str], *, only: Sequence[str] = ()) -> None:
+    """Fill the foreign keys ``field_names`` of ``rows`` (all pointing to one model) with one query."""
+    rows = list(rows)
+    field_names = list(field_names)
+    if not rows or not field_names:
+        return
+    meta = rows[0]._meta
+    fields = [meta.get_field(name) for name in field_names]
+    target = fields[0].related_model
+    if any(field.related_model is not target for field in fields):
+        raise ValueError("attach() takes foreign keys to one model at a time")
+    wanted = {getattr(row, field.attname) for row in rows for field in fields} - {None}
+    queryset = target._default_manager.filter(pk__in=wanted)
+    if only:
+        queryset = queryset.only(*only)
+    found = {obj.pk: obj for obj in queryset} if wanted else {}
+    for row in rows:
+        for field in fields:
+            value = getattr(row, field.attname)
+            field.set_cached_value(row, found.get(value) if value is not None else None)

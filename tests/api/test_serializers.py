@@ -1,0 +1,66 @@
+"""The serializers that write their answer out give what DRF's generic loop over their fields gives."""
+
+from __future__ import annotations
+
+import pytest
+from rest_framework import serializers
+
+from vigie.actors.models import Actor
+from vigie.api import serializers as s
+from vigie.core.models import Organisation
+from vigie.incidents.models import IncidentActor
+from vigie.places.models import Place
+
+from .conftest import make_incident
+
+pytestmark = pytest.mark.django_db
+
+
+def generic(serializer_class, instance) -> dict:
+    """The answer DRF would give, field by field from Meta.fields."""
+    return dict(serializers.ModelSerializer.to_representation(serializer_class(), instance))
+
+
+def test_places_actors_and_organisations_written_out_as_drf_would():
+    places = list(Place.objects.order_by("id")[:40]) + list(Place.objects.exclude(pcode="")[:10])
+    for place in places:
+        assert s.PlaceRefSerializer(place).data == generic(s.PlaceRefSerializer, place)
+    for actor in Actor.objects.order_by("id")[:40]:
+        assert s.ActorRefSerializer(actor).data == generic(s.ActorRefSerializer, actor)
+    organisation = Organisation.objects.create(slug="amdh", name="Association malienne des droits de l'homme")
+    assert s.OrganisationRefSerializer(organisation).data == generic(s.OrganisationRefSerializer, organisation)
+
+
+def test_an_incidents_actors_written_out_as_drf_would(world):
+    incident = make_incident(world.alpha, "public", world.sources["rfi"],
+                             actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")))
+    links = list(IncidentActor.objects.filter(incident=incident).select_related("actor"))
+    assert len(links) == 2
+    for link in links:
+        expected = dict(serializers.ModelSerializer.to_representation(s.IncidentActorSerializer(), link))
+        assert s.IncidentActorSerializer(link).data == expected
+
+
+@pytest.mark.parametrize("serializer_class", [s.PublicIncidentSerializer, s.PublicIncidentDetailSerializer,
+                                              s.IncidentSerializer, s.IncidentDetailSerializer])
+def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serializer_class):
+    """Every field, for incidents of every visibility and for a few hundred imported from ACLED's format."""
+    from django.db.models import Prefetch
+
+    from vigie.incidents.models import Incident
+    from vigie.interop.loader import run_import
+
+    run_import("acled", acled_file(150), organisation=world.alpha)
+    run_import("ucdp", ucdp_file(40))
+    incidents = (Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
+                 .prefetch_related(Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
+                                   "violations", "reports__source"))
+    assert incidents.count() > 190
+    serializer = serializer_class(context={"everything": True})
+    for incident in incidents:
+        incident.public_reports = list(incident.reports.all())
+        incident.visible_reports = incident.public_reports
+        fast = s.PublicIncidentSerializer.to_representation(serializer, incident)
+        expected = dict(serializers.ModelSerializer.to_representation(serializer, incident))
+        assert fast == expected, incident.pk
+        assert list(fast) == list(expected)  # the same order of fields too

@@ -109,6 +109,9 @@ ROUTES: dict[str, Route] = {
     "intake:drafts": Route(LOGIN),
     "intake:draft_edit": Route(OBJECT, params={"pk": "draft"}, owner="A:monitor"),
     "intake:report_status": Route(OBJECT, params={"pk": "report"}, needs=VIEW_REPORT),
+    # A file sent with a report: for those who may read the report, as the report's own page.
+    "intake:attachment_download": Route(OBJECT, params={"pk": "attachment"}, needs=VIEW_REPORT,
+                                        shows="attachment_file"),
     "intake:place_search": Route(LOGIN),
     "intake:actor_search": Route(LOGIN),
     "intake:review_queue": Route(LIST, login=True, ok=_ok(200, 403)),  # 403: a role that does not review
@@ -192,6 +195,7 @@ MARKERS = {
     "victim_testimony": ("Zx-testimony-canary-3297", "victims.victim"),
     "assistance": ("Zx-assistance-canary-4308", "victims.assistance"),
     "draft": ("Zx-draft-canary-5419", None),  # a monitor's draft report: its author's alone
+    "attachment_file": ("Zx-attachment-file-canary-6524", "reports.report"),  # a file sent with the report
 }
 
 
@@ -276,7 +280,7 @@ class World:
         self.records: dict[str, object] = {}
         self.problems_building: list[str] = []
         for builder in (self._incident, self._report, self._case, self._evidence, self._victim, self._draft,
-                        self._reference):
+                        self._attachment, self._reference):
             try:
                 builder()
             except (LookupError, ImportError) as error:  # an app whose models are not written yet
@@ -335,6 +339,19 @@ class World:
         self.records["draft"] = draft_model.objects.create(
             organisation=self.a, author=self.users["A:monitor"],
             data={"event_label": self.marker("draft"), "source_name": self.marker("draft")})
+
+    def _attachment(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.db import transaction
+
+        from vigie.intake.attachments import attach, put, receive_files
+
+        content = f"witness statement {self.marker('attachment_file')}\n".encode()
+        checked = receive_files([SimpleUploadedFile("statement.txt", content, content_type="text/plain")])
+        with transaction.atomic():
+            (self.records["attachment"],) = attach(checked, organisation=self.a, user=self.users["A:monitor"],
+                                                   report=self.records["report"])
+            put(checked)
 
     def _reference(self):
         from vigie.actors.models import Actor

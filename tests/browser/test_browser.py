@@ -230,3 +230,122 @@ def test_screenshots_of_the_main_pages_in_both_languages(login, open_context, se
             assert response.status == 200, f"{prefix}{address}: {response.status}"
             assert page.locator("html").get_attribute("lang") == language
             shoot(page, screenshots, f"{language}-{name}")
+
+
+# -- what a person sees on the page: widths, the menu, the filter boxes, the map's names, languages, dates --
+
+FITS = """() => {
+    const width = document.documentElement.clientWidth;
+    const wrap = document.querySelector("section[aria-labelledby=casualties-title] .table-wrap");
+    const links = [...document.querySelectorAll("nav.site-nav a")].map(a => {
+        const box = a.getBoundingClientRect();
+        return {text: a.textContent.trim(), left: box.left, right: box.right};
+    });
+    return {width, page: document.documentElement.scrollWidth, links,
+            wrap: wrap && {client: wrap.clientWidth, scroll: wrap.scrollWidth}};
+}"""
+
+
+def test_on_a_phone_the_incident_page_the_menu_and_the_report_form_fit_the_screen(login, server):
+    phone = login("monitor", phone=True)
+    for prefix in ("", "en/"):
+        for key in ("koulogon", "moura"):  # Moura's figures have a row of combatants, the widest label
+            phone.goto(f"{prefix}incidents/{server.ids[key]}/")
+            seen = phone.evaluate(FITS)
+            assert seen["page"] <= seen["width"], f"{prefix}{key}: the page is wider than the screen"
+            # The casualty table fits in its box: nothing to scroll to, nothing cut off.
+            assert seen["wrap"]["scroll"] <= seen["wrap"]["client"], f"{prefix}{key}: {seen['wrap']}"
+            # Every menu item is on the screen (the menu wraps onto more lines instead of hiding items).
+            cut = [link for link in seen["links"] if link["left"] < 0 or link["right"] > seen["width"]]
+            assert not cut and len(seen["links"]) >= 6, cut
+
+        phone.goto(f"{prefix}reports/new/")
+        source = phone.locator("#id_source")
+        box, frame = source.bounding_box(), phone.locator("fieldset").filter(has=source).bounding_box()
+        assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
+        assert box["x"] + box["width"] <= 360
+        # A choice longer than the box ends with "…" instead of running under the arrow.
+        assert source.evaluate("e => getComputedStyle(e).textOverflow") == "ellipsis"
+        assert phone.evaluate("() => document.documentElement.scrollWidth") <= 360
+
+
+DISCLOSURE = """(summary) => {
+    const style = getComputedStyle(summary);
+    return {display: style.display, marker: style.listStyleType};
+}"""
+
+
+def test_the_filter_boxes_show_their_disclosure_triangle(login):
+    page = login("investigator")
+    for address in ("victims/", "incidents/"):
+        page.goto(address)
+        summary = page.locator("details.filters > summary")
+        closed = summary.evaluate(DISCLOSURE)
+        assert closed == {"display": "list-item", "marker": "disclosure-closed"}, (address, closed)
+        summary.click()
+        expect(page.locator("details.filters")).to_have_attribute("open", "")
+        assert summary.evaluate(DISCLOSURE)["marker"] == "disclosure-open", address
+
+
+LABELS = """(element) => [...element.querySelectorAll(".vigie-map-label")]
+    .filter(label => label.style.opacity !== "0")  // a name being removed fades out first
+    .map(label => { const box = label.getBoundingClientRect();
+                    return {name: label.textContent, left: box.left, right: box.right, top: box.top, bottom: box.bottom}; })"""
+ZOOM_IN = """(element) => new Promise(done => {
+    element.vigieMap.once("zoomend", () => setTimeout(done, 400));
+    element.vigieMap.setZoom(element.vigieMap.getZoom() + 1);
+})"""
+
+
+def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
+    return [(a["name"], b["name"]) for i, a in enumerate(labels) for b in labels[i + 1:]
+            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+
+
+def test_region_names_on_the_map_never_overlap(login, screenshots):
+    for phone in (False, True):
+        page = login("analyst", phone=phone)
+        page.goto("")
+        element = page.locator(".vigie-map").first
+        element.wait_for()
+        wait_for_graphics(page)
+        page.wait_for_timeout(400)  # the names left out have faded away
+        labels = element.evaluate(LABELS)
+        assert len(labels) >= 5, labels
+        assert not overlapping(labels), overlapping(labels)
+        element.evaluate(ZOOM_IN)
+        zoomed = element.evaluate(LABELS)
+        assert len(zoomed) >= len(labels) and not overlapping(zoomed), overlapping(zoomed)
+        element.screenshot(path=str(screenshots / f"fr-map-zoomed-{'phone' if phone else 'desktop'}.png"))
+
+
+def test_a_french_incident_page_gives_its_rule_and_grade_in_french(login, server):
+    from vigie.incidents.estimates import GRADE_REASONS, RULE_PHRASES
+
+    page = login("analyst")
+    page.goto(f"incidents/{server.ids['koulogon']}/")
+    rule = page.locator("section[aria-labelledby=casualties-title] p", has_text="Règle").inner_text()
+    assert "médiane des rapports indépendants les plus fiables" in rule, rule
+    facts = page.locator("dl.facts").inner_text()
+    assert "les bilans indépendants divergent" in facts, facts
+    english = [re.split(r"[({]", phrase)[0].strip() for phrase in (*RULE_PHRASES.values(), *GRADE_REASONS.values())]
+    shown = [phrase for phrase in english if len(phrase) > 8 and phrase in rule + facts]
+    assert not shown, shown
+    page.goto(f"en/incidents/{server.ids['koulogon']}/")
+    assert "median of the most reliable independent reports" in page.locator("main").inner_text()
+
+
+def test_a_date_typed_in_the_form_comes_back_in_its_box_in_both_languages(login):
+    phone = login("monitor", phone=True)
+    for prefix in ("", "en/"):
+        phone.goto(f"{prefix}reports/new/")
+        form = phone.locator("main form")
+        form.locator("#id_date_start").fill("2019-01-02")
+        form.locator("#id_event_label").fill(f"brouillon daté {prefix or 'fr'}")
+        form.locator("button[value=draft]").click()
+        phone.wait_for_url(re.compile(r"/reports/drafts/\d+/$"))
+        # The box shows the date again (a date written in the page's own format would leave it empty).
+        assert phone.locator("#id_date_start").input_value() == "2019-01-02"
+        phone.goto(f"{prefix}reports/drafts/")
+        row = phone.locator("tr", has_text=f"brouillon daté {prefix or 'fr'}")
+        assert ("02/01/2019" if not prefix else "01/02/2019") in row.inner_text()

@@ -102,3 +102,55 @@ def test_removing_a_drafts_file_deletes_what_nothing_else_uses(organisation, mon
     client.post(reverse("intake:draft_edit", kwargs={"pk": draft.pk}),
                 {"action": "draft", "remove_attachment": [attachment.pk]})
     assert not ReportAttachment.objects.exists() and stored_files(_attachments_dir) == []
+
+
+def _downloaded(response) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def test_a_member_downloads_a_reports_file_from_its_page_and_an_outsider_gets_not_found(
+        organisation, other_organisation, monitor, member, login, client):
+    from vigie.core.models import ChangeLogEntry, Role
+
+    assert send(login(monitor), SimpleUploadedFile("IMG_0042 Moussa.png", PNG, content_type="image/png")).status_code == 302
+    report, attachment = Report.objects.get(), ReportAttachment.objects.get()
+    address = reverse("intake:attachment_download", kwargs={"pk": attachment.pk})
+
+    # The report's page links the file (by a neutral label, not its original name)...
+    analyst = login(member(Role.ANALYST, organisation))
+    page = analyst.get(reverse("intake:report_status", kwargs={"pk": report.pk})).content.decode()
+    assert f'href="{address}"' in page and "Moussa" not in page
+    # ...and a member of the organisation who may read the report downloads it, under a neutral name.
+    response = analyst.get(address)
+    assert response.status_code == 200
+    assert _downloaded(response) == PNG
+    assert response["Content-Type"] == "image/png"
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith("attachment;") and f"attachment-{attachment.pk}-" in disposition
+    assert "Moussa" not in disposition
+    assert response["X-Content-Type-Options"] == "nosniff" and "no-store" in response["Cache-Control"]
+    assert ChangeLogEntry.objects.filter(action="read", object_id=attachment.pk,
+                                         object_repr=f"reportattachment {attachment.pk}").exists()
+
+    # Anyone else is told the file does not exist: another organisation, whatever its role, and the anonymous.
+    for role in (Role.MONITOR, Role.ANALYST, Role.COORDINATOR, Role.ADMIN):
+        outsider = login(member(role, other_organisation))
+        answer = outsider.get(address)
+        assert answer.status_code == 404, role
+        assert PNG not in answer.content
+    assert client.get(address).status_code == 404
+    assert analyst.get(reverse("intake:attachment_download", kwargs={"pk": attachment.pk + 1000})).status_code == 404
+
+
+def test_a_drafts_file_is_its_authors_alone(organisation, monitor, member, login):
+    from vigie.core.models import Role
+
+    author = login(monitor)
+    author.post(reverse("intake:report_new"), {"action": "draft", "attachments": [SimpleUploadedFile("a.png", PNG)]})
+    draft, attachment = ReportDraft.objects.get(), ReportAttachment.objects.get()
+    address = reverse("intake:attachment_download", kwargs={"pk": attachment.pk})
+    page = author.get(reverse("intake:draft_edit", kwargs={"pk": draft.pk})).content.decode()
+    assert f'href="{address}"' in page
+    assert _downloaded(author.get(address)) == PNG
+    # Even a coordinator of the same organisation: a draft is nobody else's.
+    assert login(member(Role.COORDINATOR, organisation)).get(address).status_code == 404

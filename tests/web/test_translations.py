@@ -22,8 +22,11 @@ def messages(source: str) -> set[str]:
     # Indentation means nothing to the messages, and templatize() keeps the template's own.
     source = "\n".join(line.lstrip() for line in source.splitlines())
     found = set()
-    for _line, _function, message, _comments in extract_python(io.BytesIO(source.encode()), KEYWORDS, [], {}):
-        found.add(message if isinstance(message, str) else message[0])
+    for _line, function, message, _comments in extract_python(io.BytesIO(source.encode()), KEYWORDS, [], {}):
+        if isinstance(message, str):
+            found.add(message)
+        else:  # the call's arguments: pgettext(context, message), ngettext(singular, plural, n)
+            found.add(message[1] if function.startswith("pgettext") else message[0])
     return found
 
 

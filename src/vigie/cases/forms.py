@@ -13,13 +13,13 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core import permissions
+from vigie.core.dates import IsoDateField
 from vigie.core.models import Membership, Organisation
 from vigie.core.text import parse_id
 
 from .choices import ALLOWED_TRANSITIONS, CaseStatus, RecipientKind, ReferralStatus
 from .models import Case
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_INCIDENTS = 50
 
 
@@ -156,7 +156,7 @@ class ReferralForm(forms.Form):
     recipient_name = forms.CharField(
         label=_("Institution"), max_length=200,
         help_text=_("e.g. Tribunal de grande instance de la Commune III de Bamako, or OHCHR."))
-    referred_on = forms.DateField(label=_("Date"), widget=DATE)
+    referred_on = IsoDateField(label=_("Date"))
     reference = forms.CharField(label=_("Their reference"), max_length=100, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices, initial=ReferralStatus.SENT)
     notes = forms.CharField(label=_("Notes"), required=False, max_length=20_000,
@@ -171,7 +171,7 @@ class ReferralStatusForm(forms.Form):
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task or deadline"), max_length=200,
                             help_text=_("No names here: put them in the notes, which are encrypted."))
-    due_on = forms.DateField(label=_("Due on"), widget=DATE)
+    due_on = IsoDateField(label=_("Due on"))
     is_deadline = forms.BooleanField(label=_("Hard deadline (set by a court or a statute)"), required=False)
     assigned_to = UserChoiceField(queryset=get_user_model().objects.none(), required=False,
                                   label=_("Assigned to"), empty_label=_("(nobody)"))

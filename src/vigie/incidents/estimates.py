@@ -38,6 +38,34 @@ CREDIBILITY = (1, 2, 3, 4, 5, 6)
 _TIERS = (("A", "B"), ("C",), ("D", "F"))
 GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
 
+# The phrases of an estimate's rule and of a grade's reason, as stored (in English, with numbers in
+# the {braces}): exports and the API give them as they are; the pages translate them phrase by phrase
+# (vigie.incidents.wording). A rule is its phrases joined by RULE_SEPARATOR, cut at RULE_MAX_LENGTH.
+RULE_PHRASES = {
+    "single": "single report: its own figures",
+    "party_only": "only a party's claim gives the toll ({parties} of {count} reports)",
+    "median": "median of the most reliable independent reports ({independent} of {count})",
+    "party_in_range": "party statements in the range only",
+    "range": "range from the lowest to the highest credible report",
+    "left_out": "{left_out} report(s) not credible, left out",
+    "analyst": "analyst's figures: {reason}",  # vigie.incidents.services: an analyst's override
+}
+RULE_SEPARATOR = "; "
+RULE_MAX_LENGTH = 200
+GRADE_REASONS = {
+    "no_credible": "no credible report (credibility 5 or an unreliable source)",
+    "party_contradicts": "a party reports combatants killed where independent sources report civilians",
+    "tolls_disagree": "independent tolls disagree ({low} to {high})",
+    "perpetrators_differ": "reports blame perpetrators of different kinds",
+    "confirmed_sources": "{sources} independent sources, at least one reliable (A-B)",
+    "confirmed_credibility": "confirmed by other sources (credibility 1)",
+    "fair_sources": "{sources} independent sources, none graded A or B",
+    "fair_reliable": "one reliable source (A-B) whose report is probably true (1-2)",
+    "party_only": "only a party's own account",
+    "single_independent": "a single independent source",
+    "single_report": "a single report",  # vigie.interop: one imported report of credibility 6
+}
+
 
 @dataclass
 class ReportEvidence:
@@ -116,17 +144,17 @@ def _rule(reports, credible, independent, best_from) -> str:
     parties = len(credible) - len(independent)
     parts = []
     if count <= 1:
-        parts.append("single report: its own figures")
+        parts.append(RULE_PHRASES["single"])
     elif "party" in best_from and "independent" not in best_from:
-        parts.append(f"only a party's claim gives the toll ({parties} of {count} reports)")
+        parts.append(RULE_PHRASES["party_only"].format(parties=parties, count=count))
     else:
-        parts.append(f"median of the most reliable independent reports ({len(independent)} of {count})")
+        parts.append(RULE_PHRASES["median"].format(independent=len(independent), count=count))
         if parties:
-            parts.append("party statements in the range only")
-        parts.append("range from the lowest to the highest credible report")
+            parts.append(RULE_PHRASES["party_in_range"])
+        parts.append(RULE_PHRASES["range"])
     if left_out:
-        parts.append(f"{left_out} report(s) not credible, left out")
-    return "; ".join(parts)[:200]
+        parts.append(RULE_PHRASES["left_out"].format(left_out=left_out))
+    return RULE_SEPARATOR.join(parts)[:RULE_MAX_LENGTH]
 
 
 def _independent_sources(reports: Sequence[ReportEvidence]) -> set[str]:
@@ -139,34 +167,34 @@ def _contradiction(credible: Sequence[ReportEvidence], independent: Sequence[Rep
     if party and civilians and any(
         (r.figures.get("killed_combatant_best") or 0) > 0 and not r.figures.get("killed_civilian_best") for r in party
     ):
-        return "a party reports combatants killed where independent sources report civilians"
+        return GRADE_REASONS["party_contradicts"]
     tolls = [r.figures["killed_best"] for r in independent if r.figures.get("killed_best") is not None]
     if len(tolls) >= 2 and max(tolls) > 2 * min(tolls) + 5:
-        return f"independent tolls disagree ({min(tolls)} to {max(tolls)})"
+        return GRADE_REASONS["tolls_disagree"].format(low=min(tolls), high=max(tolls))
     kinds = [r.perpetrator_kinds for r in credible if r.perpetrator_kinds]
     if len(kinds) >= 2 and not frozenset.intersection(*kinds):
-        return "reports blame perpetrators of different kinds"
+        return GRADE_REASONS["perpetrators_differ"]
     return ""
 
 
 def _grade(reports, credible, independent) -> tuple[str, str]:
     if not credible:
-        return "discounted", "no credible report (credibility 5 or an unreliable source)"
+        return "discounted", GRADE_REASONS["no_credible"]
     contradiction = _contradiction(credible, independent)
     if contradiction:
         return "contested", contradiction
     sources = _independent_sources(independent)
     strong = any(r.reliability in ("A", "B") for r in independent)
     if (len(sources) >= 2 and strong) or any(r.credibility == 1 for r in independent):
-        return "confirmed", f"{len(sources)} independent sources, at least one reliable (A-B)" if len(sources) >= 2 \
-            else "confirmed by other sources (credibility 1)"
+        return "confirmed", GRADE_REASONS["confirmed_sources"].format(sources=len(sources)) if len(sources) >= 2 \
+            else GRADE_REASONS["confirmed_credibility"]
     if len(sources) >= 2:
-        return "fair", f"{len(sources)} independent sources, none graded A or B"
+        return "fair", GRADE_REASONS["fair_sources"].format(sources=len(sources))
     if strong and any(r.credibility <= 2 for r in independent if r.reliability in ("A", "B")):
-        return "fair", "one reliable source (A-B) whose report is probably true (1-2)"
+        return "fair", GRADE_REASONS["fair_reliable"]
     if not independent:
-        return "weak", "only a party's own account"
-    return "weak", "a single independent source"
+        return "weak", GRADE_REASONS["party_only"]
+    return "weak", GRADE_REASONS["single_independent"]
 
 
 def combine_figures(reports: Sequence[dict[str, int]],

@@ -12,7 +12,14 @@ from django.utils import timezone
 from vigie.actors.classify import keyword_category
 
 from .choices import CASUALTY_FIELDS, CASUALTY_FIGURES, LinkAction, PairStatus
-from .estimates import CLAIM_FIELDS, ReportEvidence, claims_to_casualties, estimate
+from .estimates import (
+    CLAIM_FIELDS,
+    RULE_MAX_LENGTH,
+    RULE_PHRASES,
+    ReportEvidence,
+    claims_to_casualties,
+    estimate,
+)
 from .models import Incident, LinkageRun, LinkOperation, LinkPair
 
 # The incident fields a merge can change and a split restores (everything but bookkeeping).
@@ -54,7 +61,7 @@ def refresh_from_reports(incident: Incident) -> Incident:
     rule = result.rule
     if incident.figures_override:
         figures.update({k: v for k, v in incident.figures_override.items()})
-        rule = f"analyst's figures: {incident.override_reason}"[:200]
+        rule = RULE_PHRASES["analyst"].format(reason=incident.override_reason)[:RULE_MAX_LENGTH]
     split = {}
     for name, value in figures.items():
         if name in CASUALTY_FIELDS:

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.dates import IsoDateField
 from vigie.core.models import Organisation
 from vigie.incidents.choices import SUB_EVENT_PARENT, DatePrecision, EventType, SubEventType
 from vigie.reports.choices import Reliability, SourceKind
@@ -47,13 +48,12 @@ class ReportForm(forms.Form):
     source_kind = forms.ChoiceField(label=_("New source: kind"), required=False, initial=SourceKind.WITNESS,
                                     choices=[c for c in SourceKind.choices if c[0] != SourceKind.DATASET])
 
-    date_start = forms.DateField(label=_("Date of the event"), widget=forms.DateInput(attrs={"type": "date"}))
-    date_end = forms.DateField(label=_("Last day (for several days)"), required=False,
-                               widget=forms.DateInput(attrs={"type": "date"}))
+    date_start = IsoDateField(label=_("Date of the event"))
+    date_end = IsoDateField(label=_("Last day (for several days)"), required=False)
     date_precision = forms.ChoiceField(label=_("How precise is the date?"), choices=DatePrecision.choices,
                                        initial=DatePrecision.DAY)
-    published = forms.DateField(label=_("Reported on"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-                                help_text=_("When the source told it (optional)."))
+    published = IsoDateField(label=_("Reported on"), required=False,
+                             help_text=_("When the source told it (optional)."))
 
     place_query = forms.CharField(label=_("Place"), max_length=200, required=False,
                                   help_text=_("Village, commune or cercle, in any spelling."))

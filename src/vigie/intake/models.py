@@ -55,3 +55,11 @@ class ReportAttachment(EncryptedSnapshotMixin, ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"attachment {self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        """A neutral name for downloads (the original name can identify someone), as for evidence."""
+        from vigie.evidence.filetypes import BY_MEDIA_TYPE
+
+        kind = BY_MEDIA_TYPE.get(self.media_type)
+        return f"attachment-{self.pk}-{self.sha256[:12]}.{kind.extension if kind else 'bin'}"

@@ -9,6 +9,7 @@ urlpatterns = [
     path("reports/drafts/", views.drafts, name="drafts"),
     path("reports/drafts/<int:pk>/", views.draft_edit, name="draft_edit"),
     path("reports/<int:pk>/status/", views.report_status, name="report_status"),
+    path("reports/attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("search/places/", views.place_search, name="place_search"),
     path("search/actors/", views.actor_search, name="actor_search"),
     path("review/", views.review_queue, name="review_queue"),

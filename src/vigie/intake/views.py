@@ -2,7 +2,9 @@
 reference pages (sources, actors, places).
 
 Access: every page needs a login (the anonymous are sent to it). A record outside the user's scope
-answers 404; an action the user's role does not allow, on something they may see, answers 403.
+answers 404; an action the user's role does not allow, on something they may see, answers 403. A file
+sent with a report is downloaded by those who may read the report (a draft's, by its author only);
+anyone else, the anonymous included, gets 404, as for evidence.
 Lists are paginated without counting the whole table (one row more than a page tells if there is a
 next page).
 """
@@ -15,11 +17,12 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
@@ -29,6 +32,8 @@ from django.views.decorators.vary import vary_on_headers
 from vigie.actors.choices import ActorCategory, AliasLanguage
 from vigie.actors.models import Actor
 from vigie.api.access import reports_for, sources_for
+from vigie.core.audit import record_read
+from vigie.core.dates import parse_iso_date
 from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 from vigie.incidents.services import split
@@ -38,7 +43,7 @@ from vigie.reports.choices import SourceKind
 from vigie.reports.models import Report
 
 from . import services
-from .attachments import MAX_FILES, AttachmentError, receive_files
+from .attachments import MAX_FILES, AttachmentError, attachment_store, receive_files
 from .forms import (
     DRAFT_FIELDS,
     NEW,
@@ -48,7 +53,7 @@ from .forms import (
     SplitForm,
     sources_for_intake,
 )
-from .models import ReportDraft
+from .models import ReportAttachment, ReportDraft
 from .search import MIN_QUERY, search_actors, search_places
 from .services import readable_reports
 
@@ -306,7 +311,10 @@ def drafts(request):
     rows = []
     for draft in page.items:
         data = draft.data or {}
-        rows.append({"draft": draft, "date": data.get("date_start") or "", "place": data.get("place_query") or "",
+        typed = data.get("date_start") or ""  # as typed: YYYY-MM-DD, shown in the page's language
+        day = parse_iso_date(typed)
+        rows.append({"draft": draft, "date": date_format(day, "SHORT_DATE_FORMAT") if day else typed,
+                     "place": data.get("place_query") or "",
                      "source": data.get("source_name") or "", "label": data.get("event_label") or ""})
     return render(request, "intake/drafts.html", {"page": page, "rows": rows,
                                                   "may_add": services.intake_organisations(request.user).exists()})
@@ -326,6 +334,45 @@ def report_status(request, pk: int):
         "report": report, "outcome": result, "incident_visible": incident_visible,
         "attachments": list(report.attachments.all()),
     })
+
+
+def _attachment_for(user, pk: int) -> ReportAttachment:
+    """The attachment, when ``user`` may read its report (or wrote its draft); Http404 otherwise."""
+    attachment = ReportAttachment.objects.filter(pk=pk).only("pk", "report_id", "draft_id").first()
+    if attachment is None or not getattr(user, "is_authenticated", False):
+        raise Http404
+    if attachment.report_id is not None:
+        readable = reports_for(user).filter(pk=attachment.report_id).exists()
+    elif attachment.draft_id is not None:
+        readable = ReportDraft.objects.filter(pk=attachment.draft_id, author=user).exists()
+    else:
+        readable = False
+    if not readable:
+        raise Http404
+    return ReportAttachment.objects.get(pk=pk)
+
+
+@never_cache
+@require_safe
+def attachment_download(request, pk: int):
+    """One file sent with a report, as an attachment under a neutral name; its reading is logged."""
+    attachment = _attachment_for(request.user, pk)
+    try:
+        handle = attachment_store().open(attachment.sha256)
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    try:
+        with transaction.atomic():
+            record_read(attachment, request.user, "download")
+    except BaseException:
+        handle.close()
+        raise
+    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name,
+                            content_type=attachment.media_type or "application/octet-stream")
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # -- the review queue ------------------------------------------------------------------------------------

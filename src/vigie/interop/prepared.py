@@ -12,7 +12,7 @@ import json
 from typing import NamedTuple
 
 from vigie.incidents.choices import CASUALTY_FIELDS, SPLIT_FIGURES
-from vigie.incidents.estimates import CLAIM_FIELDS
+from vigie.incidents.estimates import CLAIM_FIELDS, GRADE_REASONS, RULE_PHRASES
 
 from .records import ReportRecord
 
@@ -32,8 +32,8 @@ REPORT_PART = ["external_id", "source_timestamp", "content_hash", "published", "
                "perpetrator_text", "target_text", *CLAIM_FIELDS, "text", "original_source", "url", "language", "raw"]
 REPORT_FIELDS = REPORT_HEAD + REPORT_PART
 
-SINGLE_REPORT_RULE = "single report: its own figures"
-SINGLE_REPORT_GRADE = ("weak", "a single report")  # the grade criteria for one report of credibility 6
+SINGLE_REPORT_RULE = RULE_PHRASES["single"]
+SINGLE_REPORT_GRADE = ("weak", GRADE_REASONS["single_report"])  # the grade criteria for one report of credibility 6
 
 
 class Prepared(NamedTuple):

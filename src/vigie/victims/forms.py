@@ -10,7 +10,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.cases.forms import DATE, organisations_where, parse_ids
+from vigie.cases.forms import organisations_where, parse_ids
+from vigie.core.dates import IsoDateField
 from vigie.places.models import Place
 
 from .choices import (
@@ -152,7 +153,7 @@ class NewVictimForm(VictimForm):
     consents = forms.MultipleChoiceField(
         label=_("The person consents to"), choices=ConsentPurpose.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("Consent to documentation is needed to keep a record at all."))
-    consent_given_on = forms.DateField(label=_("Consent given on"), widget=DATE, initial=timezone.localdate)
+    consent_given_on = IsoDateField(label=_("Consent given on"), initial=timezone.localdate)
     consent_given_by = forms.ChoiceField(label=_("Consent given by"), choices=ConsentGiver.choices,
                                          initial=ConsentGiver.VICTIM)
 
@@ -178,7 +179,7 @@ class NewVictimForm(VictimForm):
 class ConsentForm(forms.Form):
     purposes = forms.MultipleChoiceField(label=_("Purposes"), choices=ConsentPurpose.choices,
                                          widget=forms.CheckboxSelectMultiple)
-    given_on = forms.DateField(label=_("Given on"), widget=DATE, initial=timezone.localdate)
+    given_on = IsoDateField(label=_("Given on"), initial=timezone.localdate)
     given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices, initial=ConsentGiver.VICTIM)
 
     def __init__(self, *args, active=(), **kwargs):
@@ -191,7 +192,7 @@ ALL = "all"
 
 class WithdrawForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Consent withdrawn for"), widget=forms.RadioSelect)
-    on = forms.DateField(label=_("Withdrawn on"), widget=DATE, initial=timezone.localdate)
+    on = IsoDateField(label=_("Withdrawn on"), initial=timezone.localdate)
     confirm = forms.BooleanField(label=_("I have checked: the person (or the one who consented for them) withdrew "
                                          "this consent."))
 
@@ -234,7 +235,7 @@ class AssistanceForm(forms.Form):
 class NeedForm(AssistanceForm):
     kind = "need"
     category = forms.ChoiceField(label=_("Need"), choices=NeedCategory.choices)
-    identified_on = forms.DateField(label=_("Identified on"), widget=DATE, initial=timezone.localdate)
+    identified_on = IsoDateField(label=_("Identified on"), initial=timezone.localdate)
     status = forms.ChoiceField(label=_("Status"), choices=NeedStatus.choices, initial=NeedStatus.OPEN)
     details = forms.CharField(label=_("Details"), required=False, max_length=20_000,
                               widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Encrypted."))
@@ -252,7 +253,7 @@ class ReferralForm(AssistanceForm):
     provider = forms.CharField(label=_("Provider"), max_length=200,
                                help_text=_("The organisation or service the person is referred to."))
     need = NeedChoiceField(label=_("For the need"), queryset=None, required=False, empty_label=_("(none)"))
-    referred_on = forms.DateField(label=_("Referred on"), widget=DATE, initial=timezone.localdate)
+    referred_on = IsoDateField(label=_("Referred on"), initial=timezone.localdate)
     status = forms.ChoiceField(label=_("Status"), choices=ReferralStatus.choices, initial=ReferralStatus.REFERRED)
 
 
@@ -268,14 +269,14 @@ class ServiceForm(AssistanceForm):
     category = forms.ChoiceField(label=_("Service"), choices=NeedCategory.choices)
     need = NeedChoiceField(label=_("For the need"), queryset=None, required=False, empty_label=_("(none)"))
     provider = forms.CharField(label=_("Provider"), required=False, max_length=200)
-    delivered_on = forms.DateField(label=_("Delivered on"), widget=DATE, initial=timezone.localdate)
+    delivered_on = IsoDateField(label=_("Delivered on"), initial=timezone.localdate)
     details = forms.CharField(label=_("Details"), required=False, max_length=20_000,
                               widget=forms.Textarea(attrs={"rows": 2}), help_text=_("Encrypted."))
 
 
 class FollowUpForm(AssistanceForm):
     kind = "follow_up"
-    date = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
+    date = IsoDateField(label=_("Date"), initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, max_length=20_000,
                            widget=forms.Textarea(attrs={"rows": 3}), help_text=_("Encrypted."))
 
@@ -283,7 +284,7 @@ class FollowUpForm(AssistanceForm):
 class CloseForm(AssistanceForm):
     kind = "close"
     reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
-    closed_on = forms.DateField(label=_("Closed on"), widget=DATE, initial=timezone.localdate)
+    closed_on = IsoDateField(label=_("Closed on"), initial=timezone.localdate)
 
 
 class ReopenForm(AssistanceForm):
@@ -298,8 +299,8 @@ class ReportForm(forms.Form):
     by = forms.MultipleChoiceField(
         label=_("Count by"), required=False, widget=forms.CheckboxSelectMultiple,
         choices=[("region", _("Region")), ("sex", _("Sex")), ("age_group", _("Age group"))])
-    start = forms.DateField(label=_("From"), required=False, widget=DATE)
-    end = forms.DateField(label=_("To"), required=False, widget=DATE)
+    start = IsoDateField(label=_("From"), required=False)
+    end = IsoDateField(label=_("To"), required=False)
 
     def clean(self):
         cleaned = super().clean()

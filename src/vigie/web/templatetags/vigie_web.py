@@ -97,3 +97,19 @@ def without_language_prefix(path: str) -> str:
         if path.startswith(prefix):
             return "/" + path[len(prefix):]
     return path
+
+
+@register.filter
+def rule_text(rule: str) -> str:
+    """An incident's stored estimate rule (English) in the page's language (vigie.incidents.wording)."""
+    from vigie.incidents.wording import rule_text as translate
+
+    return translate(rule)
+
+
+@register.filter
+def grade_reason_text(reason: str) -> str:
+    """An incident's stored grade reason (English) in the page's language (vigie.incidents.wording)."""
+    from vigie.incidents.wording import grade_reason_text as translate
+
+    return translate(reason)

@@ -194,15 +194,40 @@
     return document.documentElement.lang || navigator.language || "fr";
   }
 
-  // Region names are shown only where the region is wide enough on screen for its label.
+  var LABEL_GAP = 3; // pixels kept free around each region name
+
+  function overlap(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  // Region names, at each region's label point: shown only where the region is wide enough on screen
+  // for its name, and never over a name already placed (the larger regions are placed first). At each
+  // zoom the names are placed again: a name left out at the country's scale appears once there is room.
   function updateLabels(map, names) {
+    var placed = [];
     names.forEach(function (name) {
       var bounds = name.layer.getBounds();
       var width = map.latLngToContainerPoint(bounds.getNorthEast()).x - map.latLngToContainerPoint(bounds.getSouthWest()).x;
-      var fits = width >= name.text.length * 7 + 8;
-      if (fits && !map.hasLayer(name.tooltip)) name.tooltip.addTo(map);
-      else if (!fits && map.hasLayer(name.tooltip)) map.removeLayer(name.tooltip);
+      var show = width >= name.text.length * 7 + 8;
+      if (show) {
+        if (!map.hasLayer(name.tooltip)) name.tooltip.addTo(map);
+        var element = name.tooltip.getElement();
+        var rect = element ? element.getBoundingClientRect() : null;
+        var box = rect && {
+          left: rect.left - LABEL_GAP, right: rect.right + LABEL_GAP,
+          top: rect.top - LABEL_GAP, bottom: rect.bottom + LABEL_GAP
+        };
+        show = Boolean(box) && !placed.some(function (other) { return overlap(box, other); });
+        if (show) placed.push(box);
+      }
+      if (!show && map.hasLayer(name.tooltip)) map.removeLayer(name.tooltip);
     });
+  }
+
+  function screenArea(map, layer) {
+    var bounds = layer.getBounds();
+    var ne = map.latLngToContainerPoint(bounds.getNorthEast()), sw = map.latLngToContainerPoint(bounds.getSouthWest());
+    return Math.abs(ne.x - sw.x) * Math.abs(ne.y - sw.y);
   }
 
   function draw(element, geo, points) {
@@ -277,8 +302,9 @@
     markers.addTo(map);
     legendControl(labels, present, notShown, map.getSize().x >= 520).addTo(map);
 
+    names.sort(function (a, b) { return screenArea(map, b.layer) - screenArea(map, a.layer); });
     updateLabels(map, names);
-    map.on("zoomend", function () { updateLabels(map, names); });
+    map.on("zoomend resize", function () { updateLabels(map, names); });
     element.vigieMap = map;
     element.dispatchEvent(new CustomEvent("vigie:map-ready", { bubbles: true, detail: { markers: valid.length, notShown: notShown } }));
     return map;

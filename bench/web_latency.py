@@ -144,6 +144,40 @@ def load(port: int, paths: list[str], headers: dict, seconds: float, clients: in
             "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan")}
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time of these processes (Linux /proc), in seconds."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def server_pids(server: subprocess.Popen) -> list[int]:
+    """The server's process and its workers."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    except OSError:
+        children = []
+    return [server.pid, *map(int, children)]
+
+
+def database_pids() -> list[int]:
+    """PostgreSQL's processes on this machine (its backends do the queries' work)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    pids.append(int(entry.name))
+            except OSError:
+                continue
+    return pids
+
+
 def weight(port: int, path: str, headers: dict) -> int:
     """Bytes on the wire for a page and the static files it links (gzip accepted, as browsers do)."""
     headers = {**headers, "Accept-Encoding": "gzip"}
@@ -208,15 +242,22 @@ def main() -> None:
         ]
         print(f"\n{args.clients} concurrent clients, {args.seconds:.0f} s per line; server: {args.workers} processes "
               f"of {args.threads} threads\n")
-        print("| page | requests | errors | p50 ms | p95 ms | p99 ms | weight on the wire |")
-        print("|---|---:|---:|---:|---:|---:|---:|")
+        print("| page | requests | errors | p50 ms | p95 ms | p99 ms | CPU ms per request: server, database, "
+              "load | weight on the wire |")
+        print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, paths, headers in cases:
             load(args.port, paths[:2], headers, 2, 4)  # warm up
+            watched = server_pids(server)
+            database = database_pids() if args.database == "postgresql" else []
+            before = cpu_seconds(watched), cpu_seconds(database), time.process_time()
             result = load(args.port, paths, headers, args.seconds, args.clients)
+            after = cpu_seconds(watched), cpu_seconds(database), time.process_time()
+            per_request = [(b - a) * 1000 / max(1, result["requests"]) for a, b in zip(before, after, strict=True)]
             size = weight(args.port, paths[0], headers) if not paths[0].startswith("/api/") else None
             shown = f"{size / 1024:.0f} KB" if size is not None else "-"
+            cpu = " / ".join(f"{value:.1f}" for value in per_request)
             print(f"| {name} | {result['requests']:,} | {result['errors']} | {result['p50']:.0f} | {result['p95']:.0f} "
-                  f"| {result['p99']:.0f} | {shown} |", flush=True)
+                  f"| {result['p99']:.0f} | {cpu} | {shown} |", flush=True)
     finally:
         server.terminate()
         server.wait(timeout=20)

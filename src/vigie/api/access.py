@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from vigie.actors.models import Actor
 from vigie.core.choices import Visibility
 from vigie.core.models import Organisation
-from vigie.core.permissions import organisations_for, restrict
+from vigie.core.permissions import memberships_of, organisations_for, restrict
 from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 from vigie.places.models import Place
@@ -36,7 +36,7 @@ def member_organisation_ids(user) -> set[int]:
     """The organisations ``user`` belongs to (any role); a superuser's answer is not narrowed by it."""
     if not is_signed_in(user):
         return set()
-    return set(user.memberships.values_list("organisation_id", flat=True))
+    return {organisation_id for organisation_id, _role in memberships_of(user)}
 
 
 def incidents_for(user, queryset=None):

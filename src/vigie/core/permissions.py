@@ -123,13 +123,30 @@ def _grants_changed(**kwargs) -> None:
     _generation += 1
 
 
+def memberships_of(user) -> list[tuple[int, str]]:
+    """``user``'s (organisation id, role) pairs, read once per request (cached on the user object, as
+    the grants are, and renewed when memberships change)."""
+    if not _active(user):
+        return []
+    cached = getattr(user, "_vigie_memberships", None)
+    if cached is not None and cached[0] == _generation:
+        return cached[1]
+    generation = _generation
+    memberships = sorted(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"))
+    try:
+        user._vigie_memberships = (generation, memberships)
+    except AttributeError:  # an object that takes no attributes: no cache
+        pass
+    return memberships
+
+
 def _user_grants(user) -> dict[tuple[str, str], list[tuple[int, object]]]:
     """(model label, action) -> [(organisation id, constraints or None)] for ``user``."""
     cached = getattr(user, "_vigie_grants", None)
     if cached is not None and cached[0] == _generation:
         return cached[1]
     generation = _generation
-    memberships = list(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"))
+    memberships = memberships_of(user)
     table: dict[tuple[str, str], list[tuple[int, object]]] = defaultdict(list)
     if memberships:
         grants = RoleGrant.objects.filter(enabled=True, role__in={role for _, role in memberships}).values_list(
@@ -152,7 +169,7 @@ def user_roles(user) -> set[str]:
     """The roles ``user`` holds in any organisation."""
     if not _active(user):
         return set()
-    return set(Membership.objects.filter(user_id=user.pk).values_list("role", flat=True))
+    return {role for _organisation_id, role in memberships_of(user)}
 
 
 # -- constraints ---------------------------------------------------------------------------------

@@ -17,8 +17,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from vigie.core.choices import Visibility
-from vigie.core.models import Membership
-from vigie.core.permissions import allowed_q, organisations_for
+from vigie.core.permissions import allowed_q, memberships_of, organisations_for
 from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 from vigie.reports.models import Report
@@ -64,6 +63,6 @@ def audience_key(user) -> str:
         return f"public:{language}"
     if user.is_superuser:
         return f"all:{language}"
-    memberships = sorted(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"))
+    memberships = memberships_of(user)
     digest = hashlib.sha256(repr(memberships).encode()).hexdigest()[:24]
     return f"m{digest}:{language}"

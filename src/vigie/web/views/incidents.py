@@ -29,8 +29,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from vigie.core.choices import ChangeAction
-from vigie.core.models import ChangeLogEntry, Membership
-from vigie.core.permissions import can
+from vigie.core.models import ChangeLogEntry
+from vigie.core.permissions import can, memberships_of
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
 from vigie.incidents.filters import IncidentFilterSet
 from vigie.incidents.models import Incident, LinkPair
@@ -210,7 +210,7 @@ def export_organisations(user) -> list:
         return []
     from vigie.core.models import Organisation
 
-    return list(Organisation.objects.filter(pk__in=Membership.objects.filter(user_id=user.pk).values("organisation_id"))
+    return list(Organisation.objects.filter(pk__in={organisation_id for organisation_id, _role in memberships_of(user)})
                 .order_by("name"))
 
 
@@ -381,7 +381,12 @@ class IncidentDetailView(View):
         return incident
 
     def get(self, request, pk: int, *args, **kwargs):
-        merged = Incident.objects.filter(pk=pk, merged_into__isnull=False).values_list("merged_into_id", flat=True).first()
+        try:
+            incident = self.get_incident(request, pk)
+        except Http404:
+            incident = None
+        merged = None if incident else (Incident.objects.filter(pk=pk, merged_into__isnull=False)
+                                        .values_list("merged_into_id", flat=True).first())
         if merged is not None:
             # The reports live on in the incident it was merged into, if this user may see that one.
             target = Incident.objects.get(pk=merged)
@@ -390,7 +395,8 @@ class IncidentDetailView(View):
             if incidents_for(request.user).filter(pk=target.pk).exists():
                 return redirect("web:incident_detail", pk=target.pk)
             raise Http404
-        incident = self.get_incident(request, pk)
+        if incident is None:
+            raise Http404
         form = FiguresForm(incident=incident) if can(request.user, incident, "change") else None
         return self.render(request, incident, form)
 

@@ -10,8 +10,9 @@ from .conftest import make_incident
 
 pytestmark = pytest.mark.django_db
 
-# Token lookup, memberships, grants, the page, actors, violations (+ the own-organisations set for members).
-LIST_QUERIES = 8
+# Token lookup, memberships, grants, the page, its places, its organisations (members), its actors, its
+# violations (vigie.api.references: a query each rather than a seven-table join).
+LIST_QUERIES = 9
 DETAIL_QUERIES = 10
 
 

@@ -64,3 +64,27 @@ def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serial
         expected = dict(serializers.ModelSerializer.to_representation(serializer, incident))
         assert fast == expected, incident.pk
         assert list(fast) == list(expected)  # the same order of fields too
+
+
+def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file):
+    """The API list reads a page's places, organisations, actors and violations in one query each
+    (vigie.api.references): the same incidents then serialize exactly as with Django's joins."""
+    from django.db.models import Prefetch
+
+    from vigie.api.references import PLACE_FIELDS, attach, attach_actor_links
+    from vigie.incidents.models import Incident
+    from vigie.interop.loader import run_import
+
+    run_import("acled", acled_file(120), organisation=world.alpha)
+    joined = list(Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
+                  .prefetch_related(Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
+                                    "violations").order_by("id"))
+    page = list(Incident.objects.order_by("id"))
+    attach(page, PLACE_FIELDS, only=("id", "code", "name", "kind", "pcode"))
+    attach(page, ["organisation"], only=("id", "slug", "name"))
+    attach_actor_links(page)
+    serializer = s.IncidentSerializer(context={"everything": True})
+    assert len(page) == len(joined) > 120
+    assert any(len(incident.listed_actors) > 1 for incident in page)
+    for read_alone, read_joined in zip(page, joined, strict=True):
+        assert serializer.to_representation(read_alone) == serializer.to_representation(read_joined)

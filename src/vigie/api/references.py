@@ -36,3 +36,29 @@ def attach(rows: Sequence[models.Model], field_names: Iterable[str], *, only: Se
         for field in fields:
             value = getattr(row, field.attname)
             field.set_cached_value(row, found.get(value) if value is not None else None)
+
+
+def attach_actor_links(incidents: Sequence[models.Model]) -> None:
+    """Each incident's actor links (in their model's order) and violation codes, read for the whole
+    page in two queries without building a model object per row: ``incident.listed_actors`` (as the
+    API writes them) and ``incident.listed_violations``. Django's prefetch machinery did the same in
+    a quarter of the API list's time."""
+    from vigie.incidents.models import IncidentActor, IncidentViolation
+
+    incidents = list(incidents)
+    if not incidents:
+        return
+    ids = [incident.pk for incident in incidents]
+    links = IncidentActor.objects.filter(incident_id__in=ids).values_list(
+        "incident_id", "side", "primary", "role", "actor_id", "actor__key", "actor__name", "actor__category")
+    by_incident: dict[int, list] = {pk: [] for pk in ids}
+    for incident_id, side, primary, role, actor_id, key, name, category in links:
+        actor = {"id": actor_id, "key": key, "name": name, "category": category}
+        by_incident[incident_id].append({"actor": actor, "side": side, "primary": primary, "role": role})
+    violations: dict[int, list] = {pk: [] for pk in ids}
+    for incident_id, violation in IncidentViolation.objects.filter(incident_id__in=ids).values_list(
+            "incident_id", "violation"):
+        violations[incident_id].append(violation)
+    for incident in incidents:
+        incident.listed_actors = by_incident[incident.pk]
+        incident.listed_violations = sorted(violations[incident.pk])

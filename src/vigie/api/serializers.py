@@ -205,10 +205,21 @@ def public_incident(incident: Incident) -> dict:
         "sub_event_type": incident.sub_event_type, "civilian_targeting": bool(incident.civilian_targeting),
         "casualties": casualties(incident), "estimate_rule": incident.estimate_rule, "grade": incident.grade,
         "merged_into": incident.merged_into_id,
-        "actors": [{"actor": actor_ref(link.actor), "side": link.side, "primary": link.primary, "role": link.role}
-                   for link in incident.actor_links.all()],
-        "violations": sorted(v.violation for v in incident.violations.all()),
+        "actors": _actors(incident), "violations": _violations(incident),
     }
+
+
+def _actors(incident: Incident) -> list[dict]:
+    listed = getattr(incident, "listed_actors", None)  # read for a whole page (vigie.api.references)
+    if listed is not None:
+        return [{**link, "actor": dict(link["actor"])} for link in listed]
+    return [{"actor": actor_ref(link.actor), "side": link.side, "primary": link.primary, "role": link.role}
+            for link in incident.actor_links.all()]
+
+
+def _violations(incident: Incident) -> list[str]:
+    listed = getattr(incident, "listed_violations", None)
+    return list(listed) if listed is not None else sorted(v.violation for v in incident.violations.all())
 
 
 def _public_sources(incident) -> list[Source]:

@@ -42,7 +42,7 @@ from .filters import (
     SourceFilterSet,
 )
 from .intake import ReportIntakeSerializer, may_add_reports
-from .references import PLACE_FIELDS, attach
+from .references import PLACE_FIELDS, attach, attach_actor_links
 
 BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
 
@@ -93,10 +93,10 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def get_queryset(self):
         user = self.request.user
-        queryset = incidents_for(user).prefetch_related(
-            Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")), "violations")
+        queryset = incidents_for(user)
         if self.action == "retrieve":
-            queryset = queryset.select_related("place", "admin1", "admin2", "admin3", "organisation")
+            queryset = queryset.select_related("place", "admin1", "admin2", "admin3", "organisation").prefetch_related(
+                Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")), "violations")
         if self.action == "list":
             queryset = queryset.filter(merged_into__isnull=True)  # a merged incident lives on in the other
         if self.action == "retrieve":
@@ -115,6 +115,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         page = super().paginate_queryset(queryset)
         if page is not None:  # the page's places and organisations, in one query each (vigie.api.references)
             attach(page, PLACE_FIELDS, only=("id", "code", "name", "kind", "pcode"))
+            attach_actor_links(page)
             if is_signed_in(self.request.user):
                 attach(page, ["organisation"], only=("id", "slug", "name"))
         return page

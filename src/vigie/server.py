@@ -40,7 +40,10 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     class VigieServer(BaseApplication):
         def load_config(self) -> None:
             options = {
-                "bind": f"{host}:{port}", "workers": workers, "threads": threads, "worker_class": "gthread",
+                # One thread per process: gunicorn's sync workers take requests from one queue, first
+                # come first served; with threads, gthread workers (which keep connections open).
+                "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                "worker_class": "sync" if threads == 1 else "gthread",
                 "keepalive": 5, "timeout": 120, "graceful_timeout": 20, "accesslog": None,
                 "errorlog": "-", "loglevel": "warning", "proc_name": "vigie",
             }

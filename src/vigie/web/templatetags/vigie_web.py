@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django import template
+from django import forms, template
 
 from vigie.core.models import Role
 from vigie.core.permissions import organisations_for, user_roles
 
 register = template.Library()
+# Inputs quick_widget writes itself (their Django templates are simple and were slow to run).
+PLAIN_INPUTS = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput)
 
 
 def _may(user, model_path: str, action: str = "view") -> bool:
@@ -62,6 +64,8 @@ def quick_widget(bound_field):
     from django.utils.safestring import mark_safe
 
     widget = bound_field.field.widget
+    if type(widget) in PLAIN_INPUTS:
+        return _plain_input(bound_field, widget)
     if not isinstance(widget, forms.Select) or isinstance(widget, forms.SelectMultiple):
         return bound_field.as_widget()
     value = bound_field.value()
@@ -83,6 +87,22 @@ def quick_widget(bound_field):
     if bound_field.auto_id:
         attributes["id"] = bound_field.auto_id
     return format_html("<select{}>{}</select>", flatatt(attributes), mark_safe("".join(parts)))
+
+
+def _plain_input(bound_field, widget):
+    """What Django's input.html and attrs.html templates write, without running them (the incident
+    page has twelve figure boxes)."""
+    from django.utils.html import format_html, format_html_join
+
+    attrs = bound_field.build_widget_attrs({}, widget)
+    if bound_field.auto_id and "id" not in widget.attrs:
+        attrs.setdefault("id", bound_field.auto_id)
+    context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
+    value = "" if context["value"] is None else format_html(' value="{}"', str(context["value"]))
+    attributes = format_html_join("", " {}{}", (
+        (name, "" if attribute is True else format_html('="{}"', str(attribute)))
+        for name, attribute in context["attrs"].items() if attribute is not False))
+    return format_html('<input type="{}" name="{}"{}{}>', context["type"], context["name"], value, attributes)
 
 
 @register.filter

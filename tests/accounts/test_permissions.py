@@ -102,3 +102,24 @@ def test_a_bad_constraint_is_refused_when_the_grant_is_validated():
         RoleGrant(role=Role.MONITOR, model="incidents.incident", actions=["fly"]).full_clean()
     with pytest.raises(ValidationError, match="model"):
         RoleGrant(role=Role.MONITOR, model="nothing.here", actions=["view"]).full_clean()
+
+
+def test_can_answers_as_the_database_for_every_role_visibility_and_action(organisation_a, organisation_b, make_user,
+                                                                          make_incident):
+    """can() answers some questions from the grants it holds (vigie.core.permissions); the answer is
+    always the one the database gives for the same rule."""
+    RoleGrant.objects.create(role=Role.MONITOR, model="incidents.incident", actions=["change"],
+                             organisation=organisation_a, constraints=[{"location__in": ["Gao", "Mopti"]},
+                                                                       {"key": "$user"}])
+    incidents = [make_incident(organisation, visibility=visibility, location=location)
+                 for organisation in (organisation_a, organisation_b)
+                 for visibility in ("public", "organisation", "restricted")
+                 for location in ("Sévaré", "Gao")]
+    users = [make_user(f"{role}-{organisation.slug}", organisation, role)
+             for organisation in (organisation_a, organisation_b) for role in Role.values]
+    incidents.append(make_incident(organisation_a, key=str(users[0].pk)))
+    for user in users:
+        for incident in incidents:
+            for action in ("view", "add", "change", "delete", "share"):
+                by_database = restrict(Incident.objects.filter(pk=incident.pk), user, action).exists()
+                assert can(user, incident, action) == by_database, (user.username, incident.visibility, action)

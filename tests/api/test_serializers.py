@@ -64,6 +64,8 @@ def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serial
         expected = dict(serializers.ModelSerializer.to_representation(serializer, incident))
         assert fast == expected, incident.pk
         assert list(fast) == list(expected)  # the same order of fields too
+        record = s.IncidentRecordSerializer()
+        assert record.to_representation(incident) == dict(serializers.ModelSerializer.to_representation(record, incident))
 
 
 def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file):

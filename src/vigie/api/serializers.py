@@ -178,6 +178,9 @@ class PublicIncidentSerializer(serializers.ModelSerializer):
         # fields subclasses add (record, sources, reports) go through DRF as usual. A test compares
         # the answer with DRF's own, incident by incident.
         data = public_incident(incident)
+        if self.Meta.fields == INCIDENT_LIST_FIELDS:  # the list's fields: no DRF field is even built
+            data["record"] = incident_record(incident)
+            return data
         for field in self._readable_fields:
             if field.field_name not in data:
                 attribute = field.get_attribute(incident)
@@ -254,6 +257,25 @@ class IncidentRecordSerializer(serializers.ModelSerializer):
                   "updated")
         read_only_fields = fields
 
+    def to_representation(self, incident):
+        return incident_record(incident)
+
+
+_MOMENT = serializers.DateTimeField(read_only=True)  # DRF's own writing of a date and time (time zone, "Z")
+
+
+def incident_record(incident: Incident) -> dict:
+    """IncidentRecordSerializer's fields, as DRF writes them."""
+    organisation = incident.organisation
+    return {
+        "organisation": None if organisation is None else {"id": organisation.pk, "slug": organisation.slug,
+                                                           "name": organisation.name},
+        "visibility": incident.visibility, "key": incident.key, "needs_review": bool(incident.needs_review),
+        "grade_reason": incident.grade_reason, "override_reason": incident.override_reason,
+        "created": None if incident.created is None else _MOMENT.to_representation(incident.created),
+        "updated": None if incident.updated is None else _MOMENT.to_representation(incident.updated),
+    }
+
 
 class MemberFieldsMixin:
     """Members-only fields, left out for incidents their organisations do not hold."""
@@ -273,6 +295,9 @@ class MemberFieldsMixin:
         return data
 
 
+INCIDENT_LIST_FIELDS = (*PublicIncidentSerializer.Meta.fields, "record")
+
+
 class IncidentSerializer(MemberFieldsMixin, PublicIncidentSerializer):
     """An incident as a member reads it; `record` only for incidents of the member's organisations."""
 
@@ -280,7 +305,7 @@ class IncidentSerializer(MemberFieldsMixin, PublicIncidentSerializer):
     member_fields = ("record",)
 
     class Meta(PublicIncidentSerializer.Meta):
-        fields = (*PublicIncidentSerializer.Meta.fields, "record")
+        fields = INCIDENT_LIST_FIELDS
         read_only_fields = fields
         optional_fields = ("record",)
 

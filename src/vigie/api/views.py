@@ -113,7 +113,10 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def filter_queryset(self, queryset):
         # The list's filters narrow lists; an incident asked for by its number is found or not by
         # the access rule alone (building the filter set was a tenth of a read).
-        return queryset if self.action == "retrieve" else super().filter_queryset(queryset)
+        # A list without any filter is the access rule's (no filter set built for nothing either).
+        if self.action == "retrieve" or self.filterset_class.base_filters.keys().isdisjoint(self.request.query_params):
+            return queryset
+        return super().filter_queryset(queryset)
 
     def get_object(self):
         incident = super().get_object()

@@ -6,11 +6,13 @@
 
 The database is filled once with `vigie import acled` of a synthetic ACLED file (ACLED's terms
 forbid committing or redistributing its rows, so they are generated, into an organisation), and a
-member of that organisation gets a session and an API token. `vigie serve` (waitress, 8 threads)
-runs in its own process; the load comes from a second process: 20 client threads on loopback, each
-with its own keep-alive connection, request after request, for --seconds per URL. Figures: requests,
-p50/p95/p99 latency, errors, and the weight of each page on the wire (body + static files it links,
-gzip as whitenoise serves them). Results print as Markdown; copy them to bench/RESULTS.md.
+member of that organisation gets a session and an API token. `vigie serve --workers 2 --threads 1`
+(gunicorn, one process per core) runs in its own processes; the load comes from a second process: 20
+client threads on loopback, each with its own connection, request after request (a closed loop, no
+pause), for --seconds per URL. Figures: requests, p50/p95/p99 latency, errors, the CPU time per
+request of the server's processes, of PostgreSQL's and of the load itself (from /proc), and the
+weight of each page on the wire (body + static files it links, gzip as whitenoise serves them).
+Results print as Markdown; copy them to bench/RESULTS.md.
 """
 
 from __future__ import annotations
@@ -204,8 +206,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--only", default="", help="only the lines whose name contains this text")
     parser.add_argument("--workers", type=int, default=2, help="server processes (vigie serve --workers)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per server process")
+    parser.add_argument("--threads", type=int, default=1, help="threads per server process (1: sync workers)")
     args = parser.parse_args()
 
     home = args.reuse or Path(tempfile.mkdtemp(prefix="vigie-bench-web-"))
@@ -246,6 +249,8 @@ def main() -> None:
               "load | weight on the wire |")
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, paths, headers in cases:
+            if args.only not in name:
+                continue
             load(args.port, paths[:2], headers, 2, 4)  # warm up
             watched = server_pids(server)
             database = database_pids() if args.database == "postgresql" else []

@@ -124,6 +124,11 @@ def test_demo_on_a_fresh_home_then_serve(home):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as response:
                 english = response.read().decode()
             assert 'lang="en"' in english and "Incidents" in english
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/static/vendor/leaflet-1.9.4/leaflet.js",
+                                             headers={"Accept-Encoding": "gzip"})
+            with urllib.request.urlopen(request, timeout=5) as response:
+                assert response.headers["Content-Encoding"] == "gzip"  # collected with gzip copies
+                assert len(response.read()) < 70_000  # leaflet.js is 147 KB
             if options:
                 workers = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
                 assert len(workers) == 2, f"expected 2 server processes, found {workers}"

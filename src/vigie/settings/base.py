@@ -184,7 +184,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_ROOT = VIGIE_HOME / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # `vigie serve` collects the static files under STATIC_ROOT with gzip copies (vigie.cli._serve).
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 WHITENOISE_USE_FINDERS = True
 

@@ -18,6 +18,7 @@ Results print as Markdown; copy them to bench/RESULTS.md.
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -111,7 +112,7 @@ def load(port: int, paths: list[str], headers: dict, seconds: float, clients: in
         mine, i = [], number
         while time.monotonic() < stop:
             path = paths[i % len(paths)]
-            i += 1
+            i += clients  # no two clients on the same path at once, each client through its share
             start = time.perf_counter()
             try:
                 connection.request("GET", path, headers=headers)
@@ -238,6 +239,11 @@ def main() -> None:
         cases = [
             ("incident list (member)", ["/incidents/"], session),
             ("incident list, filtered by region", [f"/incidents/?admin1={facts['region']}"], session),
+            # A different filter each time: nothing drawn before can be reused (the filter form is
+            # kept a minute per audience and filters).
+            ("incident list, a new filter each time", [
+                f"/incidents/?date_to={datetime.date(2024, 12, 31) - datetime.timedelta(days=n)}&admin1={facts['region']}"
+                for n in range(3000)], session),
             ("incident detail", [f"/incidents/{i}/" for i in ids], session),
             ("dashboard", ["/"], session),
             ("API incident list", ["/api/v1/incidents/"], token),

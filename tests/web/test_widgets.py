@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.utils.safestring import mark_safe
 
 from vigie.web.forms import FIGURE_FIELDS, FiguresForm
 from vigie.web.templatetags.vigie_web import quick_widget
@@ -15,6 +16,7 @@ class Sample(forms.Form):
     site = forms.URLField(required=False, assume_scheme="https")
     count = forms.IntegerField(min_value=0, max_value=9, required=False, localize=True)
     hidden_flag = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"data-x": False}))
+    marked = forms.CharField(required=False, widget=forms.TextInput(attrs={"data-safe": mark_safe("a&amp;b <i>")}))
 
 
 @pytest.mark.parametrize("data", [None, {}, {"name": "Amina <b>", "email": "not an e-mail", "site": "x",

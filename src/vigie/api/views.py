@@ -17,7 +17,7 @@ from vigie.actors.choices import AliasLanguage
 from vigie.actors.models import ActorAlias
 from vigie.core.context import change_context
 from vigie.core.models import Membership
-from vigie.core.permissions import organisations_for
+from vigie.core.permissions import allowed_among, organisations_for
 from vigie.core.text import parse_id
 from vigie.incidents.models import Incident
 from vigie.reports.models import Report
@@ -93,7 +93,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def get_queryset(self):
         user = self.request.user
-        queryset = incidents_for(user)
+        # A read by number starts from every incident: get_object applies the access rule.
+        queryset = Incident.objects.all() if self.action == "retrieve" else incidents_for(user)
         if self.action == "retrieve":
             queryset = queryset.select_related("place", "admin1", "admin2", "admin3", "organisation")
         if self.action == "list":
@@ -119,7 +120,14 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         return super().filter_queryset(queryset)
 
     def get_object(self):
-        incident = super().get_object()
+        """The incident by its number, if the user may see it: their grants in its organisation say so
+        without a query, or else the access rule does (public, shared); otherwise 404."""
+        pk = parse_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
+        incident = next(iter(self.get_queryset().filter(pk=pk)), None) if pk is not None else None
+        user = self.request.user
+        if incident is None or not (allowed_among(user, [incident]) or incidents_for(user).filter(pk=pk).exists()):
+            raise Http404
+        self.check_object_permissions(self.request, incident)
         attach_actor_links([incident])
         return incident
 

@@ -17,6 +17,7 @@ Interface (stable; the helpers building cases, evidence and victims use it):
     get_or_404(queryset, user, action="view", **lookup) -> obj, or Http404
     organisations_for(user, model, action="view") -> set of organisation ids
     allowed_q(user, model, action="view") -> Q (what restrict filters by; to combine with other rules)
+    allowed_among(user, objects, action="view") -> the objects of a list that user may action
     is_operator(user) -> bool (an active superuser: the instance's operator, who sees everything)
     require(user, obj, action) -> None, or Http404 (out of scope) / PermissionDenied (role forbids)
     require_in_organisation(user, model, organisation, action="add") -> None, or PermissionDenied
@@ -268,6 +269,25 @@ def can(user, obj, action: str = "view") -> bool:
     if _granted_in_own_organisation(user, obj, action):
         return True
     return restrict(type(obj)._default_manager.filter(pk=obj.pk), user, action).exists()
+
+
+def allowed_among(user, objects, action: str = "view") -> list:
+    """The ``objects`` (saved records of one model) that ``user`` may ``action``, in their order: those
+    a grant in their own organisation allows are known at once, the others are asked of the database
+    in one query (shares, other lookups), as ``restrict`` would answer."""
+    objects = list(objects)
+    if not objects:
+        return []
+    _check_action(action)
+    if is_operator(user):
+        return objects
+    undecided = [obj.pk for obj in objects if not _granted_in_own_organisation(user, obj, action)]
+    allowed_by_database = set()
+    if undecided:
+        model = type(objects[0])
+        allowed_by_database = set(restrict(model._default_manager.filter(pk__in=undecided), user, action)
+                                  .values_list("pk", flat=True))
+    return [obj for obj in objects if obj.pk in allowed_by_database or obj.pk not in undecided]
 
 
 def _granted_in_own_organisation(user, obj, action: str) -> bool:

@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.utils.translation import get_language
 
 from vigie.core.choices import Visibility
-from vigie.core.permissions import allowed_q, memberships_of, organisations_for
+from vigie.core.permissions import allowed_among, allowed_q, memberships_of, organisations_for
 from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 from vigie.reports.models import Report
@@ -45,6 +45,20 @@ def readable_reports(user) -> Q:
     if signed_in(user):
         readable |= allowed_q(user, Report, "view")
     return readable
+
+
+def readable_reports_of(user, incident: Incident) -> list[Report]:
+    """``incident``'s current reports that ``user`` may read (``readable_reports``), oldest first: the
+    public ones and those the user's grants open are known without a query, the rest (shared ones)
+    are asked of the database."""
+    reports = list(incident.reports.filter(is_current=True).select_related("source", "place")
+                   .order_by("published", "id"))
+    public = {report.pk for report in reports if report.visibility == Visibility.PUBLIC
+              and report.source.kind != "witness" and report.source.redistributable}
+    if not signed_in(user):
+        return [report for report in reports if report.pk in public]
+    granted = {report.pk for report in allowed_among(user, [r for r in reports if r.pk not in public])}
+    return [report for report in reports if report.pk in public or report.pk in granted]
 
 
 def sees_history(user, incident: Incident) -> bool:

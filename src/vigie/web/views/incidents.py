@@ -30,7 +30,7 @@ from django.views import View
 
 from vigie.core.choices import ChangeAction
 from vigie.core.models import ChangeLogEntry
-from vigie.core.permissions import can, memberships_of
+from vigie.core.permissions import allowed_among, can, memberships_of
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
 from vigie.incidents.filters import IncidentFilterSet
 from vigie.incidents.models import Incident, LinkPair
@@ -41,7 +41,14 @@ from vigie.reports.models import Report
 from vigie.web import geo
 from vigie.web.forms import FiguresForm
 
-from .common import audience_key, incidents_for, readable_reports, sees_history, signed_in
+from .common import (
+    audience_key,
+    incidents_for,
+    readable_reports,
+    readable_reports_of,
+    sees_history,
+    signed_in,
+)
 
 PAGE_SIZE = 50
 # A new source or place shows in the filter form's selects within this time.
@@ -374,10 +381,12 @@ class IncidentDetailView(View):
     template_name = "web/incident_detail.html"
 
     def get_incident(self, request, pk: int) -> Incident:
-        # At most one row: no ORDER BY (first() would add one, and its cost to every read).
-        incident = next(iter(incidents_for(request.user).select_related("admin1", "admin2", "admin3", "place",
-                                                                        "organisation").filter(pk=pk)), None)
-        if incident is None:
+        # Read by its number, then shown if the user's grants in its organisation allow it (known
+        # without a query) or the page's rule does (asked of the database: public, shared).
+        incident = next(iter(Incident.objects.select_related("admin1", "admin2", "admin3", "place", "organisation")
+                             .filter(pk=pk, merged_into__isnull=True)), None)
+        if incident is None or not (allowed_among(request.user, [incident])
+                                    or incidents_for(request.user).filter(pk=pk).exists()):
             raise Http404
         return incident
 
@@ -403,8 +412,7 @@ class IncidentDetailView(View):
 
     def render(self, request, incident: Incident, form, status: int = 200):
         user = request.user
-        reports = list(incident.reports.filter(is_current=True).filter(readable_reports(user))
-                       .select_related("source", "place").order_by("published", "id"))
+        reports = readable_reports_of(user, incident)
         history = change_history(incident) if sees_history(user, incident) else []
         points = geo.points_for([incident])
         context = {

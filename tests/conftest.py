@@ -65,7 +65,8 @@ def _english_outside_requests():
 def _empty_cache():
     """Each test starts with an empty cache (the dashboard's figures, the drawn filter forms): the cache
     lives on disk beside the test database, and record ids are reused after a rollback."""
-    from django.core.cache import cache
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
     yield

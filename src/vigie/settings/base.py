@@ -57,7 +57,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": str(Path(os.environ.get("VIGIE_CACHE_DIR") or VIGIE_HOME / "cache").expanduser()),
         "OPTIONS": {"MAX_ENTRIES": 10000},
-    }
+    },
+    # Drawn fragments (filter forms, the dashboard's tables): each process keeps its own, in memory.
+    # (The file cache lists its folder on every write to cull it: too slow for a write per page.)
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "vigie-fragments",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

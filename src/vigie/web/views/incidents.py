@@ -11,7 +11,7 @@ import tempfile
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import intcomma
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
@@ -201,11 +201,12 @@ def filter_fields(filterset, request, filters_query: str) -> str:
     choices (same memberships, same language) and the same filters: drawing its selects (every
     cercle, every source) was a third of the list page's time."""
     key = f"vigie:web:filters:{audience_key(request.user)}:{hashlib.sha256(filters_query.encode()).hexdigest()[:32]}"
-    html = cache.get(key)
+    fragments = caches["fragments"]
+    html = fragments.get(key)
     if html is None:
         filterset.fill_choices()
         html = render_to_string("web/_incident_filters.html", {"form": filterset.form}, request=request)
-        cache.set(key, html, FILTER_FORM_SECONDS)
+        fragments.set(key, html, FILTER_FORM_SECONDS)
     return mark_safe(html)  # noqa: S308 (drawn by our template, whose values are escaped)
 
 

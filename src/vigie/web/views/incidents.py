@@ -384,7 +384,7 @@ class IncidentDetailView(View):
     def get_incident(self, request, pk: int) -> Incident:
         # Read by its number, then shown if the user's grants in its organisation allow it (known
         # without a query) or the page's rule does (asked of the database: public, shared).
-        incident = next(iter(Incident.objects.select_related("admin1", "admin2", "admin3", "place", "organisation")
+        incident = next(iter(Incident.objects.select_related("admin1", "admin2", "admin3")
                              .filter(pk=pk, merged_into__isnull=True)), None)
         if incident is None or not (allowed_among(request.user, [incident])
                                     or incidents_for(request.user).filter(pk=pk).exists()):

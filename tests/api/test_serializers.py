@@ -73,7 +73,7 @@ def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file
     (vigie.api.references): the same incidents then serialize exactly as with Django's joins."""
     from django.db.models import Prefetch
 
-    from vigie.api.references import PLACE_FIELDS, attach, attach_actor_links
+    from vigie.api.references import attach, attach_actor_links, attach_place_refs
     from vigie.incidents.models import Incident
     from vigie.interop.loader import run_import
 
@@ -82,7 +82,7 @@ def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file
                   .prefetch_related(Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
                                     "violations").order_by("id"))
     page = list(Incident.objects.order_by("id"))
-    attach(page, PLACE_FIELDS, only=("id", "code", "name", "kind", "pcode"))
+    attach_place_refs(page)
     attach(page, ["organisation"], only=("id", "slug", "name"))
     attach_actor_links(page)
     serializer = s.IncidentSerializer(context={"everything": True})

@@ -62,3 +62,18 @@ def attach_actor_links(incidents: Sequence[models.Model]) -> None:
     for incident in incidents:
         incident.listed_actors = by_incident[incident.pk]
         incident.listed_violations = sorted(violations[incident.pk])
+
+
+def attach_place_refs(incidents: Sequence[models.Model]) -> None:
+    """The places a page of incidents names (place, region, cercle, commune) as the API writes them,
+    read in one query without model objects: ``incident.listed_places`` {field: reference or None}."""
+    from vigie.places.models import Place
+
+    incidents = list(incidents)
+    fields = [incidents[0]._meta.get_field(name) for name in PLACE_FIELDS] if incidents else []
+    wanted = {getattr(incident, field.attname) for incident in incidents for field in fields} - {None}
+    refs = {pk: {"id": pk, "code": code, "name": name, "kind": kind, "pcode": pcode}
+            for pk, code, name, kind, pcode in Place.objects.filter(pk__in=wanted)
+            .values_list("pk", "code", "name", "kind", "pcode")} if wanted else {}
+    for incident in incidents:
+        incident.listed_places = {field.name: refs.get(getattr(incident, field.attname)) for field in fields}

@@ -203,13 +203,20 @@ def public_incident(incident: Incident) -> dict:
         "date_precision": incident.date_precision, "location": incident.location,
         "latitude": None if incident.latitude is None else float(incident.latitude),
         "longitude": None if incident.longitude is None else float(incident.longitude),
-        "geo_precision": incident.geo_precision, "place": _place(incident.place), "admin1": _place(incident.admin1),
-        "admin2": _place(incident.admin2), "admin3": _place(incident.admin3), "event_type": incident.event_type,
+        "geo_precision": incident.geo_precision, **_places(incident), "event_type": incident.event_type,
         "sub_event_type": incident.sub_event_type, "civilian_targeting": bool(incident.civilian_targeting),
         "casualties": casualties(incident), "estimate_rule": incident.estimate_rule, "grade": incident.grade,
         "merged_into": incident.merged_into_id,
         "actors": _actors(incident), "violations": _violations(incident),
     }
+
+
+def _places(incident: Incident) -> dict:
+    listed = getattr(incident, "listed_places", None)  # read for a whole page (vigie.api.references)
+    if listed is not None:
+        return {name: None if ref is None else dict(ref) for name, ref in listed.items()}
+    return {"place": _place(incident.place), "admin1": _place(incident.admin1), "admin2": _place(incident.admin2),
+            "admin3": _place(incident.admin3)}
 
 
 def _actors(incident: Incident) -> list[dict]:

@@ -42,7 +42,7 @@ from .filters import (
     SourceFilterSet,
 )
 from .intake import ReportIntakeSerializer, may_add_reports
-from .references import PLACE_FIELDS, attach, attach_actor_links
+from .references import attach, attach_actor_links, attach_place_refs
 
 BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
 
@@ -134,7 +134,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:  # the page's places and organisations, in one query each (vigie.api.references)
-            attach(page, PLACE_FIELDS, only=("id", "code", "name", "kind", "pcode"))
+            attach_place_refs(page)
             attach_actor_links(page)
             if is_signed_in(self.request.user):
                 attach(page, ["organisation"], only=("id", "slug", "name"))

@@ -111,6 +111,11 @@ def test_can_answers_as_the_database_for_every_role_visibility_and_action(organi
     RoleGrant.objects.create(role=Role.MONITOR, model="incidents.incident", actions=["change"],
                              organisation=organisation_a, constraints=[{"location__in": ["Gao", "Mopti"]},
                                                                        {"key": "$user"}])
+    # Degenerate constraints, read as the database reads them: an empty dictionary allows nothing.
+    RoleGrant.objects.create(role=Role.INVESTIGATOR, model="incidents.incident", actions=["change"],
+                             organisation=organisation_a, constraints=[{}])
+    RoleGrant.objects.create(role=Role.ASSISTANCE_OFFICER, model="incidents.incident", actions=["delete"],
+                             organisation=organisation_a, constraints={})
     incidents = [make_incident(organisation, visibility=visibility, location=location)
                  for organisation in (organisation_a, organisation_b)
                  for visibility in ("public", "organisation", "restricted")

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -297,14 +297,19 @@ def _granted_in_own_organisation(user, obj, action: str) -> bool:
     if not _active(user) or user.is_superuser:
         return False
     organisation_id = getattr(obj, "organisation_id", None)
-    for granted_organisation, constraints in _user_grants(user).get((_label(type(obj)), action), ()):
-        if granted_organisation != organisation_id:
-            continue
-        alternatives = [{}] if constraints is None else (constraints if isinstance(constraints, list) else [constraints])
-        for lookups in alternatives:
-            if isinstance(lookups, dict) and all(_holds(obj, key, value, user.pk) for key, value in lookups.items()):
-                return True
-    return False
+    return any(granted_organisation == organisation_id and _constraints_hold(obj, constraints, user.pk)
+               for granted_organisation, constraints in _user_grants(user).get((_label(type(obj)), action), ()))
+
+
+def _constraints_hold(obj, constraints, user_id) -> bool:
+    """Whether ``obj`` matches a grant's constraints, read as constraint_q reads them: none (or an
+    empty list) allow everything; an empty dictionary allows nothing."""
+    if constraints is None or constraints == []:
+        return True
+    alternatives = constraints if isinstance(constraints, list) else [constraints]
+    return any(isinstance(lookups, dict) and lookups
+               and all(_holds(obj, key, value, user_id) for key, value in lookups.items())
+               for lookups in alternatives)
 
 
 def _holds(obj, lookup: str, value, user_id) -> bool:
@@ -313,7 +318,7 @@ def _holds(obj, lookup: str, value, user_id) -> bool:
         return False  # not readable here: the database decides
     try:
         field = obj._meta.get_field(name)
-    except Exception:  # noqa: BLE001 (an unknown field: the database decides, and fails loudly there)
+    except FieldDoesNotExist:  # the database decides, and fails loudly there
         return False
     if field.is_relation and not field.many_to_one:
         return False

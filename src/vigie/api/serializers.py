@@ -54,6 +54,14 @@ def actor_ref(actor: Actor) -> dict:
     return {"id": actor.pk, "key": actor.key, "name": actor.name, "category": actor.category}
 
 
+def organisation_ref(organisation: Organisation) -> dict:
+    return {"id": organisation.pk, "slug": organisation.slug, "name": organisation.name}
+
+
+def actor_link_ref(link: IncidentActor) -> dict:
+    return {"actor": actor_ref(link.actor), "side": link.side, "primary": link.primary, "role": link.role}
+
+
 
 class PlaceRefSerializer(serializers.ModelSerializer):
     """A place of the gazetteer, in short."""
@@ -97,7 +105,7 @@ class OrganisationRefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, organisation):
-        return {"id": organisation.pk, "slug": organisation.slug, "name": organisation.name}  # as Meta.fields
+        return organisation_ref(organisation)
 
 
 # -- casualty figures --------------------------------------------------------------------------------
@@ -142,7 +150,7 @@ class IncidentActorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def to_representation(self, link):
-        return {"actor": actor_ref(link.actor), "side": link.side, "primary": link.primary, "role": link.role}
+        return actor_link_ref(link)
 
 
 class PublicIncidentSerializer(serializers.ModelSerializer):
@@ -214,7 +222,7 @@ def public_incident(incident: Incident) -> dict:
 def _places(incident: Incident) -> dict:
     listed = getattr(incident, "listed_places", None)  # read for a whole page (vigie.api.references)
     if listed is not None:
-        return {name: None if ref is None else dict(ref) for name, ref in listed.items()}
+        return listed
     return {"place": _place(incident.place), "admin1": _place(incident.admin1), "admin2": _place(incident.admin2),
             "admin3": _place(incident.admin3)}
 
@@ -222,14 +230,13 @@ def _places(incident: Incident) -> dict:
 def _actors(incident: Incident) -> list[dict]:
     listed = getattr(incident, "listed_actors", None)  # read for a whole page (vigie.api.references)
     if listed is not None:
-        return [{**link, "actor": dict(link["actor"])} for link in listed]
-    return [{"actor": actor_ref(link.actor), "side": link.side, "primary": link.primary, "role": link.role}
-            for link in incident.actor_links.all()]
+        return listed
+    return [actor_link_ref(link) for link in incident.actor_links.all()]
 
 
 def _violations(incident: Incident) -> list[str]:
     listed = getattr(incident, "listed_violations", None)
-    return list(listed) if listed is not None else sorted(v.violation for v in incident.violations.all())
+    return listed if listed is not None else sorted(v.violation for v in incident.violations.all())
 
 
 def _public_sources(incident) -> list[Source]:
@@ -275,8 +282,7 @@ def incident_record(incident: Incident) -> dict:
     """IncidentRecordSerializer's fields, as DRF writes them."""
     organisation = incident.organisation
     return {
-        "organisation": None if organisation is None else {"id": organisation.pk, "slug": organisation.slug,
-                                                           "name": organisation.name},
+        "organisation": None if organisation is None else organisation_ref(organisation),
         "visibility": incident.visibility, "key": incident.key, "needs_review": bool(incident.needs_review),
         "grade_reason": incident.grade_reason, "override_reason": incident.override_reason,
         "created": None if incident.created is None else _MOMENT.to_representation(incident.created),

@@ -17,8 +17,9 @@ from vigie.actors.choices import AliasLanguage
 from vigie.actors.models import ActorAlias
 from vigie.core.context import change_context
 from vigie.core.models import Membership
-from vigie.core.permissions import allowed_among, organisations_for
+from vigie.core.permissions import organisations_for
 from vigie.core.text import parse_id
+from vigie.incidents.access import visible_incident
 from vigie.incidents.models import Incident
 from vigie.reports.models import Report
 
@@ -93,22 +94,19 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def get_queryset(self):
         user = self.request.user
+        if self.action != "retrieve":
+            return incidents_for(user).filter(merged_into__isnull=True)  # a merged one lives on in the other
         # A read by number starts from every incident: get_object applies the access rule.
-        queryset = Incident.objects.all() if self.action == "retrieve" else incidents_for(user)
-        if self.action == "retrieve":
-            queryset = queryset.select_related("place", "admin1", "admin2", "admin3", "organisation")
-        if self.action == "list":
-            queryset = queryset.filter(merged_into__isnull=True)  # a merged incident lives on in the other
-        if self.action == "retrieve":
-            named = (Report.objects.filter(is_current=True, source__redistributable=True,
-                                           source__kind__in=PUBLIC_SOURCE_KINDS)
-                     .select_related("source")
-                     .only("id", "incident", "source", "source__slug", "source__name", "source__kind",
-                           "source__url", "source__attribution"))
-            queryset = queryset.prefetch_related(Prefetch("reports", queryset=named, to_attr="public_reports"))
-            if is_signed_in(user):
-                readable = reports_for(user).filter(is_current=True).select_related("source").order_by("published", "id")
-                queryset = queryset.prefetch_related(Prefetch("reports", queryset=readable, to_attr="visible_reports"))
+        queryset = Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
+        named = (Report.objects.filter(is_current=True, source__redistributable=True,
+                                       source__kind__in=PUBLIC_SOURCE_KINDS)
+                 .select_related("source")
+                 .only("id", "incident", "source", "source__slug", "source__name", "source__kind",
+                       "source__url", "source__attribution"))
+        queryset = queryset.prefetch_related(Prefetch("reports", queryset=named, to_attr="public_reports"))
+        if is_signed_in(user):
+            readable = reports_for(user).filter(is_current=True).select_related("source").order_by("published", "id")
+            queryset = queryset.prefetch_related(Prefetch("reports", queryset=readable, to_attr="visible_reports"))
         return queryset
 
     def filter_queryset(self, queryset):
@@ -123,9 +121,8 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         """The incident by its number, if the user may see it: their grants in its organisation say so
         without a query, or else the access rule does (public, shared); otherwise 404."""
         pk = parse_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
-        incident = next(iter(self.get_queryset().filter(pk=pk)), None) if pk is not None else None
-        user = self.request.user
-        if incident is None or not (allowed_among(user, [incident]) or incidents_for(user).filter(pk=pk).exists()):
+        incident = visible_incident(self.request.user, self.get_queryset(), pk) if pk is not None else None
+        if incident is None:
             raise Http404
         self.check_object_permissions(self.request, incident)
         attach_actor_links([incident])

@@ -53,3 +53,18 @@ def visible_to_user(user, queryset=None):
     if user.is_authenticated and user.is_active:
         allowed |= allowed_q(user, Incident, "view")
     return queryset.filter(allowed)
+
+
+def visible_incident(user, queryset, pk: int):
+    """The incident ``pk`` of ``queryset`` if ``user`` may see it (``visible_to_user``), else None. It
+    is read by its number first; the user's grants in its organisation then answer without a query
+    when they allow it, and the rule is asked of the database otherwise (public, shared)."""
+    from vigie.core.permissions import allowed_among
+
+    incident = next(iter(queryset.filter(pk=pk)), None)
+    if incident is None:
+        return None
+    if allowed_among(user, [incident]) or visible_to_user(user).filter(pk=pk).exists():
+        return incident
+    return None
+

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django import forms, template
+from django.forms.utils import flatatt
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from vigie.core.models import Role
 from vigie.core.permissions import organisations_for, user_roles
@@ -58,11 +61,6 @@ def current(request, names: str) -> bool:
 def quick_widget(bound_field):
     """A form field's widget; a select is written here rather than by Django's widget templates (one
     template per option), which would be most of the time spent on the incident list's filter form."""
-    from django import forms
-    from django.forms.utils import flatatt
-    from django.utils.html import format_html, format_html_join
-    from django.utils.safestring import mark_safe
-
     widget = bound_field.field.widget
     if type(widget) in PLAIN_INPUTS:
         return _plain_input(bound_field, widget)
@@ -92,9 +90,6 @@ def quick_widget(bound_field):
 def _plain_input(bound_field, widget):
     """What Django's input.html and attrs.html templates write, without running them (the incident
     page has twelve figure boxes)."""
-    from django.utils.html import conditional_escape
-    from django.utils.safestring import mark_safe
-
     attrs = bound_field.build_widget_attrs({}, widget)
     if bound_field.auto_id and "id" not in widget.attrs:
         attrs.setdefault("id", bound_field.auto_id)

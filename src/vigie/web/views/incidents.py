@@ -30,7 +30,8 @@ from django.views import View
 
 from vigie.core.choices import ChangeAction
 from vigie.core.models import ChangeLogEntry
-from vigie.core.permissions import allowed_among, can, memberships_of
+from vigie.core.permissions import can, memberships_of
+from vigie.incidents.access import visible_incident
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
 from vigie.incidents.filters import IncidentFilterSet
 from vigie.incidents.models import Incident, LinkPair
@@ -381,21 +382,20 @@ def casualty_table(incident: Incident) -> list[tuple[str, list]]:
 class IncidentDetailView(View):
     template_name = "web/incident_detail.html"
 
+    @staticmethod
+    def find_incident(request, pk: int) -> Incident | None:
+        """The incident ``pk`` if this user may see it and it was not merged into another."""
+        return visible_incident(request.user, Incident.objects.select_related("admin1", "admin2", "admin3")
+                                .filter(merged_into__isnull=True), pk)
+
     def get_incident(self, request, pk: int) -> Incident:
-        # Read by its number, then shown if the user's grants in its organisation allow it (known
-        # without a query) or the page's rule does (asked of the database: public, shared).
-        incident = next(iter(Incident.objects.select_related("admin1", "admin2", "admin3")
-                             .filter(pk=pk, merged_into__isnull=True)), None)
-        if incident is None or not (allowed_among(request.user, [incident])
-                                    or incidents_for(request.user).filter(pk=pk).exists()):
+        incident = self.find_incident(request, pk)
+        if incident is None:
             raise Http404
         return incident
 
     def get(self, request, pk: int, *args, **kwargs):
-        try:
-            incident = self.get_incident(request, pk)
-        except Http404:
-            incident = None
+        incident = self.find_incident(request, pk)
         merged = None if incident else (Incident.objects.filter(pk=pk, merged_into__isnull=False)
                                         .values_list("merged_into_id", flat=True).first())
         if merged is not None:

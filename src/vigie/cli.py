@@ -25,28 +25,63 @@ def _choices() -> tuple[list[str], list[str], list[str]]:
 IMPORT_FORMAT_NAMES, EXPORT_FORMAT_NAMES, VISIBILITIES = _choices()
 
 
-def setup_django() -> None:
+def setup_django(database: bool = True) -> None:
+    """Set Django up for a command. The translation catalogues are compiled first (Django reads them
+    once per process). With ``database`` (every command that reads or writes records), a database
+    that is not initialised or not migrated stops the command with what to do (exit 1)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings.development")
+    from vigie.core.i18n import ensure_catalogues
+
+    ensure_catalogues()
     import django
 
     django.setup()
+    if database:
+        require_database()
+
+
+def describe_database() -> str:
+    """The database in words, without its password: a file's path or a server's name and host."""
+    from django.db import connection
+
+    config = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"at {config['NAME']}"
+    host = config.get("HOST") or "localhost"
+    return f"{config['NAME']!r} on {host}" + (f":{config['PORT']}" if config.get("PORT") else "")
+
+
+def require_database() -> None:
+    """Stop (click error, exit 1, no traceback) unless the database has every migration applied."""
+    from django.db import DatabaseError, connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        raise click.ClickException(f"the database {describe_database()} cannot be read: {error}".strip()) from None
+    if not plan:
+        return
+    if not executor.loader.applied_migrations:
+        raise click.ClickException(f"the database {describe_database()} is not initialised: run `vigie init` "
+                                   "(or `vigie demo` for a database with the demo's data)")
+    raise click.ClickException(f"the database {describe_database()} is older than this version of Vigie "
+                               f"({len(plan)} change(s) to apply): run `vigie init`")
 
 
 def prepare_database(verbosity: int = 0) -> None:
-    """Create or migrate the database, load the gazetteer and the actor dictionary, compile translations."""
-    from django.conf import settings
+    """Create or migrate the database, load the gazetteer and the actor dictionary."""
     from django.core.management import call_command
 
     from vigie.actors.reference import load_dictionary
     from vigie.core.context import change_context
-    from vigie.core.i18n import compile_catalogues
     from vigie.places.reference import load_gazetteer
 
     call_command("migrate", interactive=False, verbosity=verbosity)
     with change_context(user_name="vigie init", origin="cli"):
         places = load_gazetteer()
         actors = load_dictionary()
-    compile_catalogues(Path(settings.LOCALE_PATHS[0]))
     if verbosity:
         click.echo(f"gazetteer: {places[0]} places created, {places[1]} updated")
         click.echo(f"actor dictionary: {actors[0]} actors created, {actors[1]} updated")
@@ -65,7 +100,7 @@ def main() -> None:
 @main.command()
 def init() -> None:
     """Create or migrate the database and load the gazetteer and the actor dictionary."""
-    setup_django()
+    setup_django(database=False)
     from django.db import connection
 
     prepare_database(verbosity=1)
@@ -390,11 +425,6 @@ def _workers_option(function):
 def serve(host: str, port: int, workers: int, threads: int) -> None:
     """Serve the web application (waitress; gunicorn with --workers above 1)."""
     setup_django()
-    from django.conf import settings
-
-    from vigie.core.i18n import compile_catalogues
-
-    compile_catalogues(Path(settings.LOCALE_PATHS[0]))
     _serve(host, port, workers, threads)
 
 
@@ -403,15 +433,17 @@ def serve(host: str, port: int, workers: int, threads: int) -> None:
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--no-serve", is_flag=True, help="Prepare the demo database and stop.")
 def demo(host: str, port: int, no_serve: bool) -> None:
-    """Create a database under VIGIE_HOME, load the demo incidents and serve the web app."""
-    setup_django()
+    """Create a database under VIGIE_HOME, load the demo incidents and serve the web app.
+
+    The demo is loaded in one transaction: interrupted, it leaves nothing half-loaded, and it can be
+    run again at any time (it adds what is missing and gives the demo login a new password)."""
+    setup_django(database=False)
     from django.db import connection
 
-    from vigie.demo.loader import load_demo, reset_demo_user
+    from vigie.demo.loader import load_demo_with_login
 
     prepare_database()
-    result = load_demo()
-    username, password = reset_demo_user()
+    result, username, password = load_demo_with_login()
     click.echo(f"database: {connection.settings_dict['NAME']}")
     click.echo("demo data: " + "; ".join(result.summary_lines()[:4]))
     click.echo(f"demo login: user {username!r}, password {password!r}")
@@ -420,11 +452,19 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         _serve(host, port)
 
 
+MANAGE_WITHOUT_DATABASE = frozenset({
+    "help", "--help", "-h", "version", "--version", "check", "migrate", "showmigrations", "sqlmigrate",
+    "makemigrations", "squashmigrations", "optimizemigration", "dbshell", "shell", "diffsettings",
+    "inspectdb", "collectstatic", "findstatic", "createcachetable", "sendtestemail",
+})
+"""Django commands that work on a database that is not initialised, or need none."""
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args) -> None:
     """Run a Django management command: vigie manage migrate, vigie manage createsuperuser..."""
-    setup_django()
+    setup_django(database=bool(args) and args[0] not in MANAGE_WITHOUT_DATABASE)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["vigie manage", *args])

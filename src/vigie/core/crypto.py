@@ -66,6 +66,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connections, models, transaction
 from django.db.models.signals import class_prepared
 
+from .files import private_dir
 from .text import normalize_name
 
 logger = logging.getLogger(__name__)
@@ -230,8 +231,7 @@ def _read_keyring(path: Path) -> Keyring:
 
 def _write_keyring(keyring: Keyring, exclusive: bool = False) -> None:
     """Write the keyring atomically (temporary file, fsync, rename); ``exclusive`` fails if one exists."""
-    directory = keyring.path.parent
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory = private_dir(keyring.path.parent)
     if os.name != "nt":
         os.chmod(directory, 0o700)
     temporary = directory / f".{KEYRING_FILE}.{secrets.token_hex(6)}.tmp"
@@ -633,7 +633,7 @@ def _rotation_lock(directory: Path) -> Iterator[None]:
     except ImportError:  # Windows: no advisory lock
         yield
         return
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    private_dir(directory)
     fd = os.open(directory / ".rotation.lock", os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)

@@ -31,6 +31,17 @@ def write_without_keys(path: Path) -> dict[str, str]:
     return {row["report_id"]: row["incident"] for row in rows}
 
 
+def load_demo_with_login() -> tuple[ImportResult, str, str]:
+    """The demo's data and its login, in one transaction: a failure anywhere leaves the database as
+    it was (never incidents without their links or without the login to see them). Run again, it
+    adds only what is missing and gives the login a new password. Returns (import result, user name,
+    password)."""
+    with transaction.atomic():
+        result = load_demo()
+        username, password = reset_demo_user()
+    return result, username, password
+
+
 def load_demo() -> ImportResult:
     """Import the demo reports WITHOUT their incident keys, then let the linkage engine join them
     (it recovers the nine incidents: tests/incidents/test_link_database.py)."""

@@ -23,6 +23,8 @@ from typing import BinaryIO
 
 from django.utils.translation import gettext as _
 
+from vigie.core.files import private_dir
+
 from .errors import EmptyFile, EvidenceError, FileTooLarge
 
 CHUNK_BYTES = 1024 * 1024
@@ -95,7 +97,7 @@ class EvidenceStore:
         if destination.exists():
             received.discard()
             return False
-        destination.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(destination.parent)
         # link() fails if another intake stored the same bytes meanwhile; the original is never replaced.
         try:
             os.link(received.path, destination)
@@ -149,8 +151,7 @@ class EvidenceStore:
 
     def _directory(self, name: str) -> Path:
         path = self.root / name
-        path.mkdir(parents=True, exist_ok=True, mode=0o700)
-        return path
+        return private_dir(path)
 
 
 def hash_file(path: Path) -> str:

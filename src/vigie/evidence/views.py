@@ -41,6 +41,7 @@ from vigie.cases.models import Case
 from vigie.cases.views import forbidden
 from vigie.core import permissions
 from vigie.core.audit import record_read
+from vigie.core.files import private_dir
 from vigie.core.permissions import get_or_404
 
 from .bundle import BundleError, export_bundle
@@ -127,8 +128,7 @@ class EvidenceUploadHandler(FileUploadHandler):
 
 def _use_evidence_upload_handler(request) -> None:
     store = default_store()
-    directory = store.root / INCOMING_DIR
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    directory = private_dir(store.root / INCOMING_DIR)
     request.upload_handlers = [EvidenceUploadHandler(request, directory, store.max_bytes)]
 
 
@@ -309,9 +309,7 @@ def _verify(request, item: EvidenceItem):
 
 def _outgoing_directory() -> Path:
     """Bundles are written beside the evidence (same disk, same protection), and removed once sent."""
-    directory = Path(settings.VIGIE_EVIDENCE_DIR) / "outgoing"
-    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return directory
+    return private_dir(Path(settings.VIGIE_EVIDENCE_DIR) / "outgoing")
 
 
 @never_cache

@@ -7,17 +7,17 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.files import private_dir, private_file
+
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 def vigie_home() -> Path:
-    """Where the default SQLite file, uploads and keys live (VIGIE_HOME)."""
+    """Where the default SQLite file, uploads and keys live (VIGIE_HOME); created 0700."""
     home = os.environ.get("VIGIE_HOME") or os.path.join(
         os.environ.get("XDG_DATA_HOME") or os.path.expanduser("~/.local/share"), "vigie"
     )
-    path = Path(home).expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(Path(home).expanduser().resolve())
 
 
 VIGIE_HOME = vigie_home()
@@ -39,6 +39,7 @@ def database_from_environment(default_sqlite: Path) -> dict:
         # that answers in 1 ms. Vigie's queries are short; JIT does not pay for itself here.
         config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        _private_sqlite_file(config["NAME"])
         # WAL lets readers work during an import; IMMEDIATE takes the write lock at BEGIN, so a
         # long import never fails half-way on a lock upgrade.
         config["OPTIONS"] = {
@@ -46,6 +47,18 @@ def database_from_environment(default_sqlite: Path) -> dict:
             "transaction_mode": "IMMEDIATE",
         }
     return config
+
+
+def _private_sqlite_file(name) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would make it readable by all); SQLite
+    then gives its -wal and -shm files the same mode. A path that cannot be created is left for
+    SQLite to report when it opens it."""
+    name = str(name or "")
+    if name and name != ":memory:" and not name.startswith("file:"):
+        try:
+            private_file(Path(name).expanduser())
+        except OSError:
+            pass
 
 
 DATABASES = {"default": database_from_environment(VIGIE_HOME / "vigie.sqlite3")}
@@ -186,9 +199,12 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VIGIE_HOME / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT = private_dir(VIGIE_HOME / "static")
 MEDIA_ROOT = VIGIE_HOME / "media"
+# Folders and files that Django's storages create (collected static files too) are private, like
+# everything under VIGIE_HOME (vigie.core.files).
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+FILE_UPLOAD_PERMISSIONS = 0o600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # `vigie serve` collects the static files under STATIC_ROOT with gzip copies (vigie.cli._serve).

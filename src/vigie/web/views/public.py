@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from vigie.api.access import PUBLIC_SOURCE_KINDS
+from vigie.core.files import private_dir
 from vigie.interop.exports import export_incidents
 from vigie.interop.registry import get_export_format
 from vigie.interop.ucdp import ATTRIBUTION as UCDP_ATTRIBUTION
@@ -51,8 +52,7 @@ def open_data_file(format_name: str) -> Path:
     """The public export in ``format_name``, rewritten when older than OPEN_DATA_MAX_AGE."""
     from vigie.incidents.models import Incident
 
-    folder = Path(settings.VIGIE_HOME) / "cache" / "open-data"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(Path(settings.VIGIE_HOME) / "cache" / "open-data")
     path = folder / f"vigie-incidents-{format_name}{get_export_format(format_name).suffix}"
     try:
         fresh = time.time() - path.stat().st_mtime < OPEN_DATA_MAX_AGE

@@ -13,7 +13,7 @@ def keys_init() -> None:
     """Create the keyring (one data key, one index key). Needed once in production; never replaces one."""
     from vigie.cli import setup_django
 
-    setup_django()
+    setup_django(database=False)
     from vigie.core.crypto import KeyringError, create_keyring
 
     try:
@@ -26,11 +26,23 @@ def keys_init() -> None:
 
 @keys.command("status")
 def keys_status() -> None:
-    """Show where the keyring is, its keys, and how many stored values each key protects."""
+    """Show the keyring, its keys, and what each key protects; exit 1 on any problem.
+
+    Problems: values under a key missing from the keyring, a key rotation that has not finished
+    (old keys still in the keyring), blind-index digests that no key of the keyring made.
+    """
     from vigie.cli import setup_django
 
     setup_django()
-    from vigie.core.crypto import KeyringError, key_usage, load_keyring
+    from vigie.core.crypto import (
+        NO_KEY,
+        UNREADABLE,
+        KeyringError,
+        index_usage,
+        key_usage,
+        load_keyring,
+        rotation_status,
+    )
 
     try:
         keyring = load_keyring(create=False)
@@ -39,7 +51,7 @@ def keys_status() -> None:
     click.echo(f"keyring: {keyring.path}")
     for purpose, keyset in (("data", keyring.data), ("index", keyring.index)):
         for key_id in sorted(keyset.keys):
-            role = "current" if key_id == keyset.current else "old, kept until a rotation finishes"
+            role = "current" if key_id == keyset.current else "old, kept until the rotation finishes"
             click.echo(f"{purpose} key {key_id} (created {keyset.created.get(key_id) or '?'}): {role}")
     usage = key_usage()
     problems = 0
@@ -47,10 +59,42 @@ def keys_status() -> None:
         described = ", ".join(f"{count} under {key_id}" for key_id, count in sorted(counts.items())) or "no values"
         click.echo(f"{where}: {described}")
         problems += sum(count for key_id, count in counts.items() if key_id not in keyring.data.keys)
+    indexes = index_usage(keyring)
+    for where, counts in sorted(indexes.items()):
+        described = ", ".join(f"{count} digest(s) under index key {key_id}" for key_id, count in sorted(counts.items())
+                              if key_id not in (NO_KEY, UNREADABLE)) or "no digests"
+        click.echo(f"{where}: {described}")
+    failed = False
     if problems:
         click.echo(f"{problems} value(s) are under a key that is not in the keyring: restore the keyring from its "
                    "backup", err=True)
+        failed = True
+    rotation = rotation_status(keyring, usage, indexes)
+    if rotation.unfinished:
+        old = ", ".join(rotation.old_data_keys + rotation.old_index_keys)
+        click.echo(f"a key rotation has not finished: the old key(s) {old} are still in the keyring; "
+                   f"{rotation.values_under_old_keys} value(s) are still encrypted under them and "
+                   f"{rotation.digests_under_old_keys} name index digest(s) were made with them (search "
+                   "still finds those records).", err=True)
+        if rotation.running:
+            click.echo("A rotation is running now: run `vigie keys status` again when it has ended.", err=True)
+        else:
+            click.echo("Finish it with `vigie keys rotate` (it completes this rotation, without new keys), "
+                       "then back up the keyring.", err=True)
+        failed = True
+    stale = sum(counts.get(NO_KEY, 0) for counts in indexes.values())
+    if stale:
+        click.echo(f"{stale} name index digest(s) were made with no key of the keyring: exact search cannot "
+                   "find those records; `vigie keys rotate --only index` recomputes every digest", err=True)
+        failed = True
+    unreadable = sum(counts.get(UNREADABLE, 0) for counts in indexes.values())
+    if unreadable and not problems:
+        click.echo(f"{unreadable} indexed value(s) do not decrypt: they were altered in the database "
+                   "(`vigie keys rotate` names the first one and stops)", err=True)
+        failed = True
+    if failed:
         raise SystemExit(1)
+    click.echo("all values are under the current keys; no rotation is pending")
 
 
 @keys.command("rotate")
@@ -71,6 +115,9 @@ def keys_rotate(only: str | None) -> None:
         result = rotate_keys(data=only in (None, "data"), index=only in (None, "index"))
     except (KeyringError, DecryptionError) as error:
         raise click.ClickException(f"{error}. The rotation stopped; the old keys are kept, run it again once this is fixed.") from error
+    if result.resumed:
+        click.echo("finished the key rotation that was interrupted earlier (no new keys were made; "
+                   "run `vigie keys rotate` again for a new rotation)")
     for where, count in sorted(result.values.items()):
         click.echo(f"{where}: {count} value(s) re-encrypted")
     for where, count in sorted(result.indexes.items()):

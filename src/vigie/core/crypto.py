@@ -16,7 +16,9 @@ What is used, and why
     of its own, of the normalised value (case, accents and punctuation removed, by
     ``vigie.core.text.normalize_name``). Equal names give equal digests, so the index answers
     "who is called exactly this" and nothing else; without the key a digest cannot be tested
-    against a guessed name.
+    against a guessed name. A search looks the name up under every index key of the keyring
+    (``blind_digests``): one key, except during a key rotation, when records indexed under the old
+    key and under the new one are both found.
 
 Where the keys live
     In a keyring file, ``keyring.json``, in the directory ``VIGIE_KEYS_DIR`` (default
@@ -29,7 +31,9 @@ Where the keys live
 Rotation
     ``rotate_keys()`` adds new keys, re-encrypts every encrypted field of every model (see
     ``protected_models()``) and recomputes every blind index, in one transaction, then removes the
-    old keys from the keyring. `vigie keys rotate` runs it.
+    old keys from the keyring. `vigie keys rotate` runs it. Interrupted at any step, reading and
+    searching keep working (the old keys stay in the keyring until the end), `vigie keys status`
+    reports the unfinished rotation (``rotation_status``), and `vigie keys rotate` finishes it.
 
 Models
     ``EncryptedTextField``, ``EncryptedJSONField`` and ``BlindIndexField`` are model fields. A
@@ -318,14 +322,32 @@ def decrypt(token: str, where: str = "a value", keyring: Keyring | None = None) 
 
 
 def blind_index(value, scope: str = "name", keyring: Keyring | None = None) -> str | None:
-    """The keyed digest of a normalised value, for exact search (None for an empty value)."""
+    """The keyed digest of a normalised value under the current index key, as stored (None for an
+    empty value). To search, use ``blind_digests`` or ``blind_search``."""
     if value is None:
         return None
     normalised = _normalize(str(value))
     if not normalised:
         return None
     keyring = keyring or load_keyring()
-    key = keyring.index.keys[keyring.index.current]
+    return _digest(keyring.index.keys[keyring.index.current], scope, normalised)
+
+
+def blind_digests(value, scope: str = "name", keyring: Keyring | None = None) -> list[str]:
+    """The digests to look ``value`` up with: under the current index key first, then under any older
+    index key still in the keyring (a rotation not finished: records not re-indexed yet are found
+    too). Empty for an empty value."""
+    if value is None:
+        return []
+    normalised = _normalize(str(value))
+    if not normalised:
+        return []
+    keyring = keyring or load_keyring()
+    order = [keyring.index.current, *sorted(set(keyring.index.keys) - {keyring.index.current})]
+    return [_digest(keyring.index.keys[key_id], scope, normalised) for key_id in order]
+
+
+def _digest(key: bytes, scope: str, normalised: str) -> str:
     return hmac.new(key, f"{scope}\x00{normalised}".encode(), hashlib.sha256).hexdigest()
 
 
@@ -442,10 +464,11 @@ class BlindIndexField(models.CharField):
 
 
 def blind_search(queryset, field_name: str, value):
-    """Records of ``queryset`` whose blind index ``field_name`` matches ``value`` exactly (normalised)."""
+    """Records of ``queryset`` whose blind index ``field_name`` matches ``value`` exactly (normalised),
+    under any index key of the keyring."""
     index_field = queryset.model._meta.get_field(field_name)
-    digest = index_field.digest(value)
-    return queryset.filter(**{field_name: digest}) if digest else queryset.none()
+    digests = blind_digests(value, index_field.scope)
+    return queryset.filter(**{f"{field_name}__in": digests}) if digests else queryset.none()
 
 
 def is_encrypted(model_field) -> bool:
@@ -558,6 +581,7 @@ class RotationResult:
     retired_index_keys: list[str] = field(default_factory=list)
     values: dict[str, int] = field(default_factory=dict)    # "app.Model.field" -> values re-encrypted
     indexes: dict[str, int] = field(default_factory=dict)   # "app.Model.field" -> digests recomputed
+    resumed: bool = False  # finished a rotation interrupted earlier instead of starting one
 
     @property
     def total_values(self) -> int:
@@ -625,6 +649,9 @@ def _reencrypt_pass(keyring: Keyring, result: RotationResult, everything: bool, 
                     cursor.executemany(update, changes)
 
 
+ROTATION_LOCK = ".rotation.lock"
+
+
 @contextlib.contextmanager
 def _rotation_lock(directory: Path) -> Iterator[None]:
     """One rotation at a time on this machine."""
@@ -634,7 +661,7 @@ def _rotation_lock(directory: Path) -> Iterator[None]:
         yield
         return
     private_dir(directory)
-    fd = os.open(directory / ".rotation.lock", os.O_WRONLY | os.O_CREAT, 0o600)
+    fd = os.open(directory / ROTATION_LOCK, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
@@ -643,27 +670,129 @@ def _rotation_lock(directory: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def rotation_running(directory: Path | None = None) -> bool:
+    """True while a rotation holds the lock (in any process of this machine)."""
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    path = (directory or keys_dir()) / ROTATION_LOCK
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
+
+
+NO_KEY = "(no key)"
+UNREADABLE = "(unreadable)"
+
+
+def index_usage(keyring: Keyring | None = None, using: str = "default") -> dict[str, dict[str, int]]:
+    """For each blind index ("app.Model.field"), how many digests each index key made. A digest that
+    its value gives under no key of the keyring counts under NO_KEY (exact search cannot find that
+    record); one whose value does not decrypt, under UNREADABLE."""
+    keyring = keyring or load_keyring()
+    usage: dict[str, dict[str, int]] = {}
+    for protected in protected_models():
+        by_name = {f.name: f for f in protected.model._meta.local_concrete_fields}
+        for index_field in protected.indexes:
+            source = by_name[index_field.source]
+            counts = usage.setdefault(f"{protected.label}.{index_field.name}", {})
+            for rows in _rows(protected, [source.column, index_field.column], using):
+                for pk, stored, digest in rows:
+                    try:
+                        value = _plain_source(protected, source, stored, pk, keyring)
+                    except DecryptionError:
+                        counts[UNREADABLE] = counts.get(UNREADABLE, 0) + 1
+                        continue
+                    normalised = _normalize(str(value)) if value is not None else ""
+                    if not normalised and not digest:
+                        continue  # nothing to index
+                    found = NO_KEY
+                    if normalised:
+                        found = next((key_id for key_id, key in keyring.index.keys.items()
+                                      if _digest(key, index_field.scope, normalised) == digest), NO_KEY)
+                    counts[found] = counts.get(found, 0) + 1
+    return usage
+
+
+def _plain_source(protected: ProtectedModel, source, stored, pk, keyring: Keyring):
+    """The value a blind index is made from, as the model sees it."""
+    if not is_encrypted(source) or stored is None or stored == "":
+        return stored
+    text = decrypt(stored, f"{protected.label}.{source.name} (id {pk})", keyring)
+    return json.loads(text) if isinstance(source, EncryptedJSONField) else text
+
+
+@dataclass
+class RotationStatus:
+    """What is left of a key rotation that has not finished (nothing, normally)."""
+
+    old_data_keys: list[str]
+    old_index_keys: list[str]
+    values_under_old_keys: int
+    digests_under_old_keys: int
+    running: bool
+
+    @property
+    def unfinished(self) -> bool:
+        return bool(self.old_data_keys or self.old_index_keys)
+
+
+def rotation_status(keyring: Keyring, values: dict[str, dict[str, int]],
+                    indexes: dict[str, dict[str, int]]) -> RotationStatus:
+    """From ``key_usage()`` and ``index_usage()``: old keys still in the keyring and what they hold."""
+    old_data = sorted(set(keyring.data.keys) - {keyring.data.current})
+    old_index = sorted(set(keyring.index.keys) - {keyring.index.current})
+    return RotationStatus(
+        old_data, old_index,
+        sum(count for counts in values.values() for key_id, count in counts.items() if key_id in old_data),
+        sum(count for counts in indexes.values() for key_id, count in counts.items() if key_id in old_index),
+        rotation_running(keyring.path.parent),
+    )
+
+
 def rotate_keys(data: bool = True, index: bool = True, using: str = "default") -> RotationResult:
     """New keys; every encrypted value re-encrypted and every blind index recomputed; old keys removed.
 
-    Steps, each safe to interrupt: (1) the new keys are added to the keyring as current, the old
-    ones kept; (2) one transaction re-encrypts and re-indexes everything; (3) a second pass catches
-    values another process wrote under an old key meanwhile; (4) the old keys are removed from the
-    keyring. If anything fails, the old keys stay and running the rotation again finishes it.
+    Steps: (1) the new keys are added to the keyring as current, the old ones kept: new values are
+    written under the new keys, old ones still decrypt, and search looks a name up under both index
+    keys; (2) one transaction re-encrypts and re-indexes everything; (3) a second pass catches values
+    another process wrote under an old key meanwhile; (4) the old keys are removed from the keyring.
+    Interrupted anywhere, nothing is lost and search still works; the keyring keeps its old keys, which
+    `vigie keys status` reports. Called again then, it finishes that rotation (``resumed``) without
+    making new keys, whatever ``data`` and ``index`` say; call it once more for a new rotation.
     """
     result = RotationResult()
     keyring = load_keyring()
     with _rotation_lock(keyring.path.parent):
         keyring = load_keyring()
-        data_keys = keyring.data.with_new_key() if data else keyring.data
-        index_keys = keyring.index.with_new_key() if index else keyring.index
-        keyring = Keyring(keyring.path, data_keys, index_keys)
-        _write_keyring(keyring)
-        result.new_data_key = data_keys.current if data else None
-        result.new_index_key = index_keys.current if index else None
+        data_keys, index_keys = keyring.data, keyring.index
+        if len(data_keys.keys) > 1 or len(index_keys.keys) > 1:
+            result.resumed = True
+            everything = False
+            logger.info("key rotation: finishing the rotation to data key %s, index key %s",
+                        data_keys.current, index_keys.current)
+        else:
+            data_keys = data_keys.with_new_key() if data else data_keys
+            index_keys = index_keys.with_new_key() if index else index_keys
+            keyring = Keyring(keyring.path, data_keys, index_keys)
+            _write_keyring(keyring)
+            everything = data
+        result.new_data_key = data_keys.current if len(data_keys.keys) > 1 else None
+        result.new_index_key = index_keys.current if len(index_keys.keys) > 1 else None
         logger.info("key rotation: new data key %s, new index key %s", result.new_data_key, result.new_index_key)
         with transaction.atomic(using=using):
-            _reencrypt_pass(keyring, result, everything=data, using=using)
+            _reencrypt_pass(keyring, result, everything=everything, using=using)
         with transaction.atomic(using=using):
             _reencrypt_pass(keyring, result, everything=False, using=using)
         result.retired_data_keys = sorted(set(data_keys.keys) - {data_keys.current})

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core import permissions
 from vigie.core.audit import record_read
-from vigie.core.crypto import blind_index, is_encrypted
+from vigie.core.crypto import blind_digests, is_encrypted
 from vigie.core.models import Organisation
 
 from .models import (
@@ -139,11 +139,11 @@ class VictimAdmin(ScopedAdmin):
         search_term = (search_term or "").strip()
         if not search_term:
             return queryset, False
-        digest = blind_index(search_term)
-        if digest is None:
+        digests = blind_digests(search_term)
+        if not digests:
             return queryset.none(), False
-        aliases = VictimAlias.objects.filter(name_index=digest).values("victim_id")
-        return queryset.filter(name_index=digest) | queryset.filter(pk__in=aliases), False
+        aliases = VictimAlias.objects.filter(name_index__in=digests).values("victim_id")
+        return queryset.filter(name_index__in=digests) | queryset.filter(pk__in=aliases), False
 
 
 class NeedInline(PartInline):

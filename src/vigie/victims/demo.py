@@ -10,7 +10,7 @@ import datetime
 
 from django.db import transaction
 
-from vigie.core.crypto import blind_index
+from vigie.core.crypto import blind_digests
 from vigie.core.models import Organisation
 
 from . import services
@@ -25,7 +25,7 @@ DEMO_ALIAS = "Mama Demo"
 def load_demo(organisation: Organisation, incident, user=None) -> Assistance:
     """Create the demo victim of ``incident`` for ``organisation`` (once), with an assistance case:
     needs, a referral, a delivered service and a follow-up. ``user`` acts (None: the operator)."""
-    existing = Victim.objects.filter(organisation=organisation, name_index=blind_index(DEMO_NAME)).first()
+    existing = Victim.objects.filter(organisation=organisation, name_index__in=blind_digests(DEMO_NAME)).first()
     if existing is not None:
         return existing.assistance_cases.order_by("pk").first()
     day = incident.date_start

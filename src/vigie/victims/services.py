@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from vigie.core import permissions
 from vigie.core.audit import record_read
 from vigie.core.context import acting_as
-from vigie.core.crypto import blind_index, is_encrypted
+from vigie.core.crypto import blind_digests, is_encrypted
 from vigie.core.permissions import require, require_in_organisation
 
 from .choices import (
@@ -147,11 +147,11 @@ def find_by_name(user, name: str, purpose: str) -> list[Victim]:
     Through the blind index only: nothing is decrypted to search. Each victim found is a logged read.
     """
     purpose = _purpose(purpose)
-    digest = blind_index(name)
-    if digest is None:
+    digests = blind_digests(name)  # under every index key: a rotation half-done still finds everyone
+    if not digests:
         return []
-    alias_owners = VictimAlias.objects.filter(name_index=digest).values("victim_id")
-    queryset = Victim.objects.filter(Q(name_index=digest) | Q(pk__in=alias_owners))
+    alias_owners = VictimAlias.objects.filter(name_index__in=digests).values("victim_id")
+    queryset = Victim.objects.filter(Q(name_index__in=digests) | Q(pk__in=alias_owners))
     if user is not None:
         queryset = permissions.restrict(queryset, user, "view")
     found = list(queryset.order_by("pk"))

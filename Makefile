@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test test-sqlite test-postgresql lint bench clean system-packages
+.PHONY: install demo test test-sqlite test-postgresql lint minimal-install bench clean system-packages
 
 $(BIN)/vigie: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,12 @@ demo: install
 	$(BIN)/vigie demo
 
 # The whole suite on SQLite, then on PostgreSQL (a server is started if none answers).
-test: install system-packages lint test-sqlite test-postgresql
+test: install system-packages lint minimal-install test-sqlite test-postgresql
+
+# What `pip install vigie` gives a new user, in a fresh venv with no extras: `vigie demo --no-serve`
+# on a fresh VIGIE_HOME, and every module imports (scripts/minimal-install; about a minute).
+minimal-install:
+	PYTHON=$(PYTHON) scripts/minimal-install
 
 # Debian's Chromium (browser tests) and a Java runtime (Spark test), when missing.
 system-packages:

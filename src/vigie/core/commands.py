@@ -104,7 +104,9 @@ def keys_rotate(only: str | None) -> None:
     """New keys; re-encrypt every encrypted field, recompute every blind index, then remove the old keys.
 
     Run it after a staff member with access to the server or to the keys leaves. Afterwards, back up
-    the keyring again: older database backups need the keyring backed up with them.
+    the keyring again: older database backups need the keyring backed up with them. Safe to
+    interrupt: `vigie keys status` then reports the unfinished rotation, and running this again
+    finishes it (with the keys it made) instead of starting another.
     """
     from vigie.cli import setup_django
 

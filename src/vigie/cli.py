@@ -30,12 +30,16 @@ def setup_django(database: bool = True) -> None:
     once per process). With ``database`` (every command that reads or writes records), a database
     that is not initialised or not migrated stops the command with what to do (exit 1)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigie.settings.development")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
     from vigie.core.i18n import ensure_catalogues
 
-    ensure_catalogues()
-    import django
-
-    django.setup()
+    try:
+        ensure_catalogues()
+        django.setup()
+    except ImproperlyConfigured as error:  # production without its secret key, for instance
+        raise click.ClickException(str(error)) from None
     if database:
         require_database()
 

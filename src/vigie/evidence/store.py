@@ -196,7 +196,7 @@ class EvidenceStore:
         if not base.is_dir():
             return
         for path in sorted(base.glob("*/*/*")):
-            if path.is_file():
+            if _hex(path.name) and path.is_file():
                 yield path.name
 
     def _directory(self, name: str) -> Path:

@@ -401,10 +401,9 @@ def compare_with_checkpoint(checkpoint: Checkpoint, public_key: Ed25519PublicKey
     if checkpoint.sequence == 0:
         return problems
     head = _head()
-    what = f"{name}, {checkpoint.describe()}"
+    what = f"{name} of {checkpoint.time} (sequence {checkpoint.sequence}, {checkpoint.count} entries)"
     if head is None:
-        problems.append(f"the change log is empty, but the {what} recorded {checkpoint.count} entries: "
-                        "the log was emptied")
+        problems.append(f"the change log is empty, but the {what} says it held entries: the log was emptied")
         return problems
     if head[0] < checkpoint.sequence:
         problems.append(f"the change log ends at sequence {head[0]}, before the {what}: entries were removed "

@@ -195,3 +195,19 @@ def test_every_problem_gets_its_own_line(items):
     assert sum(f"evidence {photo.pk}: not a file" in line for line in lines) == 1
     assert sum(f"evidence {text.pk}: file changed" in line for line in lines) == 1
     assert sum(f"custody event {transfer.pk} " in line for line in lines) == 1
+
+
+def test_custody_events_logged_before_the_content_mac_are_checked_on_their_plain_fields(items, investigator,
+                                                                                       monkeypatch):
+    """Events written before the upgrade have no content MAC in their log entry: their fields in clear
+    (who, what, when, which item, which hash) are still compared with the log."""
+    photo, _text, _transfer = items
+    from vigie.core.crypto import EncryptedSnapshotMixin
+
+    monkeypatch.setattr(CustodyEvent, "snapshot", lambda self: EncryptedSnapshotMixin.snapshot(self))
+    old = record_custody(photo, "copied", investigator, note="copie pour l'avocat")
+    monkeypatch.undo()
+    assert verify_custody() == []
+    sql("UPDATE evidence_custodyevent SET action = %s WHERE id = %s", ["verified", old.pk])
+    [problem] = verify_custody()
+    assert f"custody event {old.pk} of evidence {photo.pk}: edited" in problem and "action differ" in problem

@@ -153,27 +153,91 @@ def organisation_list() -> None:
 
 @main.group()
 def audit() -> None:
-    """The change log's integrity."""
+    """The change log's integrity: its hash chain, its MACs and its checkpoints (docs/protection.md)."""
+
+
+def _audit_public_key(path: Path | None):
+    from vigie.core.anchor import AuditKeyError, read_public_key
+
+    if path is None:
+        return None
+    try:
+        return read_public_key(path)
+    except AuditKeyError as error:
+        raise click.BadParameter(str(error), param_hint="--public-key") from None
 
 
 @audit.command("verify")
-def audit_verify() -> None:
-    """Check the change log's hash chain; name every entry changed, removed or reordered (exit 1)."""
-    setup_django()
-    from vigie.core.audit import verify_chain
-    from vigie.core.models import ChangeLogEntry
+@click.option("--checkpoint", "checkpoints", multiple=True, metavar="FILE",
+              type=click.Path(dir_okay=False, path_type=Path),
+              help="Also compare the log with this exported checkpoint (repeat for several).")
+@click.option("--public-key", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Check the checkpoints' signatures with this public key (kept apart from the server) instead "
+                   "of the server's own.")
+def audit_verify(checkpoints: tuple[Path, ...], public_key: Path | None) -> None:
+    """Check the change log: its hash chain, each entry's MAC, the stored checkpoint and any given one,
+    and the chain of custody against it. Name every problem, one line each (exit 1).
 
-    breaks = list(verify_chain())
-    for chain_break in breaks:
-        click.echo(chain_break.describe(), err=True)
-    if breaks:
-        click.echo(f"the change log was altered: {len(breaks)} problem(s), the first at sequence {breaks[0].sequence}")
+    Reported: an entry changed, removed or reordered; a chain rewritten with recomputed hashes;
+    entries removed from the end or an emptied log (shorter than a checkpoint); a custody event
+    edited, deleted or inserted.
+    """
+    setup_django()
+    from vigie.core.audit import verify_log
+    from vigie.evidence.integrity import verify_records
+
+    report = verify_log(checkpoints, _audit_public_key(public_key))
+    problems = report.problems + verify_records()
+    for problem in problems:
+        click.echo(problem, err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    if problems:
+        click.echo(f"the change log was altered: {len(problems)} problem(s)")
         sys.exit(1)
-    last = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
-    if last is None:
+    if report.head is None:
         click.echo("the change log is empty")
     else:
-        click.echo(f"the change log is intact: {last[0]} entries; last hash {last[1]}")
+        click.echo(f"the change log is intact: {report.head[0]} entries; last hash {report.head[1]}")
+
+
+@audit.command("checkpoint")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The checkpoint file to write (keep it away from the server).")
+def audit_checkpoint(output: Path) -> None:
+    """Write a signed checkpoint of the change log's head (sequence, hash, count, time), after
+    checking the whole log; refused if the log is altered (exit 1)."""
+    setup_django()
+    from vigie.core.audit import export_checkpoint
+
+    try:
+        checkpoint = export_checkpoint()
+    except ValueError as error:
+        click.echo(str(error), err=True)
+        sys.exit(1)
+    output.write_text(checkpoint.to_json(), encoding="utf-8")
+    click.echo(f"{output}: {checkpoint.describe()}, signed by key {checkpoint.key_id}")
+    click.echo("keep it away from the server; `vigie audit verify --checkpoint FILE` compares the log with it")
+
+
+@audit.command("public-key")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the public key to this file (default: print it).")
+def audit_public_key(output: Path | None) -> None:
+    """The public key that checks checkpoint signatures: keep a copy away from the server."""
+    setup_django()
+    from vigie.core.anchor import AuditKeyError, load_audit_key, public_key_pem
+
+    try:
+        key = load_audit_key()
+    except AuditKeyError as error:
+        raise click.ClickException(str(error)) from None
+    pem = public_key_pem(key.public_key)
+    if output is None:
+        click.echo(pem, nl=False)
+    else:
+        output.write_text(pem, encoding="utf-8")
+        click.echo(f"{output}: public key {key.key_id}")
 
 
 @main.command("import")

@@ -1,9 +1,12 @@
 """The change log as a hash chain: rewriting, removing or reordering an entry is detected.
 
 Each entry carries a sequence number, the hash of the entry before it, and its own hash: SHA-256
-over the previous hash and a canonical JSON of the entry's content. `vigie audit verify` walks the
-chain and names the first entry that does not match. Entries are appended only through
-``append_entries``, which holds the chain's lock for the rest of the transaction.
+over the previous hash and a canonical JSON of the entry's content; and a MAC of that hash under
+the audit key kept outside the database (vigie.core.anchor), so that a chain rewritten with
+recomputed hashes is detected too. `vigie audit verify` walks the chain and names every entry that
+does not match; ``verify_log`` adds the comparison with checkpoints, which catches entries cut
+from the end and an emptied log. Entries are appended only through ``append_entries``, which holds
+the chain's lock for the rest of the transaction and renews the stored checkpoint once it commits.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from . import anchor
 from .models import ChangeLogEntry
 
 GENESIS = "0" * 64
@@ -63,6 +67,7 @@ def append_entries(entries: Sequence[ChangeLogEntry]) -> None:
     """Chain and save new entries. Call inside a transaction (the lock lasts until it ends)."""
     if not entries:
         return
+    key = anchor.load_audit_key()
     _lock_chain()
     last = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
     sequence, previous = last if last else (0, GENESIS)
@@ -74,7 +79,9 @@ def append_entries(entries: Sequence[ChangeLogEntry]) -> None:
         entry.prechange = _json_round_trip(entry.prechange)
         entry.postchange = _json_round_trip(entry.postchange)
         entry.entry_hash = previous = entry_hash(entry, _label(entry.content_type_id), previous)
+        entry.entry_mac = key.mac(entry.entry_hash)
     ChangeLogEntry.objects.bulk_create(entries)
+    anchor.schedule_checkpoint()
 
 
 def _json_round_trip(value):
@@ -88,12 +95,23 @@ class ChainBreak:
     reason: str
 
     def describe(self) -> str:
+        if self.entry_id is None and self.sequence == 0:
+            return f"change log: {self.reason}"
         where = f"entry {self.entry_id}" if self.entry_id is not None else "an entry"
         return f"change log {where} (sequence {self.sequence}): {self.reason}"
 
 
 def verify_chain(batch: int = 5000) -> Iterator[ChainBreak]:
-    """Yield where the chain is broken (nothing when it is intact), in sequence order."""
+    """Yield where the chain is broken (nothing when it is intact), in sequence order.
+
+    An entry whose MAC does not match was written, or rewritten, by someone without the audit key.
+    """
+    try:
+        key = anchor.load_audit_key(create=False)
+    except anchor.AuditKeyError as error:
+        key = None
+        if ChangeLogEntry.objects.exists():
+            yield ChainBreak(None, 0, f"its MACs cannot be checked: {error}")
     expected_sequence, previous = 1, GENESIS
     last_id = None
     queryset = ChangeLogEntry.objects.order_by("sequence")
@@ -114,9 +132,80 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainBreak]:
             recomputed = entry_hash(entry, _label(entry.content_type_id), entry.previous_hash)
             if recomputed != entry.entry_hash:
                 yield ChainBreak(entry.pk, entry.sequence, "its content was changed after it was written")
+            elif key is not None and not key.mac_matches(entry.entry_hash, entry.entry_mac):
+                yield ChainBreak(entry.pk, entry.sequence,
+                                 "its MAC does not match: the entry was written or rewritten without the audit key "
+                                 "(hashes recomputed after a change)")
             previous, last_id = entry.entry_hash, entry.pk
             expected_sequence += 1
             start = entry.sequence
+
+
+@dataclass
+class LogReport:
+    breaks: list[ChainBreak]
+    checkpoint_problems: list[str]
+    notes: list[str]
+    head: tuple[int, str] | None      # (sequence, hash) of the last entry
+
+    @property
+    def problems(self) -> list[str]:
+        return [chain_break.describe() for chain_break in self.breaks] + self.checkpoint_problems
+
+    @property
+    def ok(self) -> bool:
+        return not self.breaks and not self.checkpoint_problems
+
+
+def verify_log(checkpoints: Sequence = (), public_key=None) -> LogReport:
+    """The chain and its MACs, then the log against the stored checkpoint and each given one.
+
+    ``checkpoints`` are paths of exported checkpoint files; ``public_key`` (an Ed25519 public key
+    kept apart from the server) checks their signatures, the server's own key otherwise.
+    """
+    breaks = list(verify_chain())
+    problems, notes = [], []
+    if public_key is None:
+        try:
+            public_key = anchor.load_audit_key(create=False).public_key
+        except anchor.AuditKeyError:
+            public_key = None  # already reported by verify_chain when there are entries
+    try:
+        stored = anchor.read_stored_checkpoint()
+    except anchor.CheckpointError as error:
+        stored = None
+        problems.append(f"the stored checkpoint {anchor.stored_checkpoint_path()} {error}")
+    if stored is not None:
+        problems.extend(anchor.compare_with_checkpoint(stored, public_key, "stored checkpoint"))
+        notes.append(f"stored {stored.describe()}")
+    else:
+        notes.append(f"no stored checkpoint yet ({anchor.stored_checkpoint_path()})")
+    for path in checkpoints:
+        try:
+            checkpoint = anchor.read_checkpoint(path)
+        except anchor.CheckpointError as error:
+            problems.append(f"checkpoint {path}: {error}")
+            continue
+        problems.extend(anchor.compare_with_checkpoint(checkpoint, public_key, f"checkpoint {path}"))
+        notes.append(f"{path}: {checkpoint.describe()}")
+    head = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    return LogReport(breaks, problems, notes, head)
+
+
+def export_checkpoint() -> anchor.Checkpoint:
+    """A signed checkpoint of the log's head, after checking the whole chain (ValueError if broken).
+
+    The stored checkpoint moves forward to it too.
+    """
+    report = verify_log()
+    if not report.ok:
+        raise ValueError(f"the change log is altered ({len(report.problems)} problem(s), the first: "
+                         f"{report.problems[0]}); no checkpoint is made of an altered log")
+    head = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    sequence, head_hash = head if head else (0, GENESIS)
+    checkpoint = anchor.sign_checkpoint(sequence, head_hash, ChangeLogEntry.objects.count())
+    anchor.advance_stored_checkpoint()
+    return checkpoint
 
 
 def record_read(obj, user=None, purpose: str = "") -> None:

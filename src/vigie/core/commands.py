@@ -10,7 +10,8 @@ def keys() -> None:
 
 @keys.command("init")
 def keys_init() -> None:
-    """Create the keyring (one data key, one index key). Needed once in production; never replaces one."""
+    """Create the keyring (one data key, one index key) and the audit key. Needed once in production;
+    never replaces either."""
     from vigie.cli import setup_django
 
     setup_django(database=False)
@@ -21,7 +22,12 @@ def keys_init() -> None:
     except KeyringError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"keyring created: {keyring.path}")
-    click.echo("back it up now, apart from the database: without it the encrypted fields cannot be read")
+    from vigie.core.anchor import create_audit_key
+
+    audit_key = create_audit_key(exist_ok=True)
+    click.echo(f"audit key: {audit_key.path} (public key {audit_key.key_id}, see `vigie audit public-key`)")
+    click.echo("back up the keys folder now, apart from the database: without it the encrypted fields cannot be "
+               "read")
 
 
 @keys.command("status")

@@ -74,6 +74,8 @@ class ChangeLogEntry(models.Model):
     sequence = models.BigIntegerField(unique=True)
     previous_hash = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of entry_hash under the audit key kept outside the database (vigie.core.anchor).
+    entry_mac = models.CharField(max_length=64, blank=True, default="")
 
     class Meta:
         ordering = ["-sequence"]

@@ -94,25 +94,44 @@ def evidence_add(reference, path, captured_at, device, collected_by, source, pla
 @click.option("--record", is_flag=True,
               help="Add a 'verified' event to the chain of custody of every item whose file matches its hash.")
 def evidence_verify(record) -> None:
-    """Check every stored file against its hash; name each changed or missing file (exit 1)."""
+    """Check every stored file against its hash, and the evidence records and chain of custody against
+    the change log; name each problem on a line of its own (exit 1).
+
+    Reported: a file missing, changed, unreadable, or something else (a directory, a link) where it
+    should be; a custody event edited, deleted or inserted in the database; a piece of evidence whose
+    hash or case was changed; a change log that was altered (it is what the custody is checked against).
+    """
     from vigie.cli import setup_django
 
     setup_django()
-    from vigie.evidence.integrity import verify_store
+    from vigie.core.audit import verify_log
+    from vigie.evidence.integrity import verify_records, verify_store
     from vigie.evidence.store import default_store
 
     store = default_store()
     with _context("vigie evidence verify", None):
         report = verify_store(store, record=record)
+    records = verify_records()
+    log = verify_log()
     for problem in report.problems:
         click.echo(problem.describe(), err=True)
+    for problem in records + log.problems:
+        click.echo(problem, err=True)
     for sha256 in report.unreferenced:
         click.echo(f"note: {store.path_for(sha256)} is in the store but no evidence item describes it", err=True)
     click.echo(f"{report.checked} stored file(s) checked for {report.items} evidence item(s) in {store.root}")
+    failed = False
     if report.problems:
-        click.echo(f"the evidence store does NOT match its hashes: {len(report.problems)} file(s) changed or missing")
+        click.echo(f"the evidence store does NOT match its hashes: {len(report.problems)} file(s) changed, missing "
+                   "or unreadable")
+        failed = True
+    if records or log.problems:
+        click.echo(f"the evidence records or the change log were altered: {len(records) + len(log.problems)} "
+                   "problem(s)")
+        failed = True
+    if failed:
         sys.exit(1)
-    click.echo("every stored file matches its hash")
+    click.echo("every stored file matches its hash; the chain of custody matches the change log")
 
 
 @evidence_group.command("bundle")

@@ -5,7 +5,15 @@ describes them. A working copy (a redacted photo, a transcript) is an item of it
 hash, linked to the item it was derived from. Free text that can identify people (the original file
 name, who collected it, the source address, descriptions, custody notes) is encrypted at rest; the
 change log keeps only a keyed fingerprint of it.
+
+Each custody event's change log entry also carries ``custody_mac``: a MAC, under the audit key kept
+outside the database (vigie.core.anchor), of the event's whole content, its note included in clear.
+`vigie evidence verify` and `vigie audit verify` compare every event with it
+(vigie.evidence.integrity.verify_custody), so that an event edited, deleted or inserted directly in
+the database is reported, whatever key rotation has happened since.
 """
+
+import datetime
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -13,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.anchor import load_audit_key
 from vigie.core.crypto import EncryptedSnapshotMixin, EncryptedTextField
 from vigie.core.models import ChangeLoggedModel
 
@@ -141,6 +150,13 @@ class CustodyEvent(EncryptedSnapshotMixin, ChangeLoggedModel):
     def __str__(self) -> str:
         return f"{self.get_action_display()} · evidence {self.item_id} · {self.time:%Y-%m-%d %H:%M}"
 
+    def snapshot(self) -> dict:
+        data = super().snapshot()
+        data[CUSTODY_MAC] = custody_mac(custody_content(
+            self.pk, self.organisation_id, self.item_id, self.time, self.actor_id, self.actor_name, self.action,
+            self.sha256, self.note))
+        return data
+
     def save(self, *args, **kwargs):
         if not self._state.adding or kwargs.get("force_update") or kwargs.get("update_fields"):
             raise CustodyIsAppendOnly("custody events cannot be changed")
@@ -149,3 +165,18 @@ class CustodyEvent(EncryptedSnapshotMixin, ChangeLoggedModel):
 
     def delete(self, *args, **kwargs):
         raise CustodyIsAppendOnly("custody events cannot be deleted")
+
+
+CUSTODY_MAC = "custody_mac"  # the key of the content MAC in a custody event's change log snapshot
+
+
+def custody_content(pk, organisation_id, item_id, time, actor_id, actor_name, action, sha256, note) -> dict:
+    """What a custody event's MAC covers: every field, as the database gives it back."""
+    if isinstance(time, datetime.datetime):
+        time = time.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return {"id": pk, "organisation": organisation_id, "item": item_id, "time": time, "actor": actor_id,
+            "actor_name": actor_name or "", "action": action, "sha256": sha256 or "", "note": note or ""}
+
+
+def custody_mac(content: dict) -> str:
+    return load_audit_key().record_mac("evidence.custodyevent", content)

@@ -13,8 +13,10 @@ rename, so a stored object is either complete or absent.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,6 +36,28 @@ INCOMING_DIR = "incoming"
 
 def _hex(value: str) -> bool:
     return len(value) == 64 and all(c in "0123456789abcdef" for c in value)
+
+
+MISSING, NOT_A_FILE, UNREADABLE = "missing", "not a file", "unreadable"
+
+
+@dataclass(frozen=True)
+class StoredObject:
+    """What the store holds under a hash: ``actual`` is the SHA-256 of the bytes there, or None and
+    ``problem`` says why (MISSING, NOT_A_FILE, UNREADABLE) with ``detail``."""
+
+    path: Path
+    actual: str | None
+    problem: str
+    detail: str = ""
+
+
+def _kind_of(mode: int) -> str:
+    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
+                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+        if test(mode):
+            return name
+    return "not a regular file"
 
 
 @dataclass
@@ -134,11 +158,39 @@ class EvidenceStore:
         return open(self.path_for(sha256), "rb")
 
     def hash_of(self, sha256: str) -> str | None:
-        """The SHA-256 of the bytes stored under ``sha256`` now (None when the file is missing)."""
+        """The SHA-256 of the bytes stored under ``sha256`` now (None when there is no readable file)."""
+        return self.inspect(sha256).actual
+
+    def inspect(self, sha256: str) -> StoredObject:
+        """What is stored under ``sha256`` now: its hash, or why there is none. Never raises for
+        what the disk holds (a directory, a link, a device, a file that cannot be read)."""
+        path = self.path_for(sha256)
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
-            return hash_file(self.path_for(sha256))
+            descriptor = os.open(path, flags)
         except FileNotFoundError:
-            return None
+            return StoredObject(path, None, MISSING)
+        except NotADirectoryError:
+            return StoredObject(path, None, NOT_A_FILE, "a file stands where one of its folders should be")
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                return StoredObject(path, None, NOT_A_FILE, "it is a symbolic link")
+            return StoredObject(path, None, UNREADABLE, error.strerror or str(error))
+        try:
+            mode = os.fstat(descriptor).st_mode
+            if not stat.S_ISREG(mode):
+                return StoredObject(path, None, NOT_A_FILE, f"it is {_kind_of(mode)}")
+            digest = hashlib.sha256()
+            with os.fdopen(descriptor, "rb") as handle:
+                descriptor = None
+                while chunk := handle.read(CHUNK_BYTES):
+                    digest.update(chunk)
+            return StoredObject(path, digest.hexdigest(), "")
+        except OSError as error:
+            return StoredObject(path, None, UNREADABLE, error.strerror or str(error))
+        finally:
+            if descriptor is not None:
+                os.close(descriptor)
 
     def stored_hashes(self) -> Iterator[str]:
         """The names of every object in the store (the hashes they were stored under)."""
@@ -146,7 +198,7 @@ class EvidenceStore:
         if not base.is_dir():
             return
         for path in sorted(base.glob("*/*/*")):
-            if path.is_file():
+            if _hex(path.name) and path.is_file():
                 yield path.name
 
     def _directory(self, name: str) -> Path:

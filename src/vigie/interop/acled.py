@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vigie.actors.classify import category_from_acled_inter
+from vigie.core.event_dates import date_bounds
 from vigie.core.text import normalize_name
 
-from .parsing import parse_coordinate, parse_count, parse_date, parse_int
+from .parsing import parse_coordinate, parse_count, parse_event_date, parse_int
 from .records import ActorClaim, Problem, ReportRecord, RowError
 from .tables import Table, TableError, open_table
 
@@ -195,6 +196,7 @@ class AcledReader:
         def get(values: list[str], position: int) -> str:
             return values[position] if position >= 0 else ""
 
+        bounds = date_bounds()
         categories: dict[tuple[str, int, str], str] = {}
         monadic = self.monadic
 
@@ -214,7 +216,7 @@ class AcledReader:
                 event_id = get(values, i_id).strip() or get(values, i_id_no).strip()
                 if not event_id:
                     raise RowError(columns[i_id] if i_id >= 0 else "event_id_no_cnty", "the event id is missing")
-                date = parse_date(values[i_date], "event_date")
+                date = parse_event_date(values[i_date], "event_date", bounds)
                 type_text = values[i_type]
                 mapped = EVENT_TYPES.get(normalize_name(type_text))
                 if mapped is None:

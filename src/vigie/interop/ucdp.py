@@ -9,8 +9,9 @@ import re
 from collections.abc import Iterator
 
 from vigie.actors.classify import category_from_ucdp_side
+from vigie.core.event_dates import date_bounds
 
-from .parsing import parse_coordinate, parse_count, parse_date, parse_int
+from .parsing import parse_coordinate, parse_count, parse_event_date, parse_int
 from .records import ActorClaim, Problem, ReportRecord, RowError
 from .tables import Table, TableError
 
@@ -52,14 +53,15 @@ class UcdpGedReader:
             position = index.get(name, -1)
             return values[position] if position >= 0 else ""
 
+        bounds = date_bounds()
         for line, values in self.table.rows():
             try:
                 event_id = get(values, "id").strip()
                 if not event_id:
                     raise RowError("id", "the event id is missing")
                 parse_int(event_id, "id", required=True)
-                start = parse_date(get(values, "date_start"), "date_start")
-                end = parse_date(get(values, "date_end"), "date_end")
+                start = parse_event_date(get(values, "date_start"), "date_start", bounds)
+                end = parse_event_date(get(values, "date_end"), "date_end", bounds)
                 if end < start:
                     raise RowError("date_end", f"ends before it starts ({start.isoformat()})", get(values, "date_end"))
                 violence = parse_int(get(values, "type_of_violence"), "type_of_violence", required=True)

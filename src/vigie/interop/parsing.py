@@ -17,6 +17,23 @@ from .records import RowError
 MAX_COUNT = 1_000_000
 # Other whole numbers (ids, codes, ACLED's timestamps) fit the database's 64-bit integers.
 MAX_INT = 2**63 - 1
+# The longest names and ids the database keeps (reports' and incidents' ids and keys 120, sources 200,
+# places 200, actors 300 with room for their normalised alias): longer is refused with its column.
+MAX_ID = 120
+MAX_NAME = 200
+
+
+def check_length(value: str, column: str, limit: int) -> str:
+    """``value`` when it has at most ``limit`` characters, else a RowError naming the column."""
+    if len(value) > limit:
+        raise RowError(column, f"longer than {limit} characters ({len(value)})", value[:60] + "...")
+    return value
+
+
+def check_names(values: dict[str, str], limit: int = MAX_NAME) -> None:
+    """Every named field (column -> value) within ``limit`` characters."""
+    for column, value in values.items():
+        check_length(value, column, limit)
 
 _MONTHS = {
     name: number

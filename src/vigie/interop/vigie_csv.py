@@ -10,7 +10,14 @@ from vigie.core.text import normalize_name
 from vigie.incidents.estimates import CLAIM_FIELDS, claims_to_casualties
 
 from .acled import EVENT_TYPES, SUB_EVENT_TYPES
-from .parsing import parse_coordinate, parse_count, parse_event_date
+from .parsing import (
+    MAX_ID,
+    check_length,
+    check_names,
+    parse_coordinate,
+    parse_count,
+    parse_event_date,
+)
 from .records import ActorClaim, Problem, ReportRecord, RowError
 from .tables import Table, TableError
 
@@ -59,6 +66,13 @@ class VigieReportsReader:
                 source = get(values, "source")
                 if not source:
                     raise RowError("source", "the source is missing")
+                check_length(report_id, "report_id", MAX_ID)
+                check_length(get(values, "incident"), "incident", MAX_ID)
+                check_names({name: get(values, name) for name in (
+                    "source", "country", "admin1", "admin2", "admin3", "location")})
+                for column in ("perpetrator", "target"):
+                    for name in get(values, column).split(";"):
+                        check_length(name.strip(), column, 200)
                 source_kind = _choice(get(values, "source_kind"), "source_kind", SOURCE_KINDS, "partner")
                 start = parse_event_date(get(values, "event_date"), "event_date", bounds)
                 end = parse_event_date(get(values, "event_date_end"), "event_date_end", bounds, required=False) or start

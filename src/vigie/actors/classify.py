@@ -139,7 +139,7 @@ def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     by_words = keyword_category(name)
     if inter == 1:
         country = country_of_state_actor(name)
-        if country and event_country and country != normalize_name(event_country):
+        if country and event_country and not same_country(country, event_country):
             return "foreign_forces"
         return "state_forces"
     if inter == 2:
@@ -165,12 +165,26 @@ def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     return by_words or "other"
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def _country_names(name: str) -> set[str]:
+    """'Russia (Soviet Union)' -> {'russia', 'soviet union'}: UCDP writes a state's former name after it."""
+    names = {normalize_name(_PARENTHESES.sub(" ", name))}
+    names.update(normalize_name(inner) for inner in re.findall(r"\(([^)]*)\)", name))
+    return {n for n in names if n}
+
+
+def same_country(first: str, second: str) -> bool:
+    return bool(_country_names(first) & _country_names(second))
+
+
 def category_from_ucdp_side(name: str, event_country: str) -> str:
     """A UCDP GED side ('Government of Mali', 'JNIM', 'Civilians') as a Vigie category."""
     text = normalize_name(name)
     if text.startswith("government of"):
-        country = text.removeprefix("government of").strip()
-        if event_country and country != normalize_name(event_country):
+        country = name.strip()[len("government of"):]
+        if event_country and not same_country(country, event_country):
             return "foreign_forces"
         return "state_forces"
     return keyword_category(name) or "other"

@@ -49,7 +49,7 @@ class ActorDirectory:
         own = self._category[actor_id]
         if actor_id in self._from_dictionary:
             return category_in_context(own, category_hint)
-        return category_hint  # empty: the actor's own category
+        return "" if category_hint == "other" else category_hint  # empty: the actor's own category
 
     def find(self, name: str) -> int | None:
         normalized = normalize_name(name)

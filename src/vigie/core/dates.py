@@ -58,4 +58,4 @@ def event_date_error(value: datetime.date | None) -> str | None:
     if found.kind == "early":
         return gettext("The date is before %(date)s, the earliest date this deployment accepts.") % {
             "date": date_format(found.bound, "DATE_FORMAT")}
-    return gettext("The date is in the future.")
+    return gettext("The date of the event is in the future.")

@@ -202,3 +202,24 @@ def test_dataset_rows_dated_1800_are_refused(format_name, column, acled_file, uc
     result = run_import(format_name, path)
     assert [(p.line, p.column) for p in result.problems] == [(3, column)]
     assert not Incident.objects.filter(date_start__lt="1960-01-01").exists()
+
+
+def test_a_nul_character_costs_its_row(tmp_path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes(b"report_id,source,event_date,text\nr1,Radio,2020-01-02,fine\n"
+                     b"r2,Radio,2020-01-03,bad \x00 text\nr3,Radio,2020-01-04,fine\n")
+    result = run_import("reports", path, visibility="public")
+    assert [(p.line, p.column) for p in result.problems] == [(3, "text")]
+    assert "NUL" in result.problems[0].reason
+    assert result.created == 2
+
+
+def test_a_broken_unit_in_a_utf16_file_costs_its_row(tmp_path):
+    path = tmp_path / "utf16.csv"
+    text = "report_id,source,event_date,location\nr1,Radio,2020-01-02,Mopti\nr2,Radio,2020-01-03,SévXré\n"
+    data = (text + "r3,Radio,2020-01-04,Djenné\n").encode("utf-16")
+    path.write_bytes(data.replace("X".encode("utf-16-le"), b"\x00\xd8"))  # half a surrogate pair, alone
+    result = run_import("reports", path, visibility="public")
+    assert [(p.line, p.column) for p in result.problems] == [(3, "location")]
+    assert "undecodable" in result.problems[0].reason
+    assert sorted(Report.objects.values_list("location_text", flat=True)) == ["Djenné", "Mopti"]

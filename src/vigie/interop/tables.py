@@ -125,7 +125,7 @@ class _Lines:
     (line number -> byte offset in the line, the byte)."""
 
     def __init__(self, binary, encoding: str):
-        self._binary = binary
+        self._binary = binary  # undecodable: line -> (offset, byte); the byte 0 for a NUL character
         self.encoding = encoding
         self.number = 0  # physical lines handed out
         self.undecodable: dict[int, tuple[int, int]] = {}
@@ -149,6 +149,8 @@ class _Lines:
         except UnicodeDecodeError as error:
             self.undecodable[self.number] = (error.start, data[error.start])
             text = data.decode(self.encoding, "replace")
+        if "\x00" in text:  # no database text column holds it (PostgreSQL refuses it): the row cannot be kept
+            self.undecodable.setdefault(self.number, (text.index("\x00"), 0))
         if "\r" in text[:-2]:  # old Mac line ends (a lone CR): one line each, as the csv module reads them
             parts = [part for part in _AFTER_LONE_CR.split(text) if part]
             text = parts[0]
@@ -199,9 +201,6 @@ class Table:
                 previous_end = reader.line_num
                 self.problems.append(Problem(start, "(row)", f"the row cannot be read as CSV: {error}"))
                 continue
-            except UnicodeDecodeError as error:  # UTF-16 or UTF-32 without a line-by-line decoding
-                raise TableError(f"{self.path}: line {reader.line_num + 1}: the file is not valid "
-                                 f"{self.encoding}: {error.reason}") from None
             previous_end = reader.line_num
             if not values or (len(values) == 1 and not values[0].strip()):
                 continue
@@ -215,11 +214,24 @@ class Table:
                 if spoiled is not None:
                     offset, byte = undecodable[spoiled]
                     where = f"byte {offset + 1} of line {spoiled}" if spoiled != start else f"byte {offset + 1} of the line"
-                    self.problems.append(Problem(
-                        start, self._column_at(values),
-                        f"undecodable byte 0x{byte:02X} at {where} (the file is read as {self.encoding}); "
-                        "the row is not imported",
-                    ))
+                    if byte == 0:
+                        reason = f"a NUL character (0x00) at {where}, which cannot be stored; the row is not imported"
+                        column = self._column_at(values, "\x00")
+                    else:
+                        reason = (f"undecodable byte 0x{byte:02X} at {where} (the file is read as {self.encoding}); "
+                                  "the row is not imported")
+                        column = self._column_at(values)
+                    self.problems.append(Problem(start, column, reason))
+                    continue
+            if self._lines is None:  # UTF-16 or UTF-32: decoded with replacement characters for broken units
+                if any("\ufffd" in value for value in values):
+                    self.problems.append(Problem(start, self._column_at(values),
+                                                 f"undecodable bytes (the file is read as {self.encoding}); "
+                                                 "the row is not imported"))
+                    continue
+                if any("\x00" in value for value in values):
+                    self.problems.append(Problem(start, self._column_at(values, "\x00"), "a NUL character "
+                                                 "(0x00), which cannot be stored; the row is not imported"))
                     continue
             if len(values) < width:
                 values = values + [""] * (width - len(values))
@@ -256,18 +268,21 @@ def open_table(
         handle: io.IOBase = buffered
         source = lines
     else:
-        handle = io.TextIOWrapper(buffered, encoding=encoding, newline="")
+        handle = io.TextIOWrapper(buffered, encoding=encoding, newline="", errors="replace")
         source = handle
-    try:
-        header_line = next(source, "")
-    except UnicodeDecodeError as error:
+    header_line = next(source, "")
+    if lines is None and "\ufffd" in header_line:
         handle.close()
-        raise TableError(f"{path}: line 1: the header is not valid {encoding}: {error.reason}") from None
+        raise TableError(f"{path}: line 1: the header is not valid {encoding}")
     if lines is not None and 1 in lines.undecodable:
         handle.close()
         offset, byte = lines.undecodable[1]
         raise TableError(f"{path}: line 1: undecodable byte 0x{byte:02X} at byte {offset + 1} of the header "
                          f"(the file is read as {encoding})")
+    if "\x00" in header_line:
+        handle.close()
+        raise TableError(f"{path}: line 1: the header holds a NUL character (0x00): not a text file, or not "
+                         f"in {encoding}")
     if not header_line.strip():
         handle.close()
         raise TableError(f"{path}: line 1: the file is empty or has no header row")

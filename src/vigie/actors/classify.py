@@ -24,6 +24,12 @@ _CIVILIANS = re.compile(
     r"herders?|eleveurs?|displaced|deplaces|refugees?|refugies|worshippers?|fideles|ethnic group|"
     r"community members?|civil society)\b"
 )
+# A party's supporters, or a party named after Islam (Bangladesh's Jamaat-e-Islami and its students'
+# wing): political actors, whatever the words "Islami" or "Islamic" in their names.
+_POLITICAL = re.compile(
+    r"^(supporters?|partisans?|sympathi[sz]ers?|followers?) (of|de|du|des)\b|"
+    r"\b(jamaat [ei] islami|islami chhatra|chhatra shibir|islamic party|parti islamique)\b"
+)
 _TERRORISTS = re.compile(r"\b(terroris\w*|armed men|hommes armes|assaillants|assailants|gunmen|bandits? armes)\b")
 _UN = re.compile(r"\b(united nations|minusma|misma|un mission|nations unies|onu)\b")
 _STATE = re.compile(r"\b(military forces of|police forces of|government of|gendarmerie|armed forces|forces armees)\b")
@@ -52,6 +58,8 @@ def keyword_category(name: str) -> str:
         return "protesters"
     if text.startswith("rioters") or text.startswith("emeutiers"):
         return "rioters"
+    if _POLITICAL.search(text):
+        return "political_militia"
     if _JIHADIST.search(text):
         return "jihadist_group"
     if _MILITIA.search(text):
@@ -65,12 +73,73 @@ def keyword_category(name: str) -> str:
     return ""
 
 
+STATE_CATEGORIES = frozenset({"state_forces", "foreign_forces"})
+
+
+def is_state_actor(name: str) -> bool:
+    """A state's forces or government named after its country ('Government of Mali', 'Military Forces of
+    Mali (2021-)', 'Police Forces of Niger'): state forces at home, foreign forces elsewhere."""
+    text = normalize_name(name)
+    return text.startswith("government of") or bool(country_of_state_actor(name))
+
+
+def category_in_context(own: str, in_event: str) -> str:
+    """An actor's category in one event: the dictionary's (or the actor's) own category, except that a
+    state's forces are state forces in their own country and foreign forces in another one, as the
+    event's country and the actor's name say (``in_event``, the category the dataset's codes give)."""
+    if own in STATE_CATEGORIES and in_event in STATE_CATEGORIES:
+        return in_event
+    return own or in_event or "other"
+
+
+# Where a comma does not separate two actors: the tail of a country's name written backwards
+# ("Congo, Democratic Republic of") or a list inside one name ("Bonaire, Sint Eustatius and Saba").
+_NAME_CONTINUES = re.compile(
+    r"^((the|democratic|islamic|people s|federal|united|federated) )*"
+    r"(republic|kingdom|state|states|emirates|north|south|sint eustatius|ascension|of)( .*)?$"
+)
+
+
+def split_actor_names(value: str) -> list[str]:
+    """The actors a dataset lists in one field ("GATIA, MSA"; ACLED's "A; B"), each once, in order.
+
+    Semicolons always separate actors; commas do, except inside parentheses ("Military Forces of Mali
+    (2012-2013, 2021-)") and before a part that continues the name before it: one that starts in
+    lower case, or the tail of a country's name written backwards ("Congo, Democratic Republic of").
+    """
+    names: list[str] = []
+    for chunk in value.split(";"):
+        parts: list[str] = []
+        depth, current = 0, []
+        for char in chunk:
+            if char in "([":
+                depth += 1
+            elif char in ")]":
+                depth = max(depth - 1, 0)
+            if char == "," and depth == 0:
+                parts.append("".join(current))
+                current = []
+            else:
+                current.append(char)
+        parts.append("".join(current))
+        in_chunk: list[str] = []
+        for part in (p.strip() for p in parts):
+            if not part:
+                continue
+            if in_chunk and (part[:1].islower() or _NAME_CONTINUES.match(normalize_name(part))):
+                in_chunk[-1] = f"{in_chunk[-1]}, {part}"
+            else:
+                in_chunk.append(part)
+        names.extend(in_chunk)
+    return list(dict.fromkeys(names))
+
+
 def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     """ACLED's inter code (1 to 8) of an actor, refined by its name, as a Vigie category."""
     by_words = keyword_category(name)
     if inter == 1:
         country = country_of_state_actor(name)
-        if country and event_country and country != normalize_name(event_country):
+        if country and event_country and not same_country(country, event_country):
             return "foreign_forces"
         return "state_forces"
     if inter == 2:
@@ -96,12 +165,26 @@ def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     return by_words or "other"
 
 
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
+def _country_names(name: str) -> set[str]:
+    """'Russia (Soviet Union)' -> {'russia', 'soviet union'}: UCDP writes a state's former name after it."""
+    names = {normalize_name(_PARENTHESES.sub(" ", name))}
+    names.update(normalize_name(inner) for inner in re.findall(r"\(([^)]*)\)", name))
+    return {n for n in names if n}
+
+
+def same_country(first: str, second: str) -> bool:
+    return bool(_country_names(first) & _country_names(second))
+
+
 def category_from_ucdp_side(name: str, event_country: str) -> str:
     """A UCDP GED side ('Government of Mali', 'JNIM', 'Civilians') as a Vigie category."""
     text = normalize_name(name)
     if text.startswith("government of"):
-        country = text.removeprefix("government of").strip()
-        if event_country and country != normalize_name(event_country):
+        country = name.strip()[len("government of"):]
+        if event_country and not same_country(country, event_country):
             return "foreign_forces"
         return "state_forces"
     return keyword_category(name) or "other"

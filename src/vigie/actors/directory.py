@@ -6,6 +6,7 @@ import re
 
 from vigie.core.text import normalize_name, slugify_ascii
 
+from .classify import STATE_CATEGORIES, category_in_context, is_state_actor
 from .models import Actor, ActorAlias
 
 _PERIOD = re.compile(r"\s*\d{4}(?:\s+\d{4})?\s*$")  # "military forces of mali 2021" after normalising
@@ -20,14 +21,18 @@ class ActorDirectory:
     def __init__(self) -> None:
         self._by_name: dict[str, int] = {}
         self._category: dict[int, str] = {}
+        self._from_dictionary: set[int] = set()
         self._cache: dict[str, int] = {}
         self.created: list[int] = []
 
     @classmethod
     def load(cls) -> ActorDirectory:
         directory = cls()
-        for actor_id, name, key, category in Actor.objects.values_list("id", "name", "key", "category"):
+        for actor_id, name, key, category, needs_review in Actor.objects.values_list(
+                "id", "name", "key", "category", "needs_review"):
             directory._category[actor_id] = category
+            if not needs_review:
+                directory._from_dictionary.add(actor_id)
             directory._by_name.setdefault(normalize_name(name), actor_id)
             directory._by_name.setdefault(normalize_name(key.replace("_", " ")), actor_id)
         for actor_id, normalized in ActorAlias.objects.values_list("actor_id", "normalized"):
@@ -36,6 +41,15 @@ class ActorDirectory:
 
     def category(self, actor_id: int) -> str:
         return self._category[actor_id]
+
+    def category_in_event(self, actor_id: int, category_hint: str) -> str:
+        """The actor's category in one event. The dictionary decides for the actors it knows, but for
+        a state's forces, which are state forces at home and foreign forces elsewhere; an actor not in
+        the dictionary has the category its row's codes give it (``category_hint``)."""
+        own = self._category[actor_id]
+        if actor_id in self._from_dictionary:
+            return category_in_context(own, category_hint)
+        return "" if category_hint == "other" else category_hint  # empty: the actor's own category
 
     def find(self, name: str) -> int | None:
         normalized = normalize_name(name)
@@ -50,9 +64,28 @@ class ActorDirectory:
             return cached
         actor_id = self.find(name)
         if actor_id is None:
-            actor_id = self._create(name, category_hint or "other")
+            # A state's forces are state forces (foreign forces only relative to an event elsewhere):
+            # the actor's own category must not depend on the country of the first row that names it.
+            own = "state_forces" if category_hint in STATE_CATEGORIES and is_state_actor(name) else category_hint
+            actor_id = self._create(name, own or "other")
         self._cache[name] = actor_id
         return actor_id
+
+    def settle_categories(self, seen: dict[int, dict[str, int]]) -> None:
+        """Give each actor created here the category most of its links had (``seen``: actor id ->
+        category -> links), the name of the category breaking ties: whatever order the rows came in,
+        the same category. A state's forces stay state forces."""
+        by_category: dict[str, list[int]] = {}
+        for actor_id in self.created:
+            counts = seen.get(actor_id)
+            if not counts or self._category[actor_id] == "state_forces":
+                continue
+            category = min(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+            if category != self._category[actor_id]:
+                self._category[actor_id] = category
+                by_category.setdefault(category, []).append(actor_id)
+        for category, ids in by_category.items():
+            Actor.objects.filter(pk__in=ids).update(category=category)
 
     def _create(self, name: str, category: str) -> int:
         base = slugify_ascii(name)[:100] or "actor"

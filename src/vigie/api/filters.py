@@ -108,7 +108,9 @@ class IncidentFilterSet(filters.FilterSet):
         return queryset.filter(Exists(links))
 
     def filter_actor_category(self, queryset, name, value):
-        links = IncidentActor.objects.filter(incident=OuterRef("pk"), actor__category__in=value)
+        # The actor's category in the incident (a state's forces abroad are foreign forces there).
+        links = IncidentActor.objects.filter(incident=OuterRef("pk")).filter(
+            Q(category__in=value) | Q(category="", actor__category__in=value))
         return queryset.filter(Exists(links))
 
     def filter_violation(self, queryset, name, value):

@@ -8,7 +8,6 @@ does with every report. Its figures come from vigie.incidents.services, as for i
 
 from __future__ import annotations
 
-import datetime
 import hashlib
 import json
 import uuid
@@ -23,6 +22,7 @@ from vigie.actors.models import Actor, ActorAlias
 from vigie.core.audit import append_entries
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
+from vigie.core.dates import event_date_error
 from vigie.core.models import ChangeLogEntry, Organisation
 from vigie.core.permissions import organisations_for
 from vigie.core.text import normalize_name, slugify_ascii
@@ -174,9 +174,10 @@ class ReportIntakeSerializer(serializers.Serializer):
         data["organisation"] = self._organisation(data)
         if bool(data.get("source")) == bool((data.get("source_name") or "").strip()):
             errors["source"] = [_("Give either an existing source or the name of a new one (source_name).")]
-        today = datetime.date.today()
-        if data["date_start"] > today + datetime.timedelta(days=1):
-            errors["date_start"] = [_("The event date is in the future.")]
+        for name in ("date_start", "date_end"):
+            problem = event_date_error(data.get(name))
+            if problem:
+                errors[name] = [problem]
         if data.get("date_end") and data["date_end"] < data["date_start"]:
             errors["date_end"] = [_("The end date is before the start date.")]
         sub_event = data.get("sub_event_type")

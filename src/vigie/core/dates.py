@@ -41,3 +41,21 @@ def parse_iso_date(value) -> datetime.date | None:
         return datetime.datetime.strptime(str(value).strip(), ISO_DATE).date()
     except (TypeError, ValueError):
         return None
+
+
+def event_date_error(value: datetime.date | None) -> str | None:
+    """The translated reason why ``value`` cannot be an event's date (vigie.core.event_dates), or None."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext
+
+    from vigie.core.event_dates import check_event_date
+
+    if value is None:
+        return None
+    found = check_event_date(value)
+    if found is None:
+        return None
+    if found.kind == "early":
+        return gettext("The date is before %(date)s, the earliest date this deployment accepts.") % {
+            "date": date_format(found.bound, "DATE_FORMAT")}
+    return gettext("The date of the event is in the future.")

@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from vigie.actors.choices import ActorRole
+from vigie.actors.choices import ActorCategory, ActorRole
 from vigie.core.choices import Visibility
 from vigie.core.models import ChangeLoggedModel
 from vigie.places.choices import GeoPrecision
@@ -116,6 +116,11 @@ class IncidentActor(models.Model):
     side = models.PositiveSmallIntegerField(default=1)
     primary = models.BooleanField(default=True)
     role = models.CharField(max_length=20, choices=ActorRole.choices, default=ActorRole.PARTY)
+    category = models.CharField(
+        _("category in this incident"), max_length=30, choices=ActorCategory.choices, blank=True,
+        help_text=_("The actor's category in this incident, when it differs by place: a state's forces are "
+                    "state forces at home and foreign forces elsewhere. Empty: the actor's own category."),
+    )
 
     class Meta:
         ordering = ["side", "-primary", "id"]
@@ -199,3 +204,11 @@ class LinkOperation(ChangeLoggedModel):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.incident_id} / {self.other_id}"
+
+
+def link_category(prefix: str = "") -> models.Func:
+    """The category of an actor in an incident, as a query expression over IncidentActor rows (``prefix``:
+    the path to them, e.g. "actor_links__"): the link's own category when it has one, else the actor's."""
+    from django.db.models.functions import Coalesce, NullIf
+
+    return Coalesce(NullIf(models.F(f"{prefix}category"), models.Value("")), models.F(f"{prefix}actor__category"))

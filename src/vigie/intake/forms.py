@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import json
 
 from django import forms
@@ -10,7 +9,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from vigie.core.dates import IsoDateField
+from vigie.core.dates import IsoDateField, event_date_error
 from vigie.core.models import Organisation
 from vigie.incidents.choices import SUB_EVENT_PARENT, DatePrecision, EventType, SubEventType
 from vigie.reports.choices import Reliability, SourceKind
@@ -129,8 +128,10 @@ class ReportForm(forms.Form):
         if name and not data.get("source_kind"):
             self.add_error("source_kind", _("Say what kind of source it is."))
         start, end = data.get("date_start"), data.get("date_end")
-        if start and start > datetime.date.today() + datetime.timedelta(days=1):
-            self.add_error("date_start", _("The date of the event is in the future."))
+        for name in ("date_start", "date_end"):
+            problem = event_date_error(data.get(name))
+            if problem:
+                self.add_error(name, problem)
         if start and end and end < start:
             self.add_error("date_end", _("The last day is before the first."))
         sub_event, event = data.get("sub_event_type"), data.get("event_type")

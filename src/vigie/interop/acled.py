@@ -8,10 +8,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from vigie.actors.classify import category_from_acled_inter
+from vigie.actors.classify import category_from_acled_inter, split_actor_names
+from vigie.core.event_dates import date_bounds
 from vigie.core.text import normalize_name
 
-from .parsing import parse_coordinate, parse_count, parse_date, parse_int
+from .parsing import (
+    MAX_ID,
+    check_length,
+    check_names,
+    parse_coordinate,
+    parse_count,
+    parse_event_date,
+    parse_int,
+)
 from .records import ActorClaim, Problem, ReportRecord, RowError
 from .tables import Table, TableError, open_table
 
@@ -134,10 +143,6 @@ def fatality_claims(fatalities: int, civilian: bool) -> dict[str, int | None]:
     return {"killed": fatalities, "civilians_killed": fatalities if civilian else None}
 
 
-def _split_actors(value: str) -> list[str]:
-    return [name.strip() for name in value.split(";") if name.strip()]
-
-
 class AcledReader:
     """Turns the rows of an ACLED export into ReportRecords, one per row (monadic rows are merged later)."""
 
@@ -195,6 +200,7 @@ class AcledReader:
         def get(values: list[str], position: int) -> str:
             return values[position] if position >= 0 else ""
 
+        bounds = date_bounds()
         categories: dict[tuple[str, int, str], str] = {}
         monadic = self.monadic
 
@@ -214,7 +220,7 @@ class AcledReader:
                 event_id = get(values, i_id).strip() or get(values, i_id_no).strip()
                 if not event_id:
                     raise RowError(columns[i_id] if i_id >= 0 else "event_id_no_cnty", "the event id is missing")
-                date = parse_date(values[i_date], "event_date")
+                date = parse_event_date(values[i_date], "event_date", bounds)
                 type_text = values[i_type]
                 mapped = EVENT_TYPES.get(normalize_name(type_text))
                 if mapped is None:
@@ -243,6 +249,13 @@ class AcledReader:
                 actor1 = values[i_a1].strip()
                 if not actor1:
                     raise RowError("actor1", "the first actor is missing")
+                check_length(event_id, "event_id_cnty" if i_id >= 0 else "event_id_no_cnty", MAX_ID)
+                check_names({name: get(values, position) for name, position in (
+                    ("actor1", i_a1), ("actor2", i_a2), ("country", i_country), ("admin1", i_a1n),
+                    ("admin2", i_a2n), ("admin3", i_a3n), ("location", i_loc))})
+                for name, position in (("assoc_actor_1", i_as1), ("assoc_actor_2", i_as2)):
+                    for actor in split_actor_names(get(values, position)):
+                        check_length(actor, name, 200)
             except RowError as error:
                 yield Problem(line, error.column, error.reason, error.value)
                 continue
@@ -261,13 +274,13 @@ class AcledReader:
             actors = [ActorClaim(actor1, 1, True, role1, category(actor1, inter1, country))]
             actors += [
                 ActorClaim(name, 1, False, "associated", category(name, inter1, country))
-                for name in _split_actors(get(values, i_as1))
+                for name in split_actor_names(get(values, i_as1))
             ]
             if actor2:
                 actors.append(ActorClaim(actor2, 2, True, role2, category(actor2, inter2, country)))
                 actors += [
                     ActorClaim(name, 2, False, "associated", category(name, inter2, country))
-                    for name in _split_actors(get(values, i_as2))
+                    for name in split_actor_names(get(values, i_as2))
                 ]
             yield ReportRecord(
                 line=line,

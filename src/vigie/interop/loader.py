@@ -74,6 +74,8 @@ class ImportResult:
             f"unchanged: {self.unchanged}" + (f" (of which {self.older} older than the stored version)" if self.older else ""),
             f"rows rejected: {self.rejected_rows}",
         ]
+        if self.warnings:
+            lines.append(f"warnings: {len(self.warnings)}")
         if self.places_created or self.actors_created:
             lines.append(f"new places to review: {self.places_created}; new actors to review: {self.actors_created}")
         if self.strict_rejected:
@@ -93,7 +95,7 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-INCIDENT_ACTOR_FIELDS = ["incident", "actor", "side", "primary", "role"]
+INCIDENT_ACTOR_FIELDS = ["incident", "actor", "side", "primary", "role", "category"]
 
 
 class Loader:
@@ -118,6 +120,7 @@ class Loader:
         self.extra_actors: dict[int, list[tuple]] = {}
         self.extra_violations: dict[int, set[str]] = {}
         self.created_ids: list[int] = []
+        self.link_categories: dict[int, dict[str, int]] = {}  # actor id -> category in its events -> links
         self.batches_written = 0
 
     # -- sources ---------------------------------------------------------------------------
@@ -220,13 +223,17 @@ class Loader:
 
     def _actor_rows(self, incident_id: int, record: Prepared) -> list[tuple]:
         rows, seen = [], set()
-        resolve = self.actors.resolve
+        directory = self.actors
         for name, side, primary, role, hint in record.actors:
-            actor_id = resolve(name, hint)
+            actor_id = directory.resolve(name, hint)
             if (actor_id, side) in seen:
                 continue
             seen.add((actor_id, side))
-            rows.append((incident_id, actor_id, side, primary, role))
+            category = directory.category_in_event(actor_id, hint)
+            if category:
+                counts = self.link_categories.setdefault(actor_id, {})
+                counts[category] = counts.get(category, 0) + 1
+            rows.append((incident_id, actor_id, side, primary, role, category))
         return rows
 
     def _incident_for_key(self, key: str) -> int | None:
@@ -345,6 +352,7 @@ class Loader:
             bulk_insert(IncidentViolation, ["incident", "violation"], [
                 (incident_id, violation) for incident_id, violations in self.extra_violations.items()
                 for violation in sorted(violations) if (incident_id, violation) not in known_violations])
+        self.actors.settle_categories(self.link_categories)
         for incident in Incident.objects.filter(pk__in=self.incidents_to_refresh):
             refresh_from_reports(incident)
         self.result.updated += len(self.incidents_updated)

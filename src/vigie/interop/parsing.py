@@ -6,7 +6,34 @@ import datetime
 import re
 from functools import lru_cache
 
+from vigie.core.event_dates import check_event_date
+
 from .records import RowError
+
+# The most people one account may count: a million, more than any single event ever recorded (UCDP
+# GED's largest, the Rwandan genocide's, are in the hundreds of thousands). A figure above it is a
+# typing or export slip; it would also overflow the database's integer columns (2^31 in PostgreSQL,
+# 2^63 in SQLite) and crash the import instead of naming the row.
+MAX_COUNT = 1_000_000
+# Other whole numbers (ids, codes, ACLED's timestamps) fit the database's 64-bit integers.
+MAX_INT = 2**63 - 1
+# The longest names and ids the database keeps (reports' and incidents' ids and keys 120, sources 200,
+# places 200, actors 300 with room for their normalised alias): longer is refused with its column.
+MAX_ID = 120
+MAX_NAME = 200
+
+
+def check_length(value: str, column: str, limit: int) -> str:
+    """``value`` when it has at most ``limit`` characters, else a RowError naming the column."""
+    if len(value) > limit:
+        raise RowError(column, f"longer than {limit} characters ({len(value)})", value[:60] + "...")
+    return value
+
+
+def check_names(values: dict[str, str], limit: int = MAX_NAME) -> None:
+    """Every named field (column -> value) within ``limit`` characters."""
+    for column, value in values.items():
+        check_length(value, column, limit)
 
 _MONTHS = {
     name: number
@@ -58,8 +85,17 @@ def parse_date(value: str, column: str, *, required: bool = True) -> datetime.da
     parsed = _parse_date_text(value)
     if parsed is None:
         raise RowError(column, "not a valid date (expected YYYY-MM-DD or '23 March 2019')", value)
-    if not 1900 <= parsed.year <= 2100:
-        raise RowError(column, "the year is out of range", value)
+    return parsed
+
+
+def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,
+                     required: bool = True) -> datetime.date | None:
+    """A date of the event (or of its account) within the deployment's period (core.event_dates)."""
+    parsed = parse_date(value, column, required=required)
+    if parsed is not None:
+        problem = check_event_date(parsed, earliest=bounds[0], latest=bounds[1])
+        if problem is not None:
+            raise RowError(column, str(problem), value)
     return parsed
 
 
@@ -80,6 +116,8 @@ def parse_count(value: str, column: str) -> int | None:
         number = int(as_float)
     if number < 0:
         raise RowError(column, "a count cannot be negative", value)
+    if number > MAX_COUNT:
+        raise RowError(column, f"implausibly large (more than {MAX_COUNT:,} people)", value)
     return number
 
 
@@ -103,6 +141,9 @@ def parse_int(value: str, column: str, *, required: bool = False) -> int | None:
             raise RowError(column, "a value is required")
         return None
     try:
-        return int(float(text)) if "." in text else int(text)
-    except ValueError:
+        number = int(float(text)) if "." in text else int(text)
+    except (ValueError, OverflowError):
         raise RowError(column, "not a whole number", value) from None
+    if abs(number) > MAX_INT:
+        raise RowError(column, "too large", value)
+    return number

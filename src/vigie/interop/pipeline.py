@@ -39,6 +39,9 @@ def group_events(records: Iterable[ReportRecord | Problem], tally: Tally) -> Ite
             tally.rejected_rows += 1
             tally.problems.append(item)
             continue
+        if item.notes:
+            tally.warnings.extend(item.notes)
+            item.notes = []
         earlier = pending.get(item.external_id)
         if earlier is not None:
             tally.warnings.extend(merge_event_rows(earlier, item))
@@ -72,7 +75,13 @@ def _events_inline(format_name: str, path: Path, encoding: str | None, options: 
                    on_read: Callable[[int], None] | None, batch_size: int) -> Iterator[list[Prepared]]:
     with open_table(path, encoding=encoding, on_read=on_read) as table:
         reader = READERS[format_name](table, **options)
-        yield from batched(group_events(reader.records(), tally), batch_size)
+        yield from batched(group_events(_with_table_problems(reader.records(), table), tally), batch_size)
+
+
+def _with_table_problems(records: Iterable[ReportRecord | Problem], table) -> Iterator[ReportRecord | Problem]:
+    """The reader's records, then the rows the file itself spoilt (undecodable bytes, broken CSV)."""
+    yield from records
+    yield from table.problems
 
 
 def _worker(connection, format_name: str, path: str, encoding: str | None, options: dict, batch_size: int) -> None:

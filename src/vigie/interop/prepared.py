@@ -29,7 +29,8 @@ REPORT_HEAD = ["id", "source", "organisation", "visibility", "is_current", "supe
 REPORT_PART = ["external_id", "source_timestamp", "content_hash", "published", "date_start", "date_end",
                "date_precision", "country_text", "admin1_text", "admin2_text", "admin3_text", "location_text",
                "latitude", "longitude", "geo_precision", "event_type", "sub_event_type", "event_label",
-               "perpetrator_text", "target_text", *CLAIM_FIELDS, "text", "original_source", "url", "language", "raw"]
+               "perpetrator_text", "target_text", *CLAIM_FIELDS, "text", "original_source", "url", "language", "raw",
+               "flags"]
 REPORT_FIELDS = REPORT_HEAD + REPORT_PART
 
 SINGLE_REPORT_RULE = RULE_PHRASES["single"]
@@ -78,7 +79,7 @@ def prepare(record: ReportRecord) -> Prepared:
         record.location[:200], record.latitude, record.longitude, record.geo_precision, record.event_type,
         record.sub_event_type, record.event_label[:300], record.perpetrator_text[:500], record.target_text[:500],
         *[claims.get(name) for name in CLAIM_FIELDS], record.text, record.original_source[:500], record.url[:500],
-        record.language[:10], json.dumps(record.raw),
+        record.language[:10], json.dumps(record.raw), json.dumps(list(record.flags)),
     )
     return Prepared(
         line=record.line,

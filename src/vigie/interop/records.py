@@ -78,6 +78,9 @@ class ReportRecord:
     raw: list[list[str | None]] = field(default_factory=list)  # the row(s) as they came, in file column order
     expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
     lines: list[int] = field(default_factory=list)
+    flags: tuple[str, ...] = ()  # marks kept on the report (Report.flags): "figures_out_of_order"
+    notes: list[Problem] = field(default_factory=list)  # warnings about a row that is imported
+
     def content_hash(self) -> str:
         """A digest of the meaning of the record: equal for the same event read in another layout
         (columns in another order, inter codes as words, the monadic form)."""

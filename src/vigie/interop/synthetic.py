@@ -1242,10 +1242,17 @@ def _priogrid(lat: float, lon: float) -> int:
     return row * 720 + col + 1
 
 
-def ucdp_ged_rows(n: int, seed: int = 0, start_year: int = 2012, end_year: int = 2023) -> Iterator[list[Any]]:
-    """``n`` synthetic UCDP GED rows for Mali (lists in UCDP_GED_COLUMNS order), in date order."""
+def ucdp_ged_rows(n: int, seed: int = 0, start_year: int = 2012, end_year: int = 2023, *,
+                  out_of_order: float = 0.0) -> Iterator[list[Any]]:
+    """``n`` synthetic UCDP GED rows for Mali (lists in UCDP_GED_COLUMNS order), in date order.
+
+    ``out_of_order``: the share of rows whose low, best and high are published out of order, as in
+    real GED releases (best above high, or low above best); drawn apart, so the other rows are the
+    same whatever the share.
+    """
     if n < 0:
         raise ValueError("n must be >= 0")
+    disorder = random.Random(f"vigie-ucdp-disorder-{seed}")
     prof = _profile("Mali")
     rng = random.Random(f"vigie-ucdp-{seed}")
     rnd = rng.random
@@ -1324,6 +1331,12 @@ def ucdp_ged_rows(n: int, seed: int = 0, start_year: int = 2012, end_year: int =
             high = best + int(rnd() * (best * 0.6 + 2)) if rnd() < 0.4 else best
             if best == 0:
                 high = max(high, 1)
+            if out_of_order and disorder.random() < out_of_order:
+                if disorder.random() < 0.5:  # best above high
+                    high = max(best - 1 - int(disorder.random() * 3), 0) if best > 0 else 0
+                    best = max(best, high + 1)
+                else:  # low above best
+                    low = best + 1 + int(disorder.random() * 5)
             key = (year, tov, cid)
             seq = relid_seq.get(key, 0) + 1
             relid_seq[key] = seq
@@ -1345,17 +1358,48 @@ def ucdp_ged_rows(n: int, seed: int = 0, start_year: int = 2012, end_year: int =
 
 
 def write_ucdp_ged(path_or_file: Any, n: int, seed: int = 0, *, encoding: str = "utf-8", bom: bool = False,
-                   line_terminator: str = "\n") -> int:
+                   line_terminator: str = "\n", out_of_order: float = 0.0, hxl: bool = False) -> int:
     """Write ``n`` synthetic Mali events as a UCDP GED CSV (23.1+ columns); returns rows written."""
     rows = 0
     with _Output(path_or_file, encoding, bom) as out:
         writer = csv.writer(out, lineterminator=line_terminator)
         writer.writerow(UCDP_GED_COLUMNS)
+        if hxl:  # HDX's copies carry a row of HXL hashtags under the header
+            writer.writerow(hxl_tags(UCDP_GED_COLUMNS))
         write = writer.writerow
-        for row in ucdp_ged_rows(n, seed):
+        for row in ucdp_ged_rows(n, seed, out_of_order=out_of_order):
             write(row)
             rows += 1
     return rows
+
+
+# HXL hashtags as HDX puts them under a dataset's header (the common ones; others get #x_ tags).
+_HXL = {"id": "#event+id", "event_id_cnty": "#event+id", "report_id": "#report+id", "year": "#date+year",
+        "date_start": "#date+start", "date_end": "#date+end", "event_date": "#date+occurred",
+        "country": "#country+name", "iso": "#country+code", "adm_1": "#adm1+name", "admin1": "#adm1+name",
+        "adm_2": "#adm2+name", "admin2": "#adm2+name", "admin3": "#adm3+name", "location": "#loc+name",
+        "latitude": "#geo+lat", "longitude": "#geo+lon", "best": "#affected+killed",
+        "fatalities": "#affected+killed", "killed": "#affected+killed", "source": "#meta+source",
+        "side_a": "#group+name+first", "side_b": "#group+name+second", "actor1": "#group+name+first",
+        "actor2": "#group+name+second", "event_type": "#event+type"}
+
+
+def hxl_tags(columns: Iterable[str]) -> list[str]:
+    """The HXL hashtag row for these columns."""
+    return [_HXL.get(name.lower(), "#x_" + "".join(c for c in name.lower() if c.isalnum()))
+            for name in columns]
+
+
+def add_hxl_row(in_path: Any, out_path: Any) -> None:
+    """Copy a CSV, adding the HXL hashtag row under its header (as HDX serves its datasets)."""
+    with open(in_path, encoding="utf-8", newline="") as src, open(out_path, "w", encoding="utf-8", newline="") as dst:
+        reader = csv.reader(src)
+        writer = csv.writer(dst, lineterminator="\n")
+        header = next(reader)
+        writer.writerow(header)
+        writer.writerow(hxl_tags(header))
+        for row in reader:
+            writer.writerow(row)
 
 
 # --------------------------------------------------------------------------------------------------

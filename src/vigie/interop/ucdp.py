@@ -8,9 +8,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from vigie.actors.classify import category_from_ucdp_side
+from vigie.actors.classify import category_from_ucdp_side, split_actor_names
+from vigie.core.event_dates import date_bounds
 
-from .parsing import parse_coordinate, parse_count, parse_date, parse_int
+from .parsing import (
+    MAX_ID,
+    check_length,
+    check_names,
+    parse_coordinate,
+    parse_count,
+    parse_event_date,
+    parse_int,
+)
 from .records import ActorClaim, Problem, ReportRecord, RowError
 from .tables import Table, TableError
 
@@ -52,14 +61,20 @@ class UcdpGedReader:
             position = index.get(name, -1)
             return values[position] if position >= 0 else ""
 
+        bounds = date_bounds()
         for line, values in self.table.rows():
             try:
                 event_id = get(values, "id").strip()
                 if not event_id:
                     raise RowError("id", "the event id is missing")
+                check_length(event_id, "id", MAX_ID)
                 parse_int(event_id, "id", required=True)
-                start = parse_date(get(values, "date_start"), "date_start")
-                end = parse_date(get(values, "date_end"), "date_end")
+                check_names({name: get(values, name) for name in ("country", "adm_1", "adm_2", "where_coordinates")})
+                for side in ("side_a", "side_b"):
+                    for name in split_actor_names(get(values, side)):
+                        check_length(name, side, 200)
+                start = parse_event_date(get(values, "date_start"), "date_start", bounds)
+                end = parse_event_date(get(values, "date_end"), "date_end", bounds)
                 if end < start:
                     raise RowError("date_end", f"ends before it starts ({start.isoformat()})", get(values, "date_end"))
                 violence = parse_int(get(values, "type_of_violence"), "type_of_violence", required=True)
@@ -78,26 +93,36 @@ class UcdpGedReader:
                 best = counts["best"]
                 if best is None:
                     raise RowError("best", "the best estimate is required")
-                low = counts["low"] if counts["low"] is not None else best
-                high = counts["high"] if counts["high"] is not None else best
-                if not low <= best <= high:
-                    raise RowError("best", f"low ({low}) <= best <= high ({high}) does not hold", str(best))
+                published_low = counts["low"] if counts["low"] is not None else best
+                published_high = counts["high"] if counts["high"] is not None else best
                 latitude = parse_coordinate(get(values, "latitude"), "latitude", 90)
                 longitude = parse_coordinate(get(values, "longitude"), "longitude", 180)
             except RowError as error:
                 yield Problem(line, error.column, error.reason, error.value)
                 continue
 
+            # UCDP publishes some rows (0.2 to 1.3 % of a release) with low, best and high out of order.
+            # The row is kept as published (raw, and a mark on the report); the figures the incident is
+            # estimated from are a range that holds the best figure: the least and the most of the three.
+            low, high = min(published_low, best, published_high), max(published_low, best, published_high)
+            flags: tuple[str, ...] = ()
+            notes: list[Problem] = []
+            if not published_low <= best <= published_high:
+                flags = ("figures_out_of_order",)
+                notes.append(Problem(
+                    line, "best",
+                    f"low ({published_low}), best ({best}) and high ({published_high}) are out of order as "
+                    f"published; the row is kept as published and the incident's range is {low} to {high}",
+                    str(best), fatal=False,
+                ))
             country = get(values, "country").strip()
             side_a, side_b = get(values, "side_a").strip(), get(values, "side_b").strip()
             one_sided = violence == 3
-            actors = []
-            if side_a:
-                actors.append(ActorClaim(side_a, 1, True, "perpetrator" if one_sided else "party",
-                                         category_from_ucdp_side(side_a, country)))
-            if side_b:
-                actors.append(ActorClaim(side_b, 2, True, "target" if one_sided else "party",
-                                         category_from_ucdp_side(side_b, country)))
+            # A side may name several actors ("GATIA, MSA"): each is an actor of that side.
+            actors = [ActorClaim(name, 1, True, "perpetrator" if one_sided else "party",
+                                 category_from_ucdp_side(name, country)) for name in split_actor_names(side_a)]
+            actors += [ActorClaim(name, 2, True, "target" if one_sided else "party",
+                                  category_from_ucdp_side(name, country)) for name in split_actor_names(side_b)]
             civilians = counts["deaths_civilians"]
             combatants = (counts["deaths_a"] or 0) + (counts["deaths_b"] or 0)
             unknown = counts["deaths_unknown"]
@@ -137,4 +162,6 @@ class UcdpGedReader:
                 original_source=get(values, "source_office").strip() or get(values, "source_article").strip()[:500],
                 language="en",
                 raw=[values],
+                flags=flags,
+                notes=notes,
             )

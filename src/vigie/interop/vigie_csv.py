@@ -5,11 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from vigie.actors.classify import keyword_category
+from vigie.core.event_dates import date_bounds
 from vigie.core.text import normalize_name
 from vigie.incidents.estimates import CLAIM_FIELDS, claims_to_casualties
 
 from .acled import EVENT_TYPES, SUB_EVENT_TYPES
-from .parsing import parse_coordinate, parse_count, parse_date
+from .parsing import (
+    MAX_ID,
+    check_length,
+    check_names,
+    parse_coordinate,
+    parse_count,
+    parse_event_date,
+)
 from .records import ActorClaim, Problem, ReportRecord, RowError
 from .tables import Table, TableError
 
@@ -49,6 +57,7 @@ class VigieReportsReader:
             position = index.get(name, -1)
             return values[position].strip() if position >= 0 else ""
 
+        bounds = date_bounds()
         for line, values in self.table.rows():
             try:
                 report_id = get(values, "report_id")
@@ -57,12 +66,19 @@ class VigieReportsReader:
                 source = get(values, "source")
                 if not source:
                     raise RowError("source", "the source is missing")
+                check_length(report_id, "report_id", MAX_ID)
+                check_length(get(values, "incident"), "incident", MAX_ID)
+                check_names({name: get(values, name) for name in (
+                    "source", "country", "admin1", "admin2", "admin3", "location")})
+                for column in ("perpetrator", "target"):
+                    for name in get(values, column).split(";"):
+                        check_length(name.strip(), column, 200)
                 source_kind = _choice(get(values, "source_kind"), "source_kind", SOURCE_KINDS, "partner")
-                start = parse_date(get(values, "event_date"), "event_date")
-                end = parse_date(get(values, "event_date_end"), "event_date_end", required=False) or start
+                start = parse_event_date(get(values, "event_date"), "event_date", bounds)
+                end = parse_event_date(get(values, "event_date_end"), "event_date_end", bounds, required=False) or start
                 if end < start:
                     raise RowError("event_date_end", "ends before it starts", get(values, "event_date_end"))
-                published = parse_date(get(values, "published"), "published", required=False)
+                published = parse_event_date(get(values, "published"), "published", bounds, required=False)
                 precision = _choice(get(values, "date_precision"), "date_precision", DATE_PRECISIONS,
                                     "day" if end == start else "range")
                 geo = _choice(get(values, "geo_precision"), "geo_precision", GEO_PRECISIONS, "")

@@ -59,6 +59,7 @@ def read_link_reports(path: str | Path) -> tuple[list[LinkReport], list[Problem]
                 seen[report_id] = line
             except RowError as error:
                 problems.append(Problem(line, error.column, error.reason, error.value))
+        problems.extend(table.problems)
     return reports, problems
 
 

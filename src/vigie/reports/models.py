@@ -101,6 +101,11 @@ class Report(models.Model):
         help_text=_("The row(s) as they came, values in the file's column order (the import run has the header)."),
     )
 
+    flags = models.JSONField(
+        default=list, blank=True,
+        help_text=_("Marks an import put on the report: \"figures_out_of_order\" when the source published "
+                    "low, best and high out of order (kept as published in raw; the figures hold min, best, max)."),
+    )
     incident = models.ForeignKey("incidents.Incident", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports")
     link_method = models.CharField(max_length=20, choices=LinkMethod.choices, blank=True)
     linked_at = models.DateTimeField(null=True, blank=True, help_text=_("When the linkage engine last placed this report."))

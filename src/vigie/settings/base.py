@@ -7,6 +7,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.event_dates import parse_earliest_date
 from vigie.core.files import private_dir, private_file
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -24,6 +25,9 @@ VIGIE_HOME = vigie_home()
 VIGIE_EVIDENCE_DIR = Path(os.environ.get("VIGIE_EVIDENCE_DIR") or VIGIE_HOME / "evidence").expanduser()
 VIGIE_EVIDENCE_MAX_BYTES = int(os.environ.get("VIGIE_EVIDENCE_MAX_BYTES") or 200_000_000)  # 200 MB
 VIGIE_KEYS_DIR = Path(os.environ.get("VIGIE_KEYS_DIR") or VIGIE_HOME / "keys").expanduser()  # outside the database
+# Events dated before this (the conflict era the deployment covers) or after today are refused by the
+# importers, the report form and the API (vigie.core.event_dates).
+VIGIE_EARLIEST_DATE = parse_earliest_date(os.environ.get("VIGIE_EARLIEST_DATE"))
 
 
 def database_from_environment(default_sqlite: Path) -> dict:

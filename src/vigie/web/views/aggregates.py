@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 
 from vigie.actors.choices import ActorCategory, ActorRole
 from vigie.incidents.choices import EventType, Grade, PairStatus
-from vigie.incidents.models import IncidentActor, LinkPair
+from vigie.incidents.models import IncidentActor, LinkPair, link_category
 from vigie.places.models import Place
 from vigie.web import geo
 
@@ -135,7 +135,7 @@ def by_perpetrator(incidents) -> list[dict]:
     links = (IncidentActor.objects.filter(Q(role=ActorRole.PERPETRATOR) | Q(side=1))
              .annotate(position=Window(RowNumber(), partition_by=[F("incident_id")],
                                        order_by=[rank.asc(), F("side").asc(), F("primary").desc(), F("id").asc()]))
-             .values(link_incident=F("incident_id"), link_category=F("actor__category"), link_position=F("position")))
+             .values(link_incident=F("incident_id"), link_category=link_category(), link_position=F("position")))
     visible_sql, visible_params = visible.query.sql_with_params()
     links_sql, links_params = links.query.sql_with_params()
     sql = (f"SELECT main.link_category, COUNT(*), SUM(visible.visible_killed) FROM ({visible_sql}) visible "

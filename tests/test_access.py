@@ -369,9 +369,8 @@ class World:
 
     def _reference(self):
         from vigie.actors.models import Actor
-        from vigie.places.models import Place
-
         from vigie.incidents.models import IncidentActor
+        from vigie.places.models import Place
         from vigie.reports.models import Source
 
         self.records["place"] = Place.objects.filter(needs_review=False).order_by("pk").first()

@@ -32,7 +32,7 @@ class Actor(ChangeLoggedModel):
         help_text=_("The organisation whose report named this actor first (empty: the dictionary or a dataset)."),
     )
     published = models.BooleanField(
-        _("published"), default=True,
+        _("published name"), default=True,
         help_text=_("Off: named in an organisation's non-public report; only that organisation sees it until "
                     "one of its analysts publishes it."),
     )

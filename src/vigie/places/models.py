@@ -29,7 +29,7 @@ class Place(ChangeLoggedModel):
         help_text=_("The organisation whose report named this place first (empty: the gazetteer or a dataset)."),
     )
     published = models.BooleanField(
-        _("published"), default=True,
+        _("published name"), default=True,
         help_text=_("Off: named in an organisation's non-public report; only that organisation sees it until "
                     "one of its analysts publishes it."),
     )

@@ -51,7 +51,7 @@ class Source(ChangeLoggedModel):
         help_text=_("An army, a government or an armed group speaking of its own acts: recorded, not trusted alone."),
     )
     published = models.BooleanField(
-        _("published"), default=True,
+        _("published name"), default=True,
         help_text=_("Off: created by an organisation's non-public report; only that organisation sees it until "
                     "one of its analysts publishes it."),
     )

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='place',
             name='published',
-            field=models.BooleanField(default=True, help_text="Off: named in an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published'),
+            field=models.BooleanField(default=True, help_text="Off: named in an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published name'),
         ),
         migrations.RunPython(keep_private_names_private, migrations.RunPython.noop),
     ]

@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='source',
             name='published',
-            field=models.BooleanField(default=True, help_text="Off: created by an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published'),
+            field=models.BooleanField(default=True, help_text="Off: created by an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published name'),
         ),
         migrations.RunPython(keep_private_sources_private, migrations.RunPython.noop),
     ]

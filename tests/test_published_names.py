@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -260,6 +261,11 @@ def test_a_public_incident_never_carries_an_unpublished_name_into_open_data(worl
     """An operator makes A's incident public: the public reads it without A's unpublished names."""
     incident = Incident.objects.get(reports__pk=world.report_id)
     incident.visibility = "public"
+    # the admin refuses it (the model's check), naming the names to publish first ...
+    with pytest.raises(ValidationError) as refused:
+        incident.clean()
+    assert PERPETRATOR in str(refused.value) and TARGET in str(refused.value)
+    # ... and if it is done anyway, the names stay out of open data
     incident.save()
     Incident.objects.filter(reports__source=world.radio).exclude(pk=incident.pk).update(visibility="public")
     from vigie.reports.models import Report
@@ -297,3 +303,33 @@ def test_a_public_import_publishes_its_new_names():
     assert place.published and place.organisation_id == organisation.pk
     assert Actor.objects.get(name="Civils de Village Public").published
 
+
+
+def test_the_migration_makes_the_names_already_created_private(world):
+    """Names created before the rule: private to the one organisation whose non-public records use them."""
+    import importlib
+
+    from django.apps import apps
+
+    from vigie.incidents.models import IncidentActor
+
+    migrations = [importlib.import_module(f"vigie.{module}") for module in (
+        "actors.migrations.0002_organisation_and_published", "places.migrations.0002_organisation_and_published",
+        "reports.migrations.0003_source_published")]
+    incident = Incident.objects.get(reports__pk=world.report_id)
+    public = Incident.objects.create(organisation=world.b, visibility="public", date_start=incident.date_start)
+    seen = Actor.objects.create(key="old-public-name", name="Old public name", category="other", needs_review=True)
+    IncidentActor.objects.create(incident=public, actor=seen, side=1)
+    # as before the rule: every created name published and nobody's, every source published
+    Actor.objects.filter(needs_review=True).update(published=True, organisation=None)
+    Place.objects.filter(needs_review=True).update(published=True, organisation=None)
+    Source.objects.update(published=True)
+    migrations[0].keep_private_names_private(apps, None)
+    migrations[1].keep_private_names_private(apps, None)
+    migrations[2].keep_private_sources_private(apps, None)
+    for record in (world.actor, world.target, world.village, world.cercle, world.radio):
+        record.refresh_from_db()
+        assert not record.published and record.organisation_id == world.a.pk, record
+    seen.refresh_from_db()
+    assert seen.published and seen.organisation_id is None
+    assert not leaks(api_answers(world, "b_analyst"))

@@ -120,9 +120,14 @@ ROUTES: dict[str, Route] = {
     "intake:source_list": Route(LIST, login=True),
     "intake:source_detail": Route(OBJECT, params={"pk": "source"}, needs=VIEW_REPORT, shows="source"),
     "intake:actor_list": Route(LOGIN),
-    "intake:actor_detail": Route(LOGIN, params={"pk": "actor"}),
     "intake:place_list": Route(LOGIN),
-    "intake:place_detail": Route(LOGIN, params={"pk": "place"}),
+    # Names from A's non-public reports (vigie.core.published): for those who may read A's reports
+    # until an analyst publishes them; publishing is a POST (a GET is refused once the name is found).
+    "intake:actor_detail": Route(OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, shows="private_actor"),
+    "intake:place_detail": Route(OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, shows="private_place"),
+    "intake:actor_publish": Route(OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, ok=_ok(405)),
+    "intake:place_publish": Route(OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, ok=_ok(405)),
+    "intake:source_publish": Route(OBJECT, params={"pk": "private_source"}, needs=VIEW_REPORT, ok=_ok(405)),
     # -- evidence -------------------------------------------------------------------------------------
     "evidence:evidence_download": Route(OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE,
                                         shows="evidence_file"),
@@ -165,9 +170,13 @@ ROUTES: dict[str, Route] = {
     "api:source-list": Route(LIST),
     "api:source-detail": Route(OBJECT, params={"pk": "source"}, needs=VIEW_REPORT, shows="source"),
     "api:actor-list": Route(LIST),
-    "api:actor-detail": Route(PUBLIC, params={"pk": "actor"}),
+    "api:actor-detail": Route(OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, shows="private_actor"),
     "api:place-list": Route(LIST),
-    "api:place-detail": Route(PUBLIC, params={"pk": "place"}),
+    "api:place-detail": Route(OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, shows="private_place"),
+    # POST only (the API answers a GET before looking the name up): see tests/test_published_names.py
+    "api:actor-publish": Route(LOGIN, params={"pk": "private_actor"}, ok=_ok(405)),
+    "api:place-publish": Route(LOGIN, params={"pk": "private_place"}, ok=_ok(405)),
+    "api:source-publish": Route(LOGIN, params={"pk": "private_source"}, ok=_ok(405)),
     "api:organisation-list": Route(LIST, login=True),
     "api:organisation-detail": Route(OBJECT, params={"pk": "organisation"}),
     "api:case-list": Route(LIST, login=True),
@@ -196,6 +205,11 @@ MARKERS = {
     "assistance": ("Zx-assistance-canary-4308", "victims.assistance"),
     "draft": ("Zx-draft-canary-5419", None),  # a monitor's draft report: its author's alone
     "attachment_file": ("Zx-attachment-file-canary-6524", "reports.report"),  # a file sent with the report
+    # Names typed into A's non-public report (a target, a village, a radio): seen as A's reports are.
+    # "Aa" first: they would lead any list sorted by name that leaked them.
+    "private_actor": ("Aa Zx-target-canary-7311", "reports.report"),
+    "private_place": ("Aa Zx-village-canary-7422", "reports.report"),
+    "private_source": ("Aa Zx-radio-canary-7533", "reports.report"),
 }
 
 
@@ -355,11 +369,25 @@ class World:
 
     def _reference(self):
         from vigie.actors.models import Actor
+        from vigie.incidents.models import IncidentActor
         from vigie.places.models import Place
+        from vigie.reports.models import Source
 
         self.records["place"] = Place.objects.filter(needs_review=False).order_by("pk").first()
         self.records["actor"] = Actor.objects.filter(needs_review=False).order_by("pk").first()
         self.records["organisation"] = self.a
+        cercle = Place.objects.filter(kind="cercle").order_by("pk").first()
+        self.records["private_place"] = Place.objects.create(
+            code=f"{cercle.code}.private-7422", kind="locality", name=self.marker("private_place"), parent=cercle,
+            needs_review=True, organisation=self.a, published=False)
+        self.records["private_actor"] = Actor.objects.create(
+            key="private-7311", name=self.marker("private_actor"), category="civilians", needs_review=True,
+            organisation=self.a, published=False)
+        IncidentActor.objects.create(incident=self.records["incident"], actor=self.records["private_actor"], side=2,
+                                     role="target")
+        self.records["private_source"] = Source.objects.create(
+            slug="org-a-radio-7533", name=self.marker("private_source"), kind="media", organisation=self.a,
+            published=False)
 
     # -- filling routes --
 
@@ -600,7 +628,8 @@ def test_a_public_incident_shows_outsiders_none_of_its_private_reports(world):
     outlet = Source.objects.create(slug="public-radio", name="Radio publique", kind="media", redistributable=True)
     Report.objects.create(source=outlet, organisation=world.a, visibility="public", external_id="r-1",
                           content_hash="1" * 32, date_start=datetime.date(2024, 3, 2), incident=incident)
-    private = [world.marker("report"), world.marker("source")]
+    # nor the names it carries that A has not published (a victim's name as the target)
+    private = [world.marker("report"), world.marker("source"), world.marker("private_actor")]
     for who in ["anonymous", *(f"B:{role}" for role in ROLES)]:
         client = client_for(world, who)
         for url in (reverse("web:incident_detail", kwargs={"pk": incident.pk}),

@@ -446,9 +446,9 @@ def test_rows_are_streamed_not_loaded(imported, monkeypatch):
     seen_chunks = []
     original = exports._chunk_actors
 
-    def spy(ids):
+    def spy(ids, *args):
         seen_chunks.append(len(ids))
-        return original(ids)
+        return original(ids, *args)
 
     monkeypatch.setattr(exports, "_chunk_actors", spy)
     rows = exports.incident_rows(chunk_size=10)

@@ -11,8 +11,8 @@ class ActorAliasInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ("name", "category", "parent", "country", "needs_review")
-    list_filter = ("category", "needs_review")
+    list_display = ("name", "category", "parent", "country", "needs_review", "published", "organisation")
+    list_filter = ("category", "needs_review", "published")
     search_fields = ("name", "key", "aliases__name")
     raw_id_fields = ("parent",)
     inlines = [ActorAliasInline]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from vigie.core.published import private_suffix
 from vigie.core.text import normalize_name, slugify_ascii
 
 from .classify import STATE_CATEGORIES, category_in_context, is_state_actor
@@ -18,7 +19,13 @@ def without_period(normalized: str) -> str:
 
 
 class ActorDirectory:
-    def __init__(self) -> None:
+    """The names an import may resolve to (``Actor.objects.available_to``: the published ones and the
+    importing organisation's own) and the actors it creates: unpublished, of that organisation, when
+    the import is an organisation's non-public reports (``private``)."""
+
+    def __init__(self, organisation_id: int | None = None, private: bool = False) -> None:
+        self.organisation_id = organisation_id
+        self.private = bool(private and organisation_id is not None)
         self._by_name: dict[str, int] = {}
         self._category: dict[int, str] = {}
         self._from_dictionary: set[int] = set()
@@ -26,16 +33,19 @@ class ActorDirectory:
         self.created: list[int] = []
 
     @classmethod
-    def load(cls) -> ActorDirectory:
-        directory = cls()
-        for actor_id, name, key, category, needs_review in Actor.objects.values_list(
+    def load(cls, organisation_id: int | None = None, private: bool = False) -> ActorDirectory:
+        directory = cls(organisation_id, private)
+        # A public import links only published names: its incidents are open data.
+        available = Actor.objects.available_to(organisation_id if directory.private else None)
+        for actor_id, name, key, category, needs_review in available.values_list(
                 "id", "name", "key", "category", "needs_review"):
             directory._category[actor_id] = category
             if not needs_review:
                 directory._from_dictionary.add(actor_id)
             directory._by_name.setdefault(normalize_name(name), actor_id)
             directory._by_name.setdefault(normalize_name(key.replace("_", " ")), actor_id)
-        for actor_id, normalized in ActorAlias.objects.values_list("actor_id", "normalized"):
+        for actor_id, normalized in ActorAlias.objects.filter(actor__in=available).values_list("actor_id",
+                                                                                               "normalized"):
             directory._by_name[normalized] = actor_id
         return directory
 
@@ -88,12 +98,9 @@ class ActorDirectory:
             Actor.objects.filter(pk__in=ids).update(category=category)
 
     def _create(self, name: str, category: str) -> int:
-        base = slugify_ascii(name)[:100] or "actor"
-        key, suffix = base, 1
-        while Actor.objects.filter(key=key).exists():
-            suffix += 1
-            key = f"{base}-{suffix}"
-        actor = Actor.objects.create(key=key, name=name.strip(), category=category, needs_review=True)
+        actor = Actor.objects.create(key=new_actor_key(name, self.private), name=name.strip(), category=category,
+                                     needs_review=True, organisation_id=self.organisation_id,
+                                     published=not self.private)
         normalized = normalize_name(name)
         if not ActorAlias.objects.filter(normalized=normalized).exists():
             ActorAlias.objects.create(actor=actor, name=name.strip(), language="import")
@@ -101,3 +108,19 @@ class ActorDirectory:
         self._category[actor.pk] = category
         self.created.append(actor.pk)
         return actor.pk
+
+
+def new_actor_key(name: str, private: bool) -> str:
+    """A free key for a new actor: its name as a slug, made unique by a number, or (an unpublished
+    name) by a random ending that tells nothing of other organisations' names."""
+    base = slugify_ascii(name)[:100] or "actor"
+    if private:
+        key = f"{base}-{private_suffix()}"
+        while Actor.objects.filter(key=key).exists():
+            key = f"{base}-{private_suffix()}"
+        return key
+    key, suffix = base, 1
+    while Actor.objects.filter(key=key).exists():
+        suffix += 1
+        key = f"{base}-{suffix}"
+    return key

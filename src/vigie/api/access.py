@@ -1,9 +1,11 @@
 """What each endpoint may show to whom. Every API queryset starts here.
 
 Incidents go through vigie.incidents.access (the rule the pages use), everything that belongs to an
-organisation through vigie.core.permissions.restrict. Reference data (gazetteer, actor dictionary)
-is public, except entries created from imported names, which only signed-in users see: such a name
-may come from an organisation's private report.
+organisation through vigie.core.permissions.restrict. Actors, places and
+sources go through their ``visible_to`` (vigie.core.published): the reference data (gazetteer,
+actor dictionary) and published names for everyone (names created from imports and not yet
+reviewed: signed-in users only); a name from an organisation's non-public report, for that
+organisation's members until one of its analysts publishes it.
 """
 
 from __future__ import annotations
@@ -13,15 +15,11 @@ from django.db.models import Exists, OuterRef, Q
 from vigie.actors.models import Actor
 from vigie.core.choices import Visibility
 from vigie.core.models import Organisation
-from vigie.core.permissions import memberships_of, organisations_for, restrict
+from vigie.core.permissions import memberships_of, restrict
 from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 from vigie.places.models import Place
-from vigie.reports.models import Report, Source
-
-# Sources the public may see named: published outlets and datasets, never a witness, a partner or
-# an association whose name could put someone at risk.
-PUBLIC_SOURCE_KINDS = ("dataset", "media", "official", "un")
+from vigie.reports.models import PUBLIC_SOURCE_KINDS, Report, Source
 
 
 def is_signed_in(user) -> bool:
@@ -67,14 +65,9 @@ def public_sources_q(prefix: str = "") -> Q:
 
 
 def sources_for(user, queryset=None):
-    """Public kinds for everyone; shared sources (no organisation) and those of one's organisations for members."""
-    queryset = Source.objects.all() if queryset is None else queryset
-    if is_superuser(user):
-        return queryset
-    allowed = public_sources_q()
-    if is_signed_in(user):
-        allowed |= Q(organisation__isnull=True) | Q(organisation_id__in=organisations_for(user, Report, "view"))
-    return queryset.filter(allowed)
+    """The sources ``user`` may see (``Source.objects.visible_to``, vigie.core.published): published
+    outlets and datasets for everyone; for members, shared sources and their organisations' own."""
+    return (Source.objects if queryset is None else queryset).visible_to(user)
 
 
 def organisations_of(user, queryset=None):
@@ -86,10 +79,10 @@ def organisations_of(user, queryset=None):
 
 
 def places_for(user, queryset=None):
-    queryset = Place.objects.all() if queryset is None else queryset
-    return queryset if is_signed_in(user) else queryset.filter(needs_review=False)
+    """The places ``user`` may see (``Place.objects.visible_to``, vigie.core.published)."""
+    return (Place.objects if queryset is None else queryset).visible_to(user)
 
 
 def actors_for(user, queryset=None):
-    queryset = Actor.objects.all() if queryset is None else queryset
-    return queryset if is_signed_in(user) else queryset.filter(needs_review=False)
+    """The actors ``user`` may see (``Actor.objects.visible_to``, vigie.core.published)."""
+    return (Actor.objects if queryset is None else queryset).visible_to(user)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from vigie.actors.choices import ActorCategory, ActorRole, AliasLanguage
+from vigie.actors.directory import new_actor_key
 from vigie.actors.models import Actor, ActorAlias
 from vigie.core.audit import append_entries
 from vigie.core.choices import ChangeAction, Visibility
@@ -190,9 +191,19 @@ class ReportIntakeSerializer(serializers.Serializer):
             errors["killed_low"] = [_("The lowest figure is above the highest.")]
         if killed is not None and ((low is not None and killed < low) or (high is not None and killed > high)):
             errors["killed"] = [_("The figure is outside the range killed_low to killed_high.")]
+        # Names the user may see and the report's organisation may use: a member of two organisations
+        # does not put one's unpublished name into the other's report.
+        organisation_id = data["organisation"].pk
+        if data.get("source") and not Source.objects.available_to(organisation_id).filter(
+                pk=data["source"].pk).exists():
+            errors["source"] = [_("No such source among those you may see.")]
+        if data.get("place") and not Place.objects.available_to(organisation_id).filter(
+                pk=data["place"].pk).exists():
+            errors["place"] = [_("No such place in the gazetteer.")]
         for position, item in enumerate(data.get("actors", [])):
             if item.get("actor"):
-                actor = actors_for(self.user).filter(by_id_or(("key",), [item["actor"]])).first()
+                actor = (actors_for(self.user).available_to(organisation_id)
+                         .filter(by_id_or(("key",), [item["actor"]])).first())
                 if actor is None:
                     errors.setdefault("actors", []).append({position: [_("No such actor in the dictionary.")]})
                 item["actor"] = actor
@@ -215,25 +226,26 @@ def _source_in(organisation: Organisation, name: str, kind: str) -> Source:
     while Source.objects.filter(slug=slug).exists():
         suffix += 1
         slug = f"{base}-{suffix}"
-    return Source.objects.create(slug=slug, name=name, kind=kind, organisation=organisation)
+    # A report sent here is not public: its new source is the organisation's until an analyst publishes it.
+    return Source.objects.create(slug=slug, name=name, kind=kind, organisation=organisation, published=False)
 
 
-def _actor_named(name: str, category: str) -> Actor:
+def _actor_named(name: str, category: str, organisation: Organisation) -> Actor:
+    """The actor called ``name`` among those ``organisation`` may use (published, or its own), else a
+    new one: unpublished, the organisation's (vigie.core.published), flagged for review."""
     name = name.strip()
     normalized = normalize_name(name)
-    alias = ActorAlias.objects.filter(normalized=normalized).select_related("actor").first() if normalized else None
+    available = Actor.objects.available_to(organisation.pk)
+    alias = (ActorAlias.objects.filter(normalized=normalized, actor__in=available).select_related("actor").first()
+             if normalized else None)
     if alias is not None:
         return alias.actor
-    actor = Actor.objects.filter(name__iexact=name).first()
+    actor = available.filter(name__iexact=name).first()
     if actor is not None:
         return actor
-    base = slugify_ascii(name)[:100] or "actor"
-    key, suffix = base, 1
-    while Actor.objects.filter(key=key).exists():
-        suffix += 1
-        key = f"{base}-{suffix}"
-    actor = Actor.objects.create(key=key, name=name, category=category or "other", needs_review=True)
-    if normalized:
+    actor = Actor.objects.create(key=new_actor_key(name, private=True), name=name, category=category or "other",
+                                 needs_review=True, organisation=organisation, published=False)
+    if normalized and not ActorAlias.objects.filter(normalized=normalized).exists():
         ActorAlias.objects.create(actor=actor, name=name, language=AliasLanguage.IMPORT)
     return actor
 
@@ -307,7 +319,7 @@ def submit_report(data: dict) -> Report:
         )
         links, seen = [], set()
         for item in data.get("actors", []):
-            actor = item.get("actor") or _actor_named(item["name"], item.get("category", ""))
+            actor = item.get("actor") or _actor_named(item["name"], item.get("category", ""), organisation)
             if (actor.pk, item["side"]) in seen:
                 continue
             seen.add((actor.pk, item["side"]))

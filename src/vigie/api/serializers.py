@@ -208,7 +208,7 @@ def public_incident(incident: Incident) -> dict:
     """PublicIncidentSerializer's fields of ``incident``, as DRF writes them."""
     return {
         "id": incident.pk, "date_start": _day(incident.date_start), "date_end": _day(incident.date_end),
-        "date_precision": incident.date_precision, "location": incident.location,
+        "date_precision": incident.date_precision, "location": getattr(incident, "listed_location", incident.location),
         "latitude": None if incident.latitude is None else float(incident.latitude),
         "longitude": None if incident.longitude is None else float(incident.longitude),
         "geo_precision": incident.geo_precision, **_places(incident), "event_type": incident.event_type,
@@ -408,7 +408,7 @@ class SourceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Source
         fields = ("id", "slug", "name", "kind", "language", "url", "attribution", "redistributable", "reliability",
-                  "party")
+                  "party", "published")
         read_only_fields = fields
 
 
@@ -427,7 +427,7 @@ class ActorSerializer(serializers.ModelSerializer):
     class Meta:
         model = Actor
         fields = ("id", "key", "name", "category", "parent", "country", "active", "description_en",
-                  "description_fr", "needs_review", "aliases")
+                  "description_fr", "needs_review", "published", "aliases")
         read_only_fields = fields
 
 
@@ -446,7 +446,7 @@ class PlaceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Place
         fields = ("id", "code", "kind", "name", "parent", "latitude", "longitude", "pcode", "needs_review",
-                  "aliases")
+                  "published", "aliases")
         read_only_fields = fields
 
 

@@ -9,6 +9,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
@@ -18,6 +19,7 @@ from vigie.actors.models import ActorAlias
 from vigie.core.context import change_context
 from vigie.core.models import Membership
 from vigie.core.permissions import organisations_for
+from vigie.core.published import may_publish, publish
 from vigie.core.text import parse_id
 from vigie.incidents.access import visible_incident
 from vigie.incidents.models import Incident
@@ -43,7 +45,7 @@ from .filters import (
     SourceFilterSet,
 )
 from .intake import ReportIntakeSerializer, may_add_reports
-from .references import attach, attach_actor_links, attach_place_refs
+from .references import attach, attach_actor_links, attach_place_refs, place_refs_of
 
 BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
 
@@ -99,7 +101,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         # A read by number starts from every incident: get_object applies the access rule.
         queryset = Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
         named = (Report.objects.filter(is_current=True, source__redistributable=True,
-                                       source__kind__in=PUBLIC_SOURCE_KINDS)
+                                       source__kind__in=PUBLIC_SOURCE_KINDS, source__published=True)
                  .select_related("source")
                  .only("id", "incident", "source", "source__slug", "source__name", "source__kind",
                        "source__url", "source__attribution"))
@@ -125,14 +127,15 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         if incident is None:
             raise Http404
         self.check_object_permissions(self.request, incident)
-        attach_actor_links([incident])
+        attach_actor_links([incident], self.request.user)
+        place_refs_of(incident, self.request.user)
         return incident
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if page is not None:  # the page's places and organisations, in one query each (vigie.api.references)
-            attach_place_refs(page)
-            attach_actor_links(page)
+            attach_place_refs(page, self.request.user)
+            attach_actor_links(page, self.request.user)
             if is_signed_in(self.request.user):
                 attach(page, ["organisation"], only=("id", "slug", "name"))
         return page
@@ -210,14 +213,35 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
 # -- reference data ----------------------------------------------------------------------------------------
 
 
+class PublishMixin:
+    """``POST .../<id>/publish/``: an analyst of the name's organisation (or an operator) makes an
+    unpublished name visible to everyone (vigie.core.published.publish, in the change log). Outside
+    the user's scope: 404; a role that may not publish it: 403; already published: unchanged."""
+
+    @extend_schema(request=None, summary="Publish a name",
+                   description="Make a name that came from your organisation's non-public report visible to "
+                               "everyone (analysts, coordinators and administrators of that organisation). "
+                               "Logged in the change log.")
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def publish(self, request, *args, **kwargs):
+        obj = self.get_object()
+        if not obj.published:
+            if not may_publish(request.user, obj):
+                raise PermissionDenied(_("Only an analyst of the organisation that recorded this name publishes it."))
+            with change_context(user=request.user, origin="api"):
+                publish(obj, request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
+
+
+
 @extend_schema_view(
     list=extend_schema(summary="List sources",
                        description="The sources you may see: published datasets, media, official statements "
                                    "and the UN for everyone; for members, shared sources and their "
-                                   "organisations' own."),
+                                   "organisations' own, including those not yet published."),
     retrieve=extend_schema(summary="Read a source"),
 )
-class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class SourceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.SourceSerializer
     filterset_class = SourceFilterSet
     keyset_orderings = BY_NAME
@@ -230,10 +254,12 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 @extend_schema_view(
     list=extend_schema(summary="List actors",
                        description="The actor dictionary with the other names of each actor. Actors created from "
-                                   "imported names and not yet reviewed are shown to signed-in users only."),
+                                   "imported names and not yet reviewed are shown to signed-in users only; one "
+                                   "named first in an organisation's non-public report, to that organisation's "
+                                   "members only until one of its analysts publishes it."),
     retrieve=extend_schema(summary="Read an actor"),
 )
-class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class ActorViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.ActorSerializer
     filterset_class = ActorFilterSet
     keyset_orderings = BY_NAME
@@ -251,10 +277,12 @@ class ActorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewS
     list=extend_schema(summary="List places",
                        description="The gazetteer: countries, regions, cercles, communes and localities, with "
                                    "their other spellings. Search by name with `search`. Places created from "
-                                   "imported names and not yet reviewed are shown to signed-in users only."),
+                                   "imported names and not yet reviewed are shown to signed-in users only; one "
+                                   "named first in an organisation's non-public report, to that organisation's "
+                                   "members only until one of its analysts publishes it."),
     retrieve=extend_schema(summary="Read a place"),
 )
-class PlaceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+class PlaceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     serializer_class = s.PlaceSerializer
     filterset_class = PlaceFilterSet
     keyset_orderings = BY_NAME

@@ -222,6 +222,10 @@ class EvidenceForm(forms.Form):
                            help_text=_("How it reached you, e.g. “handed over on an SD card in a sealed envelope”. "
                                        "Encrypted."))
 
+    def __init__(self, *args, organisation_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation_id = organisation_id
+
     def clean_place(self):
         text = self.cleaned_data.get("place", "").strip()
         if not text:
@@ -229,10 +233,13 @@ class EvidenceForm(forms.Form):
         from vigie.intake.search import search_places
         from vigie.places.models import Place
 
-        by_code = Place.objects.filter(code=text).first()
+        # The published places and the case's organisation's own (vigie.core.published): another
+        # organisation's unpublished place is not found.
+        places = Place.objects.available_to(self.organisation_id)
+        by_code = places.filter(code=text).first()
         if by_code is not None:
             return by_code
-        exact = [match.place for match in search_places(text, limit=8) if match.exact]
+        exact = [match.place for match in search_places(text, limit=8, queryset=places) if match.exact]
         if len(exact) == 1:
             return exact[0]
         if not exact:

@@ -43,7 +43,7 @@ class Intake:
     event: CustodyEvent
 
 
-def clean_metadata(metadata: dict | None) -> dict:
+def clean_metadata(metadata: dict | None, organisation_id: int | None = None) -> dict:
     """Capture metadata checked and normalised, or BadMetadata naming the field and the problem."""
     metadata = dict(metadata or {})
     unknown = sorted(set(metadata) - set(METADATA_FIELDS))
@@ -75,7 +75,8 @@ def clean_metadata(metadata: dict | None) -> dict:
         from vigie.places.models import Place
 
         if not isinstance(place, Place):
-            found = Place.objects.filter(code=str(place)).first()
+            # a published place or the case's organisation's own (vigie.core.published)
+            found = Place.objects.available_to(organisation_id).filter(code=str(place)).first()
             if found is None:
                 raise BadMetadata(_("captured_place: no place with the code %(code)r in the gazetteer") % {"code": place})
             place = found
@@ -142,7 +143,7 @@ def add_evidence(case, fileobj: BinaryIO, filename: str, metadata: dict | None =
     require(user, case, "view")
     require_in_organisation(user, EvidenceItem, case.organisation, "add")
     filename = clean_filename(filename)
-    metadata = clean_metadata(metadata)
+    metadata = clean_metadata(metadata, case.organisation_id)
     note = metadata.pop("note", "")
     if derived_from is not None:
         if derived_from.case_id != case.pk:

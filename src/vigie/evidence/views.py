@@ -213,7 +213,7 @@ def _evidence_add(request, case_pk: int):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = EvidenceForm(request.POST if request.method == "POST" else None)
+    form = EvidenceForm(request.POST if request.method == "POST" else None, organisation_id=case.organisation_id)
     problem = ""
     if request.method == "POST":
         try:
@@ -251,7 +251,8 @@ def _evidence_derive(request, pk: int):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = DerivedEvidenceForm(request.POST if request.method == "POST" else None)
+    form = DerivedEvidenceForm(request.POST if request.method == "POST" else None,
+                               organisation_id=original.organisation_id)
     problem = ""
     if request.method == "POST":
         try:

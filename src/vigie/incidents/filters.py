@@ -20,6 +20,7 @@ from vigie.actors.choices import ActorCategory
 from vigie.actors.models import ActorAlias
 from vigie.api import filters as api_filters
 from vigie.api.access import actors_for, places_for, sources_for
+from vigie.core.published import name_organisations
 from vigie.core.text import normalize_name
 from vigie.incidents.choices import EventType, Grade, ViolationType
 from vigie.places.choices import PlaceKind
@@ -75,8 +76,12 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
     def place_choices(self) -> tuple[list, list]:
         """Regions, and cercles grouped under their region (kept PLACE_CHOICES_SECONDS: the gazetteer
         seldom changes, and the list page is the busiest)."""
+        # Kept per audience: an organisation's unpublished places are its members' alone (vigie.core.published).
         signed_in = bool(self.user is not None and self.user.is_authenticated)
-        return cache.get_or_set(f"vigie:filters:places:{int(signed_in)}", self._place_choices, PLACE_CHOICES_SECONDS)
+        organisations = name_organisations(self.user) if signed_in else set()
+        audience = "all" if organisations is None else ",".join(str(pk) for pk in sorted(organisations))
+        return cache.get_or_set(f"vigie:filters:places:{int(signed_in)}:{audience}", self._place_choices,
+                                PLACE_CHOICES_SECONDS)
 
     def _place_choices(self) -> tuple[list, list]:
         rows = list(places_for(self.user).filter(kind__in=[PlaceKind.REGION, PlaceKind.CERCLE])

@@ -103,6 +103,26 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
             return getattr(self, name)
         return (self.casualty_split or {}).get(name)
 
+    def unpublished_names(self) -> list[str]:
+        """The names of this incident's places and actors not published yet (vigie.core.published)."""
+        places = [getattr(self, name) for name in ("place", "admin0", "admin1", "admin2", "admin3")]
+        names = [place.name for place in places if place is not None and not place.published]
+        if self.pk is not None:
+            names += list(self.actor_links.filter(actor__published=False).values_list("actor__name", flat=True))
+        return names
+
+    def clean(self) -> None:
+        """A public incident never carries an unpublished name: publish the names first."""
+        super().clean()
+        if self.visibility == Visibility.PUBLIC:
+            unpublished = self.unpublished_names()
+            if unpublished:
+                from django.core.exceptions import ValidationError
+
+                raise ValidationError({"visibility": _(
+                    "This incident names places or actors that are not published (%(names)s): publish them "
+                    "before the incident, or remove them.") % {"names": ", ".join(sorted(set(unpublished)))}})
+
     def __str__(self) -> str:
         what = self.get_event_type_display() or _("Incident")
         return f"{what}, {self.location or '?'}, {self.date_start:%Y-%m-%d}"

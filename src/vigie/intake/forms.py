@@ -125,6 +125,11 @@ class ReportForm(forms.Form):
             self.add_error("source_name", _("Choose an existing source or give a new name, not both."))
         elif not source and not name and "source" not in self.errors:
             self.add_error("source", _("Choose a source or give the name of a new one."))
+        organisation = data.get("organisation")
+        if (source and organisation is not None
+                and not Source.objects.available_to(organisation.pk).filter(pk=source.pk).exists()):
+            # one organisation's unpublished source is not put into another's report
+            self.add_error("source", _("This source is not one of the chosen organisation's."))
         if name and not data.get("source_kind"):
             self.add_error("source_kind", _("Say what kind of source it is."))
         start, end = data.get("date_start"), data.get("date_end")
@@ -167,7 +172,7 @@ SOURCES_LISTED = 200
 def sources_for_intake(user, organisations):
     """The sources a monitor may report from: their organisations' own and the shared ones (no datasets),
     the first SOURCES_LISTED by name (a new name equal to an existing source's reuses it)."""
-    first = (Source.objects.filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+    first = (Source.objects.visible_to(user).filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
              .exclude(kind=SourceKind.DATASET).order_by("name", "pk").values_list("pk", flat=True)[:SOURCES_LISTED])
     return Source.objects.filter(pk__in=list(first)).order_by("name", "pk")
 

@@ -74,7 +74,8 @@ def may_edit_source(user, source: Source) -> bool:
 def readable_reports(user) -> Q:
     """The reports ``user`` may read: public ones from a source that may be named and redistributed, and
     those their grants open. The same rule as the incident pages (vigie.web.views.common.readable_reports)."""
-    readable = Q(visibility=Visibility.PUBLIC) & ~Q(source__kind="witness") & Q(source__redistributable=True)
+    readable = (Q(visibility=Visibility.PUBLIC) & ~Q(source__kind="witness") & Q(source__redistributable=True)
+                & Q(source__published=True))
     if _active(user):
         readable |= allowed_q(user, Report, "view")
     return readable
@@ -109,20 +110,32 @@ def _same_query(a: str, b: str) -> bool:
     return normalize_name(a or "") == normalize_name(b or "")
 
 
-def resolve_place(data: dict, chosen_for: str) -> tuple[Place | None, str | None]:
-    """The place chosen (when still chosen for the text now in the box), or the one place called so.
-    Returns (place, problem): a problem when several places bear the name."""
+def usable_places(user, organisation):
+    """The places ``user`` may choose for a report of ``organisation``: those they may see that the
+    organisation may use (vigie.core.published)."""
+    return Place.objects.visible_to(user).available_to(getattr(organisation, "pk", None))
+
+
+def usable_actors(user, organisation):
+    return Actor.objects.visible_to(user).available_to(getattr(organisation, "pk", None))
+
+
+def resolve_place(data: dict, chosen_for: str, places=None) -> tuple[Place | None, str | None]:
+    """The place chosen (when still chosen for the text now in the box), or the one place called so,
+    among ``places`` (default: every place). Returns (place, problem): a problem when several places
+    bear the name."""
+    places = Place.objects.all() if places is None else places
     query = (data.get("place_query") or "").strip()
     chosen = (data.get("place") or "").strip()
     if chosen and (not query or _same_query(chosen_for, query)):
         if chosen == NO_PLACE:
             return None, None
-        place = Place.objects.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
+        place = places.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
         if place is not None:
             return place, None
     if not query:
         return None, None
-    exact = [match.place for match in search_places(query, limit=20) if match.exact]
+    exact = [match.place for match in search_places(query, limit=20, queryset=places) if match.exact]
     if not exact:
         return None, None
     deepest = max(exact, key=lambda p: (ADMIN_LEVEL.get(p.kind, 9), -p.pk))
@@ -143,20 +156,22 @@ def _ancestors(place: Place) -> list[Place]:
     return chain
 
 
-def resolve_actor(data: dict, name: str, chosen_for: str) -> tuple[dict | None, str | None]:
-    """An actor of the dictionary ({"actor": Actor}) or a new name ({"name": ...}), or a problem asking to choose."""
+def resolve_actor(data: dict, name: str, chosen_for: str, actors=None) -> tuple[dict | None, str | None]:
+    """An actor among ``actors`` (default: all; {"actor": Actor}) or a new name ({"name": ...}), or a
+    problem asking to choose."""
+    actors = Actor.objects.all() if actors is None else actors
     query = (data.get(f"{name}_query") or "").strip()
     chosen = (data.get(name) or "").strip()
     if not query and chosen != NEW:
-        chosen_actor = Actor.objects.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
+        chosen_actor = actors.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
         return ({"actor": chosen_actor} if chosen_actor else None), None
     if chosen and _same_query(chosen_for, query):
         if chosen == NEW:
             return {"name": query}, None
-        actor = Actor.objects.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
+        actor = actors.filter(pk=parse_id(chosen)).first() if parse_id(chosen) else None
         if actor is not None:
             return {"actor": actor}, None
-    matches = search_actors(query, limit=20)
+    matches = search_actors(query, limit=20, queryset=actors)
     exact = [match for match in matches if match.exact]
     if len({m.actor.pk for m in exact}) == 1:
         return {"actor": exact[0].actor}, None
@@ -165,13 +180,18 @@ def resolve_actor(data: dict, name: str, chosen_for: str) -> tuple[dict | None, 
     return {"name": query}, None
 
 
-def resolve(data: dict, chosen_for: dict[str, str]) -> Resolved:
+def resolve(data: dict, chosen_for: dict[str, str], user=None) -> Resolved:
+    """The place and actors of the form, among those ``user`` may see and the report's organisation
+    may use (``user`` None: the operator at the shell)."""
+    organisation = data.get("organisation")
+    places = usable_places(user, organisation) if user is not None else None
+    actors = usable_actors(user, organisation) if user is not None else None
     resolved = Resolved()
-    resolved.place, problem = resolve_place(data, chosen_for.get("place", ""))
+    resolved.place, problem = resolve_place(data, chosen_for.get("place", ""), places)
     if problem:
         resolved.problems["place_query"] = problem
     for name in ("perpetrator", "target"):
-        actor, problem = resolve_actor(data, name, chosen_for.get(name, ""))
+        actor, problem = resolve_actor(data, name, chosen_for.get(name, ""), actors)
         setattr(resolved, name, actor)
         if problem:
             resolved.problems[f"{name}_query"] = problem

@@ -17,8 +17,11 @@ urlpatterns = [
     path("incidents/<int:pk>/split/", views.split_incident, name="split"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),
+    path("sources/<int:pk>/publish/", views.source_publish, name="source_publish"),
     path("actors/", views.actor_list, name="actor_list"),
     path("actors/<int:pk>/", views.actor_detail, name="actor_detail"),
+    path("actors/<int:pk>/publish/", views.actor_publish, name="actor_publish"),
     path("places/", views.place_list, name="place_list"),
     path("places/<int:pk>/", views.place_detail, name="place_detail"),
+    path("places/<int:pk>/publish/", views.place_publish, name="place_publish"),
 ]

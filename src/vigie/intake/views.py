@@ -19,7 +19,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format, number_format
@@ -34,13 +34,14 @@ from vigie.actors.models import Actor
 from vigie.api.access import reports_for, sources_for
 from vigie.core.audit import record_read
 from vigie.core.dates import parse_iso_date
+from vigie.core.published import may_publish, publish
 from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 from vigie.incidents.services import split
 from vigie.places.choices import PlaceKind
 from vigie.places.models import Place
 from vigie.reports.choices import SourceKind
-from vigie.reports.models import Report
+from vigie.reports.models import Report, Source
 
 from . import services
 from .attachments import MAX_FILES, AttachmentError, attachment_store, receive_files
@@ -105,8 +106,9 @@ def capped_count(queryset) -> str:
 
 # -- pickers: places and actors -------------------------------------------------------------------------
 
-def place_options(query: str, chosen: str = "") -> list[dict]:
-    matches = search_places(query, limit=6) if len(query.strip()) >= MIN_QUERY else []
+def place_options(query: str, chosen: str = "", user=None) -> list[dict]:
+    places = Place.objects.visible_to(user)
+    matches = search_places(query, limit=6, queryset=places) if len(query.strip()) >= MIN_QUERY else []
     options = []
     for match in matches:
         place = match.place
@@ -116,7 +118,7 @@ def place_options(query: str, chosen: str = "") -> list[dict]:
             "context": " · ".join(p.name for p in match.hierarchy), "review": place.needs_review,
         })
     if chosen and chosen not in {o["value"] for o in options} and chosen.isdigit():
-        place = Place.objects.select_related("parent__parent__parent").filter(pk=chosen).first()
+        place = places.select_related("parent__parent__parent").filter(pk=chosen).first()
         if place is not None:
             chain, parent = [], place.parent
             while parent is not None and parent.kind != "country" and len(chain) < 4:
@@ -129,8 +131,9 @@ def place_options(query: str, chosen: str = "") -> list[dict]:
     return options
 
 
-def actor_options(query: str, chosen: str = "") -> list[dict]:
-    matches = search_actors(query, limit=6) if len(query.strip()) >= MIN_QUERY else []
+def actor_options(query: str, chosen: str = "", user=None) -> list[dict]:
+    actors = Actor.objects.visible_to(user)
+    matches = search_actors(query, limit=6, queryset=actors) if len(query.strip()) >= MIN_QUERY else []
     options = []
     for match in matches:
         actor = match.actor
@@ -140,7 +143,7 @@ def actor_options(query: str, chosen: str = "") -> list[dict]:
             "context": actor.parent.name if actor.parent_id else "", "review": actor.needs_review,
         })
     if chosen.isdigit() and chosen not in {o["value"] for o in options}:
-        actor = Actor.objects.filter(pk=chosen).first()
+        actor = actors.filter(pk=chosen).first()
         if actor is not None:
             options.insert(0, {"value": str(actor.pk), "label": actor.name, "kind": actor.get_category_display(),
                                "also": "", "context": "", "review": actor.needs_review})
@@ -149,10 +152,11 @@ def actor_options(query: str, chosen: str = "") -> list[dict]:
     return options
 
 
-def picker(name: str, query: str, chosen: str) -> dict:
-    """What the template needs to draw the choices under a place or actor box."""
+def picker(name: str, query: str, chosen: str, user=None) -> dict:
+    """What the template needs to draw the choices under a place or actor box: the places or actors
+    ``user`` may see (vigie.core.published)."""
     query = (query or "").strip()
-    options = place_options(query, chosen) if name == "place" else actor_options(query, chosen)
+    options = place_options(query, chosen, user) if name == "place" else actor_options(query, chosen, user)
     return {
         "name": name, "query": query, "options": options,
         "none_value": NO_PLACE if name == "place" else NEW,
@@ -171,8 +175,8 @@ def place_search(request):
     """Places matching ``q`` in any spelling. For HTMX: the choices of the report form; otherwise a page."""
     query = (request.GET.get("q") or request.GET.get("place_query") or "").strip()[:200]
     if request.headers.get("HX-Request"):
-        return render(request, "intake/_choices.html", {"picker": picker("place", query, "")})
-    matches = search_places(query, limit=30)
+        return render(request, "intake/_choices.html", {"picker": picker("place", query, "", request.user)})
+    matches = search_places(query, limit=30, queryset=Place.objects.visible_to(request.user))
     return render(request, "intake/search.html", {"query": query, "places": matches, "kind": "place"})
 
 
@@ -186,8 +190,8 @@ def actor_search(request):
     role = role if role in ("perpetrator", "target") else "perpetrator"
     query = (request.GET.get("q") or request.GET.get(f"{role}_query") or "").strip()[:300]
     if request.headers.get("HX-Request"):
-        return render(request, "intake/_choices.html", {"picker": picker(role, query, "")})
-    matches = search_actors(query, limit=30)
+        return render(request, "intake/_choices.html", {"picker": picker(role, query, "", request.user)})
+    matches = search_actors(query, limit=30, queryset=Actor.objects.visible_to(request.user))
     return render(request, "intake/search.html", {"query": query, "actors": matches, "kind": "actor"})
 
 
@@ -220,7 +224,7 @@ def _render_form(request, form, draft, organisations, status=200, attachment_err
         raw = data.get(name, "")
         return "" if raw is None else str(raw)
 
-    pickers = {name: picker(name, value(f"{name}_query"), value(name)) for name in PICKERS}
+    pickers = {name: picker(name, value(f"{name}_query"), value(name), request.user) for name in PICKERS}
     return render(request, "intake/report_form.html", {
         "form": form, "draft": draft, "pickers": pickers, "several_organisations": len(organisations) > 1,
         "attachments": list(draft.attachments.all()) if draft else [], "max_files": MAX_FILES,
@@ -267,7 +271,7 @@ def _report_form(request, draft: ReportDraft | None):
     if not form.is_valid():
         return _render_form(request, form, draft, organisations, status=400)
     chosen_for = {name: request.POST.get(f"{name}_for", "") for name in PICKERS}
-    resolved = services.resolve(form.cleaned_data, chosen_for)
+    resolved = services.resolve(form.cleaned_data, chosen_for, user)
     for field_name, problem in resolved.problems.items():
         form.add_error(field_name, problem)
     if resolved.problems:
@@ -522,7 +526,8 @@ def source_detail(request, pk: int):
     latest = readable.order_by("-date_start", "-id").values_list("date_start", flat=True).first()
     return render(request, "intake/source_detail.html", {
         "source": source, "form": form, "may_edit": may_edit, "reports": capped_count(readable),
-        "latest": latest,
+        "latest": latest, "may_publish": may_publish(user, source),
+        "publish_url": reverse("intake:source_publish", args=[source.pk]),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -532,7 +537,7 @@ def source_detail(request, pk: int):
 def actor_list(request):
     query = (request.GET.get("q") or "").strip()[:300]
     category = request.GET.get("category", "")
-    actors = Actor.objects.select_related("parent").order_by("name", "pk")
+    actors = Actor.objects.visible_to(request.user).select_related("parent").order_by("name", "pk")
     if category in ActorCategory.values:
         actors = actors.filter(category=category)
     matches = None
@@ -551,7 +556,8 @@ def actor_list(request):
 @login_required
 @require_safe
 def actor_detail(request, pk: int):
-    actor = get_object_or_404(Actor.objects.select_related("parent__parent"), pk=pk)
+    visible = Actor.objects.visible_to(request.user)
+    actor = get_object_or_404(visible.select_related("parent__parent"), pk=pk)
     languages = dict(AliasLanguage.choices)
     aliases: dict[str, list[str]] = {}
     for alias in actor.aliases.order_by("language", "name"):
@@ -565,7 +571,9 @@ def actor_detail(request, pk: int):
         actor.description_en or actor.description_fr
     return render(request, "intake/actor_detail.html", {
         "actor": actor, "aliases": sorted(aliases.items()), "parents": chain, "description": description,
-        "children": list(actor.children.order_by("name")[:200]),
+        "children": list(visible.filter(parent=actor).order_by("name")[:200]),
+        "may_publish": may_publish(request.user, actor),
+        "publish_url": reverse("intake:actor_publish", args=[actor.pk]),
     })
 
 
@@ -575,7 +583,7 @@ def actor_detail(request, pk: int):
 def place_list(request):
     query = (request.GET.get("q") or "").strip()[:200]
     kind = request.GET.get("kind", "")
-    places = Place.objects.select_related("parent").order_by("name", "pk")
+    places = Place.objects.visible_to(request.user).select_related("parent").order_by("name", "pk")
     if kind in PlaceKind.values:
         places = places.filter(kind=kind)
     matches = None
@@ -594,13 +602,50 @@ def place_list(request):
 @login_required
 @require_safe
 def place_detail(request, pk: int):
-    place = get_object_or_404(Place.objects.select_related("parent"), pk=pk)
+    visible = Place.objects.visible_to(request.user)
+    place = get_object_or_404(visible.select_related("parent"), pk=pk)
     chain, parent = [], place.parent
     while parent is not None and len(chain) < 10 and parent.pk != place.pk:
         chain.append(parent)
         parent = parent.parent
-    children = list(place.children.order_by("kind", "name")[:201])
+    children = list(visible.filter(parent=place).order_by("kind", "name")[:201])
     return render(request, "intake/place_detail.html", {
         "place": place, "parents": list(reversed(chain)), "aliases": list(place.aliases.order_by("name")),
         "children": children[:200], "more_children": len(children) > 200,
+        "may_publish": may_publish(request.user, place),
+        "publish_url": reverse("intake:place_publish", args=[place.pk]),
     })
+
+
+# -- publishing a name -------------------------------------------------------------------------------------
+
+def _publish(request, queryset, pk: int, detail: str):
+    """Publish an unpublished name the user may see (vigie.core.published.publish, in the change log):
+    404 outside their scope, 403 when their role may not publish it."""
+    obj = get_object_or_404(queryset.visible_to(request.user), pk=pk)
+    if request.method != "POST":  # after the lookup: outside one's scope the address does not exist
+        return HttpResponseNotAllowed(["POST"])
+    if not obj.published:
+        if not may_publish(request.user, obj):
+            return forbidden(request, _("Only an analyst of the organisation that recorded this name publishes it."))
+        publish(obj, request.user)
+        messages.success(request, _("The name is published: everyone may see it now."))
+    return redirect(detail, pk=obj.pk)
+
+
+@never_cache
+@login_required
+def actor_publish(request, pk: int):
+    return _publish(request, Actor.objects, pk, "intake:actor_detail")
+
+
+@never_cache
+@login_required
+def place_publish(request, pk: int):
+    return _publish(request, Place.objects, pk, "intake:place_detail")
+
+
+@never_cache
+@login_required
+def source_publish(request, pk: int):
+    return _publish(request, Source.objects, pk, "intake:source_detail")

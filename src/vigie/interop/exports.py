@@ -97,7 +97,7 @@ _CASUALTIES: tuple[tuple[str, str], ...] = tuple(
 )
 _INCIDENT_FIELDS: tuple[str, ...] = (
     "id", "date_start", "date_end", "date_precision", "event_type", "sub_event_type",
-    "admin0_id", "admin1_id", "admin2_id", "admin3_id", "location", "latitude", "longitude",
+    "admin0_id", "admin1_id", "admin2_id", "admin3_id", "place_id", "location", "latitude", "longitude",
     "geo_precision", *(field for _column, field in _CASUALTIES), "estimate_rule", "updated",
 )
 
@@ -155,10 +155,20 @@ def _joined(values: Iterable[str]) -> str | None:
     return ";".join(values) or None
 
 
-def _place_table() -> dict[int, tuple[str, str]]:
+def _name_shown(published: bool, name_organisation_id: int | None, audience_organisation_id: int | None) -> bool:
+    """Whether an actor's or a place's name goes into an export for the audience: a published name
+    always; an unpublished one (vigie.core.published) only in its own organisation's export. A public
+    incident never carries an unpublished name into open data: it is left empty there."""
+    return published or (audience_organisation_id is not None and name_organisation_id == audience_organisation_id)
+
+
+def _place_table(audience_organisation_id: int | None = None) -> dict[int, tuple[str, str]]:
+    """Place id -> (name, code), for the places whose names the audience may read."""
     from vigie.places.models import Place
 
-    return {pk: (name, code) for pk, name, code in Place.objects.order_by().values_list("id", "name", "code")}
+    return {pk: (name, code) for pk, name, code, published, organisation_id in
+            Place.objects.order_by().values_list("id", "name", "code", "published", "organisation_id")
+            if _name_shown(published, organisation_id, audience_organisation_id)}
 
 
 def _for_chunk(ids: list[int]) -> dict[str, Any]:
@@ -171,15 +181,18 @@ def _for_chunk(ids: list[int]) -> dict[str, Any]:
     return {"incident_id__in": ids}
 
 
-def _chunk_actors(ids: list[int]) -> dict[int, list[tuple]]:
-    """incident id -> its actor links as (side, not main, link id, name, category, country), sorted."""
+def _chunk_actors(ids: list[int], audience_organisation_id: int | None = None) -> dict[int, list[tuple]]:
+    """incident id -> its actor links as (side, not main, link id, name, category, country), sorted; the
+    name None when the audience may not read it (``_name_shown``)."""
     from vigie.incidents.models import IncidentActor
 
     found: dict[int, list[tuple]] = {}
     rows = (IncidentActor.objects.filter(**_for_chunk(ids)).order_by()
             .values_list("incident_id", "side", "primary", "id", "actor__name", "actor__category",
-                         "actor__country"))
-    for incident_id, side, primary, link_id, name, category, country in rows:
+                         "actor__country", "actor__published", "actor__organisation_id"))
+    for incident_id, side, primary, link_id, name, category, country, published, organisation_id in rows:
+        if not _name_shown(published, organisation_id, audience_organisation_id):
+            name = None
         found.setdefault(incident_id, []).append((side, not primary, link_id, name, category, country))
     for links in found.values():
         links.sort()
@@ -203,15 +216,17 @@ def _chunk_reports(ids: list[int], audience_organisation_id: int | None) -> dict
     by_incident: dict[int, list[tuple]] = {}
     rows = (Report.objects.filter(is_current=True, **_for_chunk(ids)).order_by()
             .values_list("incident_id", "id", "source_id", "source__slug", "source__kind", "external_id",
-                         "visibility", "organisation_id"))
+                         "visibility", "organisation_id", "source__published", "source__organisation_id"))
     for incident_id, *rest in rows:
         by_incident.setdefault(incident_id, []).append(tuple(rest))
     found: dict[int, tuple[int, int, str | None]] = {}
     for incident_id, reports in by_incident.items():
         reports.sort()
         listed = [f"{slug}:{external_id}"
-                  for _id, _source_id, slug, kind, external_id, visibility, organisation_id in reports
-                  if _report_is_listed(visibility, organisation_id, kind, audience_organisation_id)]
+                  for (_id, _source_id, slug, kind, external_id, visibility, organisation_id, source_published,
+                       source_organisation_id) in reports
+                  if _report_is_listed(visibility, organisation_id, kind, audience_organisation_id)
+                  and _name_shown(source_published, source_organisation_id, audience_organisation_id)]
         found[incident_id] = (len(reports), len({report[1] for report in reports}), _joined(dict.fromkeys(listed)))
     return found
 
@@ -228,7 +243,7 @@ def _sides(links: list[tuple], incident_country: str | None) -> tuple:
         main = on_side[0] if on_side and not on_side[0][1] else None
         main_values.append(main[3] if main else None)
         main_values.append(actor_category(main[4], main[5], incident_country) if main else None)
-        associates.append(_joined(dict.fromkeys(link[3] for link in on_side if link is not main)))
+        associates.append(_joined(dict.fromkeys(link[3] for link in on_side if link is not main and link[3])))
     return (*main_values, *associates)
 
 
@@ -243,8 +258,8 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
     Only the incidents the audience may see are yielded, whatever ``queryset`` holds (it may only
     narrow the selection; it must not be sliced). Values are str, int, float or None.
     """
-    places = _place_table()
     audience_id = audience_organisation.pk if audience_organisation is not None else None
+    places = _place_table(audience_id)
     base = visible_incidents(queryset, audience_organisation).order_by("pk").values_list(*_INCIDENT_FIELDS)
     last_id = None
     while True:
@@ -253,11 +268,11 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
         if not chunk:
             return
         ids = [values[0] for values in chunk]
-        actors = _chunk_actors(ids)
+        actors = _chunk_actors(ids, audience_id)
         violations = _chunk_violations(ids)
         reports = _chunk_reports(ids, audience_id)
         for (incident_id, date_start, date_end, date_precision, event_type, sub_event_type,
-             admin0, admin1, admin2, admin3, location, latitude, longitude, geo_precision,
+             admin0, admin1, admin2, admin3, place_id, location, latitude, longitude, geo_precision,
              *casualties, estimate_rule, updated) in chunk:
             country, country_code = places.get(admin0, _NO_PLACE)
             actor1, category1, actor2, category2, associates1, associates2 = _sides(
@@ -276,7 +291,8 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
                 "admin1": places.get(admin1, _NO_PLACE)[0],
                 "admin2": places.get(admin2, _NO_PLACE)[0],
                 "admin3": places.get(admin3, _NO_PLACE)[0],
-                "location": location or None,
+                # the location as reported names the incident's place: not when that name is withheld
+                "location": (location or None) if place_id is None or place_id in places else None,
                 "latitude": latitude,
                 "longitude": longitude,
                 "geo_precision": geo_precision or None,

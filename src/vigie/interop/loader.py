@@ -34,6 +34,7 @@ from vigie.core.bulk import (
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
 from vigie.core.models import ChangeLogEntry, Organisation
+from vigie.core.published import private_suffix
 from vigie.core.text import slugify_ascii
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 from vigie.places.gazetteer import Gazetteer
@@ -108,8 +109,12 @@ class Loader:
         self.visibility = visibility
         self.default_source = default_source
         self.result = result
-        self.gazetteer = Gazetteer.load()
-        self.actors = ActorDirectory.load()
+        # Names from an organisation's non-public reports stay that organisation's until an analyst
+        # publishes them (vigie.core.published); a dataset's (ACLED, UCDP) are public knowledge.
+        self.private_names = (organisation is not None and visibility != Visibility.PUBLIC
+                              and default_source is None)
+        self.gazetteer = Gazetteer.load(self.organisation_id, self.private_names)
+        self.actors = ActorDirectory.load(self.organisation_id, self.private_names)
         self.now = timezone.now()
         self.context = current_change_context()
         self.sources: dict[tuple[str, str], int] = {}
@@ -131,13 +136,22 @@ class Loader:
         found = self.sources.get(key)
         if found is None:
             slug = slugify_ascii(record.source_name)[:110] or "source"
-            source = Source.objects.filter(slug=slug).first()
+            # Only a source this organisation may use: another's unpublished source is not borrowed.
+            available = Source.objects.available_to(self.organisation_id)
+            source = available.filter(slug=slug).first()
+            if source is None and self.organisation_id is not None:
+                source = available.filter(organisation_id=self.organisation_id, name=record.source_name).first()
             if source is None:
+                if self.private_names or Source.objects.filter(slug=slug).exists():
+                    slug = f"{slug[:100]}-{private_suffix()}"
                 source = Source.objects.create(
                     slug=slug, name=record.source_name, kind=record.source_kind or "partner",
                     language=record.language, organisation_id=self.organisation_id,
-                    party=record.source_kind == "official",
+                    party=record.source_kind == "official", published=not self.private_names,
                 )
+            elif not source.published and self.visibility == Visibility.PUBLIC:
+                source.published = True  # the organisation publishes reports from it: it is named with them
+                source.save(update_fields=["published"])
             found = self.sources[key] = source.pk
         return found
 

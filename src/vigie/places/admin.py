@@ -11,8 +11,8 @@ class PlaceAliasInline(admin.TabularInline):
 
 @admin.register(Place)
 class PlaceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "parent", "code", "needs_review")
-    list_filter = ("kind", "needs_review")
+    list_display = ("name", "kind", "parent", "code", "needs_review", "published", "organisation")
+    list_filter = ("kind", "needs_review", "published")
     search_fields = ("name", "code", "aliases__name")
     raw_id_fields = ("parent",)
     inlines = [PlaceAliasInline]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from vigie.core.published import private_suffix
 from vigie.core.text import normalize_name, slugify_ascii
 
 from .choices import ADMIN_LEVEL, KIND_AT_LEVEL
@@ -20,9 +21,15 @@ class ResolvedPlace:
 
 
 class Gazetteer:
-    """The gazetteer in memory, for resolving many names quickly during an import."""
+    """The gazetteer in memory, for resolving many names quickly during an import.
 
-    def __init__(self) -> None:
+    It holds the places an import may resolve to (``Place.objects.available_to``: the published ones
+    and the importing organisation's own); the places it creates are unpublished, of that
+    organisation, when the import is an organisation's non-public reports (``private``)."""
+
+    def __init__(self, organisation_id: int | None = None, private: bool = False) -> None:
+        self.organisation_id = organisation_id
+        self.private = bool(private and organisation_id is not None)
         self._children: dict[tuple[int | None, str], int] = {}  # (parent id, name) -> place id
         self._below_cercle: dict[tuple[int, str], int] = {}  # (cercle id, name) -> locality/commune id
         self._kind: dict[int, str] = {}
@@ -32,16 +39,18 @@ class Gazetteer:
         self.created: list[int] = []
 
     @classmethod
-    def load(cls) -> Gazetteer:
-        gazetteer = cls()
-        rows = list(Place.objects.values_list("id", "kind", "parent_id", "code", "name"))
+    def load(cls, organisation_id: int | None = None, private: bool = False) -> Gazetteer:
+        gazetteer = cls(organisation_id, private)
+        # A public import links only published places: its incidents are open data.
+        available = Place.objects.available_to(organisation_id if gazetteer.private else None)
+        rows = list(available.values_list("id", "kind", "parent_id", "code", "name"))
         for place_id, kind, parent_id, code, _name in rows:
             gazetteer._kind[place_id] = kind
             gazetteer._parent[place_id] = parent_id
             gazetteer._code[place_id] = code
         names: list[tuple[int, str]] = [(pid, name) for pid, _k, _p, code, name in rows]
         names += [(pid, code) for pid, kind, _p, code, _n in rows if kind == "country"]
-        names += list(PlaceAlias.objects.values_list("place_id", "name"))
+        names += list(PlaceAlias.objects.filter(place__in=available).values_list("place_id", "name"))
         for place_id, name in names:
             gazetteer._index(place_id, name)
         return gazetteer
@@ -65,14 +74,11 @@ class Gazetteer:
     def _create(self, kind: str, name: str, parent_id: int | None, latitude, longitude) -> int:
         base = self._code.get(parent_id, "") if parent_id else ""
         slug = slugify_ascii(name) or "unnamed"
-        code = f"{base}.{slug}" if base else slug
-        suffix = 1
-        while Place.objects.filter(code=code).exists():
-            suffix += 1
-            code = f"{base}.{slug}-{suffix}" if base else f"{slug}-{suffix}"
+        code = new_place_code(base, slug, self.private)
         place = Place.objects.create(
             code=code, kind=kind, name=name, parent_id=parent_id, latitude=latitude, longitude=longitude,
             needs_review=True, note="created from an imported name",
+            organisation_id=self.organisation_id, published=not self.private,
         )
         self._kind[place.pk] = kind
         self._parent[place.pk] = parent_id
@@ -119,3 +125,22 @@ class Gazetteer:
         resolved = ResolvedPlace(place_id, *chain)
         self._cache[key] = resolved
         return resolved
+
+
+def new_place_code(base: str, slug: str, private: bool) -> str:
+    """A free code for a new place under ``base`` (its parent's code): made unique by a number, or (an
+    unpublished place) by a random ending that tells nothing of other organisations' places."""
+    def code_for(ending: str) -> str:
+        name = f"{slug}-{ending}" if ending else slug
+        return f"{base}.{name}" if base else name
+
+    if private:
+        code = code_for(private_suffix())
+        while Place.objects.filter(code=code).exists():
+            code = code_for(private_suffix())
+        return code
+    code, suffix = code_for(""), 1
+    while Place.objects.filter(code=code).exists():
+        suffix += 1
+        code = code_for(str(suffix))
+    return code

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.published import ImportedNameQuerySet
 from vigie.core.text import normalize_name
 
 from .choices import ADMIN_LEVEL, PlaceKind
@@ -22,6 +23,18 @@ class Place(ChangeLoggedModel):
         help_text=_("Created from an imported name that the gazetteer did not know."),
     )
     note = models.CharField(max_length=300, blank=True)
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="places",
+        verbose_name=_("organisation"),
+        help_text=_("The organisation whose report named this place first (empty: the gazetteer or a dataset)."),
+    )
+    published = models.BooleanField(
+        _("published name"), default=True,
+        help_text=_("Off: named in an organisation's non-public report; only that organisation sees it until "
+                    "one of its analysts publishes it."),
+    )
+
+    objects = ImportedNameQuerySet.as_manager()
 
     class Meta:
         ordering = ["kind", "name"]

@@ -5,8 +5,8 @@ from .models import Report, Source
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "language", "redistributable")
-    list_filter = ("kind",)
+    list_display = ("name", "kind", "language", "redistributable", "published", "organisation")
+    list_filter = ("kind", "published")
     search_fields = ("name",)
 
 

@@ -1,14 +1,30 @@
 """Sources and reports: each account as it came, never overwritten."""
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.choices import Visibility
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.published import NameQuerySet, signed_in
 from vigie.incidents.choices import DatePrecision, EventType, SubEventType
 from vigie.places.choices import GeoPrecision
 
 from .choices import Credibility, LinkMethod, Reliability, SourceKind
+
+# Sources the public may see named: published outlets and datasets, never a witness, a partner or
+# an association whose name could put someone at risk.
+PUBLIC_SOURCE_KINDS = ("dataset", "media", "official", "un")
+
+
+class SourceQuerySet(NameQuerySet):
+    def public_q(self, user) -> Q:
+        """Published outlets and datasets for everyone; published shared sources (no organisation) for
+        signed-in users too. A published partner or witness of another organisation is never listed."""
+        allowed = Q(kind__in=PUBLIC_SOURCE_KINDS)
+        if signed_in(user):
+            allowed |= Q(organisation__isnull=True)
+        return Q(published=True) & allowed
 
 
 class Source(ChangeLoggedModel):
@@ -34,7 +50,14 @@ class Source(ChangeLoggedModel):
         _("party to the conflict"), default=False,
         help_text=_("An army, a government or an armed group speaking of its own acts: recorded, not trusted alone."),
     )
+    published = models.BooleanField(
+        _("published name"), default=True,
+        help_text=_("Off: created by an organisation's non-public report; only that organisation sees it until "
+                    "one of its analysts publishes it."),
+    )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

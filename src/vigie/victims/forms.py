@@ -121,7 +121,8 @@ class VictimForm(forms.Form):
     def __init__(self, *args, visible_incidents, **kwargs):
         super().__init__(*args, **kwargs)
         self.visible_incidents = visible_incidents
-        self.fields["region"].queryset = Place.objects.filter(kind="region").order_by("name")
+        # published regions only (vigie.core.published): an organisation's unpublished name is not offered
+        self.fields["region"].queryset = Place.objects.filter(kind="region", published=True).order_by("name")
 
     def clean_aliases(self) -> list[str]:
         return list(dict.fromkeys(line.strip() for line in self.cleaned_data.get("aliases", "").splitlines()

@@ -41,7 +41,8 @@ def readable_reports(user) -> Q:
     """The reports of a visible incident that ``user`` may read: public ones from a source that may be
     named and redistributed (a witness is never named to the public; ACLED's rows are not redistributed),
     and those the user's grants open (their organisations' own, and shared ones)."""
-    readable = Q(visibility=Visibility.PUBLIC) & ~Q(source__kind="witness") & Q(source__redistributable=True)
+    readable = (Q(visibility=Visibility.PUBLIC) & ~Q(source__kind="witness") & Q(source__redistributable=True)
+                & Q(source__published=True))
     if signed_in(user):
         readable |= allowed_q(user, Report, "view")
     return readable
@@ -54,7 +55,7 @@ def readable_reports_of(user, incident: Incident) -> list[Report]:
     reports = list(incident.reports.filter(is_current=True).select_related("source", "place")
                    .order_by("published", "id"))
     public = {report.pk for report in reports if report.visibility == Visibility.PUBLIC
-              and report.source.kind != "witness" and report.source.redistributable}
+              and report.source.kind != "witness" and report.source.redistributable and report.source.published}
     if not signed_in(user):
         return [report for report in reports if report.pk in public]
     granted = {report.pk for report in allowed_among(user, [r for r in reports if r.pk not in public])}

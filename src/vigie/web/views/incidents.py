@@ -418,7 +418,7 @@ class IncidentDetailView(View):
         points = geo.points_for([incident])
         context = {
             "incident": incident,
-            "actor_links": incident.actor_links.select_related("actor"),
+            "actor_links": shown_actor_links(user, incident),
             "reports": reports,
             "show_texts": signed_in(user),
             "violations": incident.violations.all(),
@@ -432,6 +432,17 @@ class IncidentDetailView(View):
             "figures_form": form,
         }
         return TemplateResponse(request, self.template_name, context, status=status)
+
+
+def shown_actor_links(user, incident: Incident) -> list:
+    """The incident's actors as the page names them: without an unpublished name in a public incident
+    for a reader outside the name's organisation (vigie.api.references.name_withheld)."""
+    from vigie.api.references import name_withheld
+    from vigie.core.published import name_organisations
+
+    organisations = name_organisations(user)
+    return [link for link in incident.actor_links.select_related("actor")
+            if not name_withheld(incident, link.actor.published, link.actor.organisation_id, organisations)]
 
 
 class IncidentFiguresView(IncidentDetailView):

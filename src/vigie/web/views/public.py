@@ -41,7 +41,8 @@ class OpenDataView(TemplateView):
         context["formats"] = [(name, get_export_format(name)) for name in OPEN_DATA_FORMATS]
         # Only the shared, published sources: a partner's own source is not named to the public.
         context["attributions"] = list(
-            Source.objects.filter(redistributable=True, organisation__isnull=True, kind__in=PUBLIC_SOURCE_KINDS)
+            Source.objects.filter(redistributable=True, organisation__isnull=True, kind__in=PUBLIC_SOURCE_KINDS,
+                                  published=True)
             .exclude(attribution="").exclude(slug="ucdp-ged").order_by("name").values("name", "url", "attribution"))
         context["ucdp_attribution"] = UCDP_ATTRIBUTION
         context["max_age_minutes"] = OPEN_DATA_MAX_AGE // 60

@@ -42,7 +42,7 @@ import django, json
 django.setup()
 from django.contrib.auth import get_user_model
 from django.test import Client
-from rest_framework.authtoken.models import Token
+from vigie.api.tokens import issue_token
 from vigie.core.models import Membership, Organisation
 from vigie.incidents.models import Incident
 organisation = Organisation.objects.get(slug="bench")
@@ -50,10 +50,10 @@ user, _ = get_user_model().objects.get_or_create(username="bench-analyst")
 Membership.objects.get_or_create(user=user, organisation=organisation, role="analyst")
 client = Client()
 client.force_login(user)
-token, _ = Token.objects.get_or_create(user=user)
+token, _record = issue_token(user, replace=True)
 some = list(Incident.objects.order_by("-date_start", "-id").values_list("pk", flat=True)[:200:10])
 region = Incident.objects.exclude(admin1=None).values_list("admin1_id", flat=True).first()
-print(json.dumps({"session": client.cookies["sessionid"].value, "token": token.key, "incidents": some,
+print(json.dumps({"session": client.cookies["sessionid"].value, "token": token, "incidents": some,
                   "region": region, "count": Incident.objects.count()}))
 """
 

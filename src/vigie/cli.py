@@ -331,8 +331,7 @@ def link_file(path: Path, output: Path, pairs: Path | None) -> None:
     Columns: report_id, source, published, event_date, location, admin1, admin2, latitude, longitude,
     perpetrator, target, event_label, killed (empty when unknown); extra columns are ignored.
     """
-    import csv
-
+    from vigie.interop import spreadsheet
     from vigie.interop.tables import TableError
     from vigie.linkage.engine import link
     from vigie.linkage.files import read_link_reports, write_links
@@ -348,7 +347,7 @@ def link_file(path: Path, output: Path, pairs: Path | None) -> None:
     if pairs is not None:
         with open(pairs, "w", encoding="utf-8", newline="") as handle:
             fields = ["date", "distance", "place_name", "actor", "type", "casualties", "same_source"]
-            writer = csv.writer(handle)
+            writer = spreadsheet.writer(handle)  # report ids come from the input file
             writer.writerow(["report_a", "report_b", "score", *fields])
             for pair in result.pairs:
                 writer.writerow([pair.a, pair.b, round(pair.score, 3), *(round(pair.weights.get(f, 0.0), 3) for f in fields)])

@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from vigie.actors.models import Actor
+from vigie.api.tokens import issue_token
 from vigie.core.models import Membership, Organisation, Role
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 from vigie.places.models import Place
@@ -83,7 +83,7 @@ def world(db) -> World:
     Membership.objects.create(user=ana, organisation=alpha, role=Role.MONITOR)
     Membership.objects.create(user=amadou, organisation=alpha, role=Role.ANALYST)
     Membership.objects.create(user=binta, organisation=beta, role=Role.ANALYST)
-    tokens = {user.username: Token.objects.create(user=user).key for user in (ana, amadou, binta)}
+    tokens = {user.username: issue_token(user)[0] for user in (ana, amadou, binta)}
     sources = {
         "rfi": Source.objects.create(slug="rfi", name="RFI", kind="media", organisation=alpha),
         "un": Source.objects.create(slug="un-report", name="UN report", kind="un"),
@@ -146,8 +146,8 @@ def protected(world, keys_dir) -> Protected:
     awa = users.create_user("awa", password="a long enough password 7")
     Membership.objects.create(user=ines, organisation=world.alpha, role=Role.INVESTIGATOR)
     Membership.objects.create(user=awa, organisation=world.alpha, role=Role.ASSISTANCE_OFFICER)
-    world.tokens["ines"] = Token.objects.create(user=ines).key
-    world.tokens["awa"] = Token.objects.create(user=awa).key
+    world.tokens["ines"] = issue_token(ines)[0]
+    world.tokens["awa"] = issue_token(awa)[0]
     incident = world.incidents["alpha_private"]
     case = open_case(world.alpha, "INV-2024-001", "Sévaré, mai 2023", ines, incidents=[incident],
                      lead_investigator=ines, alleged_perpetrators=[Actor.objects.get(key="fama")])

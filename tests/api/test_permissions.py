@@ -2,9 +2,9 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from vigie.api.tokens import revoke_tokens
 from vigie.core.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
@@ -105,10 +105,10 @@ def test_organisations_own_only(world):
 
 def test_a_wrong_token_is_refused_and_a_revoked_token_stops_working(world):
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+    client.credentials(HTTP_AUTHORIZATION="Token vigie_" + "0" * 64)
     assert client.get("/api/v1/incidents/").status_code == 401
     client = world.client("ana")
-    Token.objects.filter(user=world.ana).delete()
+    revoke_tokens(world.ana)
     assert client.get("/api/v1/incidents/").status_code == 401
 
 

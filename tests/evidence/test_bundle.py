@@ -134,3 +134,20 @@ def test_the_cli_adds_a_file_with_its_metadata(case, tmp_path):
     bad.write_bytes(b"")
     refused = CliRunner().invoke(main, ["evidence", "add", case.reference, str(bad)])
     assert refused.exit_code == 1 and "empty" in refused.output and "nothing was stored" in refused.output
+
+
+def test_the_manifest_csv_has_no_cell_a_spreadsheet_runs_as_a_formula(case, investigator, tmp_path):
+    from tests.formulas import MALICIOUS, assert_no_formula
+
+    add_evidence(case, io.BytesIO(PHOTO), "=1+1.png",
+                 {"collected_by": MALICIOUS["hyperlink"], "device": MALICIOUS["at"], "description": MALICIOUS["minus"],
+                  "source": MALICIOUS["tab"], "latitude": 14.49, "longitude": -4.19}, investigator)
+    for include_personal in (False, True):
+        result = export_bundle(case, tmp_path / f"bundle-{include_personal}.zip", investigator,
+                               include_personal=include_personal)
+        with zipfile.ZipFile(result.path) as archive:
+            manifest = archive.read("manifest.csv").decode("utf-8")
+            assert hashlib.sha256(archive.read("manifest.csv")).hexdigest() == result.manifest_csv_sha256
+        expected = [MALICIOUS["at"]] + ([MALICIOUS["hyperlink"], MALICIOUS["minus"]] if include_personal else [])
+        assert_no_formula(manifest, *expected)
+        assert ",-4.19," in manifest  # a longitude stays a number

@@ -107,3 +107,20 @@ def test_the_report_command_writes_csv(caseload, tmp_path):
     assert {"measure": "needs", "category": "medical", "sex": "female", "count": "6"} in rows
     bad = CliRunner().invoke(cli.main, ["victims", "report", "--start", "yesterday"])
     assert bad.exit_code == 2 and "not a date" in bad.output
+
+
+def test_the_csv_has_no_cell_a_spreadsheet_runs_as_a_formula(keys_dir, organisation, tmp_path):
+    from tests.formulas import MALICIOUS, assert_no_formula
+
+    region = regions()[0]
+    Place.objects.filter(pk=region.pk).update(name=MALICIOUS["hyperlink"])
+    region.refresh_from_db()
+    for i in range(5):
+        make_case(organisation, region, "female", 30 + i, name=f"Woman Number {i}")
+    handle = io.StringIO(newline="")
+    assistance_outcomes(by=["region"]).write_csv(handle)
+    assert_no_formula(handle.getvalue(), MALICIOUS["hyperlink"])
+    output = tmp_path / "outcomes.csv"
+    outcome = CliRunner().invoke(cli.main, ["victims", "report", "--by", "region", "-o", str(output)])
+    assert outcome.exit_code == 0, outcome.output
+    assert_no_formula(output.read_bytes().decode("utf-8"), MALICIOUS["hyperlink"])

@@ -6,3 +6,8 @@ class ApiConfig(AppConfig):
     name = "vigie.api"
     label = "api"
     verbose_name = _("REST API")
+
+    def ready(self):
+        from .tokens import connect_signals
+
+        connect_signals()

@@ -7,7 +7,7 @@ import click
 
 @click.group()
 def token() -> None:
-    """API tokens: one per user, sent as `Authorization: Token <key>` (docs/api.md)."""
+    """API tokens: one per user, sent as `Authorization: Token <key>`, ending after VIGIE_API_TOKEN_DAYS (docs/api.md)."""
 
 
 def _user(username: str):
@@ -17,8 +17,6 @@ def _user(username: str):
     if user is None:
         raise click.ClickException(f"no user named {username!r} (create one with: vigie manage createsuperuser, "
                                    "or in the administration pages)")
-    if not user.is_active:
-        raise click.ClickException(f"user {username!r} is deactivated; reactivate it before giving it a token")
     return user
 
 
@@ -27,37 +25,36 @@ def _user(username: str):
 @click.option("--regenerate", is_flag=True,
               help="Replace the user's existing token (the old one stops working at once).")
 def create_token(username: str, regenerate: bool) -> None:
-    """Print USERNAME's API token, creating it if the user has none.
+    """Issue USERNAME's API token and print it, once: only its hash is kept, it cannot be shown again.
 
-    The token gives the user's own access (their organisations and roles), nothing more. Keep it
-    as secret as a password: anyone holding it acts as the user.
+    The token gives the user's own access (their organisations and roles), nothing more, until its
+    end date. Keep it as secret as a password: anyone holding it acts as the user. Where two-factor
+    login is required of the user's role, the user must have enrolled an authenticator first.
     """
     from vigie.cli import setup_django
 
     setup_django()
-    from django.db import transaction
-    from rest_framework.authtoken.models import Token
+    from vigie.api.tokens import TokenRefused, issue_token
 
-    user = _user(username)
-    with transaction.atomic():
-        if regenerate:
-            Token.objects.filter(user=user).delete()
-        key, created = Token.objects.get_or_create(user=user)
-    if not created:
-        click.echo("the user already had this token (use --regenerate to replace it)", err=True)
-    click.echo(key.key)
+    try:
+        key, record = issue_token(_user(username), replace=regenerate)
+    except TokenRefused as refused:
+        raise click.ClickException(str(refused)) from None
+    ends = f"it ends on {record.expiry:%Y-%m-%d %H:%M} UTC" if record.expiry else "it does not end"
+    click.echo(f"the token is shown this once; {ends}", err=True)
+    click.echo(key)
 
 
 @token.command("revoke")
 @click.argument("username")
 def revoke_token(username: str) -> None:
-    """Delete USERNAME's API token: requests with it are refused from now on."""
+    """Delete USERNAME's API tokens: requests with them are refused from now on."""
     from vigie.cli import setup_django
 
     setup_django()
-    from rest_framework.authtoken.models import Token
+    from vigie.api.tokens import revoke_tokens
 
-    deleted, _ = Token.objects.filter(user=_user(username)).delete()
+    deleted = revoke_tokens(_user(username))
     click.echo("token revoked" if deleted else "the user had no token")
 
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
@@ -23,6 +24,19 @@ BAD_REQUEST = {
     "description": "Each wrong field or parameter (or `detail`, `non_field_errors`) with its messages.",
     "additionalProperties": {},
 }
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """The API token (vigie.api.tokens) in the schema: `Authorization: Token <key>`."""
+
+    target_class = "vigie.api.tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "header", "name": "Authorization",
+                "description": "An API token (`vigie token create`), sent as `Authorization: Token <key>`. It "
+                               "ends after a set number of days; where two-factor login is required of the "
+                               "user's role, it works only while the user has an authenticator."}
 
 
 class VigieAutoSchema(AutoSchema):

@@ -4,7 +4,10 @@ API_DESCRIPTION = """\
 The REST API of Vigie, an observatory of harm to civilians.
 
 **Authentication.** Send a token in the `Authorization` header: `Authorization: Token <key>`.
-An administrator creates a user's token with `vigie token create USERNAME`. A browser session
+An administrator creates a user's token with `vigie token create USERNAME`; it is shown once (only
+its hash is kept) and ends after `VIGIE_API_TOKEN_DAYS` days (30 by default). Where two-factor login
+is required of the user's role, a token is issued, and accepted, only while the user has an
+authenticator; replacing the authenticator ends the user's tokens. A browser session
 (the web login) works too; writes with a session need the CSRF token. Without either, you read
 what the public may see: published incidents without any personal data, the gazetteer, the actor
 dictionary and the public sources.
@@ -21,7 +24,7 @@ sources, as the web pages show them. A record outside your scope answers 404, ne
 
 REST_FRAMEWORK: dict = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "vigie.api.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],

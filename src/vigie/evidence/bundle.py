@@ -20,7 +20,6 @@ of the manifest unless ``include_personal`` is set.
 from __future__ import annotations
 
 import contextlib
-import csv
 import datetime
 import hashlib
 import io
@@ -36,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.core.permissions import require, require_in_organisation
+from vigie.interop import spreadsheet
 
 from .choices import CustodyAction
 from .models import CustodyEvent, EvidenceItem
@@ -122,7 +122,8 @@ def _item_entry(item: EvidenceItem, path: str, include_personal: bool) -> dict:
 
 def _csv_bytes(entries: list[dict]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+    # No cell a spreadsheet runs as a formula (a description or a name may come from anyone).
+    writer = spreadsheet.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for entry in entries:
         row = {key: ("" if value is None else value) for key, value in entry.items() if key != "custody"}

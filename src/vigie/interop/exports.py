@@ -18,7 +18,6 @@ many incidents there are, and the writers stream what they are given.
 
 from __future__ import annotations
 
-import csv
 import datetime
 import json
 import math
@@ -27,6 +26,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
 from vigie.core.choices import Visibility
+from vigie.interop import spreadsheet
 
 CHUNK_SIZE = 5_000
 
@@ -318,7 +318,8 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
 # -- writers: (rows, handle) -> count ------------------------------------------------------------
 
 def _write_table(rows: Iterable[dict], handle: TextIO, tags: bool) -> int:
-    writer = csv.writer(handle)  # RFC 4180: commas, double quotes, CRLF line ends; None as ""
+    # RFC 4180: commas, double quotes, CRLF line ends; None as ""; no cell a spreadsheet runs as a formula
+    writer = spreadsheet.writer(handle)
     writer.writerow(COLUMNS)
     if tags:
         writer.writerow([HXL_TAGS[column] for column in COLUMNS])

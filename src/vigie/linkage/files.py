@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from vigie.interop import spreadsheet
 from vigie.interop.parsing import parse_coordinate, parse_count, parse_date
 from vigie.interop.records import Problem, RowError
 from vigie.interop.tables import TableError, open_table
@@ -67,7 +67,7 @@ def write_links(path: str | Path, result: LinkResult) -> int:
     """report_id, incident: one row per report, in the order of the incidents."""
     rows = sorted(result.incident_of.items(), key=lambda item: (item[1], item[0]))
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = spreadsheet.writer(handle)  # report ids come from the input file
         writer.writerow(["report_id", "incident"])
         writer.writerows(rows)
     return len(rows)

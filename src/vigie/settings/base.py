@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",  # API tokens, stored as hashes (vigie.api.tokens)
     "django_filters",
     "drf_spectacular",
     "django_otp",
@@ -187,6 +187,9 @@ SESSION_COOKIE_SAMESITE = "Lax"
 VIGIE_REQUIRE_2FA = os.environ.get("VIGIE_REQUIRE_2FA", "0") == "1"
 OTP_TOTP_ISSUER = "Vigie"
 
+# API tokens (vigie.api.tokens) end this many days after they are issued; a new one is issued then.
+VIGIE_API_TOKEN_DAYS = float(os.environ.get("VIGIE_API_TOKEN_DAYS", "30"))
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -228,3 +231,10 @@ LOGGING = {
 }
 
 from vigie.api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402,F401
+
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=VIGIE_API_TOKEN_DAYS),
+    "TOKEN_PREFIX": "vigie_",  # lets secret scanners recognise a leaked token
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,  # a token ends on its date, however much it is used
+}

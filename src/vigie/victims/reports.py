@@ -15,13 +15,14 @@ Victims whose consent to documentation was withdrawn are not counted (they are h
 
 from __future__ import annotations
 
-import csv
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.db.models import Count
+
+from vigie.interop import spreadsheet
 
 from .models import Assistance, Need, Referral, Service
 
@@ -61,7 +62,7 @@ class OutcomeReport:
         return ("measure", "category", *self.by, "count")
 
     def write_csv(self, handle: TextIO) -> int:
-        writer = csv.writer(handle)
+        writer = spreadsheet.writer(handle)  # no cell a spreadsheet runs as a formula
         writer.writerow(self.columns)
         for row in self.rows:
             writer.writerow([row[column] for column in self.columns])

@@ -97,7 +97,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def get_queryset(self):
         user = self.request.user
         if self.action != "retrieve":
-            return incidents_for(user).filter(merged_into__isnull=True)  # a merged one lives on in the other
+            return incidents_for(user)  # current incidents only (a merged one lives on in the other)
         # A read by number starts from every incident: get_object applies the access rule.
         queryset = Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
         named = (Report.objects.filter(is_current=True, source__redistributable=True,

@@ -99,7 +99,7 @@ def load_protected_demo(organisation, user) -> None:
     from vigie.incidents.models import Incident
     from vigie.victims.demo import load_demo as load_victim
 
-    incidents = list(Incident.objects.filter(organisation=organisation, merged_into__isnull=True,
+    incidents = list(Incident.objects.current().filter(organisation=organisation,
                                              reports__location_text__icontains="Ogossagou")
                      .distinct().order_by("date_start"))
     if not incidents:

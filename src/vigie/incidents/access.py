@@ -7,6 +7,8 @@
   grants table): their organisations' own incidents (a "restricted" one only as coordinator or
   administrator, by default) and the incidents shared with their organisations.
 - Nothing else: access is closed by default.
+- Whoever asks, an incident merged into another is never among them (``Incident.objects.current()``):
+  it lives on in the incident that took its reports (``vigie.incidents.models.surviving``).
 
 ``visible_incidents(organisation_ids=...)`` is the rule of exports made for an organisation (by
 an operator, on the command line): its incidents that are not restricted, and the public ones.
@@ -32,7 +34,7 @@ def publishable() -> Q:
 
 def visible_incidents(queryset=None, *, organisation_ids: Iterable[int] = (), everything: bool = False):
     """Narrow ``queryset`` (default: all incidents) to what the audience may see; never widen it."""
-    queryset = Incident.objects.all() if queryset is None else queryset
+    queryset = (Incident.objects.all() if queryset is None else queryset).current()
     if everything:
         return queryset
     allowed = publishable()
@@ -46,7 +48,7 @@ def visible_to_user(user, queryset=None):
     """The incidents ``user`` may see: the public ones and those their grants open (never wider than ``queryset``)."""
     from vigie.core.permissions import allowed_q, is_operator
 
-    queryset = Incident.objects.all() if queryset is None else queryset
+    queryset = (Incident.objects.all() if queryset is None else queryset).current()
     if is_operator(user):
         return queryset
     allowed = publishable()
@@ -61,7 +63,7 @@ def visible_incident(user, queryset, pk: int):
     when they allow it, and the rule is asked of the database otherwise (public, shared)."""
     from vigie.core.permissions import allowed_among
 
-    incident = next(iter(queryset.filter(pk=pk)), None)
+    incident = next(iter(queryset.current().filter(pk=pk)), None)
     if incident is None:
         return None
     if allowed_among(user, [incident]) or visible_to_user(user).filter(pk=pk).exists():

@@ -1,5 +1,7 @@
 """Incidents: what happened, when, where, by whom, to whom, and how many people were harmed."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +32,27 @@ CasualtyFigures = type(
     (models.Model,),
     {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True}), **_casualty_fields()},
 )
+
+
+class IncidentQuerySet(models.QuerySet):
+    def current(self):
+        """The incidents that stand on their own: an incident merged into another (``merged_into`` set)
+        lives on in the one that took its reports, and is never counted, listed or exported beside it.
+        Every reader of incidents goes through this method (tests/incidents/test_current.py keeps it so)."""
+        return self.filter(merged_into__isnull=True)
+
+
+def surviving(incident: Incident | None) -> Incident | None:
+    """The incident that holds ``incident``'s reports now: itself, or the end of its chain of merges.
+    A chain that loops (which merge() never makes) ends at the last incident before the loop."""
+    seen: set[int] = set()
+    while incident is not None and incident.merged_into_id is not None:
+        seen.add(incident.pk)
+        following = Incident.objects.filter(pk=incident.merged_into_id).first()
+        if following is None or following.pk in seen:
+            break
+        incident = following
+    return incident
 
 
 class Incident(ChangeLoggedModel, CasualtyFigures):
@@ -85,6 +108,8 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     updated = models.DateTimeField(auto_now=True)
 
     changelog_exclude = ("updated",)
+
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date_start", "-id"]

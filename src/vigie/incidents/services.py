@@ -250,8 +250,7 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
     from vigie.reports.models import Report
 
     run = LinkageRun.objects.create(organisation=organisation)
-    base = Report.objects.filter(is_current=True, incident__isnull=False, incident__merged_into__isnull=True,
-                                 date_start__isnull=False)
+    base = Report.objects.filter(is_current=True, incident__in=Incident.objects.current(), date_start__isnull=False)
     if organisation is not None:
         base = base.filter(incident__organisation=organisation)
     if relink:

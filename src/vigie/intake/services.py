@@ -23,7 +23,7 @@ from vigie.core.models import ChangeLogEntry, Membership, Organisation, Role
 from vigie.core.permissions import allowed_q, organisations_for, restrict
 from vigie.core.text import normalize_name, parse_id
 from vigie.incidents.choices import PairStatus
-from vigie.incidents.models import Incident, LinkPair
+from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import link_database, merge, reject_pair
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
@@ -82,7 +82,7 @@ def readable_reports(user) -> Q:
 
 
 def changeable_incidents(user):
-    return restrict(Incident.objects.filter(merged_into__isnull=True), user, "change")
+    return restrict(Incident.objects.current(), user, "change")
 
 
 def review_pairs(user):
@@ -282,7 +282,7 @@ def submit(cleaned: dict, resolved: Resolved, user, checked: list[files.CheckedF
         raise
     linked = False
     waiting = Report.objects.filter(is_current=True, linked_at__isnull=True, incident__organisation=report.organisation,
-                                    incident__merged_into__isnull=True, date_start__isnull=False)
+                                    incident__in=Incident.objects.current(), date_start__isnull=False)
     if waiting[:LINK_AT_ONCE_MAX + 1].count() <= LINK_AT_ONCE_MAX:
         try:
             with transaction.atomic():
@@ -307,11 +307,7 @@ class Outcome:
 
 def outcome(report: Report) -> Outcome:
     """Where a report went: joined an incident with other reports, waits for an analyst, or stands alone."""
-    incident = report.incident
-    seen = set()
-    while incident is not None and incident.merged_into_id and incident.pk not in seen:
-        seen.add(incident.pk)
-        incident = incident.merged_into
+    incident = surviving(report.incident)
     others = incident.reports.filter(is_current=True).exclude(pk=report.pk).count() if incident else 0
     waiting = LinkPair.objects.filter(Q(report_a=report) | Q(report_b=report), status=PairStatus.REVIEW).count()
     if others:

@@ -460,7 +460,7 @@ def review_decide(request):
 def split_incident(request, pk: int):
     """Take chosen reports out of an incident (vigie.incidents.services.split, logged and reversible)."""
     user = request.user
-    incident = get_object_or_404(visible_to_user(user, Incident.objects.filter(merged_into__isnull=True)), pk=pk)
+    incident = get_object_or_404(visible_to_user(user, Incident.objects.current()), pk=pk)
     if not services.changeable_incidents(user).filter(pk=incident.pk).exists():
         return forbidden(request, _("Your role does not allow you to change this incident."))
     reports = list(incident.reports.filter(is_current=True).filter(readable_reports(user))

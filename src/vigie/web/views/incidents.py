@@ -34,7 +34,7 @@ from vigie.core.permissions import can, memberships_of
 from vigie.incidents.access import visible_incident
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
 from vigie.incidents.filters import IncidentFilterSet
-from vigie.incidents.models import Incident, LinkPair
+from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import set_figures
 from vigie.interop.exports import export_incidents
 from vigie.interop.registry import get_export_format
@@ -385,8 +385,7 @@ class IncidentDetailView(View):
     @staticmethod
     def find_incident(request, pk: int) -> Incident | None:
         """The incident ``pk`` if this user may see it and it was not merged into another."""
-        return visible_incident(request.user, Incident.objects.select_related("admin1", "admin2", "admin3")
-                                .filter(merged_into__isnull=True), pk)
+        return visible_incident(request.user, Incident.objects.select_related("admin1", "admin2", "admin3"), pk)
 
     def get_incident(self, request, pk: int) -> Incident:
         incident = self.find_incident(request, pk)
@@ -396,17 +395,11 @@ class IncidentDetailView(View):
 
     def get(self, request, pk: int, *args, **kwargs):
         incident = self.find_incident(request, pk)
-        merged = None if incident else (Incident.objects.filter(pk=pk, merged_into__isnull=False)
-                                        .values_list("merged_into_id", flat=True).first())
-        if merged is not None:
-            # The reports live on in the incident it was merged into, if this user may see that one.
-            target = Incident.objects.get(pk=merged)
-            while target.merged_into_id is not None:
-                target = Incident.objects.get(pk=target.merged_into_id)
-            if incidents_for(request.user).filter(pk=target.pk).exists():
-                return redirect("web:incident_detail", pk=target.pk)
-            raise Http404
         if incident is None:
+            # A merged incident's reports live on in the one that took them, if this user may see it.
+            target = surviving(Incident.objects.filter(pk=pk).first())
+            if target is not None and target.pk != pk and incidents_for(request.user).filter(pk=target.pk).exists():
+                return redirect("web:incident_detail", pk=target.pk)
             raise Http404
         form = FiguresForm(incident=incident) if can(request.user, incident, "change") else None
         return self.render(request, incident, form)

@@ -65,7 +65,7 @@ def open_data_file(format_name: str) -> Path:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as output:
                 # No organisation: the public's export (public incidents, never an ACLED-only one).
                 export_incidents(output, format_name, organisation=None,
-                                 queryset=Incident.objects.filter(merged_into__isnull=True))
+                                 queryset=Incident.objects.current())
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)

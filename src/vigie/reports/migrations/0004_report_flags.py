@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_grades_and_linkage'),
+        ('reports', '0003_source_published'),
     ]
 
     operations = [

@@ -200,8 +200,8 @@ def create_audit_key(exist_ok: bool = False) -> AuditKey:
     return key
 
 
-def _write_private(path: Path, text: str, exclusive: bool = False) -> None:
-    """Write atomically (temporary file, fsync, rename), mode 0600 in a 0700 folder."""
+def _write_private(path: Path, text: str, exclusive: bool = False, durable: bool = True) -> None:
+    """Write atomically (temporary file, fsync unless not ``durable``, rename), 0600 in a 0700 folder."""
     directory = path.parent
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     if os.name != "nt":
@@ -212,7 +212,8 @@ def _write_private(path: Path, text: str, exclusive: bool = False) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         if exclusive:
             os.link(temporary, path)  # fails if another process created it first
         else:
@@ -367,7 +368,9 @@ def advance_stored_checkpoint() -> Checkpoint | None:
         else:
             count = _count(sequence)
         checkpoint = sign_checkpoint(sequence, entry_hash, count, key)
-        _write_private(stored_checkpoint_path(), checkpoint.to_json())
+        # Not fsynced: renewed after every commit, where an fsync cost 4.5 ms of the 8 ms it took. The
+        # rename is atomic, so a crash leaves the previous checkpoint, which the log still continues.
+        _write_private(stored_checkpoint_path(), checkpoint.to_json(), durable=False)
         return checkpoint
 
 

@@ -163,6 +163,8 @@ def verify_log(checkpoints: Sequence = (), public_key=None) -> LogReport:
     ``checkpoints`` are paths of exported checkpoint files; ``public_key`` (an Ed25519 public key
     kept apart from the server) checks their signatures, the server's own key otherwise.
     """
+    # Read before the walk, which goes at least this far: the head reported is one that was checked.
+    head = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
     breaks = list(verify_chain())
     problems, notes = [], []
     if public_key is None:
@@ -174,7 +176,7 @@ def verify_log(checkpoints: Sequence = (), public_key=None) -> LogReport:
         stored = anchor.read_stored_checkpoint()
     except anchor.CheckpointError as error:
         stored = None
-        problems.append(f"the stored checkpoint {anchor.stored_checkpoint_path()} {error}")
+        problems.append(f"the stored checkpoint: {error}")
     if stored is not None:
         problems.extend(anchor.compare_with_checkpoint(stored, public_key, "stored checkpoint"))
         notes.append(f"stored {stored.describe()}")
@@ -188,7 +190,6 @@ def verify_log(checkpoints: Sequence = (), public_key=None) -> LogReport:
             continue
         problems.extend(anchor.compare_with_checkpoint(checkpoint, public_key, f"checkpoint {path}"))
         notes.append(f"{path}: {checkpoint.describe()}")
-    head = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
     return LogReport(breaks, problems, notes, head)
 
 
@@ -201,9 +202,10 @@ def export_checkpoint() -> anchor.Checkpoint:
     if not report.ok:
         raise ValueError(f"the change log is altered ({len(report.problems)} problem(s), the first: "
                          f"{report.problems[0]}); no checkpoint is made of an altered log")
-    head = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
-    sequence, head_hash = head if head else (0, GENESIS)
-    checkpoint = anchor.sign_checkpoint(sequence, head_hash, ChangeLogEntry.objects.count())
+    # The head that was verified, even if entries were appended since.
+    sequence, head_hash = report.head if report.head else (0, GENESIS)
+    count = ChangeLogEntry.objects.filter(sequence__lte=sequence).count()
+    checkpoint = anchor.sign_checkpoint(sequence, head_hash, count)
     anchor.advance_stored_checkpoint()
     return checkpoint
 

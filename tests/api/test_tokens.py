@@ -48,7 +48,7 @@ def test_a_role_that_needs_two_factor_gets_no_token_without_an_authenticator(wor
         answer = old.get(path)
         assert answer.status_code == 401, path
         assert "SECRET" not in answer.content.decode()
-    assert "two-factor" in old.get("/api/v1/cases/").json()["detail"].lower()
+    assert "two-factor" in old.get("/api/v1/cases/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"].lower()
 
 
 def test_with_a_confirmed_authenticator_the_token_works_until_the_authenticator_goes(world, protected,

@@ -106,7 +106,8 @@ def test_the_cli_export_has_no_formula(poisoned, tmp_path, format_name):
 
 @pytest.mark.parametrize("path", ["/en/incidents/export/csv/", "/en/incidents/export/hxl/",
                                   "/en/open-data/csv/", "/en/open-data/hxl/"])
-def test_the_web_exports_and_open_data_have_no_formula(poisoned, client, path):
+def test_the_web_exports_and_open_data_have_no_formula(poisoned, client, settings, tmp_path, path):
+    settings.VIGIE_HOME = tmp_path  # the open data file is written afresh, not read from another test's cache
     response = client.get(path)
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -10,6 +10,8 @@ organisation's members until one of its analysts publishes it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q
 
 from vigie.actors.models import Actor
@@ -39,6 +41,46 @@ def member_organisation_ids(user) -> set[int]:
 
 def incidents_for(user, queryset=None):
     return visible_to_user(user, Incident.objects.all() if queryset is None else queryset)
+
+
+def readable_incident_ids(user, ids: Iterable[int | None]) -> set[int]:
+    """Those of ``ids`` that name an incident ``user`` may read (vigie.incidents.access), in one query."""
+    ids = {pk for pk in ids if pk is not None}
+    if not ids:
+        return set()
+    if is_superuser(user):
+        return ids
+    return set(incidents_for(user, Incident.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+
+
+class ReadableIncidents:
+    """Which incidents the caller may read, asked of the database once per page.
+
+    A record the caller reads (a report, a case, a victim, a merged incident) may name an incident
+    the caller may not read: another organisation's, or a restricted one. Its id is shown only when
+    the caller may read that incident, by the rule that opens the incident itself. The view reads the
+    ids of a whole page at once (``prefetch``); an id not read yet is asked of the database alone.
+    """
+
+    def __init__(self, user) -> None:
+        self.user = user
+        self._known: dict[int, bool] = {}
+
+    def prefetch(self, ids: Iterable[int | None]) -> None:
+        missing = {pk for pk in ids if pk is not None and pk not in self._known}
+        if missing:
+            readable = readable_incident_ids(self.user, missing)
+            self._known.update({pk: pk in readable for pk in missing})
+
+    def __contains__(self, pk) -> bool:
+        if pk is None:
+            return False
+        self.prefetch([pk])
+        return self._known[pk]
+
+    def shown(self, pk: int | None) -> int | None:
+        """``pk`` if the caller may read that incident, otherwise None."""
+        return pk if pk in self else None
 
 
 def reports_for(user, queryset=None, action: str = "view"):

@@ -24,7 +24,7 @@ from vigie.places.models import Place, PlaceAlias
 from vigie.reports.choices import SourceKind
 from vigie.reports.models import Report, Source
 
-from .access import actors_for, places_for, reports_for, sources_for
+from .access import actors_for, places_for, readable_incident_ids, reports_for, sources_for
 
 MAX_LIST = 50
 
@@ -128,8 +128,8 @@ class IncidentFilterSet(filters.FilterSet):
 
 
 class ReportFilterSet(filters.FilterSet):
-    incident = filters.NumberFilter(field_name="incident_id", min_value=1, max_value=MAX_ID,
-                                    help_text="Reports of this incident.")
+    incident = filters.NumberFilter(field_name="incident_id", method="filter_incident", min_value=1, max_value=MAX_ID,
+                                    help_text="Reports of this incident (none if you may not read the incident).")
     source = ReferenceListFilter(method="filter_source", help_text="Sources: ids or slugs.")
     date_from = filters.DateFilter(field_name="date_start", lookup_expr="gte",
                                    help_text="Events on or after this date.")
@@ -144,6 +144,13 @@ class ReportFilterSet(filters.FilterSet):
 
     def filter_source(self, queryset, name, value):
         return queryset.filter(source__in=sources_for(self.request.user).filter(by_id_or(("slug",), value)))
+
+    def filter_incident(self, queryset, name, value):
+        # Only an incident the caller may read: the reports of another would tell that it exists and
+        # what it is built from, where the reports themselves show it as null.
+        if int(value) not in readable_incident_ids(self.request.user, [int(value)]):
+            return queryset.none()
+        return queryset.filter(incident_id=int(value))
 
 
 class SourceFilterSet(filters.FilterSet):

@@ -29,7 +29,7 @@ from vigie.victims.choices import Harm
 from vigie.victims.models import Consent, Victim, VictimAlias, VictimIncident
 from vigie.victims.services import read_victim, victims_for
 
-from .serializers import OrganisationRefSerializer
+from .serializers import IncidentIdField, IncidentIdListField, OrganisationRefSerializer
 from .views import ScopedViewSet
 
 PURPOSE_MAX = 200
@@ -47,7 +47,7 @@ class CaseSerializer(serializers.ModelSerializer):
     """An investigation, without its findings (its reference and title never name a person)."""
 
     organisation = OrganisationRefSerializer(read_only=True)
-    incidents = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    incidents = IncidentIdListField()
     alleged_perpetrators = serializers.PrimaryKeyRelatedField(many=True, read_only=True,
                                                               help_text="Actors (ids) alleged responsible.")
 
@@ -127,6 +127,8 @@ class EvidenceDetailSerializer(EvidenceSerializer):
 
 
 class VictimIncidentSerializer(serializers.ModelSerializer):
+    incident = IncidentIdField(source="incident_id")
+
     class Meta:
         model = VictimIncident
         fields = ("incident", "relation")
@@ -199,6 +201,9 @@ class CaseViewSet(ProtectedViewSet):
             queryset = queryset.prefetch_related("referrals", "tasks")
         return queryset
 
+    def incident_ids(self, records):
+        return [incident.pk for case in records for incident in case.incidents.all()]
+
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action == "retrieve" else CaseSerializer
 
@@ -256,6 +261,9 @@ class VictimViewSet(ProtectedViewSet):
         return victims_for(self.request.user).prefetch_related(
             Prefetch("incident_links", queryset=VictimIncident.objects.order_by("pk")),
             Prefetch("consents", queryset=Consent.objects.order_by("given_on", "pk")))
+
+    def incident_ids(self, records):
+        return [link.incident_id for victim in records for link in victim.incident_links.all()]
 
     def get_serializer_class(self):
         return VictimDetailSerializer if self.action == "retrieve" else VictimSerializer

@@ -136,6 +136,49 @@ def casualties(incident: Incident) -> dict:
     return {group: {bound: incident.figure(f"{group}_{bound}") for bound in BOUNDS} for group in FIGURE_GROUPS}
 
 
+# -- incidents named by other records ----------------------------------------------------------------------
+
+INCIDENT_ID_HELP = "The incident's id; null when you may not read that incident."
+
+
+def shown_incident(context: dict, pk: int | None) -> int | None:
+    """``pk`` if the caller may read that incident (the view's vigie.api.access.ReadableIncidents), else
+    None; without that context (a serializer used outside a view) never an id: closed by default."""
+    readable = context.get("readable_incidents")
+    return None if readable is None or pk is None else readable.shown(pk)
+
+
+class IncidentIdField(serializers.IntegerField):
+    """An incident named by another record: its id only if the caller may read the incident, else null.
+
+    A report, a case or a victim readable by the caller may name another organisation's incident or a
+    restricted one: its id would tell that the incident exists and what it is linked to."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("allow_null", True)
+        kwargs.setdefault("help_text", INCIDENT_ID_HELP)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return shown_incident(self.context, getattr(value, "pk", value))
+
+
+class IncidentIdListField(serializers.ListField):
+    """Incidents named by another record: the ids of those the caller may read (the others left out)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("child", serializers.IntegerField())
+        kwargs.setdefault("help_text", "The ids of the incidents that you may read (the others are left out).")
+        super().__init__(**kwargs)
+
+    def to_representation(self, data):
+        items = data.all() if hasattr(data, "all") else data
+        shown = (shown_incident(self.context, getattr(item, "pk", item)) for item in items)
+        return [pk for pk in shown if pk is not None]
+
+
 # -- incidents -----------------------------------------------------------------------------------------
 
 
@@ -167,6 +210,8 @@ class PublicIncidentSerializer(serializers.ModelSerializer):
     event_type = blank_choice(EventType.choices, help_text="ACLED's event type.")
     sub_event_type = blank_choice(SubEventType.choices, help_text="ACLED's sub-event type.")
     grade = blank_choice(Grade.choices, help_text="Confidence in the incident (docs/methodology.md); empty: not graded.")
+    merged_into = IncidentIdField(help_text="The incident this one was merged into; null when it was not, or "
+                                            "when you may not read that incident.")
 
     class Meta:
         model = Incident
@@ -186,6 +231,8 @@ class PublicIncidentSerializer(serializers.ModelSerializer):
         # fields subclasses add (record, sources, reports) go through DRF as usual. A test compares
         # the answer with DRF's own, incident by incident.
         data = public_incident(incident)
+        if data["merged_into"] is not None:  # the incident it lives on in may be closed to the caller
+            data["merged_into"] = shown_incident(self.context, data["merged_into"])
         if self.Meta.fields == INCIDENT_LIST_FIELDS:  # the list's fields: no DRF field is even built
             data["record"] = incident_record(incident)
             return data
@@ -372,6 +419,7 @@ class ReportSerializer(serializers.ModelSerializer):
     sub_event_type = blank_choice(SubEventType.choices)
     link_method = blank_choice(LinkMethod.choices, help_text="How the report was joined to its incident.")
     url = web_address()
+    incident = IncidentIdField(source="incident_id")
 
     class Meta:
         model = Report

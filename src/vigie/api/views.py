@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from django.db import transaction
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -28,6 +31,7 @@ from vigie.reports.models import Report
 from . import serializers as s
 from .access import (
     PUBLIC_SOURCE_KINDS,
+    ReadableIncidents,
     actors_for,
     incidents_for,
     is_signed_in,
@@ -67,7 +71,29 @@ class ScopedViewSet(viewsets.GenericViewSet):
         value = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field)
         if value is not None and parse_id(value) is None:
             raise Http404
-        return super().get_object()
+        obj = super().get_object()
+        self.readable_incidents.prefetch(self.incident_ids([obj]))
+        return obj
+
+    @cached_property
+    def readable_incidents(self) -> ReadableIncidents:
+        """The incidents the caller may read, for the ids the records name (serializers.IncidentIdField)."""
+        return ReadableIncidents(self.request.user)
+
+    def incident_ids(self, records: Sequence) -> Iterable[int | None]:
+        """The ids of the incidents ``records`` name, read for the whole page in one query."""
+        return ()
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            self.readable_incidents.prefetch(self.incident_ids(page))
+        return page
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["readable_incidents"] = self.readable_incidents
+        return context
 
 
 # -- incidents ---------------------------------------------------------------------------------------
@@ -190,6 +216,9 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             queryset = queryset.select_related("import_run")
         return queryset
 
+    def incident_ids(self, records):
+        return [report.incident_id for report in records]
+
     def get_serializer_class(self):
         if self.action == "create":
             return ReportIntakeSerializer
@@ -207,7 +236,8 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
             stored = reports_for(user).select_related("source", "organisation", "place").filter(pk=report.pk).first()
             if stored is None:
                 raise PermissionDenied(_("This report would be outside what you may see; nothing was stored."))
-        return Response(s.ReportDetailSerializer(stored).data, status=status.HTTP_201_CREATED)
+        return Response(s.ReportDetailSerializer(stored, context=self.get_serializer_context()).data,
+                        status=status.HTTP_201_CREATED)
 
 
 # -- reference data ----------------------------------------------------------------------------------------

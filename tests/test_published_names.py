@@ -218,7 +218,7 @@ def test_an_analyst_publishes_a_name_and_then_everyone_sees_it(world):
     # the page's button publishes a place (and its new cercle with it) and the radio
     page = world.page("a_analyst")
     detail = page.get(reverse("intake:place_detail", kwargs={"pk": world.village.pk}))
-    assert "Publish this name" in body(detail)
+    assert reverse("intake:place_publish", kwargs={"pk": world.village.pk}) in body(detail)  # the button
     assert page.post(reverse("intake:place_publish", kwargs={"pk": world.village.pk})).status_code == 302
     assert page.post(reverse("intake:source_publish", kwargs={"pk": world.radio.pk})).status_code == 302
     for record in (world.village, world.cercle, world.radio):
@@ -317,7 +317,8 @@ def test_the_migration_makes_the_names_already_created_private(world):
         "actors.migrations.0002_organisation_and_published", "places.migrations.0002_organisation_and_published",
         "reports.migrations.0003_source_published")]
     incident = Incident.objects.get(reports__pk=world.report_id)
-    public = Incident.objects.create(organisation=world.b, visibility="public", date_start=incident.date_start)
+    public = Incident.objects.create(organisation=world.b, visibility="public", date_start=incident.date_start,
+                                     date_end=incident.date_start)
     seen = Actor.objects.create(key="old-public-name", name="Old public name", category="other", needs_review=True)
     IncidentActor.objects.create(incident=public, actor=seen, side=1)
     # as before the rule: every created name published and nobody's, every source published

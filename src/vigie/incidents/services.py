@@ -19,6 +19,8 @@ from .estimates import (
     ReportEvidence,
     claims_to_casualties,
     estimate,
+    fit,
+    inconsistencies,
 )
 from .models import Incident, LinkageRun, LinkOperation, LinkPair
 
@@ -57,10 +59,9 @@ def refresh_from_reports(incident: Incident) -> Incident:
     if not reports:
         return incident
     result = estimate(_evidence(incident))
-    figures = dict(result.figures)
+    figures = with_override(result.figures, incident.figures_override)
     rule = result.rule
     if incident.figures_override:
-        figures.update({k: v for k, v in incident.figures_override.items()})
         rule = RULE_PHRASES["analyst"].format(reason=incident.override_reason)[:RULE_MAX_LENGTH]
     split = {}
     for name, value in figures.items():
@@ -80,6 +81,13 @@ def refresh_from_reports(incident: Incident) -> Incident:
     return incident
 
 
+def with_override(computed: dict[str, int | None], override: dict[str, int | None]) -> dict[str, int | None]:
+    """The computed figures with an analyst's in their place, the computed ones fitted inside the
+    analyst's (vigie.incidents.estimates.fit: the parts within the whole, low <= best <= high)."""
+    figures = {**computed, **(override or {})}
+    return fit(figures, fixed={name for name, value in (override or {}).items() if value is not None})
+
+
 def set_figures(incident: Incident, figures: dict[str, int | None], reason: str, user=None) -> Incident:
     """An analyst's figures for an incident. A reason is required; the change log keeps before/after.
     Empty ``figures`` removes the override (the computed figures return)."""
@@ -94,6 +102,11 @@ def set_figures(incident: Incident, figures: dict[str, int | None], reason: str,
     for name, value in figures.items():
         if value is not None and (not isinstance(value, int) or value < 0):
             raise ValueError(f"{name}: a figure is a whole number, 0 or more (got {value!r})")
+    if figures:
+        problems = inconsistencies(with_override(estimate(_evidence(incident)).figures, figures))
+        if problems:
+            raise ValueError("these figures do not fit together (the parts within the whole, low <= best "
+                             "<= high): " + "; ".join(problems))
     with transaction.atomic(), acting_as(user):
         incident.figures_override = dict(figures)
         incident.override_reason = reason if figures else ""

@@ -56,6 +56,10 @@ RULE_PHRASES = {
     "range": "range from the lowest to the highest credible report",
     "left_out": "{left_out} report(s) not credible, left out",
     "analyst": "analyst's figures: {reason}",  # vigie.incidents.services: an analyst's override
+    # vigie.incidents.services: the reports the figures do not rest on (docs/methodology.md)
+    "pending": "{pending} report(s) waiting for an analyst's acceptance, not counted",
+    "withheld": "{withheld} report(s) that cannot be shown to the public, not counted",
+    "none_accepted": "no accepted report yet: no figures",
 }
 RULE_SEPARATOR = "; "
 RULE_MAX_LENGTH = 200
@@ -71,6 +75,7 @@ GRADE_REASONS = {
     "party_only": "only a party's own account",
     "single_independent": "a single independent source",
     "single_report": "a single report",  # vigie.interop: one imported report of credibility 6
+    "none_accepted": "no report accepted by an analyst yet",  # vigie.incidents.services
 }
 
 

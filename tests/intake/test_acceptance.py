@@ -99,3 +99,22 @@ def test_the_public_page_lists_every_report_the_figures_rest_on(published):
     assert "cannot be shown to the public, not counted" in published.estimate_rule
     again = Client().get(f"/en/incidents/{published.pk}/")
     assert hidden.pk not in {row["pk"] for row in again.context["basis"]} and "9999" not in again.content.decode()
+
+
+def test_publishing_an_incident_in_the_admin_recomputes_its_figures_on_what_can_be_shown(published, rf):
+    from types import SimpleNamespace
+
+    from django.contrib.admin.sites import site
+
+    from vigie.incidents.admin import IncidentAdmin
+
+    restricted = figure_basis(published).order_by("killed").last()
+    Report.objects.filter(pk=restricted.pk).update(visibility="restricted", killed_high=8888)
+    Incident.objects.filter(pk=published.pk).update(visibility="organisation")
+    published.refresh_from_db()
+    refresh_from_reports(published)
+    assert published.killed_high == 8888  # inside the organisation the restricted report counts
+    published.visibility = "public"
+    IncidentAdmin(Incident, site).save_model(rf.post("/"), published, SimpleNamespace(changed_data=["visibility"]), True)
+    published.refresh_from_db()
+    assert published.killed_high != 8888 and restricted.pk not in {r.pk for r in figure_basis(published)}

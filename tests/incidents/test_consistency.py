@@ -144,3 +144,17 @@ def test_the_demo_incidents_keep_the_rule_and_an_inconsistent_override_is_refuse
     figures = {name: moura.figure(name) for name in CASUALTY_FIGURES}
     assert figures["killed_best"] == 500 and figures["killed_combatant_best"] == 200
     assert inconsistencies(figures) == []
+
+
+@pytest.mark.django_db
+def test_imported_incidents_keep_the_rule(acled_file, ucdp_file):
+    from vigie.incidents.models import Incident
+    from vigie.interop.loader import run_import
+
+    run_import("acled", acled_file(300))
+    run_import("ucdp", ucdp_file(200))
+    incidents = list(Incident.objects.current())
+    assert len(incidents) > 300
+    for incident in incidents:
+        figures = {name: incident.figure(name) for name in CASUALTY_FIGURES}
+        assert inconsistencies(figures) == [], (incident.pk, figures)

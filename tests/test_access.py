@@ -116,6 +116,7 @@ ROUTES: dict[str, Route] = {
     "intake:actor_search": Route(LOGIN),
     "intake:review_queue": Route(LIST, login=True, ok=_ok(200, 403)),  # 403: a role that does not review
     "intake:review_decide": Route(LOGIN, ok=_ok(405)),  # POST only
+    "intake:reports_accept": Route(LOGIN, ok=_ok(405)),  # POST only
     "intake:split": Route(OBJECT, params={"pk": "incident"}, needs=(("incidents.incident", "change"),)),
     "intake:source_list": Route(LIST, login=True),
     "intake:source_detail": Route(OBJECT, params={"pk": "source"}, needs=VIEW_REPORT, shows="source"),

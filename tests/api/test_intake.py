@@ -45,6 +45,13 @@ def test_a_monitor_submits_a_report(world):
     assert body["text"] == "Le témoin a vu ..." and body["place"]["pcode"] == "ML0506"
     incident = report.incident
     assert incident.organisation == world.alpha and incident.visibility == "organisation" and incident.needs_review
+    # No figure rests on a monitor's report until an analyst accepts it; then its own figures.
+    assert not report.accepted and incident.killed_best is None
+    assert "waiting for an analyst's acceptance" in incident.estimate_rule
+    from vigie.intake.services import accept_reports
+
+    assert accept_reports(world.amadou, [report.pk]) == [report]
+    incident.refresh_from_db()
     assert (incident.killed_low, incident.killed_best, incident.killed_high) == (10, 12, 15)
     assert incident.estimate_rule
     assert incident.admin1.code == "MLI.mopti" and incident.admin2.pcode == "ML0506"

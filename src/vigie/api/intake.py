@@ -316,6 +316,7 @@ def submit_report(data: dict) -> Report:
             event_label=data["event_label"], perpetrator_text=data["perpetrator_text"],
             target_text=data["target_text"], **{name: data.get(name) for name in CLAIM_FIELDS},
             text=data["text"], url=data["url"], language=data["language"], incident=incident,
+            accepted=False,  # the incident's figures rest on it once an analyst accepts it
         )
         links, seen = [], set()
         for item in data.get("actors", []):

@@ -13,7 +13,14 @@ The rule, published in docs/methodology.md:
 * Best estimate: the lower median of the independent credible reports of the most reliable tier
   that gives the figure (A-B, then C, then D and F). Never the sum of reports of one incident.
 * Range: from the lowest to the highest figure of the credible reports (parties included).
-* An analyst may override the figures, with a reason (logged in the change log).
+* The parts fit inside the whole (``fit``, ``inconsistencies``): for each harm, low <= best <= high
+  for the whole and for each part (civilian, combatant, unknown); the parts' lows add up to no more
+  than the whole's low, their bests to no more than the whole's best, and no part's high exceeds the
+  whole's high. The whole governs: a part that does not fit is lowered (civilians first, then
+  combatants, then unknown status, each within what the previous ones left).
+* An analyst may override the figures, with a reason (logged in the change log); the computed
+  figures are fitted inside the analyst's, and figures of the analyst's own that do not fit together
+  are refused.
 
 Grades (first that applies): discounted (no credible report, or discounted by an analyst);
 contested (a party's account contradicts the independent ones on who was killed, independent
@@ -49,6 +56,10 @@ RULE_PHRASES = {
     "range": "range from the lowest to the highest credible report",
     "left_out": "{left_out} report(s) not credible, left out",
     "analyst": "analyst's figures: {reason}",  # vigie.incidents.services: an analyst's override
+    # vigie.incidents.services: the reports the figures do not rest on (docs/methodology.md)
+    "pending": "{pending} report(s) waiting for an analyst's acceptance, not counted",
+    "withheld": "{withheld} report(s) that cannot be shown to the public, not counted",
+    "none_accepted": "no accepted report yet: no figures",
 }
 RULE_SEPARATOR = "; "
 RULE_MAX_LENGTH = 200
@@ -64,6 +75,7 @@ GRADE_REASONS = {
     "party_only": "only a party's own account",
     "single_independent": "a single independent source",
     "single_report": "a single report",  # vigie.interop: one imported report of credibility 6
+    "none_accepted": "no report accepted by an analyst yet",  # vigie.incidents.services
 }
 
 
@@ -127,13 +139,7 @@ def estimate(reports: Sequence[ReportEvidence]) -> Estimate:
                 low = best if low is None or low > best else low
                 high = best if high is None or high < best else high
             figures[f"{prefix}_low"], figures[key], figures[f"{prefix}_high"] = low, best, high
-    for harm in HARMS:  # a part never exceeds the whole (the medians come from different reports)
-        total = figures.get(f"{harm}_best")
-        if total is not None:
-            for status in STATUSES:
-                part = figures.get(f"{harm}_{status}_best")
-                if part is not None and part > total:
-                    figures[f"{harm}_{status}_best"] = total
+    figures = fit(figures)  # the medians and the ranges come from different reports
     grade, reason = _grade(reports, credible, independent)
     return Estimate(figures, _rule(reports, credible, independent, best_from), grade, reason)
 
@@ -195,6 +201,138 @@ def _grade(reports, credible, independent) -> tuple[str, str]:
     if not independent:
         return "weak", GRADE_REASONS["party_only"]
     return "weak", GRADE_REASONS["single_independent"]
+
+
+LEVELS = ("low", "best", "high")
+_LEVEL_WORDS = {"low": "low", "best": "best estimate", "high": "high"}
+
+
+def _label(prefix: str) -> str:
+    harm, _, status = prefix.partition("_")
+    return f"{status} {harm}" if status else harm
+
+
+def _whole_bound(figures: dict[str, int | None], harm: str, level: str) -> str | None:
+    """The whole's figure the parts' ``level`` must fit in: the same level, or the next one known
+    (the parts' lows fit in the whole's best when no low is known, or in its high)."""
+    for upper in LEVELS[LEVELS.index(level):]:
+        if figures.get(f"{harm}_{upper}") is not None:
+            return f"{harm}_{upper}"
+    return None
+
+
+def _at_least(figures: dict[str, int | None], prefix: str, level: str) -> int | None:
+    """A part's figure at ``level``, or, when not known, the part's figure just below it (at least)."""
+    for lower in reversed(LEVELS[:LEVELS.index(level) + 1]):
+        if figures.get(f"{prefix}_{lower}") is not None:
+            return figures[f"{prefix}_{lower}"]
+    return None
+
+
+def inconsistencies(figures: dict[str, int | None]) -> list[str]:
+    """How ``figures`` break the rule that the parts fit inside the whole (empty when they keep it):
+    low <= best <= high for each figure; the parts' lows add up to no more than the whole's low, their
+    bests to no more than its best (or the whole's next level known, when that one is not); no part,
+    at any level, above the whole's high."""
+    problems = []
+    for harm in HARMS:
+        parts = [f"{harm}_{status}" for status in STATUSES]
+        for prefix in (harm, *parts):
+            known = [(level, figures.get(f"{prefix}_{level}")) for level in LEVELS]
+            known = [(level, value) for level, value in known if value is not None]
+            for (level, value), (next_level, next_value) in zip(known, known[1:], strict=False):
+                if value > next_value:
+                    problems.append(f"{_label(prefix)}: the {_LEVEL_WORDS[level]} ({value}) is above the "
+                                    f"{_LEVEL_WORDS[next_level]} ({next_value})")
+        for level in ("low", "best"):
+            bound = _whole_bound(figures, harm, level)
+            given = [(prefix, _at_least(figures, prefix, level)) for prefix in parts]
+            given = [(prefix, value) for prefix, value in given if value is not None]
+            if bound is not None and sum(value for _prefix, value in given) > figures[bound]:
+                named = " + ".join(f"{_label(prefix)} {value}" for prefix, value in given)
+                problems.append(f"{named} ({_LEVEL_WORDS[level]}) is more than {harm} "
+                                f"({figures[bound]}, {_LEVEL_WORDS[bound.rsplit('_', 1)[1]]})")
+        high = figures.get(f"{harm}_high")
+        if high is not None:
+            problems += [f"{_label(prefix)} ({figures[f'{prefix}_{level}']}, {_LEVEL_WORDS[level]}) above "
+                         f"{harm} ({high}, high)" for prefix in parts for level in LEVELS
+                         if (figures.get(f"{prefix}_{level}") or 0) > high]
+    return problems
+
+
+def _order(figures: dict[str, int | None], prefix: str, fixed: frozenset[str]) -> None:
+    """low <= best <= high for one figure, moving the figures that are not ``fixed``."""
+    low, best, high = (f"{prefix}_{level}" for level in LEVELS)
+    if figures.get(best) is not None:
+        for bound, wrong in ((low, lambda v: v > figures[best]), (high, lambda v: v < figures[best])):
+            if figures.get(bound) is not None and wrong(figures[bound]):
+                if bound not in fixed:
+                    figures[bound] = figures[best]
+                elif best not in fixed:
+                    figures[best] = figures[bound]
+    if figures.get(low) is not None and figures.get(high) is not None and figures[low] > figures[high]:
+        if high not in fixed:
+            figures[high] = figures[low]
+        elif low not in fixed:
+            figures[low] = figures[high]
+
+
+def _shrink_below(figures: dict[str, int | None], prefix: str, fixed: frozenset[str]) -> None:
+    """A lowered high or best takes the levels below it down (they only shrink: the sums still hold)."""
+    for upper, lower in (("high", "best"), ("best", "low"), ("high", "low")):
+        top, below = f"{prefix}_{upper}", f"{prefix}_{lower}"
+        if (figures.get(top) is not None and figures.get(below) is not None and figures[below] > figures[top]
+                and below not in fixed):
+            figures[below] = figures[top]
+
+
+def fit(figures: dict[str, int | None], fixed: frozenset[str] | set[str] = frozenset()) -> dict[str, int | None]:
+    """``figures`` made to keep the rule (``inconsistencies``): each figure in order, then the parts
+    fitted inside the whole, level by level. The whole governs: parts that overflow it are lowered,
+    civilians kept first. ``fixed`` figures (an analyst's) are not moved; the whole is raised to hold
+    fixed parts. Only fixed figures that contradict each other can still break the rule."""
+    figures = dict(figures)
+    fixed = frozenset(fixed)
+    for harm in HARMS:
+        parts = [f"{harm}_{status}" for status in STATUSES]
+        for prefix in (harm, *parts):
+            _order(figures, prefix, fixed)
+        for level in ("low", "best"):
+            whole_name = _whole_bound(figures, harm, level)
+            if whole_name is None:
+                continue
+            # Each part's figure at this level, or its low when it has no best (``_at_least``).
+            names = [next(f"{prefix}_{lower}" for lower in ("best", "low") if figures.get(f"{prefix}_{lower}") is not None)
+                     if level == "best" else f"{prefix}_low" for prefix in parts
+                     if _at_least(figures, prefix, level) is not None]
+            # A part's best stays at or above its fixed low.
+            floors = {name: (figures.get(name.replace("_best", "_low")) or 0)
+                      if name.endswith("_best") and name.replace("_best", "_low") in fixed else 0 for name in names}
+            held_total = sum(figures[name] if name in fixed else floors[name] for name in names)
+            if held_total > figures[whole_name] and whole_name not in fixed:
+                figures[whole_name] = held_total
+                _order(figures, harm, fixed | {whole_name})  # a raised whole keeps its order
+            room = max(figures[whole_name] - held_total, 0)
+            for name in names:
+                if name not in fixed:
+                    extra = min(max(figures[name] - floors[name], 0), room)
+                    figures[name] = floors[name] + extra
+                    room -= extra
+            for prefix in parts:
+                _shrink_below(figures, prefix, fixed)
+        high_name = f"{harm}_high"
+        if figures.get(high_name) is not None:  # no part above the whole's high, at any level
+            names = [f"{prefix}_{level}" for prefix in parts for level in LEVELS
+                     if figures.get(f"{prefix}_{level}") is not None]
+            top = max((figures[name] for name in names if name in fixed), default=0)
+            if top > figures[high_name] and high_name not in fixed:
+                figures[high_name] = top
+            for name in names:
+                if name not in fixed:
+                    figures[name] = min(figures[name], figures[high_name])
+            for prefix in parts:
+                _shrink_below(figures, prefix, fixed)
+    return figures
 
 
 def combine_figures(reports: Sequence[dict[str, int]],

@@ -14,11 +14,15 @@ from vigie.actors.classify import keyword_category
 from .choices import CASUALTY_FIELDS, CASUALTY_FIGURES, LinkAction, PairStatus
 from .estimates import (
     CLAIM_FIELDS,
+    GRADE_REASONS,
     RULE_MAX_LENGTH,
     RULE_PHRASES,
+    RULE_SEPARATOR,
     ReportEvidence,
     claims_to_casualties,
     estimate,
+    fit,
+    inconsistencies,
 )
 from .models import Incident, LinkageRun, LinkOperation, LinkPair
 
@@ -30,8 +34,22 @@ _NOT_A_KIND = {"other", "civilians", "unidentified_armed_group"}
 """Perpetrator categories that say nothing about who did it ('hommes armés non identifiés')."""
 
 
+def figure_basis(incident: Incident):
+    """The reports an incident's figures rest on: its current reports that an analyst accepted (a
+    dataset's or a reports file's rows are accepted as imported, a monitor's report once an analyst
+    accepts it). A public incident's figures rest only on reports whose basis can be shown to the
+    public: never a restricted report, nor a row of a source that may not be redistributed (ACLED);
+    its public page lists every one of them (docs/methodology.md)."""
+    from vigie.core.choices import Visibility
+
+    reports = incident.reports.filter(is_current=True, accepted=True)
+    if incident.visibility == Visibility.PUBLIC:
+        reports = reports.exclude(visibility=Visibility.RESTRICTED).filter(source__redistributable=True)
+    return reports
+
+
 def _evidence(incident: Incident) -> list[ReportEvidence]:
-    rows = incident.reports.filter(is_current=True).values(
+    rows = figure_basis(incident).values(
         *CLAIM_FIELDS, "source_id", "source__reliability", "source__party", "source__kind", "credibility",
         "perpetrator_text",
     )
@@ -53,15 +71,28 @@ def refresh_from_reports(incident: Incident) -> Incident:
     """Recompute an incident's dates, casualty figures and grade from its current reports (change-logged).
 
     An analyst's figures (``figures_override``) replace the computed ones, with their reason."""
-    reports = list(incident.reports.filter(is_current=True).values("date_start", "date_end"))
-    if not reports:
+    current = list(incident.reports.filter(is_current=True).values("date_start", "date_end", "accepted"))
+    if not current:
         return incident
-    result = estimate(_evidence(incident))
-    figures = dict(result.figures)
-    rule = result.rule
+    basis = list(figure_basis(incident).values("date_start", "date_end"))
+    evidence = _evidence(incident)
+    result = estimate(evidence)
+    figures = with_override(result.figures, incident.figures_override)
+    grade, grade_reason = result.grade, result.grade_reason
+    pending = sum(1 for r in current if not r["accepted"])
+    withheld = len(current) - pending - len(basis)
+    if not evidence:  # nothing accepted yet: no figures until an analyst accepts a report
+        rule, grade, grade_reason = RULE_PHRASES["none_accepted"], "", GRADE_REASONS["none_accepted"]
+    else:
+        rule = result.rule
+    if pending:
+        rule += RULE_SEPARATOR + RULE_PHRASES["pending"].format(pending=pending)
+    if withheld:
+        rule += RULE_SEPARATOR + RULE_PHRASES["withheld"].format(withheld=withheld)
+    rule = rule[:RULE_MAX_LENGTH]
     if incident.figures_override:
-        figures.update({k: v for k, v in incident.figures_override.items()})
         rule = RULE_PHRASES["analyst"].format(reason=incident.override_reason)[:RULE_MAX_LENGTH]
+    reports = basis or current  # a pending report does not move a published incident's dates either
     split = {}
     for name, value in figures.items():
         if name in CASUALTY_FIELDS:
@@ -70,7 +101,7 @@ def refresh_from_reports(incident: Incident) -> Incident:
             split[name] = value
     incident.casualty_split = split
     incident.estimate_rule = rule
-    incident.grade, incident.grade_reason = result.grade, result.grade_reason[:200]
+    incident.grade, incident.grade_reason = grade, grade_reason[:200]
     starts = [r["date_start"] for r in reports if r["date_start"]]
     ends = [r["date_end"] or r["date_start"] for r in reports if r["date_start"]]
     if starts:
@@ -78,6 +109,13 @@ def refresh_from_reports(incident: Incident) -> Incident:
         incident.date_end = max(ends)
     incident.save()
     return incident
+
+
+def with_override(computed: dict[str, int | None], override: dict[str, int | None]) -> dict[str, int | None]:
+    """The computed figures with an analyst's in their place, the computed ones fitted inside the
+    analyst's (vigie.incidents.estimates.fit: the parts within the whole, low <= best <= high)."""
+    figures = {**computed, **(override or {})}
+    return fit(figures, fixed={name for name, value in (override or {}).items() if value is not None})
 
 
 def set_figures(incident: Incident, figures: dict[str, int | None], reason: str, user=None) -> Incident:
@@ -94,6 +132,11 @@ def set_figures(incident: Incident, figures: dict[str, int | None], reason: str,
     for name, value in figures.items():
         if value is not None and (not isinstance(value, int) or value < 0):
             raise ValueError(f"{name}: a figure is a whole number, 0 or more (got {value!r})")
+    if figures:
+        problems = inconsistencies(with_override(estimate(_evidence(incident)).figures, figures))
+        if problems:
+            raise ValueError("these figures do not fit together (the parts within the whole, low <= best "
+                             "<= high): " + "; ".join(problems))
     with transaction.atomic(), acting_as(user):
         incident.figures_override = dict(figures)
         incident.override_reason = reason if figures else ""

@@ -25,6 +25,9 @@ RULE_TRANSLATIONS = {
     "range": gettext_noop("range from the lowest to the highest credible report"),
     "left_out": gettext_noop("%(left_out)s report(s) not credible, left out"),
     "analyst": gettext_noop("analyst's figures: %(reason)s"),
+    "pending": gettext_noop("%(pending)s report(s) waiting for an analyst's acceptance, not counted"),
+    "withheld": gettext_noop("%(withheld)s report(s) that cannot be shown to the public, not counted"),
+    "none_accepted": gettext_noop("no accepted report yet: no figures"),
 }
 GRADE_REASON_TRANSLATIONS = {
     "no_credible": gettext_noop("no credible report (credibility 5 or an unreliable source)"),
@@ -38,6 +41,7 @@ GRADE_REASON_TRANSLATIONS = {
     "party_only": gettext_noop("only a party's own account"),
     "single_independent": gettext_noop("a single independent source"),
     "single_report": gettext_noop("a single report"),
+    "none_accepted": gettext_noop("no report accepted by an analyst yet"),
 }
 
 _FIELD = re.compile(r"\\\{(\w+)\\\}")  # a {name} of a template, once escaped by re.escape

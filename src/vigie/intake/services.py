@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models import Count, F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.actors.models import Actor
@@ -94,6 +95,29 @@ def review_pairs(user):
             .filter(report_a__incident__in=incidents, report_b__incident__in=incidents)
             .filter(report_a__in=readable, report_b__in=readable)
             .exclude(report_a__incident=F("report_b__incident")))
+
+
+def reports_to_accept(user):
+    """Monitors' reports waiting for an analyst's acceptance, in incidents ``user`` may change and
+    readable by ``user``: until accepted, no figure of their incident rests on them."""
+    readable = restrict(Report.objects.all(), user, "view")
+    return Report.objects.filter(is_current=True, accepted=False, incident__in=changeable_incidents(user),
+                                 pk__in=readable.values("pk"))
+
+
+def accept_reports(user, report_ids) -> list[Report]:
+    """An analyst accepts reports: their incidents' figures (public ones included) now rest on them.
+    Who accepted and when is kept on each report; the incidents' new figures are in the change log."""
+    from vigie.core.context import acting_as
+    from vigie.incidents.services import refresh_from_reports
+
+    with transaction.atomic(), acting_as(user):
+        reports = list(reports_to_accept(user).filter(pk__in=list(report_ids)))
+        Report.objects.filter(pk__in=[report.pk for report in reports]).update(
+            accepted=True, accepted_by=user, accepted_at=timezone.now())
+        for incident in Incident.objects.filter(pk__in={report.incident_id for report in reports}):
+            refresh_from_reports(incident)
+    return reports
 
 
 # -- the report form -----------------------------------------------------------------------------------

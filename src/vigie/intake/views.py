@@ -415,7 +415,42 @@ def review_queue(request):
              .order_by("-score", "id"))
     page = page_of(request, pairs, 20)
     rows = [{"pair": pair, "a": pair.report_a, "b": pair.report_b, "why": explain(pair)} for pair in page.items]
-    return render(request, "intake/review_queue.html", {"page": page, "rows": rows})
+    waiting = services.reports_to_accept(user)
+    to_accept = list(waiting.select_related("source", "place").order_by("created", "id")[:ACCEPT_SHOWN])
+    return render(request, "intake/review_queue.html", {
+        "page": page, "rows": rows, "to_accept": to_accept,
+        "to_accept_count": capped_count(waiting) if len(to_accept) == ACCEPT_SHOWN else len(to_accept)})
+
+
+ACCEPT_SHOWN = 50  # monitors' reports waiting for acceptance shown at once, oldest first
+
+
+@never_cache
+@login_required
+@require_POST
+def reports_accept(request):
+    """Accept one report (button "accept-<id>") or the ticked ones: their incidents' figures now rest on them."""
+    user = request.user
+    if not services.may_review(user):
+        return forbidden(request, _("Only analysts, coordinators and administrators review suggested links."))
+    do = request.POST.get("do", "")
+    _action, _sep, single = do.partition("-")
+    if single:
+        if not single.isdigit() or len(single) > 18:
+            raise Http404
+        ids = [int(single)]
+    else:
+        ids = sorted({int(v) for v in request.POST.getlist("report") if v.isdigit() and len(v) < 19})
+    if not ids:
+        messages.error(request, _("Tick at least one report first."))
+        return redirect("intake:review_queue")
+    accepted = services.accept_reports(user, ids)
+    if single and not accepted:
+        raise Http404
+    messages.success(request, ngettext("%(n)d report accepted: its incident's figures now count it.",
+                                       "%(n)d reports accepted: their incidents' figures now count them.",
+                                       len(accepted)) % {"n": len(accepted)})
+    return redirect("intake:review_queue")
 
 
 @never_cache

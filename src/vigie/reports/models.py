@@ -136,6 +136,14 @@ class Report(models.Model):
         _("credibility"), choices=Credibility.choices, default=Credibility.UNKNOWN,
         help_text=_("How credible this account is (1 to 6; 6: cannot be judged)."),
     )
+    # A default in the database too: the importers write rows by COPY / executemany, naming their columns.
+    accepted = models.BooleanField(
+        _("accepted"), default=True, db_default=True,
+        help_text=_("Whether the incident's figures may rest on this report: a dataset's or a reports "
+                    "file's rows are accepted as imported; a monitor's report once an analyst accepts it."),
+    )
+    accepted_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField(null=True, blank=True)
     import_run = models.ForeignKey("interop.ImportRun", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="reports", db_index=False)
     created = models.DateTimeField(auto_now_add=True)

@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from vigie.core.choices import ChangeAction
+from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.models import ChangeLogEntry
 from vigie.core.permissions import can, memberships_of
 from vigie.incidents.access import visible_incident
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
+from vigie.incidents.estimates import CLAIM_FIELDS
 from vigie.incidents.filters import IncidentFilterSet
 from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import set_figures
@@ -379,6 +380,30 @@ def casualty_table(incident: Incident) -> list[tuple[str, list]]:
     return table
 
 
+def figures_basis(incident: Incident, readable: list[Report]) -> list[dict]:
+    """Every report the incident's figures rest on (vigie.incidents.services.figure_basis), as anyone
+    may see it, so that a visitor can redo the estimate: the source (named when the source may be
+    named to the public or the reader may read the report, else only its kind: a witness or a
+    partner's monitor is never named), its grade, its dates and the figures it gave. Never its text,
+    place details or files."""
+    from vigie.api.access import PUBLIC_SOURCE_KINDS
+    from vigie.incidents.services import figure_basis
+
+    open_to_reader = {report.pk for report in readable}
+    rows = []
+    for report in figure_basis(incident).select_related("source").order_by("published", "date_start", "id"):
+        source = report.source
+        named = report.pk in open_to_reader or (source.kind in PUBLIC_SOURCE_KINDS and source.redistributable
+                                                and report.visibility == Visibility.PUBLIC)
+        rows.append({
+            "pk": report.pk, "source": source.name if named else "", "kind": source.get_kind_display(),
+            "grade": f"{source.reliability}{report.credibility}", "party": source.party or source.kind == "official",
+            "published": report.published, "date_start": report.date_start,
+            **{name: getattr(report, name) for name in CLAIM_FIELDS},
+        })
+    return rows
+
+
 class IncidentDetailView(View):
     template_name = "web/incident_detail.html"
 
@@ -409,10 +434,14 @@ class IncidentDetailView(View):
         reports = readable_reports_of(user, incident)
         history = change_history(incident) if sees_history(user, incident) else []
         points = geo.points_for([incident])
+        basis = figures_basis(incident, reports)
+        counted = {row["pk"] for row in basis}
         context = {
             "incident": incident,
             "actor_links": shown_actor_links(user, incident),
             "reports": reports,
+            "basis": basis,
+            "counted": counted,
             "show_texts": signed_in(user),
             "violations": incident.violations.all(),
             "pairs": _pairs_of(user, [report.pk for report in reports]),

@@ -15,7 +15,7 @@ def monitors_reports_wait_for_an_analyst(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0002_grades_and_linkage'),
+        ('reports', '0004_report_flags'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -69,6 +69,13 @@ def _empty_cache():
 
     for cache in caches.all(initialized_only=False):
         cache.clear()
+    # The open-data files are a cache too (rewritten when older than a few minutes): one written
+    # from an earlier test's rolled-back database must not be served to this one.
+    import shutil
+
+    from django.conf import settings
+
+    shutil.rmtree(Path(settings.VIGIE_HOME) / "cache" / "open-data", ignore_errors=True)
     yield
 
 

@@ -180,6 +180,7 @@ WITHOUT_DATABASE = {
     "init": "creates the database",
     "demo": "creates the database and loads the demo",
     "keys init": "writes the keyring, outside the database",
+    "audit public-key": "reads the audit key, outside the database",
     "link-file": "links a CSV file; no database",
     "manage": "Django's own commands, migrate among them (others are checked: see the next test)",
 }

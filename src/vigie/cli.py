@@ -62,7 +62,10 @@ def require_database() -> None:
 
     try:
         executor = MigrationExecutor(connection)
-        plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+        # Every migration the code knows and the database has not recorded, wherever it stands in
+        # the graph (a plan to the leaf nodes skips a missing one behind an applied leaf).
+        applied = executor.loader.applied_migrations
+        plan = [node for node in executor.loader.graph.nodes if node not in applied]
     except DatabaseError as error:
         raise click.ClickException(f"the database {describe_database()} cannot be read: {error}".strip()) from None
     if not plan:
@@ -225,7 +228,7 @@ def audit_checkpoint(output: Path) -> None:
               help="Write the public key to this file (default: print it).")
 def audit_public_key(output: Path | None) -> None:
     """The public key that checks checkpoint signatures: keep a copy away from the server."""
-    setup_django()
+    setup_django(database=False)  # reads the keys folder only
     from vigie.core.anchor import AuditKeyError, load_audit_key, public_key_pem
 
     try:

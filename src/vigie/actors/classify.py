@@ -7,6 +7,7 @@ the actor they create is flagged for review. docs/formats.md documents every rul
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from vigie.core.text import normalize_name
 
@@ -101,6 +102,16 @@ _NAME_CONTINUES = re.compile(
 
 
 def split_actor_names(value: str) -> list[str]:
+    """The actors a dataset lists in one field ("GATIA, MSA"; ACLED's "A; B"), each once, in order
+    (see _split_actor_names)."""
+    if "," not in value and ";" not in value:  # one name, or none: most fields
+        name = value.strip()
+        return [name] if name else []
+    return list(_split_actor_names(value))
+
+
+@lru_cache(maxsize=65_536)
+def _split_actor_names(value: str) -> tuple[str, ...]:
     """The actors a dataset lists in one field ("GATIA, MSA"; ACLED's "A; B"), each once, in order.
 
     Semicolons always separate actors; commas do, except inside parentheses ("Military Forces of Mali
@@ -131,7 +142,7 @@ def split_actor_names(value: str) -> list[str]:
             else:
                 in_chunk.append(part)
         names.extend(in_chunk)
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:

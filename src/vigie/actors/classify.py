@@ -34,6 +34,7 @@ _POLITICAL = re.compile(
 _TERRORISTS = re.compile(r"\b(terroris\w*|armed men|hommes armes|assaillants|assailants|gunmen|bandits? armes)\b")
 _UN = re.compile(r"\b(united nations|minusma|misma|un mission|nations unies|onu)\b")
 _STATE = re.compile(r"\b(military forces of|police forces of|government of|gendarmerie|armed forces|forces armees)\b")
+_PARENTHESES = re.compile(r"\([^)]*\)")
 _COUNTRY_IN_NAME = re.compile(r"(?:military|police) forces of ([a-z ]+?)(?: \d{4}.*)?$")
 
 
@@ -82,6 +83,14 @@ def is_state_actor(name: str) -> bool:
     Mali (2021-)', 'Police Forces of Niger'): state forces at home, foreign forces elsewhere."""
     text = normalize_name(name)
     return text.startswith("government of") or bool(country_of_state_actor(name))
+
+
+def state_country(name: str) -> str:
+    """The country a state actor's name names ('Government of Russia (Soviet Union)' -> 'russia'), or ''."""
+    text = normalize_name(_PARENTHESES.sub(" ", name))
+    if text.startswith("government of"):
+        return text.removeprefix("government of").strip()
+    return country_of_state_actor(name)
 
 
 def category_in_context(own: str, in_event: str) -> str:
@@ -176,7 +185,6 @@ def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     return by_words or "other"
 
 
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def _country_names(name: str) -> set[str]:

@@ -9,6 +9,8 @@ from vigie.core.text import normalize_name, slugify_ascii
 from .choices import ADMIN_LEVEL, KIND_AT_LEVEL
 from .models import Place, PlaceAlias
 
+CODE_ROOM = 110  # of Place.code's 120 characters, leaving room for a "-N" suffix
+
 
 @dataclass(frozen=True, slots=True)
 class ResolvedPlace:
@@ -64,14 +66,15 @@ class Gazetteer:
 
     def _create(self, kind: str, name: str, parent_id: int | None, latitude, longitude) -> int:
         base = self._code.get(parent_id, "") if parent_id else ""
-        slug = slugify_ascii(name) or "unnamed"
-        code = f"{base}.{slug}" if base else slug
-        suffix = 1
+        # Place.code holds 120 characters: long names and deep chains are cut, a suffix keeps codes unique.
+        slug = (slugify_ascii(name) or "unnamed")[:40]
+        code = (f"{base}.{slug}" if base else slug)[:CODE_ROOM]
+        stem, suffix = code, 1
         while Place.objects.filter(code=code).exists():
             suffix += 1
-            code = f"{base}.{slug}-{suffix}" if base else f"{slug}-{suffix}"
+            code = f"{stem}-{suffix}"
         place = Place.objects.create(
-            code=code, kind=kind, name=name, parent_id=parent_id, latitude=latitude, longitude=longitude,
+            code=code, kind=kind, name=name[:200], parent_id=parent_id, latitude=latitude, longitude=longitude,
             needs_review=True, note="created from an imported name",
         )
         self._kind[place.pk] = kind
@@ -80,6 +83,12 @@ class Gazetteer:
         self._index(place.pk, name)
         self.created.append(place.pk)
         return place.pk
+
+    def country_code(self, name: str) -> str:
+        """The ISO 3166 alpha-3 code of a country the gazetteer knows by this name (or code), else ''."""
+        place_id = self._children.get((None, normalize_name(name)))
+        code = self._code.get(place_id, "") if place_id is not None else ""
+        return code if len(code) == 3 and code.isalpha() and code.isupper() else ""
 
     def resolve(self, country: str, admin1: str, admin2: str, admin3: str, location: str,
                 latitude: float | None = None, longitude: float | None = None) -> ResolvedPlace:

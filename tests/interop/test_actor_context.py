@@ -137,3 +137,25 @@ def test_words_and_lists():
     assert split_actor_names("Government of Congo, Democratic Republic of") == [
         "Government of Congo, Democratic Republic of"]
     assert split_actor_names("MNLA, HCUA; MAA, MNLA") == ["MNLA", "HCUA", "MAA"]
+
+
+def test_a_new_states_forces_are_state_forces_of_their_country(tmp_path):
+    """A state's forces the dictionary does not know: state forces with their country's code, whichever
+    row comes first; foreign forces in the incidents of another country, as the export says too."""
+    from vigie.interop.exports import incident_rows
+
+    rows = [("910001", "Government of Guinea", "JNIM", "Mali", "1"),
+            ("910002", "Government of Guinea", "Civilians", "Guinea", "3")]
+    for order in (rows, rows[::-1]):
+        run_import("ucdp", write_ucdp(tmp_path / "guinea.csv", order))
+        actor = Actor.objects.get(name="Government of Guinea")
+        assert (actor.category, actor.country, actor.needs_review) == ("state_forces", "GIN", True)
+        links = dict(IncidentActor.objects.filter(actor=actor).values_list("incident__reports__external_id",
+                                                                             "category"))
+        assert links == {"910001": "foreign_forces", "910002": "state_forces"}
+        exported = {row["source_ids"]: row["actor1_category"] for row in incident_rows()}
+        assert exported == {"ucdp-ged:910001": "foreign_forces", "ucdp-ged:910002": "state_forces"}
+        Report.objects.all().delete()
+        ImportRun.objects.all().delete()
+        Incident.objects.all().delete()
+        Actor.objects.filter(needs_review=True).delete()

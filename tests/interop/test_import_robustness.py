@@ -223,3 +223,17 @@ def test_a_broken_unit_in_a_utf16_file_costs_its_row(tmp_path):
     assert [(p.line, p.column) for p in result.problems] == [(3, "location")]
     assert "undecodable" in result.problems[0].reason
     assert sorted(Report.objects.values_list("location_text", flat=True)) == ["Djenné", "Mopti"]
+
+
+def test_long_place_names_within_the_limit_are_kept(tmp_path):
+    """New places get codes from their names and their parents' codes: cut to fit their column."""
+    long_names = ("A" * 190, "B" * 190, "C" * 190, "D" * 199)
+    path = tmp_path / "reports.csv"
+    path.write_text("report_id,source,event_date,admin1,admin2,admin3,location\n"
+                    f"r1,Radio,2020-01-02,{','.join(long_names)}\n"
+                    f"r2,Radio,2020-01-02,{','.join(long_names[:3])},{'D' * 198}\n", encoding="utf-8")
+    result = run_import("reports", path, visibility="public")
+    assert result.problems == [] and result.created == 2
+    from vigie.places.models import Place
+
+    assert Place.objects.filter(name="D" * 199).exists() and Place.objects.filter(name="D" * 198).exists()

@@ -7,6 +7,7 @@ the actor they create is flagged for review. docs/formats.md documents every rul
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from vigie.core.text import normalize_name
 
@@ -33,6 +34,7 @@ _POLITICAL = re.compile(
 _TERRORISTS = re.compile(r"\b(terroris\w*|armed men|hommes armes|assaillants|assailants|gunmen|bandits? armes)\b")
 _UN = re.compile(r"\b(united nations|minusma|misma|un mission|nations unies|onu)\b")
 _STATE = re.compile(r"\b(military forces of|police forces of|government of|gendarmerie|armed forces|forces armees)\b")
+_PARENTHESES = re.compile(r"\([^)]*\)")
 _COUNTRY_IN_NAME = re.compile(r"(?:military|police) forces of ([a-z ]+?)(?: \d{4}.*)?$")
 
 
@@ -83,6 +85,14 @@ def is_state_actor(name: str) -> bool:
     return text.startswith("government of") or bool(country_of_state_actor(name))
 
 
+def state_country(name: str) -> str:
+    """The country a state actor's name names ('Government of Russia (Soviet Union)' -> 'russia'), or ''."""
+    text = normalize_name(_PARENTHESES.sub(" ", name))
+    if text.startswith("government of"):
+        return text.removeprefix("government of").strip()
+    return country_of_state_actor(name)
+
+
 def category_in_context(own: str, in_event: str) -> str:
     """An actor's category in one event: the dictionary's (or the actor's) own category, except that a
     state's forces are state forces in their own country and foreign forces in another one, as the
@@ -101,6 +111,16 @@ _NAME_CONTINUES = re.compile(
 
 
 def split_actor_names(value: str) -> list[str]:
+    """The actors a dataset lists in one field ("GATIA, MSA"; ACLED's "A; B"), each once, in order
+    (see _split_actor_names)."""
+    if "," not in value and ";" not in value:  # one name, or none: most fields
+        name = value.strip()
+        return [name] if name else []
+    return list(_split_actor_names(value))
+
+
+@lru_cache(maxsize=65_536)
+def _split_actor_names(value: str) -> tuple[str, ...]:
     """The actors a dataset lists in one field ("GATIA, MSA"; ACLED's "A; B"), each once, in order.
 
     Semicolons always separate actors; commas do, except inside parentheses ("Military Forces of Mali
@@ -131,7 +151,7 @@ def split_actor_names(value: str) -> list[str]:
             else:
                 in_chunk.append(part)
         names.extend(in_chunk)
-    return list(dict.fromkeys(names))
+    return tuple(dict.fromkeys(names))
 
 
 def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
@@ -165,7 +185,6 @@ def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     return by_words or "other"
 
 
-_PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def _country_names(name: str) -> set[str]:

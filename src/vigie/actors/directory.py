@@ -7,7 +7,7 @@ import re
 from vigie.core.published import private_suffix
 from vigie.core.text import normalize_name, slugify_ascii
 
-from .classify import STATE_CATEGORIES, category_in_context, is_state_actor
+from .classify import STATE_CATEGORIES, category_in_context, is_state_actor, state_country
 from .models import Actor, ActorAlias
 
 _PERIOD = re.compile(r"\s*\d{4}(?:\s+\d{4})?\s*$")  # "military forces of mali 2021" after normalising
@@ -31,6 +31,7 @@ class ActorDirectory:
         self._from_dictionary: set[int] = set()
         self._cache: dict[str, int] = {}
         self.created: list[int] = []
+        self._created_names: dict[int, str] = {}
 
     @classmethod
     def load(cls, organisation_id: int | None = None, private: bool = False) -> ActorDirectory:
@@ -81,6 +82,16 @@ class ActorDirectory:
         self._cache[name] = actor_id
         return actor_id
 
+    def settle_countries(self, country_code) -> None:
+        """Record the country of each state actor created here (``country_code``: name -> ISO alpha-3 or
+        ''), so that exports and pages can tell its forces at home from its forces abroad."""
+        for actor_id in self.created:
+            name = self._created_names.get(actor_id, "")
+            if self._category[actor_id] == "state_forces" and is_state_actor(name):
+                code = country_code(state_country(name))
+                if code:
+                    Actor.objects.filter(pk=actor_id, country="").update(country=code)
+
     def settle_categories(self, seen: dict[int, dict[str, int]]) -> None:
         """Give each actor created here the category most of its links had (``seen``: actor id ->
         category -> links), the name of the category breaking ties: whatever order the rows came in,
@@ -107,6 +118,7 @@ class ActorDirectory:
         self._by_name[normalized] = actor.pk
         self._category[actor.pk] = category
         self.created.append(actor.pk)
+        self._created_names[actor.pk] = actor.name
         return actor.pk
 
 

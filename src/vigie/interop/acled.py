@@ -14,8 +14,8 @@ from vigie.core.text import normalize_name
 
 from .parsing import (
     MAX_ID,
+    MAX_NAME,
     check_length,
-    check_names,
     parse_coordinate,
     parse_count,
     parse_event_date,
@@ -202,6 +202,9 @@ class AcledReader:
 
         bounds = date_bounds()
         categories: dict[tuple[str, int, str], str] = {}
+        named_columns = [(name, position) for name, position in (
+            ("actor1", i_a1), ("actor2", i_a2), ("country", i_country), ("admin1", i_a1n), ("admin2", i_a2n),
+            ("admin3", i_a3n), ("location", i_loc)) if position >= 0]
         monadic = self.monadic
 
         def category(name: str, inter: int, country: str) -> str:
@@ -249,13 +252,16 @@ class AcledReader:
                 actor1 = values[i_a1].strip()
                 if not actor1:
                     raise RowError("actor1", "the first actor is missing")
-                check_length(event_id, "event_id_cnty" if i_id >= 0 else "event_id_no_cnty", MAX_ID)
-                check_names({name: get(values, position) for name, position in (
-                    ("actor1", i_a1), ("actor2", i_a2), ("country", i_country), ("admin1", i_a1n),
-                    ("admin2", i_a2n), ("admin3", i_a3n), ("location", i_loc))})
-                for name, position in (("assoc_actor_1", i_as1), ("assoc_actor_2", i_as2)):
-                    for actor in split_actor_names(get(values, position)):
-                        check_length(actor, name, 200)
+                if len(event_id) > MAX_ID:
+                    check_length(event_id, "event_id_cnty" if i_id >= 0 else "event_id_no_cnty", MAX_ID)
+                for name, position in named_columns:
+                    if len(values[position]) > MAX_NAME:
+                        check_length(values[position], name, MAX_NAME)
+                associated1, associated2 = split_actor_names(get(values, i_as1)), split_actor_names(get(values, i_as2))
+                for name, associated in (("assoc_actor_1", associated1), ("assoc_actor_2", associated2)):
+                    for actor in associated:
+                        if len(actor) > MAX_NAME:
+                            check_length(actor, name, MAX_NAME)
             except RowError as error:
                 yield Problem(line, error.column, error.reason, error.value)
                 continue
@@ -274,13 +280,13 @@ class AcledReader:
             actors = [ActorClaim(actor1, 1, True, role1, category(actor1, inter1, country))]
             actors += [
                 ActorClaim(name, 1, False, "associated", category(name, inter1, country))
-                for name in split_actor_names(get(values, i_as1))
+                for name in associated1
             ]
             if actor2:
                 actors.append(ActorClaim(actor2, 2, True, role2, category(actor2, inter2, country)))
                 actors += [
                     ActorClaim(name, 2, False, "associated", category(name, inter2, country))
-                    for name in split_actor_names(get(values, i_as2))
+                    for name in associated2
                 ]
             yield ReportRecord(
                 line=line,

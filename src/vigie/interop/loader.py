@@ -367,6 +367,7 @@ class Loader:
                 (incident_id, violation) for incident_id, violations in self.extra_violations.items()
                 for violation in sorted(violations) if (incident_id, violation) not in known_violations])
         self.actors.settle_categories(self.link_categories)
+        self.actors.settle_countries(self.gazetteer.country_code)
         for incident in Incident.objects.filter(pk__in=self.incidents_to_refresh):
             refresh_from_reports(incident)
         self.result.updated += len(self.incidents_updated)

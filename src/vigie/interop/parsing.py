@@ -92,7 +92,7 @@ def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datet
                      required: bool = True) -> datetime.date | None:
     """A date of the event (or of its account) within the deployment's period (core.event_dates)."""
     parsed = parse_date(value, column, required=required)
-    if parsed is not None:
+    if parsed is not None and not bounds[0] <= parsed <= bounds[1]:
         problem = check_event_date(parsed, earliest=bounds[0], latest=bounds[1])
         if problem is not None:
             raise RowError(column, str(problem), value)

@@ -10,6 +10,8 @@ from vigie.core.text import normalize_name, slugify_ascii
 from .choices import ADMIN_LEVEL, KIND_AT_LEVEL
 from .models import Place, PlaceAlias
 
+CODE_ROOM = 110  # of Place.code's 120 characters, leaving room for a "-N" suffix
+
 
 @dataclass(frozen=True, slots=True)
 class ResolvedPlace:
@@ -73,10 +75,12 @@ class Gazetteer:
 
     def _create(self, kind: str, name: str, parent_id: int | None, latitude, longitude) -> int:
         base = self._code.get(parent_id, "") if parent_id else ""
-        slug = slugify_ascii(name) or "unnamed"
+        # Place.code holds 120 characters: long names and deep chains are cut (new_place_code),
+        # and an ending keeps codes unique.
+        slug = (slugify_ascii(name) or "unnamed")[:40]
         code = new_place_code(base, slug, self.private)
         place = Place.objects.create(
-            code=code, kind=kind, name=name, parent_id=parent_id, latitude=latitude, longitude=longitude,
+            code=code, kind=kind, name=name[:200], parent_id=parent_id, latitude=latitude, longitude=longitude,
             needs_review=True, note="created from an imported name",
             organisation_id=self.organisation_id, published=not self.private,
         )
@@ -86,6 +90,12 @@ class Gazetteer:
         self._index(place.pk, name)
         self.created.append(place.pk)
         return place.pk
+
+    def country_code(self, name: str) -> str:
+        """The ISO 3166 alpha-3 code of a country the gazetteer knows by this name (or code), else ''."""
+        place_id = self._children.get((None, normalize_name(name)))
+        code = self._code.get(place_id, "") if place_id is not None else ""
+        return code if len(code) == 3 and code.isalpha() and code.isupper() else ""
 
     def resolve(self, country: str, admin1: str, admin2: str, admin3: str, location: str,
                 latitude: float | None = None, longitude: float | None = None) -> ResolvedPlace:
@@ -130,9 +140,10 @@ class Gazetteer:
 def new_place_code(base: str, slug: str, private: bool) -> str:
     """A free code for a new place under ``base`` (its parent's code): made unique by a number, or (an
     unpublished place) by a random ending that tells nothing of other organisations' places."""
+    stem = (f"{base}.{slug}" if base else slug)[:CODE_ROOM]
+
     def code_for(ending: str) -> str:
-        name = f"{slug}-{ending}" if ending else slug
-        return f"{base}.{name}" if base else name
+        return f"{stem}-{ending}" if ending else stem
 
     if private:
         code = code_for(private_suffix())

@@ -13,6 +13,17 @@ def pytest_report_header(config):
     return f"database: {database['ENGINE'].rsplit('.', 1)[-1]} ({database.get('HOST') or database['NAME']})"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compiled_catalogues():
+    """Every test sees the pages as a user does, in French when French is asked for: the
+    catalogues are compiled once, before any test (as `vigie` does before Django reads them)."""
+    from django.conf import settings
+
+    from vigie.core.i18n import compile_catalogues
+
+    compile_catalogues(Path(settings.LOCALE_PATHS[0]))
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with the gazetteer and the actor dictionary, as after `vigie init`."""

@@ -75,7 +75,7 @@ def shoot(page, folder, name: str) -> None:
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, f"{path} is empty or not a PNG"
 
 
-def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_it(login, server, screenshots):
+def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_and_accepts_it(login, server, screenshots):
     koulogon = server.ids["koulogon"]
 
     # A monitor, on a phone, reads the incident as it stands, then opens the report form from the menu.
@@ -137,7 +137,18 @@ def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_it(login, 
     # The three other pairs now join reports of one incident: they leave the queue too.
     expect(desk.locator("article.card").filter(has_text=WITNESS)).to_have_count(0)
 
-    # The incident now rests on five reports; the witness's toll widens its range.
+    # Merged, the witness's report is in the incident but counts in no figure until accepted.
+    desk.goto(f"incidents/{koulogon}/")
+    assert killed_figures(desk) == before
+    desk.goto("review/")
+    waiting = desk.locator("#to-accept tr").filter(has_text=WITNESS)
+    expect(waiting).to_have_count(1)
+    with desk.expect_navigation():
+        waiting.locator("button[value^='accept-']").click()
+    expect(desk.locator("ul.messages li.success")).to_be_visible()
+    expect(desk.locator("#to-accept tr").filter(has_text=WITNESS)).to_have_count(0)
+
+    # Accepted, the incident rests on five reports; the witness's toll widens its range.
     desk.goto(f"incidents/{koulogon}/")
     after = killed_figures(desk)
     assert after != before

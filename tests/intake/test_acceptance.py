@@ -15,7 +15,7 @@ from vigie.incidents.choices import CASUALTY_FIGURES
 from vigie.incidents.models import Incident
 from vigie.incidents.services import figure_basis, refresh_from_reports
 from vigie.interop.exports import export_incidents
-from vigie.reports.models import Report
+from vigie.reports.models import Report, Source
 
 from .test_report_form import ogossagou_form
 
@@ -27,6 +27,7 @@ def published(demo):
     """The demo's incidents and reports made public, as `vigie demo` publishes them."""
     Report.objects.update(visibility="public")
     Incident.objects.update(visibility="public")
+    Source.objects.update(published=True)  # a source is named to the public once published
     for incident in Incident.objects.current():
         refresh_from_reports(incident)
     return Incident.objects.current().filter(reports__location_text="Ogossagou", date_start__year=2019).distinct().get()
@@ -65,10 +66,10 @@ def test_a_monitors_report_counts_only_once_an_analyst_accepts_it(published, mon
     assert report.pk not in {row["pk"] for row in waiting["basis"]}
 
     # A monitor cannot accept; an analyst of the organisation sees it waiting and accepts it.
-    assert login(monitor).post(reverse("intake:reports_accept"), {"do": f"accept-{report.pk}"}).status_code == 403
-    queue = login(analyst).get(reverse("intake:review_queue")).content.decode()
+    assert login(monitor).post("/en/review/accept/", {"do": f"accept-{report.pk}"}).status_code == 403
+    queue = login(analyst).get("/en/review/").content.decode()
     assert f'id="report-{report.pk}"' in queue
-    done = login(analyst).post(reverse("intake:reports_accept"), {"do": f"accept-{report.pk}"}, follow=True)
+    done = login(analyst).post("/en/review/accept/", {"do": f"accept-{report.pk}"}, follow=True)
     assert "1 report accepted" in done.content.decode()
     report.refresh_from_db()
     assert report.accepted and report.accepted_by == analyst and report.accepted_at is not None

@@ -16,7 +16,8 @@ install: $(BIN)/vigie
 demo: install
 	$(BIN)/vigie demo
 
-# The whole suite on SQLite, then on PostgreSQL (a server is started if none answers).
+# What CI runs (.ci/run): check, then the whole suite on SQLite, then on PostgreSQL (a server is
+# started if none answers).
 test: install system-packages check minimal-install test-sqlite test-postgresql
 
 # What `pip install vigie` gives a new user, in a fresh venv with no extras: `vigie demo --no-serve`
@@ -35,9 +36,10 @@ check: install
 	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=vigie.settings.test $(BIN)/django-admin makemigrations --check --dry-run
 
-lint: check
+lint: check  # the former name
 
-# Everything but the tests marked slow (browser, Spark, schemathesis, subprocesses), on SQLite.
+# Everything but the tests marked slow (browser, Spark, schemathesis, subprocesses, the walks over
+# every route as every persona), on SQLite.
 test-fast: install
 	env -u DATABASE_URL $(BIN)/pytest -m "not slow"
 

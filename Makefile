@@ -1,9 +1,9 @@
-# One task runner: make demo, make test, make lint, make bench.
+# One task runner: make demo, make check, make test-fast, make test, make bench.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: install demo test test-sqlite test-postgresql lint minimal-install bench clean system-packages
+.PHONY: install demo check lint test test-fast test-sqlite test-postgresql minimal-install bench clean system-packages
 
 $(BIN)/vigie: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,8 +16,9 @@ install: $(BIN)/vigie
 demo: install
 	$(BIN)/vigie demo
 
-# The whole suite on SQLite, then on PostgreSQL (a server is started if none answers).
-test: install system-packages lint minimal-install test-sqlite test-postgresql
+# What CI runs (.ci/run): check, then the whole suite on SQLite, then on PostgreSQL (a server is
+# started if none answers).
+test: install system-packages check minimal-install test-sqlite test-postgresql
 
 # What `pip install vigie` gives a new user, in a fresh venv with no extras: `vigie demo --no-serve`
 # on a fresh VIGIE_HOME, and every module imports (scripts/minimal-install; about a minute).
@@ -28,14 +29,26 @@ minimal-install:
 system-packages:
 	scripts/ensure-system-packages
 
+# What a change must pass before its tests: format, lint, the engines' types, no missing migration.
+check: install
+	$(BIN)/ruff format --check --output-format concise src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+	DJANGO_SETTINGS_MODULE=vigie.settings.test $(BIN)/django-admin makemigrations --check --dry-run
+
+lint: check  # the former name
+
+# Everything but the tests marked slow (browser, Spark, schemathesis, subprocesses, the walks over
+# every route as every persona), on SQLite.
+test-fast: install
+	env -u DATABASE_URL $(BIN)/pytest -m "not slow"
+
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest
 
+# The engine tests touch no database: they ran in the SQLite pass.
 test-postgresql: install
-	DATABASE_URL=$$(scripts/ensure-postgres) $(BIN)/pytest
-
-lint: install
-	$(BIN)/ruff check src tests bench
+	DATABASE_URL=$$(scripts/ensure-postgres) $(BIN)/pytest -m "not engine"
 
 bench: install
 	$(BIN)/python bench/acled_import.py

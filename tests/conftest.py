@@ -24,6 +24,14 @@ def _compiled_catalogues():
     compile_catalogues(Path(settings.LOCALE_PATHS[0]))
 
 
+def pytest_collection_modifyitems(items):
+    """An `engine` test touches no database: the PostgreSQL pass of `make test` leaves it out."""
+    for item in items:
+        if item.get_closest_marker("engine") and (
+                item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(item.fixturenames)):
+            raise pytest.UsageError(f"{item.nodeid} is marked engine but uses the database")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """The test database starts with the gazetteer and the actor dictionary, as after `vigie init`."""

@@ -541,6 +541,7 @@ def client_for(world: World, who: str) -> Client:
     return client
 
 
+@pytest.mark.slow  # every route as every persona: 40 s, most of the fast lane's budget
 def test_no_route_leaks(world):
     routes = all_routes()
     clients = {who: client_for(world, who) for who in world.users}
@@ -586,6 +587,7 @@ def _state(world: World) -> list:
     return [rows, writes]
 
 
+@pytest.mark.slow  # every record route as every outsider
 def test_outsiders_cannot_write_to_a_records(world):
     clients = {who: client_for(world, who) for who in world.users if who == "anonymous" or who.startswith("B:")}
     before = _state(world)

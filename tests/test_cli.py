@@ -16,6 +16,8 @@ from django.conf import settings
 
 from vigie.interop import synthetic
 
+pytestmark = pytest.mark.slow  # each test starts `vigie` in a subprocess
+
 VIGIE = [sys.executable, "-m", "vigie.cli"]
 
 

@@ -18,6 +18,8 @@ import pytest
 from tests import test_cli
 from tests.test_cli import VIGIE, count, free_port, run
 
+pytestmark = pytest.mark.slow  # each test starts `vigie` or Python in a subprocess
+
 # The fixtures of the CLI's tests: a fresh home, and a fresh database of the kind the suite runs on.
 home = test_cli.home
 database_env = test_cli.database_env

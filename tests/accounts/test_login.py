@@ -106,6 +106,7 @@ def test_sessions_end_at_browser_close_and_hours_after_login(settings, client, m
     assert client.get("/en/accounts/two-factor/").status_code == 302  # still logged out
 
 
+@pytest.mark.slow  # Django set up in a subprocess
 def test_session_hours_come_from_the_environment(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "DATABASE_URL"}
     env.update({"DJANGO_SETTINGS_MODULE": "vigie.settings.production", "VIGIE_HOME": str(tmp_path),

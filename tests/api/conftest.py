@@ -14,44 +14,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
+from tests.factories import make_incident
 from vigie.actors.models import Actor
 from vigie.api.tokens import issue_token
 from vigie.core.models import Membership, Organisation, Role
-from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
-from vigie.places.models import Place
-from vigie.reports.models import Report, Source
-
-
-def place(code: str) -> Place:
-    return Place.objects.get(code=code)
-
-
-def make_incident(organisation, visibility, source, *, day=datetime.date(2023, 5, 2), place_code="MLI.mopti",
-                  location="Sévaré", actors=(("fama", 1, "perpetrator"),), violations=("killing",), killed=4,
-                  event_type="violence_against_civilians", report_text="", external_id=None, **extra) -> Incident:
-    """An incident with one current report of ``source``, as an import would store it."""
-    where = place(place_code)
-    chain = {}
-    node = where
-    while node is not None:
-        level = {"country": 0, "region": 1, "cercle": 2, "commune": 3}.get(node.kind)
-        if level is not None:
-            chain[f"admin{level}"] = node
-        node = node.parent
-    incident = Incident.objects.create(
-        organisation=organisation, visibility=visibility, date_start=day, date_end=day, place=where, **chain,
-        location=location, event_type=event_type, killed_low=killed, killed_best=killed, killed_high=killed,
-        estimate_rule="single report: its own figures", **extra)
-    Report.objects.create(
-        source=source, organisation=organisation, visibility=visibility,
-        external_id=external_id or f"{source.slug}-{incident.pk}", content_hash="0" * 32, date_start=day,
-        date_end=day, place=where, location_text=location, killed=killed, text=report_text, incident=incident,
-        event_type=event_type)
-    for key, side, role in actors:
-        IncidentActor.objects.create(incident=incident, actor=Actor.objects.get(key=key), side=side, role=role)
-    for violation in violations:
-        IncidentViolation.objects.create(incident=incident, violation=violation)
-    return incident
+from vigie.incidents.models import Incident
+from vigie.reports.models import Source
 
 
 @dataclass

@@ -5,10 +5,9 @@ import datetime
 
 import pytest
 
+from tests.factories import make_incident
 from vigie.actors.models import Actor
 from vigie.places.models import Place
-
-from .conftest import make_incident
 
 pytestmark = pytest.mark.django_db
 

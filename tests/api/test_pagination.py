@@ -8,9 +8,8 @@ from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import make_incident
 from vigie.incidents.models import Incident
-
-from .conftest import make_incident
 
 pytestmark = pytest.mark.django_db
 

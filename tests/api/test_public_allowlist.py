@@ -9,13 +9,12 @@ from django.db import models
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import make_incident
 from vigie.actors.models import Actor, ActorAlias
 from vigie.core.models import Organisation
 from vigie.incidents.models import Incident
 from vigie.places.models import Place
 from vigie.reports.models import Report, Source
-
-from .conftest import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from .conftest import make_incident
+from tests.factories import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -31,6 +31,8 @@ from vigie.places.models import Place
 from vigie.reports.models import Report, Source
 from vigie.victims.models import Victim
 
+pytestmark = pytest.mark.slow  # hundreds of generated requests: left out of `make test-fast`
+
 MAX_EXAMPLES = 15
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]

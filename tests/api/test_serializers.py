@@ -5,13 +5,12 @@ from __future__ import annotations
 import pytest
 from rest_framework import serializers
 
+from tests.factories import make_incident
 from vigie.actors.models import Actor
 from vigie.api import serializers as s
 from vigie.core.models import Organisation
 from vigie.incidents.models import IncidentActor
 from vigie.places.models import Place
-
-from .conftest import make_incident
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,13 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the browser tests run once, in the SQLite pass (their server has its own demo database)",
-)
+pytestmark = [
+    pytest.mark.slow,  # a browser and a server: left out of `make test-fast`
+    pytest.mark.skipif(
+        os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="the browser tests run once, in the SQLite pass (their server has its own demo database)",
+    ),
+]
 
 # A witness's report of the Koulogon-Peul attack (2019-01-01, 36 to 39 killed in the demo's four
 # reports) that the linkage engine can neither join nor ignore. The monitor types "Koulogon" and picks

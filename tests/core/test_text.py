@@ -5,6 +5,7 @@ import pytest
 from vigie.core.text import MAX_ID, parse_id
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("value, expected", [
     ("12", 12), (" 7 ", 7), (42, 42), (str(MAX_ID), MAX_ID),
     ("0", None), ("-3", None), ("", None), (None, None), ("12a", None), ("1.5", None),

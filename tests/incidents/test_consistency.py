@@ -40,6 +40,7 @@ def reports(draw):
     )
 
 
+@pytest.mark.engine
 @settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(reports(), max_size=8))
 def test_every_estimate_keeps_the_rule(evidence):
@@ -50,6 +51,7 @@ def test_every_estimate_keeps_the_rule(evidence):
             assert any(r.credible for r in evidence)
 
 
+@pytest.mark.engine
 @settings(max_examples=400, deadline=None)
 @given(raw_figures)
 def test_fit_keeps_the_rule_and_leaves_consistent_figures_alone(figures):
@@ -65,6 +67,7 @@ def test_fit_keeps_the_rule_and_leaves_consistent_figures_alone(figures):
         assert fitted == figures
 
 
+@pytest.mark.engine
 @settings(max_examples=400, deadline=None)
 @given(raw_figures, raw_figures, st.data())
 def test_an_analysts_figures_are_kept_and_the_computed_ones_fitted_around_them(computed, analyst, data):
@@ -84,6 +87,7 @@ def claim(killed=None, low=None, high=None, civilians=None, combatants=None):
                                  "civilians_killed": civilians, "combatants_killed": combatants})
 
 
+@pytest.mark.engine
 def test_parts_from_other_reports_than_the_whole_are_fitted_inside_it():
     # Moura: 300 killed (best) by the independent sources, the army's 203 "terrorists" killed.
     moura = estimate([
@@ -99,6 +103,7 @@ def test_parts_from_other_reports_than_the_whole_are_fitted_inside_it():
     assert inconsistencies(moura) == inconsistencies(binedama) == []
 
 
+@pytest.mark.engine
 def test_a_broken_rule_is_named():
     problems = inconsistencies({"killed_low": 40, "killed_best": 30, "killed_civilian_best": 20,
                                 "killed_combatant_best": 15, "injured_unknown_high": 9, "injured_high": 3})
@@ -109,6 +114,7 @@ def test_a_broken_rule_is_named():
     ]
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("status", STATUSES)
 def test_each_part_alone_never_exceeds_the_whole(status):
     figures = fit({"abducted_low": 1, "abducted_best": 2, "abducted_high": 3,

@@ -4,6 +4,8 @@ import pytest
 
 from vigie.incidents.estimates import ReportEvidence, estimate
 
+pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
+
 
 def ev(best, source, reliability="F", credibility=6, party=False, civilians=None, combatants=None, kinds=()):
     figures = {"killed_best": best, "killed_low": best, "killed_high": best} if best is not None else {}

@@ -243,6 +243,7 @@ def test_csv_quirks_bom_cp1252_quoted_newlines_crlf(tmp_path):
     assert Report.objects.filter(is_current=True).count() == 120
 
 
+@pytest.mark.slow  # starts a worker process
 def test_parsing_in_a_worker_process_gives_the_same_result(acled_file):
     path = acled_file(200, form="monadic")
     inline = run_import("acled", path, parallel=False)

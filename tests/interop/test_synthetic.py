@@ -13,6 +13,8 @@ import pytest
 
 from vigie.interop import synthetic as syn
 
+pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
+
 MALI_BBOX = (10.0, 25.1, -12.4, 4.4)
 SUB_TO_TYPE = {sub: etype for etype, subs in syn.EVENT_TYPES.items() for sub in subs}
 

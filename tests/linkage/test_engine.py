@@ -18,6 +18,8 @@ from vigie.linkage.engine import (
 )
 from vigie.linkage.reference import default_reference
 
+pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
+
 DAY = datetime.date(2019, 1, 1)
 
 

@@ -7,6 +7,8 @@ import pytest
 from vigie.linkage.evaluation import Scores, bcubed_scores, exact_key_baseline, pairwise_scores
 from vigie.linkage.synthetic import COLUMNS, generate, iter_reports, write_csv
 
+pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
+
 # Hand-computed example. Truth: {a,b,c} {d,e} {f}; predicted: {a,b} {c,d,e,f}.
 TRUTH = {"a": "T1", "b": "T1", "c": "T1", "d": "T2", "e": "T2", "f": "T3"}
 PREDICTED = {"a": "P1", "b": "P1", "c": "P2", "d": "P2", "e": "P2", "f": "P2"}

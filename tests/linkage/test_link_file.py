@@ -2,11 +2,14 @@
 
 import csv
 
+import pytest
 from click.testing import CliRunner
 
 from vigie import cli
 from vigie.linkage.evaluation import exact_key_baseline, pairwise_scores
 from vigie.linkage.synthetic import generate, write_csv
+
+pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
 
 
 def test_link_file_beats_the_exact_key_and_explains_its_pairs(tmp_path):

@@ -10,6 +10,8 @@ from vigie.linkage.evaluation import pairwise_scores
 from vigie.linkage.files import PRECISIONS
 from vigie.linkage.synthetic import generate
 
+pytestmark = [pytest.mark.slow, pytest.mark.engine]  # a JVM start; no database
+
 pyspark = pytest.importorskip("pyspark", reason="pyspark is installed by the test extra")
 
 if os.environ.get("DATABASE_URL", "").startswith("postgres"):

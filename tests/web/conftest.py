@@ -17,11 +17,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
-from vigie.actors.models import Actor
+from tests import factories
 from vigie.core.i18n import compile_catalogues
 from vigie.core.models import Membership, Organisation, Role, RoleGrant
-from vigie.incidents.models import Incident, IncidentActor, IncidentViolation, LinkPair
-from vigie.places.models import Place
+from vigie.incidents.models import Incident, LinkPair
 from vigie.reports.models import Report, Source
 
 REPORT_GRANTS = {Role.MONITOR: ["add", "view"], Role.ANALYST: ["add", "change", "view"],
@@ -52,37 +51,14 @@ def _fresh_cache():
     cache.clear()
 
 
-def _chain(where: Place) -> dict:
-    chain, node = {}, where
-    while node is not None:
-        level = {"country": 0, "region": 1, "cercle": 2, "commune": 3}.get(node.kind)
-        if level is not None:
-            chain[f"admin{level}"] = node
-        node = node.parent
-    return chain
-
-
 def make_incident(organisation, visibility, source, *, day=datetime.date(2023, 5, 2),
-                  place_code="MLI.mopti.mopti.socoura", location="Sévaré", actors=(("fama", 1, "perpetrator"),),
-                  violations=("killing",), killed=4, event_type="violence_against_civilians", text="",
-                  latitude=None, longitude=None, geo_precision="", published=None) -> Incident:
-    """An incident with one current report of ``source``, as an import would store it."""
-    where = Place.objects.get(code=place_code)
-    incident = Incident.objects.create(
-        organisation=organisation, visibility=visibility, date_start=day, date_end=day, place=where, **_chain(where),
-        location=location, event_type=event_type, killed_low=killed, killed_best=killed, killed_high=killed,
-        killed_civilian_best=killed, estimate_rule="single report: its own figures", grade="weak",
-        grade_reason="a single source", latitude=latitude, longitude=longitude, geo_precision=geo_precision)
-    Report.objects.create(
-        source=source, organisation=organisation, visibility=visibility, external_id=f"{source.slug}-{incident.pk}",
-        content_hash="0" * 32, date_start=day, date_end=day, published=published or day, place=where,
-        location_text=location, killed=killed, text=text, incident=incident, event_type=event_type,
-        perpetrator_text="hommes armés")
-    for key, side, role in actors:
-        IncidentActor.objects.create(incident=incident, actor=Actor.objects.get(key=key), side=side, role=role)
-    for violation in violations:
-        IncidentViolation.objects.create(incident=incident, violation=violation)
-    return incident
+                  place_code="MLI.mopti.mopti.socoura", killed=4, published=None, **options) -> Incident:
+    """The shared factory (tests/factories.py) with the pages' defaults: a graded incident whose figures
+    are civilians', its report published on the day and naming its perpetrator."""
+    return factories.make_incident(
+        organisation, visibility, source, day=day, place_code=place_code, killed=killed,
+        killed_civilian_best=killed, grade="weak", grade_reason="a single source",
+        report={"published": published or day, "perpetrator_text": "hommes armés"}, **options)
 
 
 @dataclass

@@ -57,6 +57,7 @@ def assert_no_canary(response, where: str) -> None:
     assert not leaked, f"{where}: {leaked}"
 
 
+@pytest.mark.slow  # every page as eight visitors
 def test_no_page_an_outsider_or_a_monitor_can_request_shows_the_canaries(world, english, caplog):
     caplog.set_level(logging.DEBUG)
     urls = every_page(world)

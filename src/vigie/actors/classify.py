@@ -130,7 +130,8 @@ def _split_actor_names(value: str) -> tuple[str, ...]:
     names: list[str] = []
     for chunk in value.split(";"):
         parts: list[str] = []
-        depth, current = 0, []
+        depth = 0
+        current: list[str] = []
         for char in chunk:
             if char in "([":
                 depth += 1

@@ -122,7 +122,8 @@ def estimate(reports: Sequence[ReportEvidence]) -> Estimate:
             for tier in _TIERS:
                 values = [r.figures[key] for r in independent if r.reliability in tier and r.figures.get(key) is not None]
                 if values:
-                    best, _ = _median_low(values), best_from.add("independent" if harm == "killed" and status is None else "")
+                    best = _median_low(values)
+                    best_from.add("independent" if harm == "killed" and status is None else "")
                     break
             if best is None:
                 values = [r.figures[key] for r in credible if r.party and r.figures.get(key) is not None]

@@ -97,10 +97,10 @@ def parse_inter(value: str, column: str) -> int:
         if 0 <= number <= 8:
             return number
         raise RowError(column, "not an ACLED actor type (1 to 8)", value)
-    number = INTER_WORDS.get(normalize_name(text))
-    if number is None:
+    named = INTER_WORDS.get(normalize_name(text))
+    if named is None:
         raise RowError(column, "not an ACLED actor type", value)
-    return number
+    return named
 
 
 def _actors_expected(interaction: str, has_actor2: bool) -> int:
@@ -168,7 +168,9 @@ class AcledReader:
         """A monadic export repeats an event's id on one row per actor; a dyadic one never does."""
         if "actor2" not in self.table.index:
             return True
-        position = self.table.index.get("event_id_cnty", self.table.index.get("event_id_no_cnty"))
+        position = self.table.index.get("event_id_cnty")
+        if position is None:  # __init__ made sure the file has one of the two
+            position = self.table.index["event_id_no_cnty"]
         seen: set[str] = set()
         with open_table(self.table.path, encoding=self.table.encoding) as probe:
             for count, (_line, values) in enumerate(probe.rows()):
@@ -314,7 +316,7 @@ class AcledReader:
                 text=get(values, i_notes),
                 original_source=get(values, i_source).strip(),
                 language="en",
-                raw=[values[:notes_position] + [None] + values[notes_position + 1:]] if notes_position >= 0 else [values],
+                raw=[[*values[:notes_position], None, *values[notes_position + 1:]]] if notes_position >= 0 else [values],
                 expected_rows=_actors_expected(get(values, i_interaction), bool(actor2) and not monadic),
             )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from functools import lru_cache
+from typing import Literal, overload
 
 from vigie.core.event_dates import check_event_date
 
@@ -77,6 +78,12 @@ def _parse_date_text(text: str) -> datetime.date | None:
     return None
 
 
+@overload
+def parse_date(value: str, column: str, *, required: Literal[True] = ...) -> datetime.date: ...
+@overload
+def parse_date(value: str, column: str, *, required: bool) -> datetime.date | None: ...
+
+
 def parse_date(value: str, column: str, *, required: bool = True) -> datetime.date | None:
     if not value.strip():
         if required:
@@ -86,6 +93,14 @@ def parse_date(value: str, column: str, *, required: bool = True) -> datetime.da
     if parsed is None:
         raise RowError(column, "not a valid date (expected YYYY-MM-DD or '23 March 2019')", value)
     return parsed
+
+
+@overload
+def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,
+                     required: Literal[True] = ...) -> datetime.date: ...
+@overload
+def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,
+                     required: bool) -> datetime.date | None: ...
 
 
 def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,

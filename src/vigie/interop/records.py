@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 
@@ -75,7 +76,7 @@ class ReportRecord:
     incident_key: str = ""
     source_name: str = ""
     source_kind: str = ""
-    raw: list[list[str | None]] = field(default_factory=list)  # the row(s) as they came, in file column order
+    raw: list[Sequence[str | None]] = field(default_factory=list)  # the row(s) as they came, in file column order
     expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
     lines: list[int] = field(default_factory=list)
     flags: tuple[str, ...] = ()  # marks kept on the report (Report.flags): "figures_out_of_order"

@@ -171,7 +171,7 @@ class Table:
     delimiter: str
     columns: list[str]
     index: dict[str, int]
-    _reader: csv.reader
+    _reader: _OffsetReader
     _handle: io.IOBase
     _lines: _Lines | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -266,7 +266,7 @@ def open_table(
         name = "utf-8" if codecs.lookup(encoding).name == "utf-8-sig" else encoding
         lines = _Lines(buffered, name)
         handle: io.IOBase = buffered
-        source = lines
+        source: Iterator[str] = lines
     else:
         handle = io.TextIOWrapper(buffered, encoding=encoding, newline="", errors="replace")
         source = handle
@@ -317,5 +317,5 @@ class _OffsetReader:
     def __iter__(self):
         return self
 
-    def __next__(self):
+    def __next__(self) -> list[str]:
         return next(self._reader)

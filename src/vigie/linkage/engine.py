@@ -200,7 +200,8 @@ def _pick(candidates: list[PlaceEntry], ref: Reference, *, within: str = "", kin
     if near is not None:
         located = [c for c in candidates if c.latitude is not None]
         if located:
-            return min(located, key=lambda c: (haversine_km(*near, c.latitude, c.longitude), c.code))
+            # a gazetteer place has both coordinates or neither (places/data/mali_places.csv)
+            return min(located, key=lambda c: (haversine_km(*near, c.latitude, c.longitude), c.code))  # type: ignore[arg-type]
     return None
 
 
@@ -211,8 +212,9 @@ def _lookup(name: str, ref: Reference) -> list[PlaceEntry]:
 def _resolve_place(r: _Resolved, ref: Reference, cercle_index: list[PlaceEntry]) -> None:
     report = r.report
     precision = (report.geo_precision or "").lower()
-    has_point = report.latitude is not None and report.longitude is not None
-    point = (float(report.latitude), float(report.longitude)) if has_point else None
+    point = ((float(report.latitude), float(report.longitude))
+             if report.latitude is not None and report.longitude is not None else None)
+    has_point = point is not None
 
     region = _pick([c for c in _lookup(report.admin1, ref) if c.kind == "region"], ref)
     within = region.code if region else ""
@@ -253,7 +255,7 @@ def _resolve_place(r: _Resolved, ref: Reference, cercle_index: list[PlaceEntry])
         if has_point:
             r.point, r.from_coordinates = point, True
             r.slack_km = NEAR_SLACK_KM if precision == "near" else 0.0
-        elif place is not None and place.latitude is not None:
+        elif place is not None and place.latitude is not None and place.longitude is not None:
             r.point, r.slack_km = (place.latitude, place.longitude), GAZETTEER_SLACK_KM
 
     anchor = place.code if place is not None else ""
@@ -261,9 +263,11 @@ def _resolve_place(r: _Resolved, ref: Reference, cercle_index: list[PlaceEntry])
     r.cercle = (cercle.code if cercle else "") or (ref.ancestor_of_kind(anchor, "cercle") if anchor else "")
     if r.cercle:
         r.cercles = (r.cercle,)
-    elif has_point and cercle_index:
+    elif point is not None and cercle_index:
         # no named cercle: the nearest cercle chief town, and the second nearest when about as near
-        ranked = sorted((haversine_km(*point, c.latitude, c.longitude), c.code) for c in cercle_index)
+        # (Reference.cercles keeps those with coordinates)
+        ranked = sorted((haversine_km(*point, c.latitude, c.longitude), c.code)  # type: ignore[arg-type]
+                        for c in cercle_index)
         r.cercle = ranked[0][1]
         keys = [ranked[0][1]]
         if len(ranked) > 1 and ranked[1][0] <= 1.3 * ranked[0][0] + 1.0:
@@ -510,7 +514,7 @@ def _distance_weight(a: _Resolved, b: _Resolved, ref: Reference) -> float:
         commune = a.commune or b.commune
         other = b if a.commune else a
         entry = ref.places.get(commune)
-        if other.point and entry and entry.latitude is not None:
+        if other.point and entry and entry.latitude is not None and entry.longitude is not None:
             km = haversine_km(*other.point, entry.latitude, entry.longitude) - other.slack_km
             return 0.5 if km <= 15 else (0.0 if km <= 30 else -1.0)
         level = "admin2"

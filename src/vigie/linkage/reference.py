@@ -66,19 +66,19 @@ class Reference:
                 ref.actor_by_alias.setdefault(normalize_name(name), entry)
         with open(places_path, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
-                entry = PlaceEntry(
+                place = PlaceEntry(
                     row["code"], row["kind"], row["parent_code"] or "",
                     _float(row["latitude"]), _float(row["longitude"]),
                 )
-                ref.places[entry.code] = entry
-                names = {normalize_name(row["name"])}
-                names |= {normalize_name(alt) for alt in (row["alt_names"] or "").split("|") if alt.strip()}
-                names.discard("")
-                ref.place_names[entry.code] = names
-                for name in sorted(names):
+                ref.places[place.code] = place
+                place_names = {normalize_name(row["name"])}
+                place_names |= {normalize_name(alt) for alt in (row["alt_names"] or "").split("|") if alt.strip()}
+                place_names.discard("")
+                ref.place_names[place.code] = place_names
+                for name in sorted(place_names):
                     bucket = ref.places_by_name.setdefault(name, [])
-                    if entry not in bucket:
-                        bucket.append(entry)
+                    if place not in bucket:
+                        bucket.append(place)
         return ref
 
     # -- actors -------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .choices import HARMS, STATUSES
+from .vocabulary import HARMS, STATUSES
 
 # A report's own figures, as a source gives them (Report columns and reports CSV columns).
 CLAIM_FIELDS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")

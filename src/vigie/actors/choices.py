@@ -1,29 +1,12 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from vigie.core.choices import text_choices
 
-class ActorCategory(models.TextChoices):
-    STATE_FORCES = "state_forces", _("State forces")
-    FOREIGN_FORCES = "foreign_forces", _("Foreign forces")
-    UN_MISSION = "un_mission", _("UN mission")
-    JIHADIST_GROUP = "jihadist_group", _("Jihadist group")
-    SEPARATIST_GROUP = "separatist_group", _("Separatist group")
-    PRO_GOVERNMENT_MILITIA = "pro_government_militia", _("Pro-government militia")
-    COMMUNITY_MILITIA = "community_militia", _("Community militia")
-    POLITICAL_MILITIA = "political_militia", _("Political militia")
-    CRIMINAL_GROUP = "criminal_group", _("Criminal group")
-    UNIDENTIFIED_ARMED_GROUP = "unidentified_armed_group", _("Unidentified armed group")
-    CIVILIANS = "civilians", _("Civilians")
-    PROTESTERS = "protesters", _("Protesters")
-    RIOTERS = "rioters", _("Rioters")
-    OTHER = "other", _("Other")
+from . import vocabulary
 
-
-class ActorRole(models.TextChoices):
-    PERPETRATOR = "perpetrator", _("Perpetrator")
-    TARGET = "target", _("Target")
-    PARTY = "party", _("Party to the fighting")
-    ASSOCIATED = "associated", _("Associated actor")
+ActorCategory = text_choices(vocabulary.ActorCategory, __name__)
+ActorRole = text_choices(vocabulary.ActorRole, __name__)
 
 
 class AliasLanguage(models.TextChoices):

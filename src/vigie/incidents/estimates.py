@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from .choices import HARMS, STATUSES
+from .vocabulary import HARMS, STATUSES, Grade
 
 # A report's own figures, as a source gives them (Report columns and reports CSV columns).
 CLAIM_FIELDS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")
@@ -43,7 +43,7 @@ CLAIM_FIELDS = ("killed", "killed_low", "killed_high", "civilians_killed", "comb
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = (1, 2, 3, 4, 5, 6)
 _TIERS = (("A", "B"), ("C",), ("D", "F"))
-GRADES = ("confirmed", "fair", "weak", "contested", "discounted")
+GRADES = tuple(grade.value for grade in Grade)  # ("confirmed", "fair", "weak", "contested", "discounted")
 
 # The phrases of an estimate's rule and of a grade's reason, as stored (in English, with numbers in
 # the {braces}): exports and the API give them as they are; the pages translate them phrase by phrase

@@ -149,6 +149,11 @@ class AcledReader:
     format = "acled"
     source_name = "ACLED"
 
+    @staticmethod
+    def merge_rows(first: ReportRecord, other: ReportRecord) -> list[Problem]:
+        """The format's own step of the import pipeline: another row of ``first``'s event, folded in."""
+        return merge_event_rows(first, other)
+
     def __init__(self, table: Table, form: str = "auto"):
         missing = [name for name in REQUIRED if name not in table.index]
         if "event_id_cnty" in missing and "event_id_no_cnty" in table.index:

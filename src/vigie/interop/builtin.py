@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigie.core.choices import Visibility
+from vigie.core.vocabulary import Visibility
 
 from . import exports
 from .readers import READERS

@@ -25,7 +25,7 @@ import operator
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from vigie.core.choices import Visibility
+from vigie.core.vocabulary import Visibility
 from vigie.interop import spreadsheet
 
 CHUNK_SIZE = 5_000

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .acled import merge_event_rows
 from .prepared import Prepared, prepare
 from .readers import READERS
 from .records import Problem, ReportRecord
@@ -29,9 +28,13 @@ class Tally:
     warnings: list[Problem] = field(default_factory=list)
 
 
-def group_events(records: Iterable[ReportRecord | Problem], tally: Tally) -> Iterator[Prepared]:
+MergeRows = Callable[[ReportRecord, ReportRecord], list[Problem]]
+
+
+def group_events(records: Iterable[ReportRecord | Problem], tally: Tally,
+                 merge_rows: MergeRows | None = None) -> Iterator[Prepared]:
     """Yield complete events, prepared: rows of one event (ACLED's monadic form) are merged first,
-    however far apart they are in the file."""
+    however far apart they are in the file, by the format's ``merge_rows`` (its reader's)."""
     pending: dict[str, ReportRecord] = {}
     for item in records:
         tally.rows_read += 1
@@ -44,7 +47,9 @@ def group_events(records: Iterable[ReportRecord | Problem], tally: Tally) -> Ite
             item.notes = []
         earlier = pending.get(item.external_id)
         if earlier is not None:
-            tally.warnings.extend(merge_event_rows(earlier, item))
+            if merge_rows is None:
+                raise ValueError(f"event {item.external_id}: the format has no way to merge an event's rows")
+            tally.warnings.extend(merge_rows(earlier, item))
             item = earlier
         if len(item.lines) >= item.expected_rows:
             pending.pop(item.external_id, None)
@@ -75,7 +80,8 @@ def _events_inline(format_name: str, path: Path, encoding: str | None, options: 
                    on_read: Callable[[int], None] | None, batch_size: int) -> Iterator[list[Prepared]]:
     with open_table(path, encoding=encoding, on_read=on_read) as table:
         reader = READERS[format_name](table, **options)
-        yield from batched(group_events(_with_table_problems(reader.records(), table), tally), batch_size)
+        events = group_events(_with_table_problems(reader.records(), table), tally, reader.merge_rows)
+        yield from batched(events, batch_size)
 
 
 def _with_table_problems(records: Iterable[ReportRecord | Problem], table) -> Iterator[ReportRecord | Problem]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from vigie.incidents.choices import CASUALTY_FIELDS, SPLIT_FIGURES
 from vigie.incidents.estimates import CLAIM_FIELDS, GRADE_REASONS, RULE_PHRASES
+from vigie.incidents.vocabulary import CASUALTY_FIELDS, SPLIT_FIGURES
 
 from .records import ReportRecord
 

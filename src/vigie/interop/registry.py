@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from vigie.core.choices import Visibility
+from vigie.core.vocabulary import Visibility
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,7 @@ def _admin_name(value: str) -> str:
 class UcdpGedReader:
     format = "ucdp"
     source_name = "UCDP GED"
+    merge_rows = None  # one row per event: the pipeline has nothing to merge
 
     def __init__(self, table: Table):
         missing = [name for name in REQUIRED if name not in table.index]

@@ -8,6 +8,8 @@ from vigie.actors.classify import keyword_category
 from vigie.core.event_dates import date_bounds
 from vigie.core.text import normalize_name
 from vigie.incidents.estimates import CLAIM_FIELDS, claims_to_casualties
+from vigie.incidents.vocabulary import DatePrecision, ViolationType
+from vigie.places.vocabulary import GeoPrecision
 
 from .acled import EVENT_TYPES, SUB_EVENT_TYPES
 from .parsing import (
@@ -23,12 +25,9 @@ from .tables import Table, TableError
 
 REQUIRED = ("report_id", "source", "event_date")
 SOURCE_KINDS = {"dataset", "media", "partner", "witness", "official", "ngo", "un"}
-DATE_PRECISIONS = {"day", "range", "week", "month", "year"}
-GEO_PRECISIONS = {"exact", "near", "admin3", "admin2", "admin1", "country"}
-VIOLATIONS = {
-    "killing", "injury", "abduction_disappearance", "torture", "sexual_violence", "arbitrary_detention",
-    "destruction_looting", "forced_displacement", "attack_on_aid_workers",
-}
+DATE_PRECISIONS = {precision.value for precision in DatePrecision}
+GEO_PRECISIONS = {precision.value for precision in GeoPrecision}
+VIOLATIONS = {violation.value for violation in ViolationType}
 
 
 def _choice(value: str, column: str, allowed: set[str], default: str) -> str:
@@ -43,6 +42,7 @@ def _choice(value: str, column: str, allowed: set[str], default: str) -> str:
 class VigieReportsReader:
     format = "reports"
     source_name = ""  # each row names its source
+    merge_rows = None  # one row per event: the pipeline has nothing to merge
 
     def __init__(self, table: Table):
         missing = [name for name in REQUIRED if name not in table.index]

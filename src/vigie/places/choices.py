@@ -1,26 +1,7 @@
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from vigie.core.choices import text_choices
 
+from . import vocabulary
+from .vocabulary import ADMIN_LEVEL, KIND_AT_LEVEL  # noqa: F401  (importable from here as before)
 
-class PlaceKind(models.TextChoices):
-    COUNTRY = "country", _("Country")
-    REGION = "region", _("Region")
-    CERCLE = "cercle", _("Cercle")
-    COMMUNE = "commune", _("Commune")
-    LOCALITY = "locality", _("Locality")
-
-
-# Administrative level of each kind: admin0 (country) to admin3 (commune); localities sit below.
-ADMIN_LEVEL = {"country": 0, "region": 1, "cercle": 2, "commune": 3, "locality": 4}
-KIND_AT_LEVEL = {level: kind for kind, level in ADMIN_LEVEL.items()}
-
-
-class GeoPrecision(models.TextChoices):
-    """How precisely a place is known, from a point to a whole country."""
-
-    EXACT = "exact", _("Exact location")
-    NEAR = "near", _("Near a locality (within about 25 km)")
-    ADMIN3 = "admin3", _("Commune")
-    ADMIN2 = "admin2", _("Cercle")
-    ADMIN1 = "admin1", _("Region")
-    COUNTRY = "country", _("Country")
+PlaceKind = text_choices(vocabulary.PlaceKind, __name__)
+GeoPrecision = text_choices(vocabulary.GeoPrecision, __name__)

@@ -30,18 +30,25 @@ PYTHON = sys.executable
 def measure(command: list[str], env: dict | None = None) -> dict:
     """Run a command; its wall time, exit status and peak memory (MiB) from the kernel's accounting."""
     start = time.perf_counter()
-    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
     out, err = process.stdout.read(), process.stderr.read()
     if os.waitstatus_to_exitcode(status) not in (0, 2):
         raise RuntimeError(f"{' '.join(command)} failed:\n{out}\n{err}")
-    return {"seconds": round(elapsed, 2), "peak_mib": round(usage.ru_maxrss / 1024), "output": out.strip()[-400:]}
+    return {
+        "seconds": round(elapsed, 2),
+        "peak_mib": round(usage.ru_maxrss / 1024),
+        "output": out.strip()[-400:],
+    }
 
 
 def ensure_postgres() -> str:
-    return subprocess.run([str(ROOT / "scripts" / "ensure-postgres")], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [str(ROOT / "scripts" / "ensure-postgres")], capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def fresh_postgres_database(url: str, name: str) -> str:
@@ -55,7 +62,9 @@ def fresh_postgres_database(url: str, name: str) -> str:
 
 
 def vigie_env(home: Path, database_url: str | None) -> dict:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["VIGIE_HOME"] = str(home)
     if database_url:
         env["DATABASE_URL"] = database_url
@@ -94,17 +103,29 @@ def run(rows: int, work: Path, postgres_url: str) -> dict:
     home = work / f"home-sqlite-{rows}"
     env = vigie_env(home, None)
     measure([PYTHON, "-m", "vigie.cli", "init"], env)
-    results["vigie_sqlite"] = measure([PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env)
-    results["vigie_sqlite_again"] = measure([PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env)
+    results["vigie_sqlite"] = measure(
+        [PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env
+    )
+    results["vigie_sqlite_again"] = measure(
+        [PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env
+    )
 
     url = fresh_postgres_database(postgres_url, f"vigie_bench_{rows}")
     env = vigie_env(work / f"home-pg-{rows}", url)
     measure([PYTHON, "-m", "vigie.cli", "init"], env)
-    results["vigie_postgresql"] = measure([PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env)
-    results["vigie_postgresql_again"] = measure([PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env)
+    results["vigie_postgresql"] = measure(
+        [PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env
+    )
+    results["vigie_postgresql_again"] = measure(
+        [PYTHON, "-m", "vigie.cli", "import", "acled", str(path), "--quiet"], env
+    )
 
-    results["duckdb_read_csv"] = measure([PYTHON, "-c", DUCKDB, str(path), str(work / f"duck-{rows}.db")])
-    results["pandas_to_sql_sqlite"] = measure([PYTHON, "-c", PANDAS_SQLITE, str(path), str(work / f"pandas-{rows}.sqlite3")])
+    results["duckdb_read_csv"] = measure(
+        [PYTHON, "-c", DUCKDB, str(path), str(work / f"duck-{rows}.db")]
+    )
+    results["pandas_to_sql_sqlite"] = measure(
+        [PYTHON, "-c", PANDAS_SQLITE, str(path), str(work / f"pandas-{rows}.sqlite3")]
+    )
     url = fresh_postgres_database(postgres_url, f"pandas_bench_{rows}")
     results["pandas_to_sql_postgresql"] = measure([PYTHON, "-c", PANDAS_POSTGRES, str(path), url])
     return results
@@ -132,9 +153,13 @@ def table(all_results: list[dict]) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, action="append", help="rows per run (repeatable)")
-    parser.add_argument("--keep", action="store_true", help="keep the generated files and databases")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the generated files and databases"
+    )
     args = parser.parse_args()
     sizes = args.rows or [100_000, 1_000_000]
     postgres_url = ensure_postgres()
@@ -147,7 +172,9 @@ def main() -> None:
     machine = f"{platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}"
     out = HERE / "out"
     out.mkdir(exist_ok=True)
-    (out / "acled_import.json").write_text(json.dumps({"machine": machine, "results": results}, indent=2))
+    (out / "acled_import.json").write_text(
+        json.dumps({"machine": machine, "results": results}, indent=2)
+    )
     print(machine)
     print(table(results))
 

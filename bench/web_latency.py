@@ -61,7 +61,9 @@ print(json.dumps({"session": client.cookies["sessionid"].value, "token": token, 
 def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     done = subprocess.run(command, env=env, capture_output=True, text=True, **kwargs)
     if done.returncode not in (0, 2):
-        raise RuntimeError(f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
+        )
     return done
 
 
@@ -84,8 +86,12 @@ def prepare(home: Path, env: dict, incidents: int) -> None:
 def serve(env: dict, port: int, workers: int, threads: int) -> subprocess.Popen:
     # The server's messages go to a file: a pipe nobody reads fills up and blocks the server.
     log = open(Path(env["VIGIE_HOME"]) / "bench-server.log", "ab")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen([VIGIE, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
-                               env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [VIGIE, "serve", "--port", str(port), "--workers", str(workers), "--threads", str(threads)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     process.log_path = log.name
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -139,12 +145,22 @@ def load(port: int, paths: list[str], headers: dict, seconds: float, clients: in
     latencies.sort()
 
     def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+        return (
+            latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+            if latencies
+            else float("nan")
+        )
 
     if statuses:
         print(f"  error statuses: {statuses}", flush=True)
-    return {"requests": len(latencies), "errors": errors[0], "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99),
-            "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan")}
+    return {
+        "requests": len(latencies),
+        "errors": errors[0],
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else float("nan"),
+    }
 
 
 def cpu_seconds(pids: list[int]) -> float:
@@ -200,29 +216,44 @@ def weight(port: int, path: str, headers: dict) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--incidents", type=int, default=1_000_000)
     parser.add_argument("--database", choices=["postgresql", "sqlite"], default="postgresql")
-    parser.add_argument("--reuse", type=Path, help="a VIGIE_HOME prepared by an earlier run (and its database)")
+    parser.add_argument(
+        "--reuse", type=Path, help="a VIGIE_HOME prepared by an earlier run (and its database)"
+    )
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--only", default="", help="only the lines whose name contains this text")
-    parser.add_argument("--workers", type=int, default=2, help="server processes (vigie serve --workers)")
-    parser.add_argument("--threads", type=int, default=1, help="threads per server process (1: sync workers)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="server processes (vigie serve --workers)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per server process (1: sync workers)"
+    )
     args = parser.parse_args()
 
     home = args.reuse or Path(tempfile.mkdtemp(prefix="vigie-bench-web-"))
-    env = {**os.environ, "VIGIE_HOME": str(home), "DJANGO_SETTINGS_MODULE": "vigie.settings.development"}
+    env = {
+        **os.environ,
+        "VIGIE_HOME": str(home),
+        "DJANGO_SETTINGS_MODULE": "vigie.settings.development",
+    }
     if args.database == "postgresql":
-        base = subprocess.run([str(ROOT / "scripts" / "ensure-postgres")], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        base = subprocess.run(
+            [str(ROOT / "scripts" / "ensure-postgres")], capture_output=True, text=True, check=True
+        ).stdout.strip()
         url = base.rsplit("/", 1)[0] + "/vigie_bench_web"
         env["DATABASE_URL"] = url
         if not args.reuse:
             import psycopg
 
-            with psycopg.connect(base.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+            with psycopg.connect(
+                base.rsplit("/", 1)[0] + "/postgres", autocommit=True
+            ) as connection:
                 connection.execute("DROP DATABASE IF EXISTS vigie_bench_web")
                 connection.execute("CREATE DATABASE vigie_bench_web")
     else:
@@ -238,21 +269,34 @@ def main() -> None:
         ids = facts["incidents"]
         cases = [
             ("incident list (member)", ["/incidents/"], session),
-            ("incident list, filtered by region", [f"/incidents/?admin1={facts['region']}"], session),
+            (
+                "incident list, filtered by region",
+                [f"/incidents/?admin1={facts['region']}"],
+                session,
+            ),
             # A different filter each time: nothing drawn before can be reused (the filter form is
             # kept a minute per audience and filters).
-            ("incident list, a new filter each time", [
-                f"/incidents/?date_to={datetime.date(2024, 12, 31) - datetime.timedelta(days=n)}&admin1={facts['region']}"
-                for n in range(3000)], session),
+            (
+                "incident list, a new filter each time",
+                [
+                    f"/incidents/?date_to={datetime.date(2024, 12, 31) - datetime.timedelta(days=n)}&admin1={facts['region']}"
+                    for n in range(3000)
+                ],
+                session,
+            ),
             ("incident detail", [f"/incidents/{i}/" for i in ids], session),
             ("dashboard", ["/"], session),
             ("API incident list", ["/api/v1/incidents/"], token),
             ("API incident detail", [f"/api/v1/incidents/{i}/" for i in ids], token),
         ]
-        print(f"\n{args.clients} concurrent clients, {args.seconds:.0f} s per line; server: {args.workers} processes "
-              f"of {args.threads} threads\n")
-        print("| page | requests | errors | p50 ms | p95 ms | p99 ms | CPU ms per request: server, database, "
-              "load | weight on the wire |")
+        print(
+            f"\n{args.clients} concurrent clients, {args.seconds:.0f} s per line; server: {args.workers} processes "
+            f"of {args.threads} threads\n"
+        )
+        print(
+            "| page | requests | errors | p50 ms | p95 ms | p99 ms | CPU ms per request: server, database, "
+            "load | weight on the wire |"
+        )
         print("|---|---:|---:|---:|---:|---:|---:|---:|")
         for name, paths, headers in cases:
             if args.only not in name:
@@ -263,12 +307,20 @@ def main() -> None:
             before = cpu_seconds(watched), cpu_seconds(database), time.process_time()
             result = load(args.port, paths, headers, args.seconds, args.clients)
             after = cpu_seconds(watched), cpu_seconds(database), time.process_time()
-            per_request = [(b - a) * 1000 / max(1, result["requests"]) for a, b in zip(before, after, strict=True)]
-            size = weight(args.port, paths[0], headers) if not paths[0].startswith("/api/") else None
+            per_request = [
+                (b - a) * 1000 / max(1, result["requests"])
+                for a, b in zip(before, after, strict=True)
+            ]
+            size = (
+                weight(args.port, paths[0], headers) if not paths[0].startswith("/api/") else None
+            )
             shown = f"{size / 1024:.0f} KB" if size is not None else "-"
             cpu = " / ".join(f"{value:.1f}" for value in per_request)
-            print(f"| {name} | {result['requests']:,} | {result['errors']} | {result['p50']:.0f} | {result['p95']:.0f} "
-                  f"| {result['p99']:.0f} | {cpu} | {shown} |", flush=True)
+            print(
+                f"| {name} | {result['requests']:,} | {result['errors']} | {result['p50']:.0f} | {result['p95']:.0f} "
+                f"| {result['p99']:.0f} | {cpu} | {shown} |",
+                flush=True,
+            )
     finally:
         server.terminate()
         server.wait(timeout=20)

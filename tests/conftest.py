@@ -28,7 +28,9 @@ def pytest_collection_modifyitems(items):
     """An `engine` test touches no database: the PostgreSQL pass of `make test` leaves it out."""
     for item in items:
         if item.get_closest_marker("engine") and (
-                item.get_closest_marker("django_db") or {"db", "transactional_db"} & set(item.fixturenames)):
+            item.get_closest_marker("django_db")
+            or {"db", "transactional_db"} & set(item.fixturenames)
+        ):
             raise pytest.UsageError(f"{item.nodeid} is marked engine but uses the database")
 
 

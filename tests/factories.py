@@ -30,25 +30,62 @@ def admin_chain(place: Place) -> dict[str, Place]:
     return chain
 
 
-def make_incident(organisation, visibility: str, source: Source, *, day=datetime.date(2023, 5, 2),
-                  place_code="MLI.mopti", location="Sévaré", actors=(("fama", 1, "perpetrator"),),
-                  violations=("killing",), killed=4, event_type="violence_against_civilians", text="",
-                  report: dict | None = None, **incident_fields) -> Incident:
+def make_incident(
+    organisation,
+    visibility: str,
+    source: Source,
+    *,
+    day=datetime.date(2023, 5, 2),
+    place_code="MLI.mopti",
+    location="Sévaré",
+    actors=(("fama", 1, "perpetrator"),),
+    violations=("killing",),
+    killed=4,
+    event_type="violence_against_civilians",
+    text="",
+    report: dict | None = None,
+    **incident_fields,
+) -> Incident:
     """An incident with one current report of ``source``, as an import would store it.
 
     ``incident_fields`` go to the incident (grade, coordinates...), ``report`` to its report
     (published, perpetrator_text...); ``text`` is the report's text."""
     where = Place.objects.get(code=place_code)
     incident = Incident.objects.create(
-        organisation=organisation, visibility=visibility, date_start=day, date_end=day, place=where,
-        **admin_chain(where), location=location, event_type=event_type, killed_low=killed, killed_best=killed,
-        killed_high=killed, estimate_rule="single report: its own figures", **incident_fields)
+        organisation=organisation,
+        visibility=visibility,
+        date_start=day,
+        date_end=day,
+        place=where,
+        **admin_chain(where),
+        location=location,
+        event_type=event_type,
+        killed_low=killed,
+        killed_best=killed,
+        killed_high=killed,
+        estimate_rule="single report: its own figures",
+        **incident_fields,
+    )
     Report.objects.create(
-        source=source, organisation=organisation, visibility=visibility, external_id=f"{source.slug}-{incident.pk}",
-        content_hash="0" * 32, date_start=day, date_end=day, place=where, location_text=location, killed=killed,
-        text=text, incident=incident, event_type=event_type, **(report or {}))
+        source=source,
+        organisation=organisation,
+        visibility=visibility,
+        external_id=f"{source.slug}-{incident.pk}",
+        content_hash="0" * 32,
+        date_start=day,
+        date_end=day,
+        place=where,
+        location_text=location,
+        killed=killed,
+        text=text,
+        incident=incident,
+        event_type=event_type,
+        **(report or {}),
+    )
     for key, side, role in actors:
-        IncidentActor.objects.create(incident=incident, actor=Actor.objects.get(key=key), side=side, role=role)
+        IncidentActor.objects.create(
+            incident=incident, actor=Actor.objects.get(key=key), side=side, role=role
+        )
     for violation in violations:
         IncidentViolation.objects.create(incident=incident, violation=violation)
     return incident

@@ -19,8 +19,12 @@ MALICIOUS = {
 
 def formula_cells(text: str) -> list[str]:
     """The cells of CSV ``text`` that start a formula (a plain number such as -3.5 does not)."""
-    return [cell for row in csv.reader(io.StringIO(text, newline="")) for cell in row
-            if cell.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell)]
+    return [
+        cell
+        for row in csv.reader(io.StringIO(text, newline=""))
+        for cell in row
+        if cell.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(cell)
+    ]
 
 
 def assert_no_formula(text: str, *expected: str) -> None:

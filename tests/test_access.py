@@ -38,11 +38,17 @@ pytestmark = pytest.mark.django_db
 ROLES = [str(role) for role in Role]
 
 # Kinds of route.
-PUBLIC = "public"    # anyone; `ok` lists the statuses expected of everyone
-LOGIN = "login"      # any signed-in user; the anonymous are sent to log in (or get 401/403 from the API)
-OBJECT = "object"    # one of A's records in the path: 404 for outsiders, for A's roles what `needs` says
-LIST = "list"        # a list anyone (or any signed-in user, `login=True`) may open: only what each may see
-ADMIN = "admin"      # the Django admin: operators only
+PUBLIC = "public"  # anyone; `ok` lists the statuses expected of everyone
+LOGIN = (
+    "login"  # any signed-in user; the anonymous are sent to log in (or get 401/403 from the API)
+)
+OBJECT = (
+    "object"  # one of A's records in the path: 404 for outsiders, for A's roles what `needs` says
+)
+LIST = (
+    "list"  # a list anyone (or any signed-in user, `login=True`) may open: only what each may see
+)
+ADMIN = "admin"  # the Django admin: operators only
 
 
 @dataclass(frozen=True)
@@ -55,13 +61,15 @@ class Literal:
 @dataclass(frozen=True)
 class Route:
     kind: str
-    params: dict = field(default_factory=dict)  # path parameter -> record key (see World) or a Literal
-    needs: tuple = ()        # OBJECT: (model label, action) pairs an A role needs; () = any membership of A
+    params: dict = field(
+        default_factory=dict
+    )  # path parameter -> record key (see World) or a Literal
+    needs: tuple = ()  # OBJECT: (model label, action) pairs an A role needs; () = any membership of A
     ok: frozenset = frozenset({200})  # statuses for those allowed
-    login: bool = False      # LIST: the anonymous are refused
+    login: bool = False  # LIST: the anonymous are refused
     shows: str | None = None  # OBJECT: the marker key that an allowed answer must contain
     owner: str | None = None  # OBJECT: the one user (World.users key) to whom the record is open
-    query: str = ""          # a query string the route needs (the same for everyone)
+    query: str = ""  # a query string the route needs (the same for everyone)
 
 
 def _ok(*codes):
@@ -88,8 +96,11 @@ ROUTES: dict[str, Route] = {
     "accounts:two_factor_enrol": Route(LOGIN),
     "accounts:two_factor_verify": Route(LOGIN, ok=_ok(200, 302)),  # without a device: sent back
     "accounts:two_factor_disable": Route(LOGIN, ok=_ok(200, 302)),
-    "accounts:share": Route(OBJECT, params={"model": Literal("incident"), "pk": "incident"},
-                            needs=(("incidents.incident", "share"),)),
+    "accounts:share": Route(
+        OBJECT,
+        params={"model": Literal("incident"), "pk": "incident"},
+        needs=(("incidents.incident", "share"),),
+    ),
     # An organisation administrator's page (members, shares): their own organisation only; 404 to others.
     "accounts:organisation_admin": Route(LIST, login=True, ok=_ok(200, 404)),
     # -- web pages ------------------------------------------------------------------------------------
@@ -98,47 +109,81 @@ ROUTES: dict[str, Route] = {
     "web:incident_list": Route(LIST),
     "web:incident_list_all": Route(LIST),
     "web:incident_export": Route(LIST, params={"format_name": CSV}),
-    "web:incident_detail": Route(OBJECT, params={"pk": "incident"}, needs=VIEW_INCIDENT, shows="incident"),
+    "web:incident_detail": Route(
+        OBJECT, params={"pk": "incident"}, needs=VIEW_INCIDENT, shows="incident"
+    ),
     # POST (change) restores the computed figures; a GET sends those who see the incident to its page.
-    "web:incident_figures": Route(OBJECT, params={"pk": "incident"}, needs=VIEW_INCIDENT, ok=_ok(302)),
+    "web:incident_figures": Route(
+        OBJECT, params={"pk": "incident"}, needs=VIEW_INCIDENT, ok=_ok(302)
+    ),
     "web:methodology": Route(PUBLIC),
     "web:open_data": Route(PUBLIC),
-    "web:open_data_download": Route(PUBLIC, params={"format_name": CSV}, ok=_ok(200, 404)),  # 404: not published yet
+    "web:open_data_download": Route(
+        PUBLIC, params={"format_name": CSV}, ok=_ok(200, 404)
+    ),  # 404: not published yet
     # -- intake, review, reference pages ----------------------------------------------------------------
     "intake:report_new": Route(LOGIN, ok=_ok(200, 403)),  # 403: no role that adds reports
     "intake:drafts": Route(LOGIN),
     "intake:draft_edit": Route(OBJECT, params={"pk": "draft"}, owner="A:monitor"),
     "intake:report_status": Route(OBJECT, params={"pk": "report"}, needs=VIEW_REPORT),
     # A file sent with a report: for those who may read the report, as the report's own page.
-    "intake:attachment_download": Route(OBJECT, params={"pk": "attachment"}, needs=VIEW_REPORT,
-                                        shows="attachment_file"),
+    "intake:attachment_download": Route(
+        OBJECT, params={"pk": "attachment"}, needs=VIEW_REPORT, shows="attachment_file"
+    ),
     "intake:place_search": Route(LOGIN),
     "intake:actor_search": Route(LOGIN),
-    "intake:review_queue": Route(LIST, login=True, ok=_ok(200, 403)),  # 403: a role that does not review
+    "intake:review_queue": Route(
+        LIST, login=True, ok=_ok(200, 403)
+    ),  # 403: a role that does not review
     "intake:review_decide": Route(LOGIN, ok=_ok(405)),  # POST only
     "intake:reports_accept": Route(LOGIN, ok=_ok(405)),  # POST only
-    "intake:split": Route(OBJECT, params={"pk": "incident"}, needs=(("incidents.incident", "change"),)),
+    "intake:split": Route(
+        OBJECT, params={"pk": "incident"}, needs=(("incidents.incident", "change"),)
+    ),
     "intake:source_list": Route(LIST, login=True),
-    "intake:source_detail": Route(OBJECT, params={"pk": "source"}, needs=VIEW_REPORT, shows="source"),
+    "intake:source_detail": Route(
+        OBJECT, params={"pk": "source"}, needs=VIEW_REPORT, shows="source"
+    ),
     "intake:actor_list": Route(LOGIN),
     "intake:place_list": Route(LOGIN),
     # Names from A's non-public reports (vigie.core.published): for those who may read A's reports
     # until an analyst publishes them; publishing is a POST (a GET is refused once the name is found).
-    "intake:actor_detail": Route(OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, shows="private_actor"),
-    "intake:place_detail": Route(OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, shows="private_place"),
-    "intake:actor_publish": Route(OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, ok=_ok(405)),
-    "intake:place_publish": Route(OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, ok=_ok(405)),
-    "intake:source_publish": Route(OBJECT, params={"pk": "private_source"}, needs=VIEW_REPORT, ok=_ok(405)),
+    "intake:actor_detail": Route(
+        OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, shows="private_actor"
+    ),
+    "intake:place_detail": Route(
+        OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, shows="private_place"
+    ),
+    "intake:actor_publish": Route(
+        OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, ok=_ok(405)
+    ),
+    "intake:place_publish": Route(
+        OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, ok=_ok(405)
+    ),
+    "intake:source_publish": Route(
+        OBJECT, params={"pk": "private_source"}, needs=VIEW_REPORT, ok=_ok(405)
+    ),
     # -- evidence -------------------------------------------------------------------------------------
-    "evidence:evidence_download": Route(OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE,
-                                        shows="evidence_file"),
-    "evidence:evidence_detail": Route(OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, shows="evidence"),
-    "evidence:evidence_verify": Route(OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, ok=_ok(405)),  # POST
-    "evidence:evidence_derive": Route(OBJECT, params={"pk": "evidence"}, needs=(("evidence.evidenceitem", "add"),)),
+    "evidence:evidence_download": Route(
+        OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, shows="evidence_file"
+    ),
+    "evidence:evidence_detail": Route(
+        OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, shows="evidence"
+    ),
+    "evidence:evidence_verify": Route(
+        OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, ok=_ok(405)
+    ),  # POST
+    "evidence:evidence_derive": Route(
+        OBJECT, params={"pk": "evidence"}, needs=(("evidence.evidenceitem", "add"),)
+    ),
     # A role that sees the case but may not add or export its evidence (an organisation administrator)
     # may be told so (403): see expected().
-    "evidence:evidence_add": Route(OBJECT, params={"case_pk": "case"}, needs=VIEW_CASE + (("evidence.evidenceitem", "add"),)),
-    "evidence:evidence_bundle": Route(OBJECT, params={"case_pk": "case"}, needs=VIEW_CASE + VIEW_EVIDENCE),
+    "evidence:evidence_add": Route(
+        OBJECT, params={"case_pk": "case"}, needs=VIEW_CASE + (("evidence.evidenceitem", "add"),)
+    ),
+    "evidence:evidence_bundle": Route(
+        OBJECT, params={"case_pk": "case"}, needs=VIEW_CASE + VIEW_EVIDENCE
+    ),
     # -- cases (vigie.cases.views): 404 for a role that opens no case; changes are POST only ----------
     "cases:case_list": Route(LIST, login=True, ok=_ok(200, 404)),
     "cases:case_new": Route(LOGIN, ok=_ok(200, 403, 404)),  # 403: may read cases, not open them
@@ -146,7 +191,9 @@ ROUTES: dict[str, Route] = {
     "cases:case_status": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)),
     "cases:case_findings": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)),
     "cases:case_referral_add": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)),
-    "cases:case_referral_status": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)),
+    "cases:case_referral_status": Route(
+        OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)
+    ),
     "cases:case_task_add": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)),
     "cases:case_task_done": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, ok=_ok(405)),
     # -- victims (vigie.victims.views): 404 for a role that sees no victim; a victim's page shows
@@ -155,25 +202,40 @@ ROUTES: dict[str, Route] = {
     "victims:victim_new": Route(LOGIN, ok=_ok(200, 403, 404)),
     "victims:assistance_report": Route(LIST, login=True, ok=_ok(200, 404)),
     "victims:victim_detail": Route(OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM),
-    "victims:victim_edit": Route(OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(200, 403)),
-    "victims:victim_consent": Route(OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(405)),
-    "victims:victim_withdraw": Route(OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(200, 403)),
-    "victims:assistance_open": Route(OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(405)),
-    "victims:assistance_update": Route(OBJECT, params={"pk": "assistance"}, needs=(("victims.assistance", "view"),),
-                                       ok=_ok(405)),
+    "victims:victim_edit": Route(
+        OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(200, 403)
+    ),
+    "victims:victim_consent": Route(
+        OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(405)
+    ),
+    "victims:victim_withdraw": Route(
+        OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(200, 403)
+    ),
+    "victims:assistance_open": Route(
+        OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, ok=_ok(405)
+    ),
+    "victims:assistance_update": Route(
+        OBJECT, params={"pk": "assistance"}, needs=(("victims.assistance", "view"),), ok=_ok(405)
+    ),
     # -- REST API -------------------------------------------------------------------------------------
     "api:api-root": Route(PUBLIC),
     "api:schema": Route(PUBLIC),
     "api:incident-list": Route(LIST),
-    "api:incident-detail": Route(OBJECT, params={"pk": "incident"}, needs=VIEW_INCIDENT, shows="incident"),
+    "api:incident-detail": Route(
+        OBJECT, params={"pk": "incident"}, needs=VIEW_INCIDENT, shows="incident"
+    ),
     "api:report-list": Route(LIST, login=True),
     "api:report-detail": Route(OBJECT, params={"pk": "report"}, needs=VIEW_REPORT, shows="report"),
     "api:source-list": Route(LIST),
     "api:source-detail": Route(OBJECT, params={"pk": "source"}, needs=VIEW_REPORT, shows="source"),
     "api:actor-list": Route(LIST),
-    "api:actor-detail": Route(OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, shows="private_actor"),
+    "api:actor-detail": Route(
+        OBJECT, params={"pk": "private_actor"}, needs=VIEW_REPORT, shows="private_actor"
+    ),
     "api:place-list": Route(LIST),
-    "api:place-detail": Route(OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, shows="private_place"),
+    "api:place-detail": Route(
+        OBJECT, params={"pk": "private_place"}, needs=VIEW_REPORT, shows="private_place"
+    ),
     # POST only (the API answers a GET before looking the name up): see tests/test_published_names.py
     "api:actor-publish": Route(LOGIN, params={"pk": "private_actor"}, ok=_ok(405)),
     "api:place-publish": Route(LOGIN, params={"pk": "private_place"}, ok=_ok(405)),
@@ -183,10 +245,17 @@ ROUTES: dict[str, Route] = {
     "api:case-list": Route(LIST, login=True),
     "api:case-detail": Route(OBJECT, params={"pk": "case"}, needs=VIEW_CASE, shows="case"),
     "api:evidence-list": Route(LIST, login=True),
-    "api:evidence-detail": Route(OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, shows="evidence"),
+    "api:evidence-detail": Route(
+        OBJECT, params={"pk": "evidence"}, needs=VIEW_EVIDENCE, shows="evidence"
+    ),
     "api:victim-list": Route(LIST, login=True),
-    "api:victim-detail": Route(OBJECT, params={"pk": "victim"}, needs=VIEW_VICTIM, shows="victim",
-                               query="purpose=access+test"),
+    "api:victim-detail": Route(
+        OBJECT,
+        params={"pk": "victim"},
+        needs=VIEW_VICTIM,
+        shows="victim",
+        query="purpose=access+test",
+    ),
     "api:<api/^.*$>": Route(PUBLIC, ok=_ok(404)),  # anything else under /api/: a JSON 404
     # -- the admin ------------------------------------------------------------------------------------
     "admin:*": Route(ADMIN),
@@ -205,7 +274,10 @@ MARKERS = {
     "victim_testimony": ("Zx-testimony-canary-3297", "victims.victim"),
     "assistance": ("Zx-assistance-canary-4308", "victims.assistance"),
     "draft": ("Zx-draft-canary-5419", None),  # a monitor's draft report: its author's alone
-    "attachment_file": ("Zx-attachment-file-canary-6524", "reports.report"),  # a file sent with the report
+    "attachment_file": (
+        "Zx-attachment-file-canary-6524",
+        "reports.report",
+    ),  # a file sent with the report
     # Names typed into A's non-public report (a target, a village, a radio): seen as A's reports are.
     # "Aa" first: they would lead any list sorted by name that leaked them.
     "private_actor": ("Aa Zx-target-canary-7311", "reports.report"),
@@ -221,11 +293,12 @@ def may(role: str, needs) -> bool:
 
 # -- the routes ------------------------------------------------------------------------------------------
 
+
 @dataclass
 class Found:
-    key: str          # the table key
+    key: str  # the table key
     name: str | None  # "namespace:name" to reverse, when named
-    pattern: str      # the full pattern, for unnamed routes and messages
+    pattern: str  # the full pattern, for unnamed routes and messages
     namespace: str
 
 
@@ -260,8 +333,11 @@ def test_the_table_names_each_route_once():
     from pathlib import Path
 
     tree = ast.parse(Path(__file__).read_text(encoding="utf-8"))
-    table = next(node.value for node in tree.body if isinstance(node, ast.AnnAssign)
-                 and getattr(node.target, "id", "") == "ROUTES")
+    table = next(
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", "") == "ROUTES"
+    )
     twice = [key for key, n in Counter(k.value for k in table.keys).items() if n > 1]
     assert not twice, f"ROUTES names these routes more than once: {twice}"
 
@@ -270,13 +346,15 @@ def test_the_table_covers_every_route_and_only_routes_that_exist():
     found = {route.key for route in all_routes()}
     unclassified = sorted(found - set(ROUTES))
     assert not unclassified, (
-        f"routes missing from tests/test_access.py ROUTES (say who may open them): {unclassified}")
+        f"routes missing from tests/test_access.py ROUTES (say who may open them): {unclassified}"
+    )
     stale = sorted(set(ROUTES) - found)
     assert not stale, f"ROUTES lists routes that no longer exist: {stale}"
     assert len([r for r in all_routes() if r.key == "admin:*"]) > 20  # the admin is walked too
 
 
 # -- organisation A's records ------------------------------------------------------------------------------
+
 
 class World:
     """Organisations A and B, one user per role in each, an operator, and A's records with markers."""
@@ -288,14 +366,26 @@ class World:
         self.users = {"anonymous": None}
         for organisation, tag in ((self.a, "A"), (self.b, "B")):
             for role in ROLES:
-                user = user_model.objects.create_user(f"{tag}-{role}", password="irrelevant-password-1")
+                user = user_model.objects.create_user(
+                    f"{tag}-{role}", password="irrelevant-password-1"
+                )
                 Membership.objects.create(user=user, organisation=organisation, role=role)
                 self.users[f"{tag}:{role}"] = user
-        self.users["operator"] = user_model.objects.create_superuser("operator", password="irrelevant-password-1")
+        self.users["operator"] = user_model.objects.create_superuser(
+            "operator", password="irrelevant-password-1"
+        )
         self.records: dict[str, object] = {}
         self.problems_building: list[str] = []
-        for builder in (self._incident, self._report, self._case, self._evidence, self._victim, self._draft,
-                        self._attachment, self._reference):
+        for builder in (
+            self._incident,
+            self._report,
+            self._case,
+            self._evidence,
+            self._victim,
+            self._draft,
+            self._attachment,
+            self._reference,
+        ):
             try:
                 builder()
             except (LookupError, ImportError) as error:  # an app whose models are not written yet
@@ -308,25 +398,44 @@ class World:
         from vigie.incidents.models import Incident
 
         self.records["incident"] = Incident.objects.create(
-            organisation=self.a, visibility="organisation", location=self.marker("incident"),
-            date_start=datetime.date(2024, 3, 2), date_end=datetime.date(2024, 3, 2), event_type="violence_against_civilians")
+            organisation=self.a,
+            visibility="organisation",
+            location=self.marker("incident"),
+            date_start=datetime.date(2024, 3, 2),
+            date_end=datetime.date(2024, 3, 2),
+            event_type="violence_against_civilians",
+        )
 
     def _report(self):
         from vigie.reports.models import Report, Source
 
-        source = Source.objects.create(slug="org-a-witness-1", name=self.marker("source"), kind="witness",
-                                       organisation=self.a, redistributable=False)
+        source = Source.objects.create(
+            slug="org-a-witness-1",
+            name=self.marker("source"),
+            kind="witness",
+            organisation=self.a,
+            redistributable=False,
+        )
         self.records["source"] = source
         self.records["report"] = Report.objects.create(
-            source=source, organisation=self.a, visibility="organisation", external_id="w-1", content_hash="0" * 32,
-            date_start=datetime.date(2024, 3, 2), text=self.marker("report"), location_text=self.marker("report"),
-            incident=self.records["incident"])
+            source=source,
+            organisation=self.a,
+            visibility="organisation",
+            external_id="w-1",
+            content_hash="0" * 32,
+            date_start=datetime.date(2024, 3, 2),
+            text=self.marker("report"),
+            location_text=self.marker("report"),
+            incident=self.records["incident"],
+        )
 
     def _case(self):
         apps.get_model("cases", "Case")
         from vigie.cases import services
 
-        case = services.open_case(self.a, "INV-1", self.marker("case"), None, incidents=[self.records["incident"]])
+        case = services.open_case(
+            self.a, "INV-1", self.marker("case"), None, incidents=[self.records["incident"]]
+        )
         services.record_findings(case, self.marker("case_findings"), None)
         self.records["case"] = case
 
@@ -335,16 +444,27 @@ class World:
         from vigie.evidence.services import add_evidence
 
         content = f"statement {self.marker('evidence_file')}\n".encode()
-        intake = add_evidence(self.records["case"], io.BytesIO(content), f"{self.marker('evidence')}.txt",
-                              {"description": self.marker("evidence")}, None)
+        intake = add_evidence(
+            self.records["case"],
+            io.BytesIO(content),
+            f"{self.marker('evidence')}.txt",
+            {"description": self.marker("evidence")},
+            None,
+        )
         self.records["evidence"] = intake.item
 
     def _victim(self):
         apps.get_model("victims", "Victim")
         from vigie.victims import services
 
-        victim = services.create_victim(None, self.a, name=self.marker("victim"), testimony=self.marker("victim_testimony"),
-                                        incidents=[(self.records["incident"], "direct_victim")], consents=["documentation"])
+        victim = services.create_victim(
+            None,
+            self.a,
+            name=self.marker("victim"),
+            testimony=self.marker("victim_testimony"),
+            incidents=[(self.records["incident"], "direct_victim")],
+            consents=["documentation"],
+        )
         assistance = services.open_assistance(None, victim)
         services.add_need(None, assistance, "medical", details=self.marker("assistance"))
         self.records["victim"], self.records["assistance"] = victim, assistance
@@ -352,8 +472,10 @@ class World:
     def _draft(self):
         draft_model = apps.get_model("intake", "ReportDraft")
         self.records["draft"] = draft_model.objects.create(
-            organisation=self.a, author=self.users["A:monitor"],
-            data={"event_label": self.marker("draft"), "source_name": self.marker("draft")})
+            organisation=self.a,
+            author=self.users["A:monitor"],
+            data={"event_label": self.marker("draft"), "source_name": self.marker("draft")},
+        )
 
     def _attachment(self):
         from django.core.files.uploadedfile import SimpleUploadedFile
@@ -362,10 +484,16 @@ class World:
         from vigie.intake.attachments import attach, put, receive_files
 
         content = f"witness statement {self.marker('attachment_file')}\n".encode()
-        checked = receive_files([SimpleUploadedFile("statement.txt", content, content_type="text/plain")])
+        checked = receive_files(
+            [SimpleUploadedFile("statement.txt", content, content_type="text/plain")]
+        )
         with transaction.atomic():
-            (self.records["attachment"],) = attach(checked, organisation=self.a, user=self.users["A:monitor"],
-                                                   report=self.records["report"])
+            (self.records["attachment"],) = attach(
+                checked,
+                organisation=self.a,
+                user=self.users["A:monitor"],
+                report=self.records["report"],
+            )
             put(checked)
 
     def _reference(self):
@@ -379,16 +507,35 @@ class World:
         self.records["organisation"] = self.a
         cercle = Place.objects.filter(kind="cercle").order_by("pk").first()
         self.records["private_place"] = Place.objects.create(
-            code=f"{cercle.code}.private-7422", kind="locality", name=self.marker("private_place"), parent=cercle,
-            needs_review=True, organisation=self.a, published=False)
+            code=f"{cercle.code}.private-7422",
+            kind="locality",
+            name=self.marker("private_place"),
+            parent=cercle,
+            needs_review=True,
+            organisation=self.a,
+            published=False,
+        )
         self.records["private_actor"] = Actor.objects.create(
-            key="private-7311", name=self.marker("private_actor"), category="civilians", needs_review=True,
-            organisation=self.a, published=False)
-        IncidentActor.objects.create(incident=self.records["incident"], actor=self.records["private_actor"], side=2,
-                                     role="target")
+            key="private-7311",
+            name=self.marker("private_actor"),
+            category="civilians",
+            needs_review=True,
+            organisation=self.a,
+            published=False,
+        )
+        IncidentActor.objects.create(
+            incident=self.records["incident"],
+            actor=self.records["private_actor"],
+            side=2,
+            role="target",
+        )
         self.records["private_source"] = Source.objects.create(
-            slug="org-a-radio-7533", name=self.marker("private_source"), kind="media", organisation=self.a,
-            published=False)
+            slug="org-a-radio-7533",
+            name=self.marker("private_source"),
+            kind="media",
+            organisation=self.a,
+            published=False,
+        )
 
     # -- filling routes --
 
@@ -397,7 +544,9 @@ class World:
             return key.text
         record = self.records.get(key)
         if record is None:
-            raise LookupError(f"no {key} record could be made ({'; '.join(self.problems_building) or 'see World'})")
+            raise LookupError(
+                f"no {key} record could be made ({'; '.join(self.problems_building) or 'see World'})"
+            )
         return record.pk
 
     def admin_kwargs(self, found: Found) -> dict:
@@ -438,7 +587,9 @@ def url_for(world: World, found: Found, route: Route) -> str:
     else:
         kwargs = {name: world.value(key) for name, key in route.params.items()}
     if found.name:
-        return reverse(found.name, kwargs=kwargs or None) + (f"?{route.query}" if route.query else "")
+        return reverse(found.name, kwargs=kwargs or None) + (
+            f"?{route.query}" if route.query else ""
+        )
     path = found.pattern
     for name, value in kwargs.items():
         path = re.sub(rf"<(?:\w+:)?{name}>|\(\?P<{name}>[^)]*\)", str(value), path)
@@ -454,12 +605,17 @@ def world(settings):
 
 # -- the checks ------------------------------------------------------------------------------------------
 
+
 def body_of(response) -> str:
     if getattr(response, "streaming", False):
         data = b"".join(response.streaming_content)
     else:
         data = response.content
-    return data.decode("utf-8", errors="replace") + " " + " ".join(f"{k}: {v}" for k, v in response.items())
+    return (
+        data.decode("utf-8", errors="replace")
+        + " "
+        + " ".join(f"{k}: {v}" for k, v in response.items())
+    )
 
 
 def is_login_redirect(response) -> bool:
@@ -479,10 +635,18 @@ def hidden_markers(who: str) -> list[str]:
     if who == "operator":
         return []
     if who == "A:monitor":  # the draft's author
-        return [text for text, label in MARKERS.values() if label and not may("monitor", ((label, "view"),))]
+        return [
+            text
+            for text, label in MARKERS.values()
+            if label and not may("monitor", ((label, "view"),))
+        ]
     if who.startswith("A:"):
         role = who[2:]
-        return [text for text, label in MARKERS.values() if not label or not may(role, ((label, "view"),))]
+        return [
+            text
+            for text, label in MARKERS.values()
+            if not label or not may(role, ((label, "view"),))
+        ]
     return [text for text, _label in MARKERS.values()]
 
 
@@ -491,30 +655,47 @@ def expected(route: Route, who: str, api: bool):
     login_refusal = {401, 403} if api else set()
 
     def refused_or_login(response):
-        return response.status_code == 404 or is_login_redirect(response) or response.status_code in login_refusal
+        return (
+            response.status_code == 404
+            or is_login_redirect(response)
+            or response.status_code in login_refusal
+        )
 
     if who == "operator":
         if route.kind == ADMIN:
             return (lambda r: r.status_code < 500), "no error"
         if route.owner:
-            return (lambda r: r.status_code in route.ok | {404}), f"one of {sorted(route.ok | {404})}"
+            return (
+                lambda r: r.status_code in route.ok | {404}
+            ), f"one of {sorted(route.ok | {404})}"
         return (lambda r: r.status_code in route.ok), f"one of {sorted(route.ok)}"
     if route.kind == PUBLIC:
         return (lambda r: r.status_code in route.ok), f"one of {sorted(route.ok)}"
     if route.kind == ADMIN:
-        if who == "anonymous":  # to the login, or (logging out) to the index, which sends to the login
-            return (lambda r: is_login_redirect(r) or is_admin_index_redirect(r)), "a redirect to the login"
+        if (
+            who == "anonymous"
+        ):  # to the login, or (logging out) to the index, which sends to the login
+            return (
+                lambda r: is_login_redirect(r) or is_admin_index_redirect(r)
+            ), "a redirect to the login"
         return (lambda r: r.status_code == 404), "404"
     if route.kind == LOGIN:
         if who == "anonymous":
-            return (lambda r: is_login_redirect(r) or r.status_code in login_refusal), "a redirect to the login"
+            return (
+                lambda r: is_login_redirect(r) or r.status_code in login_refusal
+            ), "a redirect to the login"
         return (lambda r: r.status_code in route.ok), f"one of {sorted(route.ok)}"
     if route.kind == LIST:
         if who == "anonymous" and route.login:
             return refused_or_login, "a refusal or a redirect to the login"
         if who == "anonymous":
-            return (lambda r: r.status_code in route.ok or is_login_redirect(r) or r.status_code in login_refusal), \
-                "the list or a redirect to the login"
+            return (
+                lambda r: (
+                    r.status_code in route.ok
+                    or is_login_redirect(r)
+                    or r.status_code in login_refusal
+                )
+            ), "the list or a redirect to the login"
         return (lambda r: r.status_code in route.ok), f"one of {sorted(route.ok)}"
     # OBJECT
     if who == "anonymous":
@@ -564,14 +745,23 @@ def test_no_route_leaks(world):
             check, wanted = expected(route, who, api)
             if not check(response):
                 where = f" -> {response['Location']}" if response.has_header("Location") else ""
-                problems.append(f"{found.key} {url} as {who}: {response.status_code}{where}, expected {wanted}")
+                problems.append(
+                    f"{found.key} {url} as {who}: {response.status_code}{where}, expected {wanted}"
+                )
             body = body_of(response)
             leaked = [marker for marker in hidden_markers(who) if marker in body]
             if leaked:
                 problems.append(f"{found.key} {url} as {who}: the answer contains {leaked}")
-            if (route.kind == OBJECT and route.shows and who.startswith("A:") and response.status_code == 200
-                    and world.marker(route.shows) not in body):
-                problems.append(f"{found.key} {url} as {who}: allowed, but the record's content is not there")
+            if (
+                route.kind == OBJECT
+                and route.shows
+                and who.startswith("A:")
+                and response.status_code == 200
+                and world.marker(route.shows) not in body
+            ):
+                problems.append(
+                    f"{found.key} {url} as {who}: allowed, but the record's content is not there"
+                )
     assert not problems, f"{len(problems)} problem(s):\n" + "\n".join(problems)
 
 
@@ -589,7 +779,11 @@ def _state(world: World) -> list:
 
 @pytest.mark.slow  # every record route as every outsider
 def test_outsiders_cannot_write_to_a_records(world):
-    clients = {who: client_for(world, who) for who in world.users if who == "anonymous" or who.startswith("B:")}
+    clients = {
+        who: client_for(world, who)
+        for who in world.users
+        if who == "anonymous" or who.startswith("B:")
+    }
     before = _state(world)
     problems = []
     for found in all_routes():
@@ -606,18 +800,27 @@ def test_outsiders_cannot_write_to_a_records(world):
         for who, client in clients.items():
             for method in methods:
                 if api:
-                    response = getattr(client, method)(url, data="{}", content_type="application/json")
+                    response = getattr(client, method)(
+                        url, data="{}", content_type="application/json"
+                    )
                 else:
                     response = client.post(url, {})
-                refused = (response.status_code in (401, 403, 404, 405) or is_login_redirect(response)
-                           or is_admin_index_redirect(response))
+                refused = (
+                    response.status_code in (401, 403, 404, 405)
+                    or is_login_redirect(response)
+                    or is_admin_index_redirect(response)
+                )
                 if not refused:
                     problems.append(f"{method.upper()} {url} as {who}: {response.status_code}")
                 leaked = [marker for marker in hidden_markers(who) if marker in body_of(response)]
                 if leaked:
-                    problems.append(f"{method.upper()} {url} as {who}: the answer contains {leaked}")
+                    problems.append(
+                        f"{method.upper()} {url} as {who}: the answer contains {leaked}"
+                    )
     assert not problems, "\n".join(problems)
-    assert _state(world) == before, "an outsider's request changed A's records or wrote to the change log"
+    assert _state(world) == before, (
+        "an outsider's request changed A's records or wrote to the change log"
+    )
 
 
 def test_a_public_incident_shows_outsiders_none_of_its_private_reports(world):
@@ -628,15 +831,26 @@ def test_a_public_incident_shows_outsiders_none_of_its_private_reports(world):
     incident.visibility = "public"
     incident.location = "Boni"
     incident.save()
-    outlet = Source.objects.create(slug="public-radio", name="Radio publique", kind="media", redistributable=True)
-    Report.objects.create(source=outlet, organisation=world.a, visibility="public", external_id="r-1",
-                          content_hash="1" * 32, date_start=datetime.date(2024, 3, 2), incident=incident)
+    outlet = Source.objects.create(
+        slug="public-radio", name="Radio publique", kind="media", redistributable=True
+    )
+    Report.objects.create(
+        source=outlet,
+        organisation=world.a,
+        visibility="public",
+        external_id="r-1",
+        content_hash="1" * 32,
+        date_start=datetime.date(2024, 3, 2),
+        incident=incident,
+    )
     # nor the names it carries that A has not published (a victim's name as the target)
     private = [world.marker("report"), world.marker("source"), world.marker("private_actor")]
     for who in ["anonymous", *(f"B:{role}" for role in ROLES)]:
         client = client_for(world, who)
-        for url in (reverse("web:incident_detail", kwargs={"pk": incident.pk}),
-                    reverse("api:incident-detail", kwargs={"pk": incident.pk})):
+        for url in (
+            reverse("web:incident_detail", kwargs={"pk": incident.pk}),
+            reverse("api:incident-detail", kwargs={"pk": incident.pk}),
+        ):
             response = client.get(url)
             assert response.status_code == 200, (url, who)
             body = body_of(response)

@@ -24,13 +24,17 @@ VIGIE = [sys.executable, "-m", "vigie.cli"]
 def run(args, env, timeout=300, check=True):
     done = subprocess.run(VIGIE + args, env=env, capture_output=True, text=True, timeout=timeout)
     if check and done.returncode != 0:
-        raise AssertionError(f"vigie {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+        raise AssertionError(
+            f"vigie {' '.join(args)} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
+        )
     return done
 
 
 @pytest.fixture
 def home(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     env["VIGIE_HOME"] = str(tmp_path / "home")
     return env
 
@@ -46,11 +50,19 @@ def database_env(home):
 
     config = settings.DATABASES["default"]
     name = f"vigie_cli_{uuid.uuid4().hex[:8]}"
-    admin = dict(host=config["HOST"], port=config["PORT"] or 5432, user=config["USER"], dbname="postgres",
-                 autocommit=True)
+    admin = dict(
+        host=config["HOST"],
+        port=config["PORT"] or 5432,
+        user=config["USER"],
+        dbname="postgres",
+        autocommit=True,
+    )
     with psycopg.connect(**admin) as connection:
         connection.execute(f'CREATE DATABASE "{name}"')
-    env = dict(home, DATABASE_URL=f"postgres://{config['USER']}@{config['HOST']}:{config['PORT'] or 5432}/{name}")
+    env = dict(
+        home,
+        DATABASE_URL=f"postgres://{config['USER']}@{config['HOST']}:{config['PORT'] or 5432}/{name}",
+    )
     yield env, lambda: psycopg.connect(**dict(admin, dbname=name))
     with psycopg.connect(**admin) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -69,8 +81,13 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(database_env, t
     run(["init"], env)
     path = tmp_path / "big.csv"
     synthetic.write_acled(path, synthetic.acled_events(60_000, seed=2), seed=2)
-    process = subprocess.Popen(VIGIE + ["import", "acled", str(path), "--quiet"], env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        VIGIE + ["import", "acled", str(path), "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     # Wait until it is writing: the first batch reaches the database after a few seconds.
     deadline = time.monotonic() + 120
     time.sleep(4)
@@ -81,7 +98,9 @@ def test_an_import_killed_half_way_leaves_the_database_as_it_was(database_env, t
         except Exception:  # noqa: BLE001 - the database may be locked by the writer
             break
         time.sleep(0.2)
-    assert process.poll() is None, "the import finished before it could be killed: make the file larger"
+    assert process.poll() is None, (
+        "the import finished before it could be killed: make the file larger"
+    )
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert count(connect, "reports_report") == 0
@@ -107,10 +126,18 @@ def test_demo_on_a_fresh_home_then_serve(home):
     assert (Path(home["VIGIE_HOME"]) / "vigie.sqlite3").exists()
     again = run(["demo", "--no-serve"], home)  # running it twice is fine
     assert "demo login" in again.stdout
-    for options in ([], ["--workers", "2", "--threads", "2"]):  # waitress, then gunicorn's processes
+    for options in (
+        [],
+        ["--workers", "2", "--threads", "2"],
+    ):  # waitress, then gunicorn's processes
         port = free_port()
-        server = subprocess.Popen(VIGIE + ["serve", "--port", str(port), *options], env=home,
-                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        server = subprocess.Popen(
+            VIGIE + ["serve", "--port", str(port), *options],
+            env=home,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             page = None
             for _ in range(100):
@@ -126,8 +153,10 @@ def test_demo_on_a_fresh_home_then_serve(home):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/en/", timeout=5) as response:
                 english = response.read().decode()
             assert 'lang="en"' in english and "Incidents" in english
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/static/vendor/leaflet-1.9.4/leaflet.js",
-                                             headers={"Accept-Encoding": "gzip"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/static/vendor/leaflet-1.9.4/leaflet.js",
+                headers={"Accept-Encoding": "gzip"},
+            )
             with urllib.request.urlopen(request, timeout=5) as response:
                 assert response.headers["Content-Encoding"] == "gzip"  # collected with gzip copies
                 assert len(response.read()) < 70_000  # leaflet.js is 147 KB
@@ -147,6 +176,14 @@ def test_help_lists_every_command():
 
 def test_organisation_commands(home):
     run(["init"], home)
-    assert "created" in run(["organisation", "add", "amdh", "Association malienne des droits de l'homme"], home).stdout
+    assert (
+        "created"
+        in run(
+            ["organisation", "add", "amdh", "Association malienne des droits de l'homme"], home
+        ).stdout
+    )
     assert "already exists" in run(["organisation", "add", "amdh", "AMDH"], home).stdout
-    assert "amdh\tAssociation malienne des droits de l'homme" in run(["organisation", "list"], home).stdout
+    assert (
+        "amdh\tAssociation malienne des droits de l'homme"
+        in run(["organisation", "list"], home).stdout
+    )

@@ -8,7 +8,10 @@ from vigie import cli
 from vigie.interop.registry import EXPORT_FORMATS, IMPORT_FORMATS, _load_builtins
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = "\n".join(path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
+DOCS = "\n".join(
+    path.read_text(encoding="utf-8")
+    for path in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+)
 
 
 def commands(group: click.Group, prefix: str = "vigie"):
@@ -41,7 +44,9 @@ def test_every_format_is_documented():
 
 
 def test_every_setting_is_documented():
-    settings_text = "".join(p.read_text() for p in (ROOT / "src" / "vigie" / "settings").glob("*.py"))
+    settings_text = "".join(
+        p.read_text() for p in (ROOT / "src" / "vigie" / "settings").glob("*.py")
+    )
     import re
 
     for variable in set(re.findall(r"VIGIE_[A-Z_]+|DATABASE_URL", settings_text)):
@@ -52,4 +57,5 @@ def test_the_cli_reference_is_generated_from_the_cli():
     committed = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert committed == cli.reference_markdown(), (
         "docs/cli.md is out of date: regenerate it with "
-        "python -c 'from vigie.cli import reference_markdown as r; print(r(), end=\"\")' > docs/cli.md")
+        "python -c 'from vigie.cli import reference_markdown as r; print(r(), end=\"\")' > docs/cli.md"
+    )

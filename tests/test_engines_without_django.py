@@ -17,7 +17,7 @@ import vigie
 
 BLOCKED = ("django", "rest_framework")
 
-SCRIPT = textwrap.dedent('''
+SCRIPT = textwrap.dedent("""
     import importlib
     import importlib.abc
     import sys
@@ -111,15 +111,16 @@ SCRIPT = textwrap.dedent('''
 
     assert not [name for name in sys.modules if name.split(".")[0] in BLOCKED]
     print("engines ok")
-''').format(blocked=BLOCKED)
+""").format(blocked=BLOCKED)
 
 
 def run_without_django() -> subprocess.CompletedProcess:
     env = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO")}
     source_root = str(Path(vigie.__file__).resolve().parent.parent)
     env["PYTHONPATH"] = os.pathsep.join([source_root, env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    return subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_the_engine_modules_are_listed_and_exist():
@@ -144,7 +145,11 @@ def vocabularies():
 
     for module in (core, incidents, actors, places):
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, core.Vocabulary) and value is not core.Vocabulary:
+            if (
+                isinstance(value, type)
+                and issubclass(value, core.Vocabulary)
+                and value is not core.Vocabulary
+            ):
                 yield value
 
 
@@ -158,15 +163,31 @@ def test_the_django_choices_are_the_vocabulary_with_translated_labels():
     french = {}
     for path in sorted(locale.glob("*.po")):
         with open(path, "rb") as handle:
-            french.update({message.id: message.string for message in read_po(handle) if message.string})
+            french.update(
+                {message.id: message.string for message in read_po(handle) if message.string}
+            )
     words = list(vocabularies())
-    assert {word.__name__ for word in words} >= {"Visibility", "EventType", "SubEventType", "ViolationType",
-                                                 "DatePrecision", "Grade", "ActorCategory", "ActorRole",
-                                                 "PlaceKind", "GeoPrecision"}
+    assert {word.__name__ for word in words} >= {
+        "Visibility",
+        "EventType",
+        "SubEventType",
+        "ViolationType",
+        "DatePrecision",
+        "Grade",
+        "ActorCategory",
+        "ActorRole",
+        "PlaceKind",
+        "GeoPrecision",
+    }
     for word in words:
-        choices = getattr(importlib.import_module(word.__module__.replace(".vocabulary", ".choices")), word.__name__)
+        choices = getattr(
+            importlib.import_module(word.__module__.replace(".vocabulary", ".choices")),
+            word.__name__,
+        )
         assert [member.name for member in choices] == [member.name for member in word]
         with translation.override("en"):
             assert [(value, str(label)) for value, label in choices.choices] == word.choices()
         untranslated = [member.label for member in word if member.label not in french]
-        assert not untranslated, f"{word.__name__}: add to src/vigie/locale/fr/LC_MESSAGES/django.po: {untranslated}"
+        assert not untranslated, (
+            f"{word.__name__}: add to src/vigie/locale/fr/LC_MESSAGES/django.po: {untranslated}"
+        )

@@ -30,13 +30,22 @@ PACKAGE_LOCALE = Path(__file__).resolve().parent.parent / "src" / "vigie" / "loc
 @pytest.fixture(scope="module")
 def first_run(tmp_path_factory):
     """`vigie demo` on a home that has never seen Vigie, serving; the first page it answers."""
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
     home = tmp_path_factory.mktemp("first-run") / "vigie-home"
     env["VIGIE_HOME"] = str(home)
-    assert not home.exists() and not list(PACKAGE_LOCALE.rglob("*.mo")), "no compiled catalogue may exist yet"
+    assert not home.exists() and not list(PACKAGE_LOCALE.rglob("*.mo")), (
+        "no compiled catalogue may exist yet"
+    )
     port = free_port()
-    server = subprocess.Popen(VIGIE + ["demo", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    server = subprocess.Popen(
+        VIGIE + ["demo", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     page = None
     try:
         deadline = time.monotonic() + 240
@@ -64,7 +73,11 @@ def test_the_first_page_a_new_user_sees_is_in_french(first_run):
 def test_everything_vigie_creates_under_its_home_is_private(first_run):
     home, _page = first_run
     assert (home / "vigie.sqlite3").exists() and (home / "keys" / "keyring.json").exists()
-    assert any((home / "evidence").rglob("*")) and (home / "locale").is_dir() and (home / "cache").is_dir()
+    assert (
+        any((home / "evidence").rglob("*"))
+        and (home / "locale").is_dir()
+        and (home / "cache").is_dir()
+    )
     wide = []
     for path in [home, *home.rglob("*")]:
         mode = stat.S_IMODE(path.lstat().st_mode)
@@ -106,17 +119,32 @@ INJECT = textwrap.dedent("""
 """)
 
 
-@pytest.mark.parametrize("breaking", [
-    "vigie.incidents.services.link_database",  # after the import wrote its 43 incidents
-    "vigie.demo.loader.load_protected_demo",   # after linking and the demo login, before the case
-])
+@pytest.mark.parametrize(
+    "breaking",
+    [
+        "vigie.incidents.services.link_database",  # after the import wrote its 43 incidents
+        "vigie.demo.loader.load_protected_demo",  # after linking and the demo login, before the case
+    ],
+)
 def test_a_demo_interrupted_half_way_leaves_nothing_and_runs_again(database_env, breaking):
     env, connect = database_env
-    broken = subprocess.run([sys.executable, "-c", INJECT, breaking], env=env, capture_output=True, text=True,
-                            timeout=300)
+    broken = subprocess.run(
+        [sys.executable, "-c", INJECT, breaking],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert broken.returncode != 0 and "failure injected by the test" in broken.stderr
-    for table in ("incidents_incident", "reports_report", "interop_importrun", "auth_user", "cases_case",
-                  "victims_victim", "incidents_linkagerun"):
+    for table in (
+        "incidents_incident",
+        "reports_report",
+        "interop_importrun",
+        "auth_user",
+        "cases_case",
+        "victims_victim",
+        "incidents_linkagerun",
+    ):
         assert count(connect, table) == 0, f"{table} kept rows of the interrupted demo"
     assert count(connect, "places_place") > 0  # `vigie init`'s part is done and kept
 
@@ -126,7 +154,9 @@ def test_a_demo_interrupted_half_way_leaves_nothing_and_runs_again(database_env,
     assert count(connect, "reports_report") == 43
     connection = connect()
     try:
-        unlinked = connection.execute("SELECT count(*) FROM reports_report WHERE linked_at IS NULL").fetchone()[0]
+        unlinked = connection.execute(
+            "SELECT count(*) FROM reports_report WHERE linked_at IS NULL"
+        ).fetchone()[0]
     finally:
         connection.close()
     assert unlinked == 0
@@ -192,18 +222,32 @@ def test_every_command_before_init_says_to_run_init(database_env, tmp_path):
     env, _connect = database_env
     scratch = tmp_path / "scratch.csv"
     scratch.write_text("", encoding="utf-8")
-    done = subprocess.run([sys.executable, "-c", WALK, str(scratch), ",".join(WITHOUT_DATABASE)], env=env,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-c", WALK, str(scratch), ",".join(WITHOUT_DATABASE)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, done.stderr
     outcomes = json.loads(done.stdout.strip().splitlines()[-1])
     assert len(outcomes) >= 20  # every command of every group was run
-    wrong = [outcome for outcome in outcomes
-             if outcome["exit_code"] == 0 or outcome["exception"] or "Traceback" in outcome["output"]
-             or "is not initialised: run `vigie init`" not in outcome["output"]]
+    wrong = [
+        outcome
+        for outcome in outcomes
+        if outcome["exit_code"] == 0
+        or outcome["exception"]
+        or "Traceback" in outcome["output"]
+        or "is not initialised: run `vigie init`" not in outcome["output"]
+    ]
     assert not wrong, json.dumps(wrong, indent=1)
     # Django's commands that read records get the same answer; migrate itself still runs.
     managed = run(["manage", "changepassword", "nobody"], env, check=False)
-    assert managed.returncode != 0 and "run `vigie init`" in managed.stderr and "Traceback" not in managed.stderr
+    assert (
+        managed.returncode != 0
+        and "run `vigie init`" in managed.stderr
+        and "Traceback" not in managed.stderr
+    )
     assert "[ ] 0001_initial" in run(["manage", "showmigrations", "core"], env).stdout
 
 
@@ -212,7 +256,9 @@ def test_a_database_behind_this_version_says_to_run_init(database_env):
     run(["init"], env)
     connection = connect()
     try:
-        connection.execute("DELETE FROM django_migrations WHERE app = 'core' AND name = '0004_default_grants'")
+        connection.execute(
+            "DELETE FROM django_migrations WHERE app = 'core' AND name = '0004_default_grants'"
+        )
         connection.commit()
     finally:
         connection.close()

@@ -25,7 +25,10 @@ def normalise(name: str) -> str:
 
 
 def requirement_names(requirements: list[str]) -> set[str]:
-    return {normalise(re.match(r"\s*([A-Za-z0-9._-]+)", requirement).group(1)) for requirement in requirements}
+    return {
+        normalise(re.match(r"\s*([A-Za-z0-9._-]+)", requirement).group(1))
+        for requirement in requirements
+    }
 
 
 def imports(path: Path) -> list[tuple[str, int, bool]]:
@@ -36,10 +39,16 @@ def imports(path: Path) -> list[tuple[str, int, bool]]:
     def visit(node: ast.AST, in_function: bool) -> None:
         for child in ast.iter_child_nodes(node):
             if isinstance(child, ast.Import):
-                found.extend((alias.name.split(".")[0], child.lineno, in_function) for alias in child.names)
+                found.extend(
+                    (alias.name.split(".")[0], child.lineno, in_function) for alias in child.names
+                )
             elif isinstance(child, ast.ImportFrom) and child.level == 0 and child.module:
                 found.append((child.module.split(".")[0], child.lineno, in_function))
-            visit(child, in_function or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)))
+            visit(
+                child,
+                in_function
+                or isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)),
+            )
 
     visit(tree, False)
     return found
@@ -52,8 +61,10 @@ def third_party(name: str) -> bool:
 def test_every_third_party_import_is_a_declared_dependency():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     declared = requirement_names(project["dependencies"])
-    extras = {extra: requirement_names(requirements)
-              for extra, requirements in project.get("optional-dependencies", {}).items()}
+    extras = {
+        extra: requirement_names(requirements)
+        for extra, requirements in project.get("optional-dependencies", {}).items()
+    }
     distributions = packages_distributions()
     used: list[tuple[str, str, bool]] = []  # (module, where, inside a function)
     for path in sorted(SOURCE.rglob("*.py")):
@@ -64,31 +75,49 @@ def test_every_third_party_import_is_a_declared_dependency():
     for dotted in [*settings.INSTALLED_APPS, *settings.MIDDLEWARE]:
         if third_party(dotted.split(".")[0]):
             used.append((dotted.split(".")[0], "vigie.settings", False))
-    assert any(name == "numpy" for name, _where, _lazy in used)  # the scan sees imports inside functions
+    assert any(
+        name == "numpy" for name, _where, _lazy in used
+    )  # the scan sees imports inside functions
 
     problems = []
     for name, where, in_function in used:
         providers = {normalise(dist) for dist in distributions.get(name, [])}
         if not providers:
-            problems.append(f"{where}: {name} is imported but no installed distribution provides it")
+            problems.append(
+                f"{where}: {name} is imported but no installed distribution provides it"
+            )
         elif providers & declared:
             continue
         elif name in OPTIONAL_IMPORTS:
             extra = OPTIONAL_IMPORTS[name]
             if not providers & extras.get(extra, set()):
-                problems.append(f"{where}: {name} is optional, but the extra {extra!r} does not install it")
+                problems.append(
+                    f"{where}: {name} is optional, but the extra {extra!r} does not install it"
+                )
             if not in_function:
-                problems.append(f"{where}: {name} is optional ({extra}), so it must be imported inside the "
-                                "function that needs it, not at the top of the module")
+                problems.append(
+                    f"{where}: {name} is optional ({extra}), so it must be imported inside the "
+                    "function that needs it, not at the top of the module"
+                )
         else:
-            problems.append(f"{where}: {name} (from {', '.join(sorted(providers))}) is not in pyproject.toml's "
-                            "dependencies: declare it, or import it lazily for an optional feature "
-                            "and list it in OPTIONAL_IMPORTS with its extra")
+            problems.append(
+                f"{where}: {name} (from {', '.join(sorted(providers))}) is not in pyproject.toml's "
+                "dependencies: declare it, or import it lazily for an optional feature "
+                "and list it in OPTIONAL_IMPORTS with its extra"
+            )
     assert not problems, "\n".join(problems)
 
 
 def test_the_scan_finds_imports_at_any_depth(tmp_path):
     module = tmp_path / "example.py"
-    module.write_text("import os\nfrom numpy import array\n\ndef f():\n    import pandas.api\n"
-                      "class C:\n    def g(self):\n        from duckdb import connect\n", encoding="utf-8")
-    assert imports(module) == [("os", 1, False), ("numpy", 2, False), ("pandas", 5, True), ("duckdb", 8, True)]
+    module.write_text(
+        "import os\nfrom numpy import array\n\ndef f():\n    import pandas.api\n"
+        "class C:\n    def g(self):\n        from duckdb import connect\n",
+        encoding="utf-8",
+    )
+    assert imports(module) == [
+        ("os", 1, False),
+        ("numpy", 2, False),
+        ("pandas", 5, True),
+        ("duckdb", 8, True),
+    ]

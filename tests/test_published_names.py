@@ -33,15 +33,21 @@ PERPETRATOR = "Katiba X"
 RADIO = "Radio Y"
 NAMES = (TARGET, VILLAGE, CERCLE, PERPETRATOR, RADIO)
 # How each name may appear in an answer (JSON escapes accents; HTML may write ' as &#x27;).
-SPELLINGS = {name: {name, name.encode("ascii", "backslashreplace").decode().replace("\\x", "\\u00")}
-             for name in NAMES}
+SPELLINGS = {
+    name: {name, name.encode("ascii", "backslashreplace").decode().replace("\\x", "\\u00")}
+    for name in NAMES
+}
 
-HEADER = ("report_id,source,source_kind,source_language,published,event_date,event_date_end,date_precision,"
-          "location,admin3,admin2,admin1,country,latitude,longitude,geo_precision,perpetrator,target,event_type,"
-          "sub_event_type,violation_types,event_label,killed,killed_low,killed_high,civilians_killed,"
-          "combatants_killed,injured,abducted,url,text,incident\n")
-ROW = (f"k-1,{RADIO},media,fr,2024-05-03,2024-05-02,,day,{VILLAGE},,{CERCLE},Mopti,Mali,,,exact,"
-       f"{PERPETRATOR},{TARGET},Violence against civilians,Attack,killing,attaque,3,,,3,,,,,,")
+HEADER = (
+    "report_id,source,source_kind,source_language,published,event_date,event_date_end,date_precision,"
+    "location,admin3,admin2,admin1,country,latitude,longitude,geo_precision,perpetrator,target,event_type,"
+    "sub_event_type,violation_types,event_label,killed,killed_low,killed_high,civilians_killed,"
+    "combatants_killed,injured,abducted,url,text,incident\n"
+)
+ROW = (
+    f"k-1,{RADIO},media,fr,2024-05-03,2024-05-02,,day,{VILLAGE},,{CERCLE},Mopti,Mali,,,exact,"
+    f"{PERPETRATOR},{TARGET},Violence against civilians,Attack,killing,attaque,3,,,3,,,,,,"
+)
 
 
 def found(name: str, text: str) -> bool:
@@ -54,22 +60,40 @@ class World:
         self.b = Organisation.objects.create(slug="org-b", name="Organisation B")
         users = get_user_model().objects
         self.users = {}
-        for key, organisation, role in (("a_monitor", self.a, Role.MONITOR), ("a_analyst", self.a, Role.ANALYST),
-                                        ("b_analyst", self.b, Role.ANALYST), ("b_monitor", self.b, Role.MONITOR)):
+        for key, organisation, role in (
+            ("a_monitor", self.a, Role.MONITOR),
+            ("a_analyst", self.a, Role.ANALYST),
+            ("b_analyst", self.b, Role.ANALYST),
+            ("b_monitor", self.b, Role.MONITOR),
+        ):
             user = users.create_user(key, password="irrelevant-password-1")
             Membership.objects.create(user=user, organisation=organisation, role=role)
             self.users[key] = user
         self.users["no_organisation"] = users.create_user("loner", password="irrelevant-password-1")
-        self.users["operator"] = users.create_superuser("operator", password="irrelevant-password-1")
+        self.users["operator"] = users.create_superuser(
+            "operator", password="irrelevant-password-1"
+        )
         self.users["anonymous"] = None
         # The monitor's report through the API: a new source, a perpetrator and a target by name.
-        response = self.api("a_monitor").post("/api/v1/reports/", {
-            "source_name": RADIO, "source_kind": "media", "date_start": "2024-05-02", "place": "ML0506",
-            "event_type": "violence_against_civilians", "perpetrator_text": PERPETRATOR, "target_text": TARGET,
-            "actors": [{"name": PERPETRATOR, "side": 1, "role": "perpetrator"},
-                       {"name": TARGET, "category": "civilians", "side": 2, "role": "target"}],
-            "killed": 3, "text": "…",
-        }, format="json")
+        response = self.api("a_monitor").post(
+            "/api/v1/reports/",
+            {
+                "source_name": RADIO,
+                "source_kind": "media",
+                "date_start": "2024-05-02",
+                "place": "ML0506",
+                "event_type": "violence_against_civilians",
+                "perpetrator_text": PERPETRATOR,
+                "target_text": TARGET,
+                "actors": [
+                    {"name": PERPETRATOR, "side": 1, "role": "perpetrator"},
+                    {"name": TARGET, "category": "civilians", "side": 2, "role": "target"},
+                ],
+                "killed": 3,
+                "text": "…",
+            },
+            format="json",
+        )
         assert response.status_code == 201, response.content
         self.report_id = response.json()["id"]
         # The same organisation's reports file (not public): the village and its new cercle.
@@ -96,7 +120,11 @@ class World:
         return client
 
     def records(self):
-        return {"actors": [self.actor, self.target], "places": [self.village, self.cercle], "sources": [self.radio]}
+        return {
+            "actors": [self.actor, self.target],
+            "places": [self.village, self.cercle],
+            "sources": [self.radio],
+        }
 
 
 @pytest.fixture
@@ -108,7 +136,11 @@ OUTSIDERS = ("b_analyst", "no_organisation", "anonymous")
 
 
 def body(response) -> str:
-    content = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    content = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
     return content.decode("utf-8", errors="replace").replace("&#x27;", "'")
 
 
@@ -117,13 +149,22 @@ def api_answers(world, who) -> dict[str, str]:
     client = world.api(who)
     answers = {}
     for kind, records in world.records().items():
-        for query in ("?ordering=-id&page_size=100", "?search=Katiba", "?search=Aminata", "?search=Kerena",
-                      "?search=Zeta", "?search=Radio", "?needs_review=true&page_size=100"):
+        for query in (
+            "?ordering=-id&page_size=100",
+            "?search=Katiba",
+            "?search=Aminata",
+            "?search=Kerena",
+            "?search=Zeta",
+            "?search=Radio",
+            "?needs_review=true&page_size=100",
+        ):
             answers[f"/api/v1/{kind}/{query}"] = client.get(f"/api/v1/{kind}/{query}")
         for record in records:
             answers[f"{kind} {record.pk}"] = client.get(f"/api/v1/{kind}/{record.pk}/")
     answers["places by parent"] = client.get(f"/api/v1/places/?parent={world.cercle.pk}")
-    answers["incidents by actor"] = client.get(f"/api/v1/incidents/?actor={world.actor.pk},{world.actor.key}")
+    answers["incidents by actor"] = client.get(
+        f"/api/v1/incidents/?actor={world.actor.pk},{world.actor.key}"
+    )
     answers["incidents by cercle"] = client.get(f"/api/v1/incidents/?admin2={world.cercle.pk}")
     answers["incidents by source"] = client.get(f"/api/v1/incidents/?source={world.radio.pk}")
     return answers
@@ -131,25 +172,51 @@ def api_answers(world, who) -> dict[str, str]:
 
 def page_answers(world, who) -> dict[str, str]:
     client = world.page(who)
-    urls = [reverse("web:incident_list"), reverse("web:dashboard"), reverse("web:public_home"),
-            reverse("web:incident_export", kwargs={"format_name": "csv"}),
-            reverse("web:open_data_download", kwargs={"format_name": "csv"}),
-            f"{reverse('web:incident_list')}?actor=Katiba", f"{reverse('web:incident_list')}?admin3=Kerena",
-            reverse("intake:report_new")]
-    for name, query in (("actor_list", "Katiba"), ("actor_list", "Aminata"), ("place_list", "Kerena"),
-                        ("place_list", "Zeta"), ("source_list", "Radio"), ("actor_search", "Katiba"),
-                        ("actor_search", "Aminata"), ("place_search", "Kerena")):
+    urls = [
+        reverse("web:incident_list"),
+        reverse("web:dashboard"),
+        reverse("web:public_home"),
+        reverse("web:incident_export", kwargs={"format_name": "csv"}),
+        reverse("web:open_data_download", kwargs={"format_name": "csv"}),
+        f"{reverse('web:incident_list')}?actor=Katiba",
+        f"{reverse('web:incident_list')}?admin3=Kerena",
+        reverse("intake:report_new"),
+    ]
+    for name, query in (
+        ("actor_list", "Katiba"),
+        ("actor_list", "Aminata"),
+        ("place_list", "Kerena"),
+        ("place_list", "Zeta"),
+        ("source_list", "Radio"),
+        ("actor_search", "Katiba"),
+        ("actor_search", "Aminata"),
+        ("place_search", "Kerena"),
+    ):
         urls.append(f"{reverse('intake:' + name)}?q={query}")
-    urls += [reverse("intake:actor_list"), reverse("intake:source_list"), reverse("intake:place_list") + "?kind=cercle"]
-    urls += [f"{reverse('intake:place_search')}?q=Kerena&", f"{reverse('intake:actor_search')}?q=Aminata&for=target"]
-    for detail, records in (("actor_detail", [world.actor, world.target]), ("place_detail", [world.village, world.cercle]),
-                            ("source_detail", [world.radio])):
+    urls += [
+        reverse("intake:actor_list"),
+        reverse("intake:source_list"),
+        reverse("intake:place_list") + "?kind=cercle",
+    ]
+    urls += [
+        f"{reverse('intake:place_search')}?q=Kerena&",
+        f"{reverse('intake:actor_search')}?q=Aminata&for=target",
+    ]
+    for detail, records in (
+        ("actor_detail", [world.actor, world.target]),
+        ("place_detail", [world.village, world.cercle]),
+        ("source_detail", [world.radio]),
+    ):
         urls += [reverse(f"intake:{detail}", kwargs={"pk": record.pk}) for record in records]
     answers = {}
     for url in urls:
         answers[url] = client.get(url)
-    answers["htmx place search"] = client.get(reverse("intake:place_search") + "?q=Kerena", HTTP_HX_REQUEST="true")
-    answers["place under mopti"] = client.get(reverse("intake:place_detail", kwargs={"pk": world.cercle.parent_id}))
+    answers["htmx place search"] = client.get(
+        reverse("intake:place_search") + "?q=Kerena", HTTP_HX_REQUEST="true"
+    )
+    answers["place under mopti"] = client.get(
+        reverse("intake:place_detail", kwargs={"pk": world.cercle.parent_id})
+    )
     return answers
 
 
@@ -182,14 +249,23 @@ def test_a_name_outside_ones_scope_is_not_found(world, who):
             assert world.api(who).get(f"/api/v1/{kind}/{record.pk}/").status_code == 404
     if who == "anonymous":
         return
-    for name, record in (("actor_detail", world.actor), ("place_detail", world.village),
-                         ("source_detail", world.radio), ("actor_publish", world.actor),
-                         ("place_publish", world.village), ("source_publish", world.radio)):
+    for name, record in (
+        ("actor_detail", world.actor),
+        ("place_detail", world.village),
+        ("source_detail", world.radio),
+        ("actor_publish", world.actor),
+        ("place_publish", world.village),
+        ("source_publish", world.radio),
+    ):
         url = reverse(f"intake:{name}", kwargs={"pk": record.pk})
         assert world.page(who).get(url).status_code == 404, url
         if name.endswith("_publish"):
             assert world.page(who).post(url).status_code == 404, url
-    for kind, record in (("actors", world.actor), ("places", world.village), ("sources", world.radio)):
+    for kind, record in (
+        ("actors", world.actor),
+        ("places", world.village),
+        ("sources", world.radio),
+    ):
         assert world.api(who).post(f"/api/v1/{kind}/{record.pk}/publish/").status_code == 404
     world.actor.refresh_from_db()
     assert not world.actor.published
@@ -201,26 +277,41 @@ def test_the_organisation_sees_its_names(world):
         assert not missing, (who, missing)
     pages = page_answers(world, "a_analyst")
     assert found(PERPETRATOR, body(pages[f"{reverse('intake:actor_list')}?q=Katiba"]))
-    assert found(CERCLE, body(pages[reverse("web:incident_list")]))  # the cercle among the filter's choices
-    assert found(RADIO, body(pages[reverse("web:incident_list")]))  # and the radio among the sources
+    assert found(
+        CERCLE, body(pages[reverse("web:incident_list")])
+    )  # the cercle among the filter's choices
+    assert found(
+        RADIO, body(pages[reverse("web:incident_list")])
+    )  # and the radio among the sources
 
 
 def test_an_analyst_publishes_a_name_and_then_everyone_sees_it(world):
     # a monitor may see the name but not publish it
-    assert world.api("a_monitor").post(f"/api/v1/actors/{world.actor.pk}/publish/").status_code == 403
+    assert (
+        world.api("a_monitor").post(f"/api/v1/actors/{world.actor.pk}/publish/").status_code == 403
+    )
     response = world.api("a_analyst").post(f"/api/v1/actors/{world.actor.pk}/publish/")
     assert response.status_code == 200 and response.json()["published"] is True
     world.actor.refresh_from_db()
     assert world.actor.published and not world.actor.needs_review
-    entry = ChangeLogEntry.objects.filter(content_type__model="actor", object_id=world.actor.pk,
-                                          user=world.users["a_analyst"]).get()
+    entry = ChangeLogEntry.objects.filter(
+        content_type__model="actor", object_id=world.actor.pk, user=world.users["a_analyst"]
+    ).get()
     assert entry.prechange["published"] is False and entry.postchange["published"] is True
     # the page's button publishes a place (and its new cercle with it) and the radio
     page = world.page("a_analyst")
     detail = page.get(reverse("intake:place_detail", kwargs={"pk": world.village.pk}))
-    assert reverse("intake:place_publish", kwargs={"pk": world.village.pk}) in body(detail)  # the button
-    assert page.post(reverse("intake:place_publish", kwargs={"pk": world.village.pk})).status_code == 302
-    assert page.post(reverse("intake:source_publish", kwargs={"pk": world.radio.pk})).status_code == 302
+    assert reverse("intake:place_publish", kwargs={"pk": world.village.pk}) in body(
+        detail
+    )  # the button
+    assert (
+        page.post(reverse("intake:place_publish", kwargs={"pk": world.village.pk})).status_code
+        == 302
+    )
+    assert (
+        page.post(reverse("intake:source_publish", kwargs={"pk": world.radio.pk})).status_code
+        == 302
+    )
     for record in (world.village, world.cercle, world.radio):
         record.refresh_from_db()
         assert record.published, record
@@ -238,19 +329,31 @@ def test_an_analyst_publishes_a_name_and_then_everyone_sees_it(world):
 
 def test_another_organisation_never_borrows_an_unpublished_name(world):
     """B reports the same perpetrator: it gets a name of its own; A's stays A's, unpublished."""
-    response = world.api("b_monitor").post("/api/v1/reports/", {
-        "source_name": RADIO, "source_kind": "media", "date_start": "2024-05-02",
-        "actors": [{"name": PERPETRATOR, "side": 1, "role": "perpetrator"}],
-        # A's actor by its key: B's monitor may not see it, so it does not exist for them
-    }, format="json")
+    response = world.api("b_monitor").post(
+        "/api/v1/reports/",
+        {
+            "source_name": RADIO,
+            "source_kind": "media",
+            "date_start": "2024-05-02",
+            "actors": [{"name": PERPETRATOR, "side": 1, "role": "perpetrator"}],
+            # A's actor by its key: B's monitor may not see it, so it does not exist for them
+        },
+        format="json",
+    )
     assert response.status_code == 201, response.content
     incident = Incident.objects.get(reports__pk=response.json()["id"])
     (link,) = incident.actor_links.select_related("actor")
     assert link.actor.pk != world.actor.pk and link.actor.organisation_id == world.b.pk
     assert Source.objects.get(reports__pk=response.json()["id"]).pk != world.radio.pk
-    refused = world.api("b_monitor").post("/api/v1/reports/", {
-        "source_name": "Other", "date_start": "2024-05-02", "actors": [{"actor": world.actor.key}],
-    }, format="json")
+    refused = world.api("b_monitor").post(
+        "/api/v1/reports/",
+        {
+            "source_name": "Other",
+            "date_start": "2024-05-02",
+            "actors": [{"actor": world.actor.key}],
+        },
+        format="json",
+    )
     assert refused.status_code == 400
     # B's import of the same village does not land in A's place either
     world.actor.refresh_from_db()
@@ -267,7 +370,9 @@ def test_a_public_incident_never_carries_an_unpublished_name_into_open_data(worl
     assert PERPETRATOR in str(refused.value) and TARGET in str(refused.value)
     # ... and if it is done anyway, the names stay out of open data
     incident.save()
-    Incident.objects.filter(reports__source=world.radio).exclude(pk=incident.pk).update(visibility="public")
+    Incident.objects.filter(reports__source=world.radio).exclude(pk=incident.pk).update(
+        visibility="public"
+    )
     from vigie.reports.models import Report
 
     Report.objects.filter(incident__visibility="public").update(visibility="public")
@@ -275,7 +380,9 @@ def test_a_public_incident_never_carries_an_unpublished_name_into_open_data(worl
     for who in OUTSIDERS:
         answer = world.api(who).get(f"/api/v1/incidents/{incident.pk}/")
         assert answer.status_code == 200, who
-        assert not leaks({"detail": answer, "list": world.api(who).get("/api/v1/incidents/?page_size=100")}), who
+        assert not leaks(
+            {"detail": answer, "list": world.api(who).get("/api/v1/incidents/?page_size=100")}
+        ), who
     from io import StringIO
 
     from vigie.interop.exports import export_incidents
@@ -296,13 +403,18 @@ def test_a_public_import_publishes_its_new_names():
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "public.csv"
-        path.write_text(HEADER + ROW.replace("k-1", "p-1").replace(VILLAGE, "Village Public")
-                        .replace(TARGET, "Civils de Village Public") + "\n", encoding="utf-8")
+        path.write_text(
+            HEADER
+            + ROW.replace("k-1", "p-1")
+            .replace(VILLAGE, "Village Public")
+            .replace(TARGET, "Civils de Village Public")
+            + "\n",
+            encoding="utf-8",
+        )
         run_import("reports", path, organisation=organisation, visibility="public")
     place = Place.objects.get(name="Village Public")
     assert place.published and place.organisation_id == organisation.pk
     assert Actor.objects.get(name="Civils de Village Public").published
-
 
 
 def test_the_migration_makes_the_names_already_created_private(world):
@@ -313,13 +425,24 @@ def test_the_migration_makes_the_names_already_created_private(world):
 
     from vigie.incidents.models import IncidentActor
 
-    migrations = [importlib.import_module(f"vigie.{module}") for module in (
-        "actors.migrations.0002_organisation_and_published", "places.migrations.0002_organisation_and_published",
-        "reports.migrations.0003_source_published")]
+    migrations = [
+        importlib.import_module(f"vigie.{module}")
+        for module in (
+            "actors.migrations.0002_organisation_and_published",
+            "places.migrations.0002_organisation_and_published",
+            "reports.migrations.0003_source_published",
+        )
+    ]
     incident = Incident.objects.get(reports__pk=world.report_id)
-    public = Incident.objects.create(organisation=world.b, visibility="public", date_start=incident.date_start,
-                                     date_end=incident.date_start)
-    seen = Actor.objects.create(key="old-public-name", name="Old public name", category="other", needs_review=True)
+    public = Incident.objects.create(
+        organisation=world.b,
+        visibility="public",
+        date_start=incident.date_start,
+        date_end=incident.date_start,
+    )
+    seen = Actor.objects.create(
+        key="old-public-name", name="Old public name", category="other", needs_review=True
+    )
     IncidentActor.objects.create(incident=public, actor=seen, side=1)
     # as before the rule: every created name published and nobody's, every source published
     Actor.objects.filter(needs_review=True).update(published=True, organisation=None)

@@ -29,13 +29,20 @@ def as_link_report(row: dict) -> LinkReport:
         return float(value) if value else None
 
     return LinkReport(
-        report_id=row["report_id"], source=row["source"],
+        report_id=row["report_id"],
+        source=row["source"],
         event_date=datetime.date.fromisoformat(row["event_date"]),
         published=datetime.date.fromisoformat(row["published"]) if row["published"] else None,
-        date_precision=row.get("date_precision") or "day", location=row["location"], admin1=row["admin1"],
-        admin2=row["admin2"], latitude=number(row["latitude"]), longitude=number(row["longitude"]),
+        date_precision=row.get("date_precision") or "day",
+        location=row["location"],
+        admin1=row["admin1"],
+        admin2=row["admin2"],
+        latitude=number(row["latitude"]),
+        longitude=number(row["longitude"]),
         geo_precision=PRECISIONS.get(row.get("geo_precision", ""), row.get("geo_precision", "")),
-        perpetrator=row["perpetrator"], target=row["target"], event_label=row["event_label"],
+        perpetrator=row["perpetrator"],
+        target=row["target"],
+        event_label=row["event_label"],
         killed=int(row["killed"]) if row["killed"] else None,
     )
 
@@ -73,24 +80,68 @@ def splink_link(rows: list[dict]) -> dict[str, str] | None:
         text = "".join(c if c.isalnum() else " " for c in text if not unicodedata.combining(c))
         return " ".join(text.split()) or None
 
-    stop = {"de", "du", "des", "la", "le", "les", "l", "d", "of", "the", "and", "et", "au", "aux", "en", "a"}
+    stop = {
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "les",
+        "l",
+        "d",
+        "of",
+        "the",
+        "and",
+        "et",
+        "au",
+        "aux",
+        "en",
+        "a",
+    }
 
     def words(value: object) -> list[str] | None:
         if not isinstance(value, str):
             return None
-        return sorted({word for word in value.split() if word not in stop and len(word) > 1}) or None
+        return (
+            sorted({word for word in value.split() if word not in stop and len(word) > 1}) or None
+        )
 
     frame = pd.DataFrame(rows).rename(columns={"report_id": "unique_id"})
     for column in ("latitude", "longitude", "killed"):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     frame["event_date"] = pd.to_datetime(frame["event_date"]).dt.date
     frame["event_month"] = frame["event_date"].map(lambda day: day.strftime("%Y-%m"))
-    for column in ("source", "location", "admin1", "admin2", "perpetrator", "target", "event_label"):
+    for column in (
+        "source",
+        "location",
+        "admin1",
+        "admin2",
+        "perpetrator",
+        "target",
+        "event_label",
+    ):
         frame[column] = frame[column].map(clean)
     frame["perpetrator_words"] = frame["perpetrator"].map(words)
     frame["label_words"] = frame["event_label"].map(words)
-    frame = frame[["unique_id", "source", "event_date", "event_month", "location", "admin1", "admin2", "latitude",
-                   "longitude", "perpetrator", "perpetrator_words", "target", "event_label", "label_words", "killed"]]
+    frame = frame[
+        [
+            "unique_id",
+            "source",
+            "event_date",
+            "event_month",
+            "location",
+            "admin1",
+            "admin2",
+            "latitude",
+            "longitude",
+            "perpetrator",
+            "perpetrator_words",
+            "target",
+            "event_label",
+            "label_words",
+            "killed",
+        ]
+    ]
 
     within = "abs(date_diff('day', l.event_date, r.event_date)) <= {}"
     settings = SettingsCreator(
@@ -101,50 +152,77 @@ def splink_link(rows: list[dict]) -> dict[str, str] | None:
             "l.admin1 = r.admin1 and " + within.format(1),
         ],
         comparisons=[
-            cl.AbsoluteDateDifferenceAtThresholds("event_date", input_is_string=False,
-                                                  metrics=["day", "day", "day"], thresholds=[1, 2, 3]),
+            cl.AbsoluteDateDifferenceAtThresholds(
+                "event_date",
+                input_is_string=False,
+                metrics=["day", "day", "day"],
+                thresholds=[1, 2, 3],
+            ),
             cl.DistanceInKMAtThresholds("latitude", "longitude", km_thresholds=[3, 8, 15, 25]),
-            cl.CustomComparison(output_column_name="location", comparison_levels=[
-                cll.NullLevel("location"),
-                cll.ExactMatchLevel("location", term_frequency_adjustments=True),
-                cll.JaroWinklerLevel("location", 0.9),
-                cll.DamerauLevenshteinLevel("location", 2),
-                cll.JaroWinklerLevel("location", 0.8),
-                cll.CustomLevel("location_l = admin2_r or location_r = admin2_l", "one names only the cercle"),
-                cll.ElseLevel(),
-            ]),
-            cl.CustomComparison(output_column_name="perpetrator", comparison_levels=[
-                cll.NullLevel("perpetrator"),
-                cll.ExactMatchLevel("perpetrator"),
-                cll.JaroWinklerLevel("perpetrator", 0.9),
-                cll.ArrayIntersectLevel("perpetrator_words", 1),
-                cll.ElseLevel(),
-            ]),
-            cl.CustomComparison(output_column_name="event_label", comparison_levels=[
-                cll.NullLevel("event_label"),
-                cll.ExactMatchLevel("event_label"),
-                cll.ArrayIntersectLevel("label_words", 1),
-                cll.ElseLevel(),
-            ]),
+            cl.CustomComparison(
+                output_column_name="location",
+                comparison_levels=[
+                    cll.NullLevel("location"),
+                    cll.ExactMatchLevel("location", term_frequency_adjustments=True),
+                    cll.JaroWinklerLevel("location", 0.9),
+                    cll.DamerauLevenshteinLevel("location", 2),
+                    cll.JaroWinklerLevel("location", 0.8),
+                    cll.CustomLevel(
+                        "location_l = admin2_r or location_r = admin2_l",
+                        "one names only the cercle",
+                    ),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.CustomComparison(
+                output_column_name="perpetrator",
+                comparison_levels=[
+                    cll.NullLevel("perpetrator"),
+                    cll.ExactMatchLevel("perpetrator"),
+                    cll.JaroWinklerLevel("perpetrator", 0.9),
+                    cll.ArrayIntersectLevel("perpetrator_words", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
+            cl.CustomComparison(
+                output_column_name="event_label",
+                comparison_levels=[
+                    cll.NullLevel("event_label"),
+                    cll.ExactMatchLevel("event_label"),
+                    cll.ArrayIntersectLevel("label_words", 1),
+                    cll.ElseLevel(),
+                ],
+            ),
             cl.ExactMatch("target"),
-            cl.CustomComparison(output_column_name="killed", comparison_levels=[
-                cll.NullLevel("killed"),
-                cll.ExactMatchLevel("killed"),
-                cll.CustomLevel("abs(killed_l - killed_r) <= 0.4 * greatest(killed_l, killed_r)", "within 40%"),
-                cll.ElseLevel(),
-            ]),
+            cl.CustomComparison(
+                output_column_name="killed",
+                comparison_levels=[
+                    cll.NullLevel("killed"),
+                    cll.ExactMatchLevel("killed"),
+                    cll.CustomLevel(
+                        "abs(killed_l - killed_r) <= 0.4 * greatest(killed_l, killed_r)",
+                        "within 40%",
+                    ),
+                    cll.ElseLevel(),
+                ],
+            ),
             cl.ExactMatch("source"),
         ],
     )
     linker = Linker(DuckDBAPI().register(frame), settings, log_level="WARNING")
     linker.training.estimate_probability_two_random_records_match(
-        ["l.location = r.location and l.event_date = r.event_date"], recall=0.2)
+        ["l.location = r.location and l.event_date = r.event_date"], recall=0.2
+    )
     linker.training.estimate_u_using_random_sampling(max_pairs=1e7, seed=1)
-    for rule in ("l.event_date = r.event_date",
-                 "l.admin2 = r.admin2 and l.event_month = r.event_month and l.perpetrator = r.perpetrator"):
+    for rule in (
+        "l.event_date = r.event_date",
+        "l.admin2 = r.admin2 and l.event_month = r.event_month and l.perpetrator = r.perpetrator",
+    ):
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     predictions = linker.inference.predict(threshold_match_probability=0.9)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, 0.9).as_pandas_dataframe()
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(
+        predictions, 0.9
+    ).as_pandas_dataframe()
     return dict(zip(clusters["unique_id"], clusters["cluster_id"].astype(str), strict=True))
 
 
@@ -164,19 +242,32 @@ def run(incidents: int, seed: int, with_splink: bool) -> list[str]:
     ]
     start = time.perf_counter()
     hand = link(reports, learn=False)
-    methods[1] = ("Vigie linkage (hand-set weights)", hand.incident_of, time.perf_counter() - start, hand.comparisons)
+    methods[1] = (
+        "Vigie linkage (hand-set weights)",
+        hand.incident_of,
+        time.perf_counter() - start,
+        hand.comparisons,
+    )
     if with_splink:
         start = time.perf_counter()
         predicted = splink_link(rows)
         if predicted is not None:
-            methods.append(("Splink 5 (EM-trained, see splink_link)", predicted, time.perf_counter() - start, None))
+            methods.append(
+                (
+                    "Splink 5 (EM-trained, see splink_link)",
+                    predicted,
+                    time.perf_counter() - start,
+                    None,
+                )
+            )
     lines = []
     for name, predicted, seconds, comparisons in methods:
         pair, cube = pairwise_scores(truth, predicted), bcubed_scores(truth, predicted)
         per_report = f"{comparisons / len(reports):.1f}" if comparisons is not None else "-"
         lines.append(
             f"| {incidents:,} | {len(reports):,} | {name} | {pair.precision:.3f} | {pair.recall:.3f} | {pair.f1:.3f} "
-            f"| {cube.precision:.3f} | {cube.recall:.3f} | {cube.f1:.3f} | {seconds:.1f} | {per_report} |")
+            f"| {cube.precision:.3f} | {cube.recall:.3f} | {cube.f1:.3f} | {seconds:.1f} | {per_report} |"
+        )
     return lines
 
 
@@ -191,16 +282,25 @@ def scale(reports_wanted: int, new: int, seed: int) -> None:
     del rows
     random.Random(seed).shuffle(reports)
     held, fresh = reports[new:], reports[:new]
-    print(f"generated {len(reports):,} reports of {incidents:,} incidents in {time.perf_counter() - start:.0f} s", flush=True)
+    print(
+        f"generated {len(reports):,} reports of {incidents:,} incidents in {time.perf_counter() - start:.0f} s",
+        flush=True,
+    )
     linker = Linker()
     start = time.perf_counter()
     first = linker.add(held)
     elapsed = time.perf_counter() - start
     held_truth = {r.report_id: truth[r.report_id] for r in held}
-    pair, cube = pairwise_scores(held_truth, first.incident_of), bcubed_scores(held_truth, first.incident_of)
+    pair, cube = (
+        pairwise_scores(held_truth, first.incident_of),
+        bcubed_scores(held_truth, first.incident_of),
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"linked {len(held):,} reports in {elapsed:.0f} s ({first.comparisons / len(held):.1f} comparisons/report); "
-          f"pairwise {pair}; B-cubed {cube}; peak memory so far {peak:.0f} MiB", flush=True)
+    print(
+        f"linked {len(held):,} reports in {elapsed:.0f} s ({first.comparisons / len(held):.1f} comparisons/report); "
+        f"pairwise {pair}; B-cubed {cube}; peak memory so far {peak:.0f} MiB",
+        flush=True,
+    )
     start = time.perf_counter()
     second = linker.add(fresh)
     elapsed = time.perf_counter() - start
@@ -209,23 +309,36 @@ def scale(reports_wanted: int, new: int, seed: int) -> None:
     after = linker.incident_of()
     pair, cube = pairwise_scores(truth, after), bcubed_scores(truth, after)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"attached {len(fresh):,} new reports to {len(held):,} in {elapsed:.1f} s ({joined:,} joined existing incidents); "
-          f"all reports now: pairwise {pair}; B-cubed {cube}; peak memory {peak:.0f} MiB", flush=True)
+    print(
+        f"attached {len(fresh):,} new reports to {len(held):,} in {elapsed:.1f} s ({joined:,} joined existing incidents); "
+        f"all reports now: pairwise {pair}; B-cubed {cube}; peak memory {peak:.0f} MiB",
+        flush=True,
+    )
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--incidents", type=int, action="append")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--splink", action="store_true", help="also run Splink (pip install splink)")
-    parser.add_argument("--scale", type=int, metavar="REPORTS",
-                        help="link this many reports at once, then attach --new more (e.g. 1000000)")
+    parser.add_argument(
+        "--splink", action="store_true", help="also run Splink (pip install splink)"
+    )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="REPORTS",
+        help="link this many reports at once, then attach --new more (e.g. 1000000)",
+    )
     parser.add_argument("--new", type=int, default=10_000)
     args = parser.parse_args()
     if args.scale:
         scale(args.scale, args.new, args.seed)
         return
-    print("| incidents | reports | method | pair P | pair R | pair F1 | B3 P | B3 R | B3 F1 | seconds | comparisons/report |")
+    print(
+        "| incidents | reports | method | pair P | pair R | pair F1 | B3 P | B3 R | B3 F1 | seconds | comparisons/report |"
+    )
     print("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for incidents in args.incidents or [2_000, 20_000, 100_000]:
         for line in run(incidents, args.seed, args.splink):

@@ -67,14 +67,20 @@ def require_database() -> None:
         applied = executor.loader.applied_migrations
         plan = [node for node in executor.loader.graph.nodes if node not in applied]
     except DatabaseError as error:
-        raise click.ClickException(f"the database {describe_database()} cannot be read: {error}".strip()) from None
+        raise click.ClickException(
+            f"the database {describe_database()} cannot be read: {error}".strip()
+        ) from None
     if not plan:
         return
     if not executor.loader.applied_migrations:
-        raise click.ClickException(f"the database {describe_database()} is not initialised: run `vigie init` "
-                                   "(or `vigie demo` for a database with the demo's data)")
-    raise click.ClickException(f"the database {describe_database()} is older than this version of Vigie "
-                               f"({len(plan)} change(s) to apply): run `vigie init`")
+        raise click.ClickException(
+            f"the database {describe_database()} is not initialised: run `vigie init` "
+            "(or `vigie demo` for a database with the demo's data)"
+        )
+    raise click.ClickException(
+        f"the database {describe_database()} is older than this version of Vigie "
+        f"({len(plan)} change(s) to apply): run `vigie init`"
+    )
 
 
 def prepare_database(verbosity: int = 0) -> None:
@@ -122,7 +128,9 @@ def _organisation(slug: str | None):
     try:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
-        raise click.BadParameter(f"no organisation {slug!r} (create it in the admin first)", param_hint="--organisation") from None
+        raise click.BadParameter(
+            f"no organisation {slug!r} (create it in the admin first)", param_hint="--organisation"
+        ) from None
 
 
 @main.group()
@@ -171,12 +179,21 @@ def _audit_public_key(path: Path | None):
 
 
 @audit.command("verify")
-@click.option("--checkpoint", "checkpoints", multiple=True, metavar="FILE",
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Also compare the log with this exported checkpoint (repeat for several).")
-@click.option("--public-key", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
-              help="Check the checkpoints' signatures with this public key (kept apart from the server) instead "
-                   "of the server's own.")
+@click.option(
+    "--checkpoint",
+    "checkpoints",
+    multiple=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also compare the log with this exported checkpoint (repeat for several).",
+)
+@click.option(
+    "--public-key",
+    type=click.Path(dir_okay=False, path_type=Path),
+    metavar="FILE",
+    help="Check the checkpoints' signatures with this public key (kept apart from the server) instead "
+    "of the server's own.",
+)
 def audit_verify(checkpoints: tuple[Path, ...], public_key: Path | None) -> None:
     """Check the change log: its hash chain, each entry's MAC, the stored checkpoint and any given one,
     and the chain of custody against it. Name every problem, one line each (exit 1).
@@ -201,12 +218,19 @@ def audit_verify(checkpoints: tuple[Path, ...], public_key: Path | None) -> None
     if report.head is None:
         click.echo("the change log is empty")
     else:
-        click.echo(f"the change log is intact: {report.head[0]} entries; last hash {report.head[1]}")
+        click.echo(
+            f"the change log is intact: {report.head[0]} entries; last hash {report.head[1]}"
+        )
 
 
 @audit.command("checkpoint")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The checkpoint file to write (keep it away from the server).")
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The checkpoint file to write (keep it away from the server).",
+)
 def audit_checkpoint(output: Path) -> None:
     """Write a signed checkpoint of the change log's head (sequence, hash, count, time), after
     checking the whole log; refused if the log is altered (exit 1)."""
@@ -220,12 +244,18 @@ def audit_checkpoint(output: Path) -> None:
         sys.exit(1)
     output.write_text(checkpoint.to_json(), encoding="utf-8")
     click.echo(f"{output}: {checkpoint.describe()}, signed by key {checkpoint.key_id}")
-    click.echo("keep it away from the server; `vigie audit verify --checkpoint FILE` compares the log with it")
+    click.echo(
+        "keep it away from the server; `vigie audit verify --checkpoint FILE` compares the log with it"
+    )
 
 
 @audit.command("public-key")
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the public key to this file (default: print it).")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the public key to this file (default: print it).",
+)
 def audit_public_key(output: Path | None) -> None:
     """The public key that checks checkpoint signatures: keep a copy away from the server."""
     setup_django(database=False)  # reads the keys folder only
@@ -245,18 +275,35 @@ def audit_public_key(output: Path | None) -> None:
 
 @main.command("import")
 @click.argument("format_name", metavar="FORMAT", type=click.Choice(IMPORT_FORMAT_NAMES))
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--strict", is_flag=True, help="Reject the whole file if any row is bad; import nothing.")
-@click.option("--organisation", "organisation_slug", help="The organisation the rows are imported for.")
-@click.option("--encoding", help="The file's encoding, when it cannot be detected (default: detected).")
-@click.option("--visibility", type=click.Choice(VISIBILITIES),
-              help="Who may see the imported incidents (datasets: public; reports: organisation).")
-@click.option("--form", type=click.Choice(["auto", "dyadic", "monadic"]), default="auto", show_default=True,
-              help="ACLED only: one row per event (dyadic) or per actor (monadic); auto detects it.")
+@click.argument(
+    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--strict", is_flag=True, help="Reject the whole file if any row is bad; import nothing."
+)
+@click.option(
+    "--organisation", "organisation_slug", help="The organisation the rows are imported for."
+)
+@click.option(
+    "--encoding", help="The file's encoding, when it cannot be detected (default: detected)."
+)
+@click.option(
+    "--visibility",
+    type=click.Choice(VISIBILITIES),
+    help="Who may see the imported incidents (datasets: public; reports: organisation).",
+)
+@click.option(
+    "--form",
+    type=click.Choice(["auto", "dyadic", "monadic"]),
+    default="auto",
+    show_default=True,
+    help="ACLED only: one row per event (dyadic) or per actor (monadic); auto detects it.",
+)
 @click.option("--quiet", is_flag=True, help="No progress bar; only problems and the summary.")
 @click.option("--max-problems", default=50, show_default=True, help="How many problems to list.")
-def import_command(format_name, path, strict, organisation_slug, encoding, visibility, form, quiet,
-                   max_problems) -> None:
+def import_command(
+    format_name, path, strict, organisation_slug, encoding, visibility, form, quiet, max_problems
+) -> None:
     """Import FILE in FORMAT (acled, ucdp, reports) in one transaction.
 
     Bad rows are listed with their line and column and the good rows are imported (exit code 2);
@@ -269,29 +316,54 @@ def import_command(format_name, path, strict, organisation_slug, encoding, visib
 
     organisation = _organisation(organisation_slug)
     if organisation is None and format_name in ("acled", "reports") and visibility != "public":
-        click.echo("note: no --organisation: the imported incidents will be visible to administrators only "
-                   "(vigie organisation add SLUG NAME, then --organisation SLUG)", err=True)
+        click.echo(
+            "note: no --organisation: the imported incidents will be visible to administrators only "
+            "(vigie organisation add SLUG NAME, then --organisation SLUG)",
+            err=True,
+        )
     size = path.stat().st_size
     show_progress = not quiet and sys.stderr.isatty()
-    bar = click.progressbar(length=size, label=f"importing {path.name}", file=sys.stderr) if show_progress else None
+    bar = (
+        click.progressbar(length=size, label=f"importing {path.name}", file=sys.stderr)
+        if show_progress
+        else None
+    )
     user = os.environ.get("USER") or os.environ.get("USERNAME") or "cli"
     options = {"form": form} if format_name == "acled" else {}
     try:
         with change_context(user_name=f"{user} (vigie import)", origin="cli"):
             if bar is not None:
                 with bar:
-                    result = run_import(format_name, path, organisation=organisation, strict=strict,
-                                        encoding=encoding, visibility=visibility, options=options, on_read=bar.update)
+                    result = run_import(
+                        format_name,
+                        path,
+                        organisation=organisation,
+                        strict=strict,
+                        encoding=encoding,
+                        visibility=visibility,
+                        options=options,
+                        on_read=bar.update,
+                    )
             else:
-                result = run_import(format_name, path, organisation=organisation, strict=strict,
-                                    encoding=encoding, visibility=visibility, options=options)
+                result = run_import(
+                    format_name,
+                    path,
+                    organisation=organisation,
+                    strict=strict,
+                    encoding=encoding,
+                    visibility=visibility,
+                    options=options,
+                )
     except (ValueError, UnicodeError) as error:
         raise click.ClickException(str(error)) from error
     problems = result.problems + result.warnings
     for problem in problems[:max_problems]:
         click.echo(problem.describe(path.name), err=True)
     if len(problems) > max_problems:
-        click.echo(f"... and {len(problems) - max_problems} more (all are kept with the import run #{result.run_id})", err=True)
+        click.echo(
+            f"... and {len(problems) - max_problems} more (all are kept with the import run #{result.run_id})",
+            err=True,
+        )
     for line in result.summary_lines():
         click.echo(line)
     if result.strict_rejected:
@@ -302,12 +374,26 @@ def import_command(format_name, path, strict, organisation_slug, encoding, visib
 
 @main.command("export")
 @click.argument("what", type=click.Choice(["incidents"]))
-@click.option("--format", "format_name", type=click.Choice(EXPORT_FORMAT_NAMES), default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The file to write ('-' for standard output).")
-@click.option("--organisation", "organisation_slug",
-              help="Export for this organisation's members: adds its own non-public incidents. "
-                   "Without it, the export is for the public.")
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(EXPORT_FORMAT_NAMES),
+    default="csv",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write ('-' for standard output).",
+)
+@click.option(
+    "--organisation",
+    "organisation_slug",
+    help="Export for this organisation's members: adds its own non-public incidents. "
+    "Without it, the export is for the public.",
+)
 def export_command(what, format_name, output, organisation_slug) -> None:
     """Export incidents as CSV, GeoJSON or HXL (docs/formats.md). Public by default."""
     setup_django()
@@ -323,11 +409,21 @@ def export_command(what, format_name, output, organisation_slug) -> None:
 
 
 @main.command("link-file")
-@click.argument("path", metavar="REPORTS.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The CSV to write: report_id, incident.")
-@click.option("--pairs", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write every scored pair with the weight of each field (the explanation).")
+@click.argument(
+    "path", metavar="REPORTS.csv", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The CSV to write: report_id, incident.",
+)
+@click.option(
+    "--pairs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write every scored pair with the weight of each field (the explanation).",
+)
 def link_file(path: Path, output: Path, pairs: Path | None) -> None:
     """Link the reports of a CSV into incidents, with no database (docs/formats.md, docs/methodology.md).
 
@@ -349,22 +445,47 @@ def link_file(path: Path, output: Path, pairs: Path | None) -> None:
     write_links(output, result)
     if pairs is not None:
         with open(pairs, "w", encoding="utf-8", newline="") as handle:
-            fields = ["date", "distance", "place_name", "actor", "type", "casualties", "same_source"]
+            fields = [
+                "date",
+                "distance",
+                "place_name",
+                "actor",
+                "type",
+                "casualties",
+                "same_source",
+            ]
             writer = spreadsheet.writer(handle)  # report ids come from the input file
             writer.writerow(["report_a", "report_b", "score", *fields])
             for pair in result.pairs:
-                writer.writerow([pair.a, pair.b, round(pair.score, 3), *(round(pair.weights.get(f, 0.0), 3) for f in fields)])
+                writer.writerow(
+                    [
+                        pair.a,
+                        pair.b,
+                        round(pair.score, 3),
+                        *(round(pair.weights.get(f, 0.0), 3) for f in fields),
+                    ]
+                )
     incidents = len(set(result.incident_of.values()))
-    click.echo(f"{len(reports)} reports linked into {incidents} incidents "
-               f"({result.comparisons} comparisons, {result.comparisons / max(len(reports), 1):.1f} per report); "
-               f"rows refused: {len(problems)}")
+    click.echo(
+        f"{len(reports)} reports linked into {incidents} incidents "
+        f"({result.comparisons} comparisons, {result.comparisons / max(len(reports), 1):.1f} per report); "
+        f"rows refused: {len(problems)}"
+    )
     if problems:
         sys.exit(EXIT_ROWS_REJECTED)
 
 
 @main.command("link")
-@click.option("--organisation", "organisation_slug", help="Only this organisation's incidents (default: every organisation, each apart).")
-@click.option("--relink", is_flag=True, help="Treat every report as new (incidents already formed are kept; only unformed ones join).")
+@click.option(
+    "--organisation",
+    "organisation_slug",
+    help="Only this organisation's incidents (default: every organisation, each apart).",
+)
+@click.option(
+    "--relink",
+    is_flag=True,
+    help="Treat every report as new (incidents already formed are kept; only unformed ones join).",
+)
 def link_command(organisation_slug: str | None, relink: bool) -> None:
     """Link the reports of the database into incidents with the linkage engine.
 
@@ -377,8 +498,10 @@ def link_command(organisation_slug: str | None, relink: bool) -> None:
 
     with change_context(user_name="vigie link", origin="cli"):
         run = link_database(organisation=_organisation(organisation_slug), relink=relink)
-    click.echo(f"{run.reports} reports linked ({run.comparisons} comparisons): {run.merges} merges, "
-               f"{run.review} pairs waiting for review")
+    click.echo(
+        f"{run.reports} reports linked ({run.comparisons} comparisons): {run.merges} merges, "
+        f"{run.review} pairs waiting for review"
+    )
 
 
 @main.group()
@@ -399,17 +522,23 @@ def incident_merge(target: int, other: int, reason: str) -> None:
 
     with change_context(user_name="vigie incident merge", origin="cli"):
         try:
-            operation = merge(Incident.objects.get(pk=target), Incident.objects.get(pk=other), reason=reason)
+            operation = merge(
+                Incident.objects.get(pk=target), Incident.objects.get(pk=other), reason=reason
+            )
         except (Incident.DoesNotExist, ValueError) as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"incident {other} merged into {target} ({len(operation.report_ids)} reports moved); "
-               f"undo: vigie incident split {target} {','.join(map(str, operation.report_ids))} --reason ...")
+    click.echo(
+        f"incident {other} merged into {target} ({len(operation.report_ids)} reports moved); "
+        f"undo: vigie incident split {target} {','.join(map(str, operation.report_ids))} --reason ..."
+    )
 
 
 @incident.command("split")
 @click.argument("incident_id", metavar="INCIDENT", type=int)
 @click.argument("report_ids", metavar="REPORT_IDS")
-@click.option("--reason", required=True, help="Why these reports are another incident (kept in the log).")
+@click.option(
+    "--reason", required=True, help="Why these reports are another incident (kept in the log)."
+)
 def incident_split(incident_id: int, report_ids: str, reason: str) -> None:
     """Move REPORT_IDS (comma-separated) out of INCIDENT; undoes a merge of exactly those reports."""
     setup_django()
@@ -420,7 +549,9 @@ def incident_split(incident_id: int, report_ids: str, reason: str) -> None:
     try:
         ids = [int(value) for value in report_ids.split(",") if value.strip()]
     except ValueError:
-        raise click.BadParameter("report ids are numbers separated by commas", param_hint="REPORT_IDS") from None
+        raise click.BadParameter(
+            "report ids are numbers separated by commas", param_hint="REPORT_IDS"
+        ) from None
     with change_context(user_name="vigie incident split", origin="cli"):
         try:
             _operation, other = split(Incident.objects.get(pk=incident_id), ids, reason=reason)
@@ -431,9 +562,17 @@ def incident_split(incident_id: int, report_ids: str, reason: str) -> None:
 
 @incident.command("figures")
 @click.argument("incident_id", metavar="INCIDENT", type=int)
-@click.option("--set", "values", multiple=True, metavar="NAME=N", help="A figure, e.g. killed_best=12 (repeat).")
+@click.option(
+    "--set",
+    "values",
+    multiple=True,
+    metavar="NAME=N",
+    help="A figure, e.g. killed_best=12 (repeat).",
+)
 @click.option("--reason", default="", help="Why (required when setting figures).")
-@click.option("--clear", is_flag=True, help="Remove the analyst's figures: the computed ones return.")
+@click.option(
+    "--clear", is_flag=True, help="Remove the analyst's figures: the computed ones return."
+)
 def incident_figures(incident_id: int, values: tuple[str, ...], reason: str, clear: bool) -> None:
     """Set an analyst's casualty figures for INCIDENT, with a reason (logged)."""
     setup_django()
@@ -445,17 +584,23 @@ def incident_figures(incident_id: int, values: tuple[str, ...], reason: str, cle
     for value in values:
         name, _, number = value.partition("=")
         if not number.strip().isdigit():
-            raise click.BadParameter(f"{value!r}: expected NAME=N with N a whole number", param_hint="--set")
+            raise click.BadParameter(
+                f"{value!r}: expected NAME=N with N a whole number", param_hint="--set"
+            )
         figures[name.strip()] = int(number)
     if not figures and not clear:
         raise click.UsageError("give --set NAME=N at least once, or --clear")
     with change_context(user_name="vigie incident figures", origin="cli"):
         try:
-            incident_obj = set_figures(Incident.objects.get(pk=incident_id), {} if clear else figures, reason)
+            incident_obj = set_figures(
+                Incident.objects.get(pk=incident_id), {} if clear else figures, reason
+            )
         except (Incident.DoesNotExist, ValueError) as error:
             raise click.ClickException(str(error)) from None
-    click.echo(f"incident {incident_id}: killed {incident_obj.killed_low}-{incident_obj.killed_best}-"
-               f"{incident_obj.killed_high} ({incident_obj.estimate_rule})")
+    click.echo(
+        f"incident {incident_id}: killed {incident_obj.killed_low}-{incident_obj.killed_best}-"
+        f"{incident_obj.killed_high} ({incident_obj.estimate_rule})"
+    )
 
 
 def _collect_static() -> None:
@@ -482,10 +627,20 @@ def _serve(host: str, port: int, workers: int = 1, threads: int = 8) -> None:
 
 
 def _workers_option(function):
-    function = click.option("--threads", type=click.IntRange(1, 64), default=default_threads, show_default="8, or VIGIE_THREADS",
-                            help="Threads per process.")(function)
-    return click.option("--workers", type=click.IntRange(1, 64), default=default_workers, show_default="1, or VIGIE_WORKERS",
-                        help="Server processes (more than one: gunicorn, one per core is a good start).")(function)
+    function = click.option(
+        "--threads",
+        type=click.IntRange(1, 64),
+        default=default_threads,
+        show_default="8, or VIGIE_THREADS",
+        help="Threads per process.",
+    )(function)
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=default_workers,
+        show_default="1, or VIGIE_WORKERS",
+        help="Server processes (more than one: gunicorn, one per core is a good start).",
+    )(function)
 
 
 @main.command()
@@ -522,15 +677,40 @@ def demo(host: str, port: int, no_serve: bool) -> None:
         _serve(host, port)
 
 
-MANAGE_WITHOUT_DATABASE = frozenset({
-    "help", "--help", "-h", "version", "--version", "check", "migrate", "showmigrations", "sqlmigrate",
-    "makemigrations", "squashmigrations", "optimizemigration", "dbshell", "shell", "diffsettings",
-    "inspectdb", "collectstatic", "findstatic", "createcachetable", "sendtestemail",
-})
+MANAGE_WITHOUT_DATABASE = frozenset(
+    {
+        "help",
+        "--help",
+        "-h",
+        "version",
+        "--version",
+        "check",
+        "migrate",
+        "showmigrations",
+        "sqlmigrate",
+        "makemigrations",
+        "squashmigrations",
+        "optimizemigration",
+        "dbshell",
+        "shell",
+        "diffsettings",
+        "inspectdb",
+        "collectstatic",
+        "findstatic",
+        "createcachetable",
+        "sendtestemail",
+    }
+)
 """Django commands that work on a database that is not initialised, or need none."""
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True, "help_option_names": []})
+@main.command(
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "help_option_names": [],
+    }
+)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def manage(args) -> None:
     """Run a Django management command: vigie manage migrate, vigie manage createsuperuser..."""
@@ -544,7 +724,14 @@ def _register_app_commands() -> None:
     """Commands that live beside their app (vigie.<app>.commands.commands)."""
     import importlib
 
-    for module in ("vigie.core.commands", "vigie.accounts.commands", "vigie.cases.commands", "vigie.evidence.commands", "vigie.victims.commands", "vigie.api.commands"):
+    for module in (
+        "vigie.core.commands",
+        "vigie.accounts.commands",
+        "vigie.cases.commands",
+        "vigie.evidence.commands",
+        "vigie.victims.commands",
+        "vigie.api.commands",
+    ):
         for command in importlib.import_module(module).commands:
             main.add_command(command)
 
@@ -557,16 +744,33 @@ if __name__ == "__main__":
 
 def reference_markdown() -> str:
     """docs/cli.md, from the commands themselves: `python -c 'from vigie.cli import reference_markdown as r; print(r(), end="")' > docs/cli.md`."""
-    lines = ["# Command-line reference", "",
-             "Generated from the `vigie` command itself (`vigie.cli.reference_markdown`); a test checks that",
-             "this page and the command agree.", ""]
+    lines = [
+        "# Command-line reference",
+        "",
+        "Generated from the `vigie` command itself (`vigie.cli.reference_markdown`); a test checks that",
+        "this page and the command agree.",
+        "",
+    ]
 
     def walk(command: click.Command, path: str, parent: click.Context | None) -> None:
-        context = click.Context(command, info_name=path.split()[-1], parent=parent, terminal_width=80,
-                                max_content_width=80)
+        context = click.Context(
+            command,
+            info_name=path.split()[-1],
+            parent=parent,
+            terminal_width=80,
+            max_content_width=80,
+        )
         if path != "vigie":
-            lines.extend([f"## {path}", "", "```", command.get_help(context).replace("Usage: vigie", "Usage: vigie", 1),
-                          "```", ""])
+            lines.extend(
+                [
+                    f"## {path}",
+                    "",
+                    "```",
+                    command.get_help(context).replace("Usage: vigie", "Usage: vigie", 1),
+                    "```",
+                    "",
+                ]
+            )
         if isinstance(command, click.Group):
             for name in sorted(command.commands):
                 walk(command.commands[name], f"{path} {name}", context)

@@ -45,17 +45,26 @@ def _gunicorn(host: str, port: int, workers: int, threads: int) -> None:
     try:
         from gunicorn.app.base import BaseApplication
     except ImportError as error:  # Windows has no fork: one process there
-        raise RuntimeError("several workers need gunicorn (POSIX only): pip install gunicorn") from error
+        raise RuntimeError(
+            "several workers need gunicorn (POSIX only): pip install gunicorn"
+        ) from error
 
     class VigieServer(BaseApplication):
         def load_config(self) -> None:
             options = {
                 # One thread per process: gunicorn's sync workers take requests from one queue, first
                 # come first served; with threads, gthread workers (which keep connections open).
-                "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
                 "worker_class": "sync" if threads == 1 else "gthread",
-                "keepalive": 5, "timeout": 120, "graceful_timeout": 20, "accesslog": None,
-                "errorlog": "-", "loglevel": "warning", "proc_name": "vigie",
+                "keepalive": 5,
+                "timeout": 120,
+                "graceful_timeout": 20,
+                "accesslog": None,
+                "errorlog": "-",
+                "loglevel": "warning",
+                "proc_name": "vigie",
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -33,8 +33,13 @@ def make_user(db):
 @pytest.fixture
 def make_incident(db):
     def make(organisation, visibility="organisation", location="Sévaré", **extra):
-        return Incident.objects.create(organisation=organisation, visibility=visibility, location=location,
-                                       date_start=datetime.date(2023, 5, 2), date_end=datetime.date(2023, 5, 2),
-                                       **extra)
+        return Incident.objects.create(
+            organisation=organisation,
+            visibility=visibility,
+            location=location,
+            date_start=datetime.date(2023, 5, 2),
+            date_end=datetime.date(2023, 5, 2),
+            **extra,
+        )
 
     return make

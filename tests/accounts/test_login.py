@@ -46,7 +46,9 @@ def throttling(settings):
 def test_five_wrong_passwords_lock_the_username_from_that_address(throttling, client, make_user):
     make_user("moussa")
     for _ in range(4):
-        page = client.post(LOGIN, {"username": "moussa", "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
+        page = client.post(
+            LOGIN, {"username": "moussa", "password": "wrong"}, REMOTE_ADDR="10.0.0.7"
+        )
         assert page.status_code == 200  # the form again, with its error
     locked = client.post(LOGIN, {"username": "moussa", "password": "wrong"}, REMOTE_ADDR="10.0.0.7")
     assert locked.status_code == 429
@@ -59,7 +61,9 @@ def test_five_wrong_passwords_lock_the_username_from_that_address(throttling, cl
     assert other.status_code == 302 and "_auth_user_id" in client.session
 
 
-def test_the_lock_ends_after_the_cool_off_and_vigie_user_unlock_lifts_it(throttling, client, make_user):
+def test_the_lock_ends_after_the_cool_off_and_vigie_user_unlock_lifts_it(
+    throttling, client, make_user
+):
     from axes.models import AccessAttempt
     from click.testing import CliRunner
 
@@ -68,15 +72,32 @@ def test_the_lock_ends_after_the_cool_off_and_vigie_user_unlock_lifts_it(throttl
     make_user("awa")
     for _ in range(5):
         client.post(LOGIN, {"username": "awa", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
-    assert client.post(LOGIN, {"username": "awa", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9").status_code == 429
-    AccessAttempt.objects.update(attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16))
-    assert client.post(LOGIN, {"username": "awa", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert (
+        client.post(
+            LOGIN, {"username": "awa", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+        ).status_code
+        == 429
+    )
+    AccessAttempt.objects.update(
+        attempt_time=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=16)
+    )
+    assert (
+        client.post(
+            LOGIN, {"username": "awa", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+        ).status_code
+        == 302
+    )
     client.logout()
     for _ in range(5):
         client.post(LOGIN, {"username": "awa", "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
     done = CliRunner().invoke(user, ["unlock", "awa"])
     assert done.exit_code == 0 and "removed" in done.output
-    assert client.post(LOGIN, {"username": "awa", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9").status_code == 302
+    assert (
+        client.post(
+            LOGIN, {"username": "awa", "password": PASSWORD}, REMOTE_ADDR="10.0.0.9"
+        ).status_code
+        == 302
+    )
 
 
 def test_the_address_behind_proxies(settings, rf):
@@ -86,7 +107,9 @@ def test_the_address_behind_proxies(settings, rf):
     settings.VIGIE_PROXY_COUNT = 0
     assert client_ip(request) == "10.1.1.1"
     settings.VIGIE_PROXY_COUNT = 1
-    assert client_ip(request) == "41.73.1.2"  # the address our proxy saw, not the forged one before it
+    assert (
+        client_ip(request) == "41.73.1.2"
+    )  # the address our proxy saw, not the forged one before it
 
 
 def test_sessions_end_at_browser_close_and_hours_after_login(settings, client, make_user):
@@ -108,12 +131,30 @@ def test_sessions_end_at_browser_close_and_hours_after_login(settings, client, m
 
 @pytest.mark.slow  # Django set up in a subprocess
 def test_session_hours_come_from_the_environment(tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "DATABASE_URL"}
-    env.update({"DJANGO_SETTINGS_MODULE": "vigie.settings.production", "VIGIE_HOME": str(tmp_path),
-                "VIGIE_SECRET_KEY": "k" * 60, "VIGIE_ALLOWED_HOSTS": "vigie.example.org", "VIGIE_SESSION_HOURS": "2"})
-    done = subprocess.run([sys.executable, "-c", "import django; django.setup(); from django.conf import settings as s;"
-                           "print(s.SESSION_COOKIE_AGE, s.VIGIE_REQUIRE_2FA, s.PASSWORD_HASHERS[0].rsplit('.', 1)[1])"],
-                          env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "DATABASE_URL"
+    }
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "vigie.settings.production",
+            "VIGIE_HOME": str(tmp_path),
+            "VIGIE_SECRET_KEY": "k" * 60,
+            "VIGIE_ALLOWED_HOSTS": "vigie.example.org",
+            "VIGIE_SESSION_HOURS": "2",
+        }
+    )
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import django; django.setup(); from django.conf import settings as s;"
+            "print(s.SESSION_COOKIE_AGE, s.VIGIE_REQUIRE_2FA, s.PASSWORD_HASHERS[0].rsplit('.', 1)[1])",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.stdout.split() == ["7200", "True", "Argon2PasswordHasher"], done.stderr
 
 
@@ -126,21 +167,51 @@ def test_users_created_by_the_command(tmp_path, organisation_a):
     runner = CliRunner()
     password_file = tmp_path / "password"
     password_file.write_text("short\n")
-    done = runner.invoke(user, ["add", "kadi", "--organisation", "assoc-a", "--role", "investigator",
-                                "--password-file", str(password_file)])
+    done = runner.invoke(
+        user,
+        [
+            "add",
+            "kadi",
+            "--organisation",
+            "assoc-a",
+            "--role",
+            "investigator",
+            "--password-file",
+            str(password_file),
+        ],
+    )
     assert done.exit_code != 0 and "line 1" in done.output and "too short" in done.output
     assert not get_user_model().objects.filter(username="kadi").exists()
     password_file.write_text(PASSWORD + "\n")
-    done = runner.invoke(user, ["add", "kadi", "--organisation", "assoc-a", "--role", "investigator",
-                                "--password-file", str(password_file)])
+    done = runner.invoke(
+        user,
+        [
+            "add",
+            "kadi",
+            "--organisation",
+            "assoc-a",
+            "--role",
+            "investigator",
+            "--password-file",
+            str(password_file),
+        ],
+    )
     assert done.exit_code == 0, done.output
     kadi = get_user_model().objects.get(username="kadi")
     assert kadi.check_password(PASSWORD) and not kadi.is_superuser
-    done = runner.invoke(user, ["add", "oumar", "--organisation", "assoc-a", "--role", "analyst"], input=f"{PASSWORD}\n{PASSWORD}\n")
+    done = runner.invoke(
+        user,
+        ["add", "oumar", "--organisation", "assoc-a", "--role", "analyst"],
+        input=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert done.exit_code == 0, done.output
     assert runner.invoke(member, ["add", "kadi", "assoc-a", "coordinator"]).exit_code == 0
     listing = runner.invoke(user, ["list"]).output
-    assert "kadi\tactive no-2fa\t" in listing and "coordinator@assoc-a" in listing and "investigator@assoc-a" in listing
+    assert (
+        "kadi\tactive no-2fa\t" in listing
+        and "coordinator@assoc-a" in listing
+        and "investigator@assoc-a" in listing
+    )
     assert runner.invoke(member, ["remove", "kadi", "assoc-a"]).exit_code == 0
     assert not Membership.objects.filter(user=kadi).exists()
     done = runner.invoke(member, ["remove", "kadi", "assoc-a"])

@@ -23,13 +23,17 @@ def test_only_administrators_open_the_page(client, make_user, organisation_a, or
 def test_an_administrator_gives_and_takes_roles(client, make_user, organisation_a, organisation_b):
     admin = make_user("admin-a", organisation_a, Role.ADMIN)
     newcomer = make_user("newcomer")
-    outsider_membership = Membership.objects.create(user=make_user("someone-b"), organisation=organisation_b,
-                                                    role=Role.ANALYST)
+    outsider_membership = Membership.objects.create(
+        user=make_user("someone-b"), organisation=organisation_b, role=Role.ANALYST
+    )
     client.force_login(admin)
     assert client.post(PAGE, {"username": "newcomer", "role": "investigator"}).status_code == 302
-    membership = Membership.objects.get(user=newcomer, organisation=organisation_a, role=Role.INVESTIGATOR)
-    logged = ChangeLogEntry.objects.get(action=ChangeAction.CREATE, object_id=membership.pk,
-                                        content_type__model="membership")
+    membership = Membership.objects.get(
+        user=newcomer, organisation=organisation_a, role=Role.INVESTIGATOR
+    )
+    logged = ChangeLogEntry.objects.get(
+        action=ChangeAction.CREATE, object_id=membership.pk, content_type__model="membership"
+    )
     assert logged.user_name == "admin-a"
     assert client.post(PAGE, {"username": "nobody", "role": "monitor"}).status_code == 400
     assert client.post(PAGE, {"remove": str(membership.pk)}).status_code == 302
@@ -42,7 +46,9 @@ def test_an_administrator_gives_and_takes_roles(client, make_user, organisation_
     assert Membership.objects.filter(pk=own.pk).exists()
 
 
-def test_an_administrator_ends_a_share(client, make_user, organisation_a, organisation_b, make_incident):
+def test_an_administrator_ends_a_share(
+    client, make_user, organisation_a, organisation_b, make_incident
+):
     incident = make_incident(organisation_a)
     share = sharing.share(incident, organisation_b, by_name="operator")
     client.force_login(make_user("admin-a", organisation_a, Role.ADMIN))
@@ -68,4 +74,8 @@ def test_the_page_speaks_french(settings, client, make_user, organisation_a):
     trans_real._translations, trans_real._default = {}, None
     client.force_login(make_user("admin-a", organisation_a, Role.ADMIN))
     page = client.get("/accounts/organisation/").content.decode()
-    assert "Donner un rôle" in page and "désactivée" in page and "Organisation administrator" not in page
+    assert (
+        "Donner un rôle" in page
+        and "désactivée" in page
+        and "Organisation administrator" not in page
+    )

@@ -28,7 +28,10 @@ def setup(organisation_a, organisation_b, make_user, make_incident):
 
 def test_share_grants_view_and_revoke_takes_it_back(setup):
     incident, analyst_b, b = setup["incident"], setup["analyst_b"], setup["b"]
-    assert not can(analyst_b, incident) and not visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+    assert (
+        not can(analyst_b, incident)
+        and not visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+    )
     made = sharing.share(incident, b, by=setup["coordinator_a"])
     assert made.actions == ["view"] and made.granted_by == setup["coordinator_a"]
     assert can(analyst_b, incident) and visible_to_user(analyst_b).filter(pk=incident.pk).exists()
@@ -38,7 +41,10 @@ def test_share_grants_view_and_revoke_takes_it_back(setup):
     assert can(analyst_b, incident, "change") and not can(analyst_b, incident, "delete")
     assert not can(analyst_b, incident, "share")  # a partner cannot pass it on
     sharing.revoke(incident, b, by=setup["coordinator_a"])
-    assert not can(analyst_b, incident) and not visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+    assert (
+        not can(analyst_b, incident)
+        and not visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+    )
 
 
 def test_every_share_and_revocation_is_in_the_change_log(setup):
@@ -46,11 +52,20 @@ def test_every_share_and_revocation_is_in_the_change_log(setup):
     sharing.share(incident, b, by=setup["coordinator_a"])
     sharing.share(incident, b, by=setup["coordinator_a"])  # the same again: nothing new
     sharing.revoke(incident, b, by=setup["coordinator_a"])
-    entries = list(ChangeLogEntry.objects.filter(action=ChangeAction.SHARE, object_id=incident.pk).order_by("sequence"))
+    entries = list(
+        ChangeLogEntry.objects.filter(action=ChangeAction.SHARE, object_id=incident.pk).order_by(
+            "sequence"
+        )
+    )
     assert len(entries) == 2
     assert [e.user_name for e in entries] == ["coord-a", "coord-a"]
-    assert entries[0].postchange["shared_with"] == "assoc-b" and entries[0].postchange["actions"] == ["view"]
-    assert entries[1].postchange["revoked"] is True and entries[1].prechange["shared_with"] == "assoc-b"
+    assert entries[0].postchange["shared_with"] == "assoc-b" and entries[0].postchange[
+        "actions"
+    ] == ["view"]
+    assert (
+        entries[1].postchange["revoked"] is True
+        and entries[1].prechange["shared_with"] == "assoc-b"
+    )
     assert "Boni" not in entries[0].object_repr  # the record by type and number only
     assert list(verify_chain()) == []
 
@@ -100,7 +115,9 @@ def test_vigie_share_command(setup):
     assert can(setup["analyst_b"], incident)
     entry = ChangeLogEntry.objects.get(action=ChangeAction.SHARE)
     assert entry.origin == "cli" and "(vigie share)" in entry.user_name
-    done = runner.invoke(share_command, [f"incident:{incident.pk}", "--with", "assoc-b", "--revoke"])
+    done = runner.invoke(
+        share_command, [f"incident:{incident.pk}", "--with", "assoc-b", "--revoke"]
+    )
     assert done.exit_code == 0 and "ended" in done.output
     assert not can(setup["analyst_b"], incident)
     done = runner.invoke(share_command, ["spaceship:1", "--with", "assoc-b"])

@@ -13,7 +13,11 @@ from vigie.core.models import Role
 from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
-ENROL, VERIFY, DISABLE = "/en/accounts/two-factor/enrol/", "/en/accounts/two-factor/verify/", "/en/accounts/two-factor/disable/"
+ENROL, VERIFY, DISABLE = (
+    "/en/accounts/two-factor/enrol/",
+    "/en/accounts/two-factor/verify/",
+    "/en/accounts/two-factor/disable/",
+)
 
 
 def code(device: TOTPDevice, steps_ahead: int = 0) -> str:
@@ -32,15 +36,23 @@ def test_enrol_then_every_login_asks_for_a_code(client, make_user, organisation_
     login(client, "mariam")
     page = client.get(ENROL)
     text = page.content.decode()
-    assert page.status_code == 200 and "<svg" in text and "http" not in text.split("<svg", 1)[1].split("</svg>")[0].replace(
-        "http://www.w3.org/2000/svg", "")
+    assert (
+        page.status_code == 200
+        and "<svg" in text
+        and "http"
+        not in text.split("<svg", 1)[1].split("</svg>")[0].replace("http://www.w3.org/2000/svg", "")
+    )
     device = TOTPDevice.objects.get(user__username="mariam", confirmed=False)
     assert page["Cache-Control"].startswith("max-age=0") and "no-store" in page["Cache-Control"]
-    assert client.post(ENROL, {"code": "000000" if code(device) != "000000" else "111111"}).status_code == 200
+    assert (
+        client.post(ENROL, {"code": "000000" if code(device) != "000000" else "111111"}).status_code
+        == 200
+    )
     # After a wrong code, even the right one waits (django-otp's throttling: 1 s, then 2, 4...).
     assert client.post(ENROL, {"code": code(device)}).status_code == 200
     TOTPDevice.objects.filter(pk=device.pk).update(
-        throttling_failure_timestamp=timezone.now() - datetime.timedelta(seconds=30))
+        throttling_failure_timestamp=timezone.now() - datetime.timedelta(seconds=30)
+    )
     done = client.post(ENROL, {"code": code(device), "next": "/en/incidents/"})
     assert done.status_code == 302 and done["Location"] == "/en/incidents/"
     device.refresh_from_db()
@@ -50,9 +62,15 @@ def test_enrol_then_every_login_asks_for_a_code(client, make_user, organisation_
 
     login(client, "mariam")
     asked = client.get("/en/incidents/")
-    assert asked.status_code == 302 and asked["Location"].startswith(VERIFY) and "next=%2Fen%2Fincidents%2F" in asked["Location"]
+    assert (
+        asked.status_code == 302
+        and asked["Location"].startswith(VERIFY)
+        and "next=%2Fen%2Fincidents%2F" in asked["Location"]
+    )
     assert client.get("/en/accounts/two-factor/").status_code == 302  # nothing before the code
-    assert client.get(ENROL).status_code == 302  # nor a new device: a password alone must not replace it
+    assert (
+        client.get(ENROL).status_code == 302
+    )  # nor a new device: a password alone must not replace it
     wrong = client.post(VERIFY, {"code": "12345x"})
     assert wrong.status_code == 200 and "_otp_device_id" not in client.session
     verified = client.post(VERIFY, {"code": code(device, 1), "next": "/en/incidents/"})
@@ -84,11 +102,20 @@ def required(settings):
     settings.VIGIE_REQUIRE_2FA = True
 
 
-@pytest.mark.parametrize("role, must", [
-    (Role.MONITOR, False), (Role.ANALYST, False), (Role.INVESTIGATOR, True), (Role.ASSISTANCE_OFFICER, True),
-    (Role.COORDINATOR, True), (Role.ADMIN, True),
-])
-def test_sensitive_roles_must_enrol_before_anything_else(required, client, make_user, organisation_a, role, must):
+@pytest.mark.parametrize(
+    "role, must",
+    [
+        (Role.MONITOR, False),
+        (Role.ANALYST, False),
+        (Role.INVESTIGATOR, True),
+        (Role.ASSISTANCE_OFFICER, True),
+        (Role.COORDINATOR, True),
+        (Role.ADMIN, True),
+    ],
+)
+def test_sensitive_roles_must_enrol_before_anything_else(
+    required, client, make_user, organisation_a, role, must
+):
     make_user("someone", organisation_a, role)
     login(client, "someone")
     page = client.get("/en/incidents/")
@@ -98,7 +125,9 @@ def test_sensitive_roles_must_enrol_before_anything_else(required, client, make_
     assert page.status_code == 302 and page["Location"].startswith(ENROL)
     assert client.get("/api/").status_code == 403
     assert client.get(ENROL).status_code == 200
-    assert client.post("/i18n/setlang/", {"language": "fr"}).status_code == 302  # language can still change
+    assert (
+        client.post("/i18n/setlang/", {"language": "fr"}).status_code == 302
+    )  # language can still change
     assert client.post("/en/logout/").status_code == 302  # and the user can leave
 
 

@@ -1,8 +1,8 @@
 """Two organisations, their members with tokens, and incidents of every visibility.
 
-    alpha: monitor `ana` (token), analyst `amadou`; incidents: public (RFI), organisation-only, restricted
-    beta:  analyst `binta` (token); incidents: public (UN report), organisation-only (witness source),
-           public but known only from ACLED (not redistributable: never public)
+alpha: monitor `ana` (token), analyst `amadou`; incidents: public (RFI), organisation-only, restricted
+beta:  analyst `binta` (token); incidents: public (UN report), organisation-only (witness source),
+       public but known only from ACLED (not redistributable: never public)
 """
 
 from __future__ import annotations
@@ -55,27 +55,64 @@ def world(db) -> World:
     sources = {
         "rfi": Source.objects.create(slug="rfi", name="RFI", kind="media", organisation=alpha),
         "un": Source.objects.create(slug="un-report", name="UN report", kind="un"),
-        "acled": Source.objects.create(slug="acled", name="ACLED", kind="dataset", redistributable=False),
-        "alpha-witness": Source.objects.create(slug="alpha-witness", name="Witness in Sévaré", kind="witness",
-                                               organisation=alpha),
-        "beta-witness": Source.objects.create(slug="beta-witness", name="Witness in Bandiagara", kind="witness",
-                                              organisation=beta),
+        "acled": Source.objects.create(
+            slug="acled", name="ACLED", kind="dataset", redistributable=False
+        ),
+        "alpha-witness": Source.objects.create(
+            slug="alpha-witness", name="Witness in Sévaré", kind="witness", organisation=alpha
+        ),
+        "beta-witness": Source.objects.create(
+            slug="beta-witness", name="Witness in Bandiagara", kind="witness", organisation=beta
+        ),
     }
     world = World(alpha, beta, ana, amadou, binta, tokens, sources)
     world.incidents = {
-        "alpha_public": make_incident(alpha, "public", sources["rfi"], location="Ogossagou",
-                                      day=datetime.date(2019, 3, 23), killed=157, place_code="MLI.mopti"),
-        "alpha_private": make_incident(alpha, "organisation", sources["alpha-witness"], location="Sévaré",
-                                       day=datetime.date(2023, 5, 2)),
-        "alpha_restricted": make_incident(alpha, "restricted", sources["alpha-witness"], location="Konna",
-                                          day=datetime.date(2022, 1, 10)),
-        "beta_public": make_incident(beta, "public", sources["un"], location="Moura", day=datetime.date(2022, 3, 27),
-                                     killed=500, actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")),
-                                     violations=("killing", "torture"), grade="confirmed"),
-        "beta_private": make_incident(beta, "organisation", sources["beta-witness"], location="Bandiagara",
-                                      day=datetime.date(2023, 6, 1), event_type="battles", violations=()),
-        "beta_acled_only": make_incident(beta, "public", sources["acled"], location="Diafarabé",
-                                         day=datetime.date(2021, 2, 1)),
+        "alpha_public": make_incident(
+            alpha,
+            "public",
+            sources["rfi"],
+            location="Ogossagou",
+            day=datetime.date(2019, 3, 23),
+            killed=157,
+            place_code="MLI.mopti",
+        ),
+        "alpha_private": make_incident(
+            alpha,
+            "organisation",
+            sources["alpha-witness"],
+            location="Sévaré",
+            day=datetime.date(2023, 5, 2),
+        ),
+        "alpha_restricted": make_incident(
+            alpha,
+            "restricted",
+            sources["alpha-witness"],
+            location="Konna",
+            day=datetime.date(2022, 1, 10),
+        ),
+        "beta_public": make_incident(
+            beta,
+            "public",
+            sources["un"],
+            location="Moura",
+            day=datetime.date(2022, 3, 27),
+            killed=500,
+            actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")),
+            violations=("killing", "torture"),
+            grade="confirmed",
+        ),
+        "beta_private": make_incident(
+            beta,
+            "organisation",
+            sources["beta-witness"],
+            location="Bandiagara",
+            day=datetime.date(2023, 6, 1),
+            event_type="battles",
+            violations=(),
+        ),
+        "beta_acled_only": make_incident(
+            beta, "public", sources["acled"], location="Diafarabé", day=datetime.date(2021, 2, 1)
+        ),
     }
     return world
 
@@ -117,20 +154,57 @@ def protected(world, keys_dir) -> Protected:
     world.tokens["ines"] = issue_token(ines)[0]
     world.tokens["awa"] = issue_token(awa)[0]
     incident = world.incidents["alpha_private"]
-    case = open_case(world.alpha, "INV-2024-001", "Sévaré, mai 2023", ines, incidents=[incident],
-                     lead_investigator=ines, alleged_perpetrators=[Actor.objects.get(key="fama")])
+    case = open_case(
+        world.alpha,
+        "INV-2024-001",
+        "Sévaré, mai 2023",
+        ines,
+        incidents=[incident],
+        lead_investigator=ines,
+        alleged_perpetrators=[Actor.objects.get(key="fama")],
+    )
     record_findings(case, f"{SECRET} findings", ines)
-    add_referral(case, ines, recipient_kind="court", recipient_name="Tribunal de grande instance de Mopti",
-                 notes=f"{SECRET} notes")
+    add_referral(
+        case,
+        ines,
+        recipient_kind="court",
+        recipient_name="Tribunal de grande instance de Mopti",
+        notes=f"{SECRET} notes",
+    )
     evidence = EvidenceItem.objects.create(
-        organisation=world.alpha, case=case, sha256="ab" * 32, size=1234, media_type="image/jpeg",
-        original_filename=f"{SECRET}.jpg", description=f"{SECRET} description", collected_by=f"{SECRET} collector",
-        source=f"{SECRET} source", device="Tecno Spark 10")
-    CustodyEvent.objects.create(organisation=world.alpha, item=evidence, action="received", actor=ines,
-                                actor_name="ines", sha256=evidence.sha256, note="received in Mopti")
-    victim = create_victim(awa, world.alpha, name=f"{SECRET} Aminata", sex="female", age=34,
-                           community=f"{SECRET} community", contact=f"{SECRET} +223 00 00 00 00",
-                           home_location=f"{SECRET} home", testimony=f"{SECRET} testimony", harms=["injured"],
-                           aliases=[f"{SECRET} alias"], incidents=[(incident, "direct_victim")],
-                           consents=["documentation"])
+        organisation=world.alpha,
+        case=case,
+        sha256="ab" * 32,
+        size=1234,
+        media_type="image/jpeg",
+        original_filename=f"{SECRET}.jpg",
+        description=f"{SECRET} description",
+        collected_by=f"{SECRET} collector",
+        source=f"{SECRET} source",
+        device="Tecno Spark 10",
+    )
+    CustodyEvent.objects.create(
+        organisation=world.alpha,
+        item=evidence,
+        action="received",
+        actor=ines,
+        actor_name="ines",
+        sha256=evidence.sha256,
+        note="received in Mopti",
+    )
+    victim = create_victim(
+        awa,
+        world.alpha,
+        name=f"{SECRET} Aminata",
+        sex="female",
+        age=34,
+        community=f"{SECRET} community",
+        contact=f"{SECRET} +223 00 00 00 00",
+        home_location=f"{SECRET} home",
+        testimony=f"{SECRET} testimony",
+        harms=["injured"],
+        aliases=[f"{SECRET} alias"],
+        incidents=[(incident, "direct_victim")],
+        consents=["documentation"],
+    )
     return Protected(ines, awa, case, evidence, victim)

@@ -27,12 +27,18 @@ def linked(world, protected):
     world.tokens["cora"] = issue_token(cora)[0]
     protected.case.incidents.add(incidents["alpha_restricted"], incidents["beta_private"])
     for incident in (incidents["alpha_restricted"], incidents["beta_private"]):
-        VictimIncident.objects.create(victim=protected.victim, incident=incident, relation="witness",
-                                      organisation=world.alpha)
+        VictimIncident.objects.create(
+            victim=protected.victim, incident=incident, relation="witness", organisation=world.alpha
+        )
     reports = {
-        name: Report.objects.create(source=world.sources["alpha-witness"], organisation=world.alpha,
-                                    visibility="organisation", external_id=f"joined-{name}", content_hash="1" * 32,
-                                    incident=incidents[name])
+        name: Report.objects.create(
+            source=world.sources["alpha-witness"],
+            organisation=world.alpha,
+            visibility="organisation",
+            external_id=f"joined-{name}",
+            content_hash="1" * 32,
+            incident=incidents[name],
+        )
         for name in ("alpha_restricted", "beta_private")
     }
     incidents["beta_public"].merged_into = incidents["beta_private"]
@@ -47,7 +53,11 @@ def ids_in(answer) -> set[int]:
         for key, value in answer.items():
             if key in ID_FIELDS and isinstance(value, int):
                 found.add(value)
-            elif key in ID_FIELDS and isinstance(value, list) and all(isinstance(v, int) for v in value):
+            elif (
+                key in ID_FIELDS
+                and isinstance(value, list)
+                and all(isinstance(v, int) for v in value)
+            ):
                 found.update(value)
             else:
                 found |= ids_in(value)
@@ -60,10 +70,17 @@ def ids_in(answer) -> set[int]:
 def test_every_incident_id_shown_opens(world, protected, linked):
     for who in (None, *READERS):
         client = world.client(who)
-        paths = ["/api/v1/incidents/", "/api/v1/reports/", "/api/v1/cases/", "/api/v1/evidence/",
-                 "/api/v1/victims/", f"/api/v1/incidents/{world.incidents['beta_public'].pk}/",
-                 f"/api/v1/cases/{protected.case.pk}/", f"/api/v1/victims/{protected.victim.pk}/?purpose=check",
-                 *(f"/api/v1/reports/{report.pk}/" for report in linked.values())]
+        paths = [
+            "/api/v1/incidents/",
+            "/api/v1/reports/",
+            "/api/v1/cases/",
+            "/api/v1/evidence/",
+            "/api/v1/victims/",
+            f"/api/v1/incidents/{world.incidents['beta_public'].pk}/",
+            f"/api/v1/cases/{protected.case.pk}/",
+            f"/api/v1/victims/{protected.victim.pk}/?purpose=check",
+            *(f"/api/v1/reports/{report.pk}/" for report in linked.values()),
+        ]
         shown = set()
         for path in paths:
             answer = client.get(path)
@@ -75,28 +92,52 @@ def test_every_incident_id_shown_opens(world, protected, linked):
 
 def test_closed_incidents_are_null_or_left_out(world, protected, linked):
     incidents = world.incidents
-    private, restricted, other = (incidents[name].pk for name in ("alpha_private", "alpha_restricted", "beta_private"))
+    private, restricted, other = (
+        incidents[name].pk for name in ("alpha_private", "alpha_restricted", "beta_private")
+    )
     case = f"/api/v1/cases/{protected.case.pk}/"
     # The investigator reads the case, not the restricted incident nor beta's.
     assert world.client("ines").get(case).json()["incidents"] == [private]
     assert world.client("ines").get("/api/v1/cases/").json()["results"][0]["incidents"] == [private]
-    assert sorted(world.client("cora").get(case).json()["incidents"]) == sorted([private, restricted])
+    assert sorted(world.client("cora").get(case).json()["incidents"]) == sorted(
+        [private, restricted]
+    )
 
     victim = f"/api/v1/victims/{protected.victim.pk}/?purpose=check"
     links = world.client("awa").get(victim).json()["incidents"]
-    assert sorted(links, key=str) == sorted([{"incident": private, "relation": "direct_victim"},
-                                             {"incident": None, "relation": "witness"},
-                                             {"incident": None, "relation": "witness"}], key=str)
-    assert [link["incident"] for link in world.client("awa").get("/api/v1/victims/").json()["results"][0]["incidents"]
-            ].count(None) == 2
+    assert sorted(links, key=str) == sorted(
+        [
+            {"incident": private, "relation": "direct_victim"},
+            {"incident": None, "relation": "witness"},
+            {"incident": None, "relation": "witness"},
+        ],
+        key=str,
+    )
+    assert [
+        link["incident"]
+        for link in world.client("awa").get("/api/v1/victims/").json()["results"][0]["incidents"]
+    ].count(None) == 2
     cora_links = {link["incident"] for link in world.client("cora").get(victim).json()["incidents"]}
     assert cora_links == {private, restricted, None}
 
-    reports = {row["id"]: row["incident"] for row in world.client("amadou").get("/api/v1/reports/").json()["results"]}
-    assert reports[linked["alpha_restricted"].pk] is None and reports[linked["beta_private"].pk] is None
+    reports = {
+        row["id"]: row["incident"]
+        for row in world.client("amadou").get("/api/v1/reports/").json()["results"]
+    }
+    assert (
+        reports[linked["alpha_restricted"].pk] is None
+        and reports[linked["beta_private"].pk] is None
+    )
     for report in linked.values():
-        assert world.client("amadou").get(f"/api/v1/reports/{report.pk}/").json()["incident"] is None
-    assert world.client("cora").get(f"/api/v1/reports/{linked['alpha_restricted'].pk}/").json()["incident"] == restricted
+        assert (
+            world.client("amadou").get(f"/api/v1/reports/{report.pk}/").json()["incident"] is None
+        )
+    assert (
+        world.client("cora")
+        .get(f"/api/v1/reports/{linked['alpha_restricted'].pk}/")
+        .json()["incident"]
+        == restricted
+    )
 
     # An incident merged into another is not read at all (its survivor is), so the id of the
     # incident it was merged into cannot leak through it either.
@@ -117,6 +158,11 @@ def test_the_report_filter_finds_nothing_for_a_closed_incident(world, protected,
     assert found("amadou", "alpha_restricted") == set()
     assert found("amadou", "beta_private") == set()
     assert linked["alpha_restricted"].pk in found("cora", "alpha_restricted")
-    assert linked["beta_private"].pk not in found("binta", "beta_private")  # alpha's report: not binta's to read
+    assert linked["beta_private"].pk not in found(
+        "binta", "beta_private"
+    )  # alpha's report: not binta's to read
     assert found("amadou", "alpha_private") == {
-        Report.objects.get(incident=incidents["alpha_private"], external_id__startswith="alpha-witness").pk}
+        Report.objects.get(
+            incident=incidents["alpha_private"], external_id__startswith="alpha-witness"
+        ).pk
+    }

@@ -23,16 +23,31 @@ GOOD = {
     "location_text": "près du marché",
     "event_type": "violence_against_civilians",
     "sub_event_type": "attack",
-    "actors": [{"actor": "dan_na_ambassagou", "side": 1, "role": "perpetrator"},
-               {"name": "Hommes armés non identifiés à moto", "category": "unidentified_armed_group", "side": 1}],
+    "actors": [
+        {"actor": "dan_na_ambassagou", "side": 1, "role": "perpetrator"},
+        {
+            "name": "Hommes armés non identifiés à moto",
+            "category": "unidentified_armed_group",
+            "side": 1,
+        },
+    ],
     "violations": ["killing", "destruction_looting"],
-    "killed": 12, "killed_low": 10, "killed_high": 15, "civilians_killed": 12, "injured": 3,
+    "killed": 12,
+    "killed_low": 10,
+    "killed_high": 15,
+    "civilians_killed": 12,
+    "injured": 3,
     "text": "Le témoin a vu ...",
 }
 
 
 def counts():
-    return (Report.objects.count(), Incident.objects.count(), Source.objects.count(), Actor.objects.count())
+    return (
+        Report.objects.count(),
+        Incident.objects.count(),
+        Source.objects.count(),
+        Actor.objects.count(),
+    )
 
 
 def test_a_monitor_submits_a_report(world):
@@ -44,7 +59,11 @@ def test_a_monitor_submits_a_report(world):
     assert report.source.name == "Témoin de Ogossagou" and report.source.organisation == world.alpha
     assert body["text"] == "Le témoin a vu ..." and body["place"]["pcode"] == "ML0506"
     incident = report.incident
-    assert incident.organisation == world.alpha and incident.visibility == "organisation" and incident.needs_review
+    assert (
+        incident.organisation == world.alpha
+        and incident.visibility == "organisation"
+        and incident.needs_review
+    )
     # No figure rests on a monitor's report until an analyst accepts it; then its own figures.
     assert not report.accepted and incident.killed_best is None
     assert "waiting for an analyst's acceptance" in incident.estimate_rule
@@ -56,7 +75,10 @@ def test_a_monitor_submits_a_report(world):
     assert incident.estimate_rule
     assert incident.admin1.code == "MLI.mopti" and incident.admin2.pcode == "ML0506"
     assert incident.geo_precision == "admin2" and incident.location == "près du marché"
-    assert sorted(incident.violations.values_list("violation", flat=True)) == ["destruction_looting", "killing"]
+    assert sorted(incident.violations.values_list("violation", flat=True)) == [
+        "destruction_looting",
+        "killing",
+    ]
     actors = {link.actor.key: link for link in incident.actor_links.select_related("actor")}
     assert actors["dan_na_ambassagou"].role == "perpetrator"
     new_actor = next(link.actor for key, link in actors.items() if key != "dan_na_ambassagou")
@@ -92,32 +114,40 @@ def test_an_existing_source_and_coordinates(world):
     assert (incident.latitude, incident.longitude, incident.geo_precision) == (14.3, -4.2, "exact")
 
 
-@pytest.mark.parametrize("change, field", [
-    ({"date_start": None}, "date_start"),
-    ({"date_start": "2999-01-01"}, "date_start"),
-    ({"date_end": "2024-01-01"}, "date_end"),
-    ({"sub_event_type": "armed_clash"}, "sub_event_type"),
-    ({"source": "beta-witness"}, "source"),  # another organisation's witness: as if it did not exist
-    ({"source": "rfi"}, "source"),  # both an existing source and a new one
-    ({"organisation": "beta"}, "organisation"),
-    ({"place": "nowhere"}, "place"),
-    ({"killed": 20}, "killed"),
-    ({"killed_low": 30}, "killed_low"),
-    ({"killed": -1}, "killed"),
-    ({"actors": [{"actor": "no_such_actor"}]}, "actors"),
-    ({"actors": [{"side": 1}]}, "actors"),
-    ({"violations": ["genocide"]}, "violations"),
-    ({"latitude": 14.0}, "longitude"),
-    ({"latitude": 95, "longitude": 0}, "latitude"),
-    ({"text": "bad \ud800 surrogate"}, "text"),
-    ({"text": "nul \x00 character"}, "text"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({"date_start": None}, "date_start"),
+        ({"date_start": "2999-01-01"}, "date_start"),
+        ({"date_end": "2024-01-01"}, "date_end"),
+        ({"sub_event_type": "armed_clash"}, "sub_event_type"),
+        (
+            {"source": "beta-witness"},
+            "source",
+        ),  # another organisation's witness: as if it did not exist
+        ({"source": "rfi"}, "source"),  # both an existing source and a new one
+        ({"organisation": "beta"}, "organisation"),
+        ({"place": "nowhere"}, "place"),
+        ({"killed": 20}, "killed"),
+        ({"killed_low": 30}, "killed_low"),
+        ({"killed": -1}, "killed"),
+        ({"actors": [{"actor": "no_such_actor"}]}, "actors"),
+        ({"actors": [{"side": 1}]}, "actors"),
+        ({"violations": ["genocide"]}, "violations"),
+        ({"latitude": 14.0}, "longitude"),
+        ({"latitude": 95, "longitude": 0}, "latitude"),
+        ({"text": "bad \ud800 surrogate"}, "text"),
+        ({"text": "nul \x00 character"}, "text"),
+    ],
+)
 def test_bad_input_is_refused_with_its_reason_and_nothing_is_stored(world, change, field):
     before = counts()
     payload = {**GOOD, **change}
     payload = {key: value for key, value in payload.items() if value is not None}
     # As a client sends it: JSON text, non-ASCII characters escaped (a lone surrogate too)
-    response = world.client("ana").post("/api/v1/reports/", json.dumps(payload), content_type="application/json")
+    response = world.client("ana").post(
+        "/api/v1/reports/", json.dumps(payload), content_type="application/json"
+    )
     assert response.status_code == 400, response.content
     assert field in response.json()
     assert counts() == before
@@ -139,9 +169,13 @@ def test_a_member_of_two_organisations_says_which(world):
     Membership.objects.create(user=world.ana, organisation=world.beta, role=Role.MONITOR)
     response = world.client("ana").post("/api/v1/reports/", GOOD, format="json")
     assert response.status_code == 400 and "organisation" in response.json()
-    response = world.client("ana").post("/api/v1/reports/", {**GOOD, "organisation": "beta"}, format="json")
+    response = world.client("ana").post(
+        "/api/v1/reports/", {**GOOD, "organisation": "beta"}, format="json"
+    )
     assert response.status_code == 201
-    assert Report.objects.get(pk=response.json()["id"]).organisation == Organisation.objects.get(slug="beta")
+    assert Report.objects.get(pk=response.json()["id"]).organisation == Organisation.objects.get(
+        slug="beta"
+    )
 
 
 def test_a_session_needs_its_csrf_token(world):

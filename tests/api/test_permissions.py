@@ -18,7 +18,10 @@ def ids(response) -> set[int]:
 def test_the_public_reads_only_published_incidents_with_a_redistributable_source(world):
     client = world.client()
     incidents = world.incidents
-    assert ids(client.get("/api/v1/incidents/")) == {incidents["alpha_public"].pk, incidents["beta_public"].pk}
+    assert ids(client.get("/api/v1/incidents/")) == {
+        incidents["alpha_public"].pk,
+        incidents["beta_public"].pk,
+    }
     assert client.get(f"/api/v1/incidents/{incidents['alpha_public'].pk}/").status_code == 200
     for hidden in ("alpha_private", "alpha_restricted", "beta_private", "beta_acled_only"):
         response = client.get(f"/api/v1/incidents/{incidents[hidden].pk}/")
@@ -29,27 +32,51 @@ def test_the_public_reads_only_published_incidents_with_a_redistributable_source
 def test_a_member_reads_their_organisation_s_incidents_and_the_published_ones(world):
     incidents = world.incidents
     seen = ids(world.client("amadou").get("/api/v1/incidents/"))
-    assert seen == {incidents["alpha_public"].pk, incidents["alpha_private"].pk, incidents["beta_public"].pk}
+    assert seen == {
+        incidents["alpha_public"].pk,
+        incidents["alpha_private"].pk,
+        incidents["beta_public"].pk,
+    }
     seen = ids(world.client("binta").get("/api/v1/incidents/"))
-    assert seen == {incidents["alpha_public"].pk, incidents["beta_public"].pk, incidents["beta_private"].pk,
-                    incidents["beta_acled_only"].pk}
+    assert seen == {
+        incidents["alpha_public"].pk,
+        incidents["beta_public"].pk,
+        incidents["beta_private"].pk,
+        incidents["beta_acled_only"].pk,
+    }
 
 
 def test_another_organisation_s_incident_is_not_found(world):
     client = world.client("ana")
     assert client.get(f"/api/v1/incidents/{world.incidents['beta_private'].pk}/").status_code == 404
-    assert client.get(f"/api/v1/incidents/{world.incidents['beta_acled_only'].pk}/").status_code == 404
+    assert (
+        client.get(f"/api/v1/incidents/{world.incidents['beta_acled_only'].pk}/").status_code == 404
+    )
     # restricted: for coordinators and administrators of alpha, not for its monitor
-    assert client.get(f"/api/v1/incidents/{world.incidents['alpha_restricted'].pk}/").status_code == 404
-    assert world.client("binta").get(f"/api/v1/incidents/{world.incidents['alpha_private'].pk}/").status_code == 404
+    assert (
+        client.get(f"/api/v1/incidents/{world.incidents['alpha_restricted'].pk}/").status_code
+        == 404
+    )
+    assert (
+        world.client("binta")
+        .get(f"/api/v1/incidents/{world.incidents['alpha_private'].pk}/")
+        .status_code
+        == 404
+    )
 
 
 def test_members_read_the_record_of_their_own_incidents_only(world):
-    own = world.client("amadou").get(f"/api/v1/incidents/{world.incidents['alpha_private'].pk}/").json()
+    own = (
+        world.client("amadou")
+        .get(f"/api/v1/incidents/{world.incidents['alpha_private'].pk}/")
+        .json()
+    )
     assert own["record"]["organisation"]["slug"] == "alpha"
     assert own["record"]["visibility"] == "organisation"
     assert [r["source"]["slug"] for r in own["reports"]] == ["alpha-witness"]
-    other = world.client("amadou").get(f"/api/v1/incidents/{world.incidents['beta_public'].pk}/").json()
+    other = (
+        world.client("amadou").get(f"/api/v1/incidents/{world.incidents['beta_public'].pk}/").json()
+    )
     assert "record" not in other
     assert other["reports"] == []  # beta's report of it is beta's
     assert [s["slug"] for s in other["sources"]] == ["un-report"]
@@ -81,7 +108,9 @@ def test_a_restricted_report_goes_with_its_restricted_incident(world):
     assert client.get(f"/api/v1/incidents/{restricted.pk}/").status_code == 200
     assert client.get(f"/api/v1/reports/{report.pk}/").status_code == 200
     detail = client.get(f"/api/v1/incidents/{restricted.pk}/").json()
-    assert [r["id"] for r in detail["reports"]] == [report.pk] and detail["record"]["visibility"] == "restricted"
+    assert [r["id"] for r in detail["reports"]] == [report.pk] and detail["record"][
+        "visibility"
+    ] == "restricted"
 
 
 def test_sources_a_witness_is_named_to_its_organisation_only(world):
@@ -99,7 +128,9 @@ def test_sources_a_witness_is_named_to_its_organisation_only(world):
 def test_organisations_own_only(world):
     assert world.client().get("/api/v1/organisations/").status_code == 401
     rows = world.client("ana").get("/api/v1/organisations/").json()["results"]
-    assert rows == [{"id": world.alpha.pk, "slug": "alpha", "name": "Association Alpha", "roles": ["monitor"]}]
+    assert rows == [
+        {"id": world.alpha.pk, "slug": "alpha", "name": "Association Alpha", "roles": ["monitor"]}
+    ]
     assert world.client("ana").get(f"/api/v1/organisations/{world.beta.pk}/").status_code == 404
 
 
@@ -133,6 +164,10 @@ def test_a_superuser_reads_everything(world):
 
 def test_ids_out_of_range_or_not_numbers_are_not_found(world):
     client = world.client("ana")
-    for path in ("/api/v1/incidents/99999999999999999999999/", "/api/v1/incidents/abc/",
-                 "/api/v1/reports/9223372036854775808/", "/api/v1/places/-1/"):
+    for path in (
+        "/api/v1/incidents/99999999999999999999999/",
+        "/api/v1/incidents/abc/",
+        "/api/v1/reports/9223372036854775808/",
+        "/api/v1/places/-1/",
+    ):
         assert client.get(path).status_code == 404, path

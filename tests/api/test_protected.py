@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 
 
 def test_only_the_granted_roles_of_the_organisation_read_them(world, protected):
-    records = {"cases": protected.case.pk, "evidence": protected.evidence.pk, "victims": protected.victim.pk}
+    records = {
+        "cases": protected.case.pk,
+        "evidence": protected.evidence.pk,
+        "victims": protected.victim.pk,
+    }
     readers = {"cases": {"ines"}, "evidence": {"ines"}, "victims": {"ines", "awa"}}
     for endpoint, pk in records.items():
         detail = f"/api/v1/{endpoint}/{pk}/?purpose=follow-up"
@@ -42,7 +46,9 @@ def test_reading_a_victim_needs_a_purpose_and_is_logged(world, protected):
     record = client.get(path + "?purpose=assistance follow-up").json()
     assert record["name"] == f"{SECRET} Aminata" and record["aliases"] == [f"{SECRET} alias"]
     assert record["testimony"] == f"{SECRET} testimony" and record["age"] == 34
-    assert record["incidents"] == [{"incident": world.incidents["alpha_private"].pk, "relation": "direct_victim"}]
+    assert record["incidents"] == [
+        {"incident": world.incidents["alpha_private"].pk, "relation": "direct_victim"}
+    ]
     reads = ChangeLogEntry.objects.filter(action="read").order_by("-sequence")
     assert reads.count() == before + 1
     entry = reads.first()
@@ -57,12 +63,19 @@ def test_a_case_and_a_piece_of_evidence_in_full_and_logged(world, protected):
     assert case["findings"] == f"{SECRET} findings"
     assert case["referrals"][0]["recipient_kind"] == "court" and "notes" not in case["referrals"][0]
     item = client.get(f"/api/v1/evidence/{protected.evidence.pk}/").json()
-    assert item["original_filename"] == f"{SECRET}.jpg" and item["custody"][0]["action"] == "received"
-    logged = set(ChangeLogEntry.objects.filter(action="read", user=protected.ines)
-                 .values_list("content_type__model", "object_id"))
+    assert (
+        item["original_filename"] == f"{SECRET}.jpg" and item["custody"][0]["action"] == "received"
+    )
+    logged = set(
+        ChangeLogEntry.objects.filter(action="read", user=protected.ines).values_list(
+            "content_type__model", "object_id"
+        )
+    )
     assert {("case", protected.case.pk), ("evidenceitem", protected.evidence.pk)} <= logged
-    assert [row["id"] for row in client.get(f"/api/v1/evidence/?case={protected.case.pk}").json()["results"]] == [
-        protected.evidence.pk]
+    assert [
+        row["id"]
+        for row in client.get(f"/api/v1/evidence/?case={protected.case.pk}").json()["results"]
+    ] == [protected.evidence.pk]
     assert client.get("/api/v1/evidence/?case=abc").status_code == 400
 
 
@@ -71,4 +84,7 @@ def test_a_withdrawn_consent_hides_the_victim_from_everyone(world, protected):
 
     withdraw_consent(protected.awa, protected.victim)
     assert world.client("awa").get("/api/v1/victims/").json()["results"] == []
-    assert world.client("awa").get(f"/api/v1/victims/{protected.victim.pk}/?purpose=x").status_code == 404
+    assert (
+        world.client("awa").get(f"/api/v1/victims/{protected.victim.pk}/?purpose=x").status_code
+        == 404
+    )

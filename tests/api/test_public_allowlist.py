@@ -24,8 +24,13 @@ PUBLIC_INCIDENT_TEXT = {"location", "estimate_rule"}
 
 
 def text_fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields
-            if isinstance(f, models.CharField | models.TextField) and not f.choices and not f.primary_key]
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField)
+        and not f.choices
+        and not f.primary_key
+    ]
 
 
 def plant(obj, canary: str, *, skip: set[str] = frozenset()) -> list[str]:
@@ -75,15 +80,32 @@ def plant_everywhere(world, canary: str) -> None:
         user.email = f"{canary.lower()}@example.org"
         user.save()
     # Names created from imports, not yet reviewed.
-    actor, _ = Actor.objects.get_or_create(key=f"{canary.lower()}-gunmen", defaults=dict(
-        name=f"{canary} gunmen", category="other", needs_review=True))
-    ActorAlias.objects.get_or_create(name=f"{canary} alias", defaults=dict(
-        actor=Actor.objects.get(key="jnim"), language="import"))
-    Place.objects.get_or_create(code=f"MLI.{canary.lower()}", defaults=dict(
-        kind="locality", name=f"{canary} hamlet", needs_review=True, parent=Place.objects.get(code="MLI.mopti")))
+    actor, _ = Actor.objects.get_or_create(
+        key=f"{canary.lower()}-gunmen",
+        defaults=dict(name=f"{canary} gunmen", category="other", needs_review=True),
+    )
+    ActorAlias.objects.get_or_create(
+        name=f"{canary} alias",
+        defaults=dict(actor=Actor.objects.get(key="jnim"), language="import"),
+    )
+    Place.objects.get_or_create(
+        code=f"MLI.{canary.lower()}",
+        defaults=dict(
+            kind="locality",
+            name=f"{canary} hamlet",
+            needs_review=True,
+            parent=Place.objects.get(code="MLI.mopti"),
+        ),
+    )
     # A private incident whose actor is that new name.
-    make_incident(world.beta, "organisation", world.sources["beta-witness"], location=canary,
-                  actors=((actor.key, 1, "perpetrator"),), day=datetime.date(2024, 1, 5))
+    make_incident(
+        world.beta,
+        "organisation",
+        world.sources["beta-witness"],
+        location=canary,
+        actors=((actor.key, 1, "perpetrator"),),
+        day=datetime.date(2024, 1, 5),
+    )
 
 
 def every_anonymous_answer(client) -> list[tuple[str, bytes]]:
@@ -111,8 +133,14 @@ def every_anonymous_answer(client) -> list[tuple[str, bytes]]:
     for endpoint, queryset in details.items():
         for pk in queryset.values_list("pk", flat=True):
             get(f"/api/v1/{endpoint}/{pk}/")
-    for path in ("/api/v1/reports/", "/api/v1/organisations/", "/api/v1/",
-                 "/api/v1/incidents/?actor=" + "x", "/api/v1/places/?search=hamlet", "/api/v1/actors/?search=gunmen"):
+    for path in (
+        "/api/v1/reports/",
+        "/api/v1/organisations/",
+        "/api/v1/",
+        "/api/v1/incidents/?actor=" + "x",
+        "/api/v1/places/?search=hamlet",
+        "/api/v1/actors/?search=gunmen",
+    ):
         get(path)
     return answers
 
@@ -130,11 +158,15 @@ def test_the_canary_never_reaches_the_public(world):
     assert len(answers) > 25
     assert_no_canary(answers, canary)
     # ... while members of the organisation do read it (the canary was planted where it matters).
-    member = world.client("binta").get(f"/api/v1/reports/{world.incidents['beta_private'].reports.get().pk}/")
+    member = world.client("binta").get(
+        f"/api/v1/reports/{world.incidents['beta_private'].reports.get().pk}/"
+    )
     assert canary in member.content.decode()
 
 
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(canary=st.text(alphabet="ABCDEFGHJKLMNPQRSTUVWXYZ", min_size=10, max_size=16))
 def test_any_canary_never_reaches_the_public(world, canary):
     plant_everywhere(world, canary)

@@ -18,9 +18,15 @@ DETAIL_QUERIES = 10
 
 def add_incidents(world, n: int) -> None:
     for number in range(n):
-        make_incident(world.beta, "public" if number % 2 else "organisation", world.sources["un"],
-                      day=datetime.date(2021, 1, 1) + datetime.timedelta(days=number), location=f"Lieu {number}",
-                      actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")), violations=("killing", "torture"))
+        make_incident(
+            world.beta,
+            "public" if number % 2 else "organisation",
+            world.sources["un"],
+            day=datetime.date(2021, 1, 1) + datetime.timedelta(days=number),
+            location=f"Lieu {number}",
+            actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")),
+            violations=("killing", "torture"),
+        )
 
 
 def queries(client, path: str) -> list[str]:
@@ -53,9 +59,18 @@ def test_an_incident_costs_a_fixed_number_of_queries(world, who, django_assert_m
 def test_filtered_pages_and_other_lists(world, django_assert_max_num_queries):
     add_incidents(world, 30)
     client = world.client("binta")
-    with django_assert_max_num_queries(LIST_QUERIES + 2):  # + the places and actors named in the filters
-        client.get("/api/v1/incidents/?admin1=ML05&actor=jnim&violation=torture&source=un-report&page_size=50")
-    for path in ("/api/v1/reports/?page_size=100", "/api/v1/actors/?page_size=200", "/api/v1/places/?page_size=200",
-                 "/api/v1/sources/", "/api/v1/organisations/"):
+    with django_assert_max_num_queries(
+        LIST_QUERIES + 2
+    ):  # + the places and actors named in the filters
+        client.get(
+            "/api/v1/incidents/?admin1=ML05&actor=jnim&violation=torture&source=un-report&page_size=50"
+        )
+    for path in (
+        "/api/v1/reports/?page_size=100",
+        "/api/v1/actors/?page_size=200",
+        "/api/v1/places/?page_size=200",
+        "/api/v1/sources/",
+        "/api/v1/organisations/",
+    ):
         with django_assert_max_num_queries(6):
             client.get(path)

@@ -15,7 +15,8 @@ def test_the_committed_schema_is_the_generated_one():
     committed = COMMITTED.read_text(encoding="utf-8")
     assert committed == generated, (
         f"docs/openapi.yaml is out of date with the API: regenerate it with `{REGENERATE}` "
-        "(from the repository's root), read the difference and commit it with the change")
+        "(from the repository's root), read the difference and commit it with the change"
+    )
 
 
 def test_the_schema_is_valid_openapi_and_documents_authentication_and_pagination():
@@ -26,5 +27,15 @@ def test_the_schema_is_valid_openapi_and_documents_authentication_and_pagination
     assert set(schema["components"]["securitySchemes"]) == {"tokenAuth", "cookieAuth"}
     assert "Authorization: Token" in schema["info"]["description"]
     incidents = schema["paths"]["/api/v1/incidents/"]["get"]
-    assert {p["name"] for p in incidents["parameters"]} >= {"cursor", "page_size", "ordering", "date_from", "admin1"}
-    assert schema["components"]["schemas"]["PaginatedIncidentList"]["required"] == ["next", "previous", "results"]
+    assert {p["name"] for p in incidents["parameters"]} >= {
+        "cursor",
+        "page_size",
+        "ordering",
+        "date_from",
+        "admin1",
+    }
+    assert schema["components"]["schemas"]["PaginatedIncidentList"]["required"] == [
+        "next",
+        "previous",
+        "results",
+    ]

@@ -35,9 +35,23 @@ pytestmark = pytest.mark.slow  # hundreds of generated requests: left out of `ma
 
 MAX_EXAMPLES = 15
 COMMITTED = Path(__file__).resolve().parents[2] / "docs" / "openapi.yaml"
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-MODELS = {"incidents": Incident, "reports": Report, "sources": Source, "actors": Actor, "places": Place,
-          "organisations": Organisation, "cases": Case, "evidence": EvidenceItem, "victims": Victim}
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
+MODELS = {
+    "incidents": Incident,
+    "reports": Report,
+    "sources": Source,
+    "actors": Actor,
+    "places": Place,
+    "organisations": Organisation,
+    "cases": Case,
+    "evidence": EvidenceItem,
+    "victims": Victim,
+}
 
 schema = schemathesis.openapi.from_dict(yaml.safe_load(COMMITTED.read_text(encoding="utf-8")))
 schema.config.generation.update(max_examples=MAX_EXAMPLES, with_security_parameters=False)
@@ -61,8 +75,10 @@ def same_connection():
 
 @pytest.fixture
 def existing_ids(world, protected):
-    return {name: list(model.objects.order_by("pk").values_list("pk", flat=True)[:50])
-            for name, model in MODELS.items()}
+    return {
+        name: list(model.objects.order_by("pk").values_list("pk", flat=True)[:50])
+        for name, model in MODELS.items()
+    }
 
 
 @pytest.mark.django_db
@@ -70,9 +86,16 @@ def existing_ids(world, protected):
 # Random on a developer's machine, to find new failures; the same examples in CI (CI=true), so that a
 # rare failure found elsewhere does not block an unrelated change (one was seen once in ~20 runs and
 # not reproduced since; its output names the request).
-@settings(max_examples=MAX_EXAMPLES, deadline=None, derandomize=os.environ.get("CI") == "true",
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.filter_too_much])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    deadline=None,
+    derandomize=os.environ.get("CI") == "true",
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
 def test_api(case, world, existing_ids, same_connection):
     path_id = (case.path_parameters or {}).get("id")
     if isinstance(path_id, int) and path_id % 2 == 0:

@@ -26,22 +26,39 @@ def test_places_actors_and_organisations_written_out_as_drf_would():
         assert s.PlaceRefSerializer(place).data == generic(s.PlaceRefSerializer, place)
     for actor in Actor.objects.order_by("id")[:40]:
         assert s.ActorRefSerializer(actor).data == generic(s.ActorRefSerializer, actor)
-    organisation = Organisation.objects.create(slug="amdh", name="Association malienne des droits de l'homme")
-    assert s.OrganisationRefSerializer(organisation).data == generic(s.OrganisationRefSerializer, organisation)
+    organisation = Organisation.objects.create(
+        slug="amdh", name="Association malienne des droits de l'homme"
+    )
+    assert s.OrganisationRefSerializer(organisation).data == generic(
+        s.OrganisationRefSerializer, organisation
+    )
 
 
 def test_an_incidents_actors_written_out_as_drf_would(world):
-    incident = make_incident(world.alpha, "public", world.sources["rfi"],
-                             actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")))
+    incident = make_incident(
+        world.alpha,
+        "public",
+        world.sources["rfi"],
+        actors=(("fama", 1, "perpetrator"), ("jnim", 2, "target")),
+    )
     links = list(IncidentActor.objects.filter(incident=incident).select_related("actor"))
     assert len(links) == 2
     for link in links:
-        expected = dict(serializers.ModelSerializer.to_representation(s.IncidentActorSerializer(), link))
+        expected = dict(
+            serializers.ModelSerializer.to_representation(s.IncidentActorSerializer(), link)
+        )
         assert s.IncidentActorSerializer(link).data == expected
 
 
-@pytest.mark.parametrize("serializer_class", [s.PublicIncidentSerializer, s.PublicIncidentDetailSerializer,
-                                              s.IncidentSerializer, s.IncidentDetailSerializer])
+@pytest.mark.parametrize(
+    "serializer_class",
+    [
+        s.PublicIncidentSerializer,
+        s.PublicIncidentDetailSerializer,
+        s.IncidentSerializer,
+        s.IncidentDetailSerializer,
+    ],
+)
 def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serializer_class):
     """Every field, for incidents of every visibility and for a few hundred imported from ACLED's format."""
     from django.db.models import Prefetch
@@ -51,9 +68,13 @@ def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serial
 
     run_import("acled", acled_file(150), organisation=world.alpha)
     run_import("ucdp", ucdp_file(40))
-    incidents = (Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
-                 .prefetch_related(Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
-                                   "violations", "reports__source"))
+    incidents = Incident.objects.select_related(
+        "place", "admin1", "admin2", "admin3", "organisation"
+    ).prefetch_related(
+        Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
+        "violations",
+        "reports__source",
+    )
     assert incidents.count() > 190
     serializer = serializer_class(context={"everything": True})
     for incident in incidents:
@@ -64,7 +85,9 @@ def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serial
         assert fast == expected, incident.pk
         assert list(fast) == list(expected)  # the same order of fields too
         record = s.IncidentRecordSerializer()
-        assert record.to_representation(incident) == dict(serializers.ModelSerializer.to_representation(record, incident))
+        assert record.to_representation(incident) == dict(
+            serializers.ModelSerializer.to_representation(record, incident)
+        )
 
 
 def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file):
@@ -77,9 +100,14 @@ def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file
     from vigie.interop.loader import run_import
 
     run_import("acled", acled_file(120), organisation=world.alpha)
-    joined = list(Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
-                  .prefetch_related(Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
-                                    "violations").order_by("id"))
+    joined = list(
+        Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
+        .prefetch_related(
+            Prefetch("actor_links", queryset=IncidentActor.objects.select_related("actor")),
+            "violations",
+        )
+        .order_by("id")
+    )
     page = list(Incident.objects.order_by("id"))
     attach_place_refs(page)
     attach(page, ["organisation"], only=("id", "slug", "name"))

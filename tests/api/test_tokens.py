@@ -36,7 +36,9 @@ def two_factor_required(settings):
     settings.VIGIE_REQUIRE_2FA = True
 
 
-def test_a_role_that_needs_two_factor_gets_no_token_without_an_authenticator(world, protected, two_factor_required):
+def test_a_role_that_needs_two_factor_gets_no_token_without_an_authenticator(
+    world, protected, two_factor_required
+):
     ines = protected.ines  # investigator: reads cases, evidence and victims
     with pytest.raises(TokenRefused, match="two-factor"):
         issue_token(ines, replace=True)
@@ -44,34 +46,52 @@ def test_a_role_that_needs_two_factor_gets_no_token_without_an_authenticator(wor
     assert refused.exit_code != 0 and "authenticator" in refused.output
     # A token issued before two-factor login was required (or before the role was given) stops working.
     old = client_with(world.tokens["ines"])
-    for path in ("/api/v1/cases/", f"/api/v1/victims/{protected.victim.pk}/?purpose=x", "/api/v1/incidents/"):
+    for path in (
+        "/api/v1/cases/",
+        f"/api/v1/victims/{protected.victim.pk}/?purpose=x",
+        "/api/v1/incidents/",
+    ):
         answer = old.get(path)
         assert answer.status_code == 401, path
         assert "SECRET" not in answer.content.decode()
-    assert "two-factor" in old.get("/api/v1/cases/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"].lower()
+    assert (
+        "two-factor"
+        in old.get("/api/v1/cases/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"].lower()
+    )
 
 
-def test_with_a_confirmed_authenticator_the_token_works_until_the_authenticator_goes(world, protected,
-                                                                                     two_factor_required):
+def test_with_a_confirmed_authenticator_the_token_works_until_the_authenticator_goes(
+    world, protected, two_factor_required
+):
     device = confirmed_device(protected.ines)
     key, _record = issue_token(protected.ines, replace=True)
     client = client_with(key)
-    assert [row["id"] for row in client.get("/api/v1/cases/").json()["results"]] == [protected.case.pk]
+    assert [row["id"] for row in client.get("/api/v1/cases/").json()["results"]] == [
+        protected.case.pk
+    ]
     # A lost telephone: the operator removes the authenticator, and the tokens go with it.
     device.delete()
     assert not AuthToken.objects.filter(user=protected.ines).exists()
     assert client.get("/api/v1/cases/").status_code == 401
 
 
-def test_a_new_authenticator_replacing_the_old_ends_the_tokens(world, protected, two_factor_required):
+def test_a_new_authenticator_replacing_the_old_ends_the_tokens(
+    world, protected, two_factor_required
+):
     confirmed_device(protected.ines)
     key, _record = issue_token(protected.ines, replace=True)
-    new = TOTPDevice.objects.create(user=protected.ines, name=twofactor.DEVICE_NAME, confirmed=False)
-    TOTPDevice.objects.filter(user=protected.ines).exclude(pk=new.pk).delete()  # as twofactor.confirm does
+    new = TOTPDevice.objects.create(
+        user=protected.ines, name=twofactor.DEVICE_NAME, confirmed=False
+    )
+    TOTPDevice.objects.filter(user=protected.ines).exclude(
+        pk=new.pk
+    ).delete()  # as twofactor.confirm does
     assert client_with(key).get("/api/v1/cases/").status_code == 401
 
 
-def test_a_role_without_sensitive_records_keeps_its_token_without_two_factor(world, two_factor_required):
+def test_a_role_without_sensitive_records_keeps_its_token_without_two_factor(
+    world, two_factor_required
+):
     # binta is an analyst: no victims, evidence or cases, so two-factor login is not required of her.
     assert client_with(world.tokens["binta"]).get("/api/v1/reports/").status_code == 200
     key, _record = issue_token(world.binta, replace=True)
@@ -79,7 +99,9 @@ def test_a_role_without_sensitive_records_keeps_its_token_without_two_factor(wor
 
 
 def test_a_superuser_needs_an_authenticator_for_a_token(world, two_factor_required):
-    operator = get_user_model().objects.create_superuser("operator", password="a long enough password 9")
+    operator = get_user_model().objects.create_superuser(
+        "operator", password="a long enough password 9"
+    )
     with pytest.raises(TokenRefused):
         issue_token(operator)
     confirmed_device(operator)
@@ -104,16 +126,22 @@ def test_the_database_holds_no_usable_token(world):
 def test_tokens_end_after_the_configured_lifetime(world, settings):
     days = settings.VIGIE_API_TOKEN_DAYS
     _key, record = issue_token(world.ana, replace=True)
-    assert abs(record.expiry - (timezone.now() + datetime.timedelta(days=days))) < datetime.timedelta(minutes=1)
+    assert abs(
+        record.expiry - (timezone.now() + datetime.timedelta(days=days))
+    ) < datetime.timedelta(minutes=1)
     settings.REST_KNOX = {**settings.REST_KNOX, "TOKEN_TTL": datetime.timedelta(days=2)}
     _key, record = issue_token(world.ana, replace=True)
-    assert abs(record.expiry - (timezone.now() + datetime.timedelta(days=2))) < datetime.timedelta(minutes=1)
+    assert abs(record.expiry - (timezone.now() + datetime.timedelta(days=2))) < datetime.timedelta(
+        minutes=1
+    )
 
 
 def test_an_expired_token_is_refused(world):
     client = world.client("ana")
     assert client.get("/api/v1/reports/").status_code == 200
-    AuthToken.objects.filter(user=world.ana).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+    AuthToken.objects.filter(user=world.ana).update(
+        expiry=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert client.get("/api/v1/reports/").status_code == 401
     # And an expired token does not stand in the way of a new one.
     key, _record = issue_token(world.ana)
@@ -130,8 +158,12 @@ def test_token_create_prints_the_token_once(world):
     assert client_with(key).get("/api/v1/reports/").status_code == 200
 
     again = runner.invoke(main, ["token", "create", "ana"])
-    assert again.exit_code != 0 and key not in again.output and "cannot be shown again" in again.output
-    assert client_with(key).get("/api/v1/reports/").status_code == 200  # asking again changed nothing
+    assert (
+        again.exit_code != 0 and key not in again.output and "cannot be shown again" in again.output
+    )
+    assert (
+        client_with(key).get("/api/v1/reports/").status_code == 200
+    )  # asking again changed nothing
 
     renewed = runner.invoke(main, ["token", "create", "ana", "--regenerate"])
     assert renewed.exit_code == 0 and renewed.stdout.strip() not in ("", key)
@@ -144,17 +176,27 @@ def test_token_create_prints_the_token_once(world):
 
 def test_the_admin_lists_tokens_without_their_value_and_cannot_issue_one(world, client):
     key, record = issue_token(world.ana, replace=True)
-    operator = get_user_model().objects.create_superuser("operator", password="a long enough password 9")
+    operator = get_user_model().objects.create_superuser(
+        "operator", password="a long enough password 9"
+    )
     client.force_login(operator)
     listing = client.get("/admin/api/apitoken/")
     assert listing.status_code == 200 and "ana" in listing.content.decode()
-    pages = [listing, client.get(f"/admin/api/apitoken/{record.pk}/change/"),
-             client.get(f"/admin/api/apitoken/{record.pk}/delete/")]
+    pages = [
+        listing,
+        client.get(f"/admin/api/apitoken/{record.pk}/change/"),
+        client.get(f"/admin/api/apitoken/{record.pk}/delete/"),
+    ]
     for page in pages:
         assert page.status_code == 200
-        assert key not in page.content.decode() and key[len("vigie_"):][:20] not in page.content.decode()
+        assert (
+            key not in page.content.decode()
+            and key[len("vigie_") :][:20] not in page.content.decode()
+        )
     assert client.get("/admin/api/apitoken/add/").status_code == 403
-    assert client.get("/admin/knox/authtoken/").status_code == 404  # knox's own page (which issues) is gone
+    assert (
+        client.get("/admin/knox/authtoken/").status_code == 404
+    )  # knox's own page (which issues) is gone
     client.post(f"/admin/api/apitoken/{record.pk}/delete/", {"post": "yes"})
     assert client_with(key).get("/api/v1/reports/").status_code == 401
 
@@ -174,13 +216,22 @@ def test_the_migration_deletes_tokens_kept_in_clear(db):
                 cursor.execute(sql, params)
 
     with connection.cursor() as cursor:
-        cursor.execute("CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer)")
-        cursor.execute("INSERT INTO authtoken_token VALUES (%s, %s)", ["9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", 1])
-        cursor.execute("INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
-                       ["authtoken", "0001_initial", timezone.now()])
+        cursor.execute(
+            "CREATE TABLE authtoken_token (key varchar(40) PRIMARY KEY, user_id integer)"
+        )
+        cursor.execute(
+            "INSERT INTO authtoken_token VALUES (%s, %s)",
+            ["9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b", 1],
+        )
+        cursor.execute(
+            "INSERT INTO django_migrations (app, name, applied) VALUES (%s, %s, %s)",
+            ["authtoken", "0001_initial", timezone.now()],
+        )
     clear.delete_clear_text_tokens(None, SchemaEditor())
     with connection.cursor() as cursor:
         assert "authtoken_token" not in connection.introspection.table_names(cursor)
         cursor.execute("SELECT COUNT(*) FROM django_migrations WHERE app = %s", ["authtoken"])
         assert cursor.fetchone()[0] == 0
-    clear.delete_clear_text_tokens(None, SchemaEditor())  # a database that never had them: nothing to do
+    clear.delete_clear_text_tokens(
+        None, SchemaEditor()
+    )  # a database that never had them: nothing to do

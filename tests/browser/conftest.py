@@ -83,9 +83,15 @@ class Server:
 
 def _environment(home: Path) -> dict[str, str]:
     """The server's environment: its own VIGIE_HOME, SQLite, French by default, no two-factor step."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "DATABASE_URL"}
-    env.update(VIGIE_HOME=str(home), DJANGO_SETTINGS_MODULE="vigie.settings.development",
-               VIGIE_REQUIRE_2FA="0", VIGIE_LANGUAGE="fr")
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith("VIGIE_") and k != "DATABASE_URL"
+    }
+    env.update(
+        VIGIE_HOME=str(home),
+        DJANGO_SETTINGS_MODULE="vigie.settings.development",
+        VIGIE_REQUIRE_2FA="0",
+        VIGIE_LANGUAGE="fr",
+    )
     return env
 
 
@@ -130,8 +136,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
     port = _free_port()
     log = home / "serve.log"
     with open(log, "w") as handle:
-        process = subprocess.Popen([*vigie, "serve", "--port", str(port)], env=env, stdout=handle,
-                                   stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [*vigie, "serve", "--port", str(port)], env=env, stdout=handle, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(url, process, log)
@@ -148,7 +155,9 @@ def server(tmp_path_factory) -> Iterator[Server]:
 @pytest.fixture(scope="session")
 def browser():
     if not os.path.exists(CHROMIUM):
-        message = f"{CHROMIUM} is missing: install Debian's chromium (scripts/ensure-system-packages)"
+        message = (
+            f"{CHROMIUM} is missing: install Debian's chromium (scripts/ensure-system-packages)"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
         pytest.skip(message)
@@ -167,7 +176,9 @@ def open_context(browser, server):
     contexts = []
 
     def make(phone: bool = False):
-        context = browser.new_context(base_url=server.url, locale="fr-FR", **(PHONE if phone else DESKTOP))
+        context = browser.new_context(
+            base_url=server.url, locale="fr-FR", **(PHONE if phone else DESKTOP)
+        )
         context.set_default_timeout(WAIT_MS)
         contexts.append(context)
         return context
@@ -198,6 +209,8 @@ def login(open_context, server):
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     """Where the screenshots go (CI keeps the folder): $VIGIE_SCREENSHOTS, else test-artifacts/screenshots."""
-    folder = Path(os.environ.get("VIGIE_SCREENSHOTS") or REPOSITORY / "test-artifacts" / "screenshots")
+    folder = Path(
+        os.environ.get("VIGIE_SCREENSHOTS") or REPOSITORY / "test-artifacts" / "screenshots"
+    )
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -75,10 +75,14 @@ def shoot(page, folder, name: str) -> None:
     path = folder / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     data = path.read_bytes()
-    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, f"{path} is empty or not a PNG"
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 1000, (
+        f"{path} is empty or not a PNG"
+    )
 
 
-def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_and_accepts_it(login, server, screenshots):
+def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_and_accepts_it(
+    login, server, screenshots
+):
     koulogon = server.ids["koulogon"]
 
     # A monitor, on a phone, reads the incident as it stands, then opens the report form from the menu.
@@ -95,8 +99,11 @@ def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_and_accept
     form.locator("#id_date_start").fill("2019-01-02")
     # The place picker: what is typed brings the gazetteer's matches (htmx); the monitor taps the village.
     form.locator("#id_place_query").fill("Koulogon")
-    village = form.locator("#choices-place label.check").filter(
-        has=phone.locator("strong", has_text=re.compile(r"^Koulogon-Peul$"))).locator("input[type=radio]")
+    village = (
+        form.locator("#choices-place label.check")
+        .filter(has=phone.locator("strong", has_text=re.compile(r"^Koulogon-Peul$")))
+        .locator("input[type=radio]")
+    )
     village.check()
     form.locator("#id_event_label").fill("témoignage d'un habitant")
     form.locator("#id_killed").fill(str(WITNESS_TOLL))
@@ -123,8 +130,10 @@ def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_and_accept
     assert pair.locator(f"a[href$='/incidents/{new_incident}/']").count() == 1
     score = float(pair.locator(".badge.review").inner_text().split()[-1].replace(",", "."))
     assert 1 <= score < 5
-    weights = [float(text.replace(",", ".").replace("+", ""))
-               for text in pair.locator("details table td.num").all_inner_texts()]
+    weights = [
+        float(text.replace(",", ".").replace("+", ""))
+        for text in pair.locator("details table td.num").all_inner_texts()
+    ]
     assert len(weights) == 7 and abs(sum(weights) - score) < 0.1
     assert max(weights) > 0 > min(weights)  # the place agrees, the toll does not
     assert pair.locator("details table meter").count() == 7
@@ -135,7 +144,9 @@ def test_a_report_from_a_phone_waits_for_review_and_an_analyst_merges_and_accept
     desk.goto("review/")
 
     with desk.expect_navigation():
-        desk.locator("article.card").filter(has_text=WITNESS).first.locator("button[value^='merge-']").click()
+        desk.locator("article.card").filter(has_text=WITNESS).first.locator(
+            "button[value^='merge-']"
+        ).click()
     expect(desk.locator("ul.messages li.success")).to_be_visible()
     # The three other pairs now join reports of one incident: they leave the queue too.
     expect(desk.locator("article.card").filter(has_text=WITNESS)).to_have_count(0)
@@ -203,7 +214,9 @@ def test_the_dashboard_and_an_incident_show_their_markers_on_the_map(login, serv
     assert incident["markers"] == incident["points"] == 1 and incident["inside"] == 1
 
 
-def test_another_organisation_gets_not_found_for_an_organisation_only_incident(login, server, screenshots):
+def test_another_organisation_gets_not_found_for_an_organisation_only_incident(
+    login, server, screenshots
+):
     private = server.ids["private"]
     outsider = login("outsider")
     response = outsider.goto(f"incidents/{private}/")
@@ -263,19 +276,31 @@ FITS = """() => {
 def test_on_a_phone_the_incident_page_the_menu_and_the_report_form_fit_the_screen(login, server):
     phone = login("monitor", phone=True)
     for prefix in ("", "en/"):
-        for key in ("koulogon", "moura"):  # Moura's figures have a row of combatants, the widest label
+        for key in (
+            "koulogon",
+            "moura",
+        ):  # Moura's figures have a row of combatants, the widest label
             phone.goto(f"{prefix}incidents/{server.ids[key]}/")
             seen = phone.evaluate(FITS)
-            assert seen["page"] <= seen["width"], f"{prefix}{key}: the page is wider than the screen"
+            assert seen["page"] <= seen["width"], (
+                f"{prefix}{key}: the page is wider than the screen"
+            )
             # The casualty table fits in its box: nothing to scroll to, nothing cut off.
-            assert seen["wrap"]["scroll"] <= seen["wrap"]["client"], f"{prefix}{key}: {seen['wrap']}"
+            assert seen["wrap"]["scroll"] <= seen["wrap"]["client"], (
+                f"{prefix}{key}: {seen['wrap']}"
+            )
             # Every menu item is on the screen (the menu wraps onto more lines instead of hiding items).
-            cut = [link for link in seen["links"] if link["left"] < 0 or link["right"] > seen["width"]]
+            cut = [
+                link for link in seen["links"] if link["left"] < 0 or link["right"] > seen["width"]
+            ]
             assert not cut and len(seen["links"]) >= 6, cut
 
         phone.goto(f"{prefix}reports/new/")
         source = phone.locator("#id_source")
-        box, frame = source.bounding_box(), phone.locator("fieldset").filter(has=source).bounding_box()
+        box, frame = (
+            source.bounding_box(),
+            phone.locator("fieldset").filter(has=source).bounding_box(),
+        )
         assert frame["x"] <= box["x"] and box["x"] + box["width"] <= frame["x"] + frame["width"]
         assert box["x"] + box["width"] <= 360
         # A choice longer than the box ends with "…" instead of running under the arrow.
@@ -312,8 +337,15 @@ ZOOM_IN = """(element) => new Promise(done => {
 
 
 def overlapping(labels: list[dict]) -> list[tuple[str, str]]:
-    return [(a["name"], b["name"]) for i, a in enumerate(labels) for b in labels[i + 1:]
-            if a["left"] < b["right"] and b["left"] < a["right"] and a["top"] < b["bottom"] and b["top"] < a["bottom"]]
+    return [
+        (a["name"], b["name"])
+        for i, a in enumerate(labels)
+        for b in labels[i + 1 :]
+        if a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and b["top"] < a["bottom"]
+    ]
 
 
 def test_region_names_on_the_map_never_overlap(login, screenshots):
@@ -330,7 +362,9 @@ def test_region_names_on_the_map_never_overlap(login, screenshots):
         element.evaluate(ZOOM_IN)
         zoomed = element.evaluate(LABELS)
         assert len(zoomed) >= len(labels) and not overlapping(zoomed), overlapping(zoomed)
-        element.screenshot(path=str(screenshots / f"fr-map-zoomed-{'phone' if phone else 'desktop'}.png"))
+        element.screenshot(
+            path=str(screenshots / f"fr-map-zoomed-{'phone' if phone else 'desktop'}.png")
+        )
 
 
 def test_a_french_incident_page_gives_its_rule_and_grade_in_french(login, server):
@@ -338,11 +372,16 @@ def test_a_french_incident_page_gives_its_rule_and_grade_in_french(login, server
 
     page = login("analyst")
     page.goto(f"incidents/{server.ids['koulogon']}/")
-    rule = page.locator("section[aria-labelledby=casualties-title] p", has_text="Règle").inner_text()
+    rule = page.locator(
+        "section[aria-labelledby=casualties-title] p", has_text="Règle"
+    ).inner_text()
     assert "médiane des rapports indépendants les plus fiables" in rule, rule
     facts = page.locator("dl.facts").inner_text()
     assert "les bilans indépendants divergent" in facts, facts
-    english = [re.split(r"[({]", phrase)[0].strip() for phrase in (*RULE_PHRASES.values(), *GRADE_REASONS.values())]
+    english = [
+        re.split(r"[({]", phrase)[0].strip()
+        for phrase in (*RULE_PHRASES.values(), *GRADE_REASONS.values())
+    ]
     shown = [phrase for phrase in english if len(phrase) > 8 and phrase in rule + facts]
     assert not shown, shown
     page.goto(f"en/incidents/{server.ids['koulogon']}/")

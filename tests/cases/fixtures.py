@@ -16,7 +16,9 @@ def member(username: str, organisation, role: str):
 
 @pytest.fixture
 def organisation(db):
-    return Organisation.objects.create(slug="amdh", name="Association malienne des droits de l'homme")
+    return Organisation.objects.create(
+        slug="amdh", name="Association malienne des droits de l'homme"
+    )
 
 
 @pytest.fixture
@@ -45,16 +47,26 @@ def analyst(organisation):
 def incident(organisation):
     from vigie.incidents.models import Incident
 
-    return Incident.objects.create(organisation=organisation, date_start=datetime.date(2024, 3, 7),
-                                   date_end=datetime.date(2024, 3, 7), location="Marché de démonstration")
+    return Incident.objects.create(
+        organisation=organisation,
+        date_start=datetime.date(2024, 3, 7),
+        date_end=datetime.date(2024, 3, 7),
+        location="Marché de démonstration",
+    )
 
 
 @pytest.fixture
 def case(organisation, investigator, incident):
     from vigie.cases.services import open_case
 
-    return open_case(organisation, "INV-2024-001", "Attaque du marché, mars 2024", investigator,
-                     incidents=[incident], lead_investigator=investigator)
+    return open_case(
+        organisation,
+        "INV-2024-001",
+        "Attaque du marché, mars 2024",
+        investigator,
+        incidents=[incident],
+        lead_investigator=investigator,
+    )
 
 
 @pytest.fixture

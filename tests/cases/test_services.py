@@ -31,13 +31,17 @@ pytestmark = pytest.mark.django_db
 
 
 def refer(case, user):
-    return add_referral(case, user, recipient_kind="national_commission", recipient_name="CNDH", reference="2024/17")
+    return add_referral(
+        case, user, recipient_kind="national_commission", recipient_name="CNDH", reference="2024/17"
+    )
 
 
 def test_opening_a_case(case, investigator, incident):
     assert case.status == CaseStatus.OPEN and case.lead_investigator == investigator
     assert list(case.incidents.all()) == [incident]
-    created = ChangeLogEntry.objects.get(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
+    created = ChangeLogEntry.objects.get(
+        content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
+    )
     assert created.action == "create" and created.user == investigator
 
 
@@ -58,10 +62,15 @@ def test_the_usual_path_open_to_closed(case, investigator):
     assert reopened.closed_on is None
 
 
-@pytest.mark.parametrize(("start", "target"), [
-    (start, target) for start in CaseStatus.values for target in CaseStatus.values
-    if target not in ALLOWED_TRANSITIONS[start]
-])
+@pytest.mark.parametrize(
+    ("start", "target"),
+    [
+        (start, target)
+        for start in CaseStatus.values
+        for target in CaseStatus.values
+        if target not in ALLOWED_TRANSITIONS[start]
+    ],
+)
 def test_moves_that_are_not_allowed_are_refused(case, investigator, start, target):
     Case.objects.filter(pk=case.pk).update(status=start)
     case.refresh_from_db()
@@ -75,7 +84,9 @@ def test_closing_needs_a_reason(case, investigator):
     with pytest.raises(InvalidTransition, match="reason"):
         change_status(case, CaseStatus.CLOSED, investigator)
     assert Case.objects.get(pk=case.pk).status == CaseStatus.OPEN
-    closed = change_status(case, CaseStatus.CLOSED, investigator, reason="Doublon du dossier INV-2023-009")
+    closed = change_status(
+        case, CaseStatus.CLOSED, investigator, reason="Doublon du dossier INV-2023-009"
+    )
     with pytest.raises(InvalidTransition, match="reason"):
         change_status(closed, CaseStatus.IN_PROGRESS, investigator)
 
@@ -103,8 +114,12 @@ def test_findings_are_encrypted_and_not_in_the_change_log(case, investigator):
         cursor.execute("SELECT findings FROM cases_case WHERE id = %s", [case.pk])
         (stored,) = cursor.fetchone()
     assert stored.startswith("vgc1:") and "Touré" not in stored
-    entries = ChangeLogEntry.objects.filter(content_type=ContentType.objects.get_for_model(Case), object_id=case.pk)
-    assert entries.count() == 2 and "Touré" not in str(list(entries.values_list("prechange", "postchange")))
+    entries = ChangeLogEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
+    )
+    assert entries.count() == 2 and "Touré" not in str(
+        list(entries.values_list("prechange", "postchange"))
+    )
     assert Case.objects.get(pk=case.pk).findings == "Le témoin Oumar Touré a vu les auteurs"
 
 
@@ -132,14 +147,21 @@ def test_opening_needs_a_role_that_may_add_cases(organisation, analyst, outsider
 
 def test_every_read_is_logged(case, investigator):
     read_case(investigator, "revue", pk=case.pk)
-    read = ChangeLogEntry.objects.get(action="read", content_type=ContentType.objects.get_for_model(Case),
-                                      object_id=case.pk)
+    read = ChangeLogEntry.objects.get(
+        action="read", content_type=ContentType.objects.get_for_model(Case), object_id=case.pk
+    )
     assert read.user == investigator and read.postchange == {"purpose": "revue"}
 
 
 def test_overdue_tasks(case, investigator, outsider, other_organisation):
     today = datetime.date(2024, 6, 1)
-    late = add_task(case, investigator, title="Délai de la CNDH", due_on=datetime.date(2024, 5, 31), is_deadline=True)
+    late = add_task(
+        case,
+        investigator,
+        title="Délai de la CNDH",
+        due_on=datetime.date(2024, 5, 31),
+        is_deadline=True,
+    )
     add_task(case, investigator, title="Entretien", due_on=datetime.date(2024, 6, 2))
     done = add_task(case, investigator, title="Rapport", due_on=datetime.date(2024, 5, 1))
     complete_task(done, investigator, datetime.date(2024, 5, 2))
@@ -150,11 +172,16 @@ def test_overdue_tasks(case, investigator, outsider, other_organisation):
     assert overdue_tasks(None, today).count() == 2  # the operator sees every organisation's
 
 
-def test_incidents_must_be_visible_to_whoever_opens_the_case(organisation, other_organisation, investigator):
+def test_incidents_must_be_visible_to_whoever_opens_the_case(
+    organisation, other_organisation, investigator
+):
     from vigie.incidents.models import Incident
 
-    hidden = Incident.objects.create(organisation=other_organisation, date_start=datetime.date(2024, 1, 1),
-                                     date_end=datetime.date(2024, 1, 1))
+    hidden = Incident.objects.create(
+        organisation=other_organisation,
+        date_start=datetime.date(2024, 1, 1),
+        date_end=datetime.date(2024, 1, 1),
+    )
     with pytest.raises(CaseError, match="not visible"):
         open_case(organisation, "INV-Y", "Titre", investigator, incidents=[hidden])
     assert not Case.objects.filter(reference="INV-Y").exists()

@@ -22,7 +22,10 @@ def test_keys_init_creates_the_audit_key_beside_the_keyring(keys_dir):
     outcome = CliRunner().invoke(cli.main, ["keys", "init"])
     assert outcome.exit_code == 0, outcome.output
     path = keys_dir / anchor.AUDIT_KEY_FILE
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600 and stat.S_IMODE(keys_dir.stat().st_mode) == 0o700
+    assert (
+        stat.S_IMODE(path.stat().st_mode) == 0o600
+        and stat.S_IMODE(keys_dir.stat().st_mode) == 0o700
+    )
     key = anchor.load_audit_key(create=False)
     assert key.key_id in outcome.output
     with pytest.raises(anchor.AuditKeyError, match="never replaced"):
@@ -55,7 +58,10 @@ def test_an_unreadable_stored_checkpoint_is_reported_and_kept(keys_dir):
     path = anchor.stored_checkpoint_path()
     path.write_text("{not json")
     report = verify_log()
-    assert any(problem.startswith("the stored checkpoint: not a readable checkpoint") for problem in report.problems)
+    assert any(
+        problem.startswith("the stored checkpoint: not a readable checkpoint")
+        for problem in report.problems
+    )
     assert anchor.advance_stored_checkpoint() is None and path.read_text() == "{not json"
 
 

@@ -71,7 +71,10 @@ def test_an_intact_chain_verifies(history):
     assert outcome.exit_code == 0 and "intact" in outcome.output, outcome.output
     sequences = [entry.sequence for entry in history]
     assert sequences == sorted(sequences) and sequences[-1] - sequences[0] == len(sequences) - 1
-    assert all(entry.previous_hash == before.entry_hash for before, entry in zip(history, history[1:], strict=False))
+    assert all(
+        entry.previous_hash == before.entry_hash
+        for before, entry in zip(history, history[1:], strict=False)
+    )
     key = anchor.load_audit_key()
     assert all(key.mac_matches(entry.entry_hash, entry.entry_mac) for entry in history)
 
@@ -79,8 +82,11 @@ def test_an_intact_chain_verifies(history):
 def test_the_stored_checkpoint_follows_each_commit(history):
     stored = anchor.read_stored_checkpoint()
     head = history[-1]
-    assert (stored.sequence, stored.entry_hash, stored.count) == (head.sequence, head.entry_hash,
-                                                                   ChangeLogEntry.objects.count())
+    assert (stored.sequence, stored.entry_hash, stored.count) == (
+        head.sequence,
+        head.entry_hash,
+        ChangeLogEntry.objects.count(),
+    )
     assert stored.signed_by(anchor.load_audit_key().public_key)
     path = anchor.stored_checkpoint_path()
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -95,7 +101,10 @@ def test_the_stored_checkpoint_follows_each_commit(history):
 @pytest.mark.parametrize("command", VERIFY_COMMANDS)
 def test_an_edited_entry_is_named(history, command):
     target = history[len(history) // 2]
-    sql("UPDATE core_changelogentry SET object_repr = %s WHERE id = %s", ["nothing happened here", target.pk])
+    sql(
+        "UPDATE core_changelogentry SET object_repr = %s WHERE id = %s",
+        ["nothing happened here", target.pk],
+    )
     breaks = list(verify_chain())
     assert breaks[0].entry_id == target.pk and "changed" in breaks[0].reason
     outcome = verify(*command)
@@ -105,7 +114,10 @@ def test_an_edited_entry_is_named(history, command):
 
 def test_an_edited_snapshot_is_named(history):
     target = next(entry for entry in history if entry.action == "update")
-    sql("UPDATE core_changelogentry SET prechange = %s WHERE id = %s", ['{"name": "forged"}', target.pk])
+    sql(
+        "UPDATE core_changelogentry SET prechange = %s WHERE id = %s",
+        ['{"name": "forged"}', target.pk],
+    )
     assert [b.entry_id for b in verify_chain()][:1] == [target.pk]
 
 
@@ -126,7 +138,10 @@ def test_entries_removed_at_the_end_are_detected(history, command):
     assert list(verify_chain()) == []  # what is left is a perfect chain: only the checkpoint knows
     outcome = verify(*command)
     assert outcome.exit_code == 1
-    assert f"ends at sequence {last.sequence - 1}" in outcome.output and "removed from its end" in outcome.output
+    assert (
+        f"ends at sequence {last.sequence - 1}" in outcome.output
+        and "removed from its end" in outcome.output
+    )
 
 
 @pytest.mark.parametrize("command", VERIFY_COMMANDS)
@@ -146,8 +161,10 @@ def rewrite_from(entries, index, **changes):
                 setattr(fresh, name, value)
         fresh.previous_hash = previous
         fresh.entry_hash = previous = entry_hash(fresh, _label(fresh.content_type_id), previous)
-        sql("UPDATE core_changelogentry SET object_repr = %s, previous_hash = %s, entry_hash = %s WHERE id = %s",
-            [fresh.object_repr, fresh.previous_hash, fresh.entry_hash, fresh.pk])
+        sql(
+            "UPDATE core_changelogentry SET object_repr = %s, previous_hash = %s, entry_hash = %s WHERE id = %s",
+            [fresh.object_repr, fresh.previous_hash, fresh.entry_hash, fresh.pk],
+        )
 
 
 @pytest.mark.parametrize("command", VERIFY_COMMANDS)
@@ -175,7 +192,8 @@ def test_a_checkpoint_file_names_a_log_cut_after_it(history, tmp_path):
     assert outcome.exit_code == 0, outcome.output
     exported = anchor.read_checkpoint(path)
     assert exported.sequence == history[-1].sequence and exported.count == len(history) + (
-        ChangeLogEntry.objects.filter(sequence__lt=history[0].sequence).count())
+        ChangeLogEntry.objects.filter(sequence__lt=history[0].sequence).count()
+    )
     assert verify("audit", "verify", "--checkpoint", str(path)).exit_code == 0
     # The log is cut back and the stored checkpoint is lost too: the exported file still tells.
     for entry in history[-2:]:
@@ -191,7 +209,9 @@ def test_a_checkpoint_newer_than_the_log_is_reported(history, tmp_path):
     path = tmp_path / "checkpoint.json"
     key = anchor.load_audit_key()
     head = history[-1]
-    path.write_text(anchor.sign_checkpoint(head.sequence + 5, "ab" * 32, head.sequence + 5, key).to_json())
+    path.write_text(
+        anchor.sign_checkpoint(head.sequence + 5, "ab" * 32, head.sequence + 5, key).to_json()
+    )
     outcome = verify("audit", "verify", "--checkpoint", str(path))
     assert outcome.exit_code == 1
     assert f"ends at sequence {head.sequence}, before the checkpoint {path}" in outcome.output
@@ -204,7 +224,10 @@ def test_a_log_diverging_from_a_checkpoint_is_reported(history, tmp_path):
     rewrite_from(history, len(history) - 1, object_repr="forged")
     outcome = verify("audit", "verify", "--checkpoint", str(path))
     assert outcome.exit_code == 1
-    assert f"the entry at sequence {target.sequence} differs from the checkpoint {path}" in outcome.output
+    assert (
+        f"the entry at sequence {target.sequence} differs from the checkpoint {path}"
+        in outcome.output
+    )
 
 
 def test_an_altered_checkpoint_file_fails_its_signature(history, tmp_path):
@@ -226,28 +249,41 @@ def test_checkpoints_are_checked_with_the_public_key_kept_elsewhere(history, tmp
     assert verify("audit", "public-key", "--output", str(public)).exit_code == 0
     path = tmp_path / "checkpoint.json"
     assert verify("audit", "checkpoint", "-o", str(path)).exit_code == 0
-    assert verify("audit", "verify", "--checkpoint", str(path), "--public-key", str(public)).exit_code == 0
+    assert (
+        verify("audit", "verify", "--checkpoint", str(path), "--public-key", str(public)).exit_code
+        == 0
+    )
     # A checkpoint signed by another key (a server whose keys were replaced) is refused.
     other = anchor.AuditKey(tmp_path, b"k" * 32, anchor.Ed25519PrivateKey.generate(), "")
     head = history[-1]
-    path.write_text(anchor.sign_checkpoint(head.sequence, head.entry_hash, ChangeLogEntry.objects.count(),
-                                           other).to_json())
+    path.write_text(
+        anchor.sign_checkpoint(
+            head.sequence, head.entry_hash, ChangeLogEntry.objects.count(), other
+        ).to_json()
+    )
     outcome = verify("audit", "verify", "--checkpoint", str(path), "--public-key", str(public))
     assert outcome.exit_code == 1 and f"made with key {other.key_id}" in outcome.output
 
 
-def test_the_stored_checkpoint_does_not_follow_a_log_rebuilt_after_a_cut(history, django_capture_on_commit_callbacks):
+def test_the_stored_checkpoint_does_not_follow_a_log_rebuilt_after_a_cut(
+    history, django_capture_on_commit_callbacks
+):
     """Cut at the end, then written past the old head: the checkpoint stays and the cut is still named."""
     stored = anchor.read_stored_checkpoint()
     for entry in history[-2:]:
         sql("DELETE FROM core_changelogentry WHERE id = %s", [entry.pk])
     with django_capture_on_commit_callbacks(execute=True):
         for number in range(4):
-            Place.objects.create(code=f"MLI.test.after{number}", kind="locality", name=f"After {number}")
+            Place.objects.create(
+                code=f"MLI.test.after{number}", kind="locality", name=f"After {number}"
+            )
     assert ChangeLogEntry.objects.order_by("-sequence").first().sequence > stored.sequence
     assert anchor.read_stored_checkpoint() == stored
     outcome = verify("audit", "verify")
-    assert outcome.exit_code == 1 and f"the entry at sequence {stored.sequence} differs" in outcome.output
+    assert (
+        outcome.exit_code == 1
+        and f"the entry at sequence {stored.sequence} differs" in outcome.output
+    )
 
 
 def test_checkpoint_export_is_refused_for_an_altered_log(history, tmp_path):

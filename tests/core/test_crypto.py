@@ -33,7 +33,10 @@ def test_a_keyring_is_created_on_first_use_private_to_its_owner(keys_dir):
 
 
 def test_production_refuses_to_run_without_a_keyring(keys_dir):
-    with override_settings(VIGIE_KEYS_CREATE=False), pytest.raises(crypto.KeyringError, match="vigie keys init"):
+    with (
+        override_settings(VIGIE_KEYS_CREATE=False),
+        pytest.raises(crypto.KeyringError, match="vigie keys init"),
+    ):
         crypto.encrypt("x")
     assert not keys_dir.exists()
 
@@ -86,7 +89,11 @@ def test_a_value_under_an_unknown_key_names_the_missing_key(keys_dir):
 
 def test_the_blind_index_is_keyed_and_normalised(keys_dir, tmp_path):
     digest = crypto.blind_index("Aminata  TRAORÉ")
-    assert digest == crypto.blind_index("aminata traore") != crypto.blind_index("Aminata Traoré", scope="phone")
+    assert (
+        digest
+        == crypto.blind_index("aminata traore")
+        != crypto.blind_index("Aminata Traoré", scope="phone")
+    )
     assert crypto.blind_index("") is None and crypto.blind_index("  ,") is None
     with override_settings(VIGIE_KEYS_DIR=tmp_path / "other-keys"):
         assert crypto.blind_index("Aminata Traoré") != digest  # another key, another digest
@@ -101,19 +108,36 @@ def test_a_change_logged_model_may_not_copy_an_encrypted_field_into_the_change_l
 
     with isolate_apps("vigie.victims"):
         with pytest.raises(ImproperlyConfigured, match="secret would be copied in clear"):
-            type("Leaky", (ChangeLoggedModel,), {"__module__": "vigie.victims.models",
-                                                 "secret": crypto.EncryptedTextField()})
-        excluded = type("Excluded", (ChangeLoggedModel,), {"__module__": "vigie.victims.models",
-                                                           "secret": crypto.EncryptedTextField(),
-                                                           "changelog_exclude": ("secret",)})
-        marked = type("Marked", (crypto.EncryptedSnapshotMixin, ChangeLoggedModel),
-                      {"__module__": "vigie.victims.models", "secret": crypto.EncryptedTextField(),
-                       "plain": models.CharField(max_length=10)})
+            type(
+                "Leaky",
+                (ChangeLoggedModel,),
+                {"__module__": "vigie.victims.models", "secret": crypto.EncryptedTextField()},
+            )
+        excluded = type(
+            "Excluded",
+            (ChangeLoggedModel,),
+            {
+                "__module__": "vigie.victims.models",
+                "secret": crypto.EncryptedTextField(),
+                "changelog_exclude": ("secret",),
+            },
+        )
+        marked = type(
+            "Marked",
+            (crypto.EncryptedSnapshotMixin, ChangeLoggedModel),
+            {
+                "__module__": "vigie.victims.models",
+                "secret": crypto.EncryptedTextField(),
+                "plain": models.CharField(max_length=10),
+            },
+        )
     assert "secret" not in excluded(pk=1, secret="Aminata").snapshot()
     snapshot = marked(pk=1, secret="Aminata", plain="ok").snapshot()
     assert snapshot["plain"] == "ok" and snapshot["secret"].startswith("<encrypted ")
     assert snapshot["secret"] != marked(pk=1, secret="Aminatou", plain="ok").snapshot()["secret"]
-    assert snapshot["secret"] != marked(pk=2, secret="Aminata", plain="ok").snapshot()["secret"]  # per record
+    assert (
+        snapshot["secret"] != marked(pk=2, secret="Aminata", plain="ok").snapshot()["secret"]
+    )  # per record
 
 
 def test_the_json_field_encrypts_the_whole_value(keys_dir):

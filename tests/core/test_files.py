@@ -81,6 +81,8 @@ def test_the_stores_create_private_folders(tmp_path, umask, store):
     received = files.receive(io.BytesIO(b"a photograph"))
     files.put(received)
     folders = [tmp_path / "disk", *(p for p in (tmp_path / "disk").rglob("*") if p.is_dir())]
-    assert len(folders) >= 5 and {mode(p) for p in folders} == {0o700}, [(p, oct(mode(p))) for p in folders]
+    assert len(folders) >= 5 and {mode(p) for p in folders} == {0o700}, [
+        (p, oct(mode(p))) for p in folders
+    ]
     stored = [p for p in root.rglob("*") if p.is_file()]
     assert stored and all(mode(p) & 0o077 == 0 for p in stored)

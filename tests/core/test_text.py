@@ -6,11 +6,24 @@ from vigie.core.text import MAX_ID, parse_id
 
 
 @pytest.mark.engine
-@pytest.mark.parametrize("value, expected", [
-    ("12", 12), (" 7 ", 7), (42, 42), (str(MAX_ID), MAX_ID),
-    ("0", None), ("-3", None), ("", None), (None, None), ("12a", None), ("1.5", None),
-    ("³", None), ("١", None), (str(MAX_ID + 1), None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("12", 12),
+        (" 7 ", 7),
+        (42, 42),
+        (str(MAX_ID), MAX_ID),
+        ("0", None),
+        ("-3", None),
+        ("", None),
+        (None, None),
+        ("12a", None),
+        ("1.5", None),
+        ("³", None),
+        ("١", None),
+        (str(MAX_ID + 1), None),
+    ],
+)
 def test_parse_id_takes_ascii_record_numbers_only(value, expected):
     assert parse_id(value) == expected
 

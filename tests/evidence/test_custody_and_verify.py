@@ -50,8 +50,11 @@ def test_custody_events_cannot_be_changed_or_deleted(items, investigator):
 
 def test_every_custody_event_is_in_the_chained_change_log(items):
     content_type = ContentType.objects.get_for_model(CustodyEvent)
-    logged = set(ChangeLogEntry.objects.filter(content_type=content_type, action="create")
-                 .values_list("object_id", flat=True))
+    logged = set(
+        ChangeLogEntry.objects.filter(content_type=content_type, action="create").values_list(
+            "object_id", flat=True
+        )
+    )
     assert logged == set(CustodyEvent.objects.values_list("pk", flat=True)) and len(logged) == 2
     assert list(verify_chain()) == []
 
@@ -67,7 +70,9 @@ def test_an_intact_store_verifies(items):
 def test_one_changed_byte_is_named_by_verify_and_the_cli_exits_1(items):
     photo, text = items
     path = default_store().path_for(text.sha256)
-    os.chmod(path, 0o600)  # the store keeps files read-only; an attacker or a faulty disk does not ask
+    os.chmod(
+        path, 0o600
+    )  # the store keeps files read-only; an attacker or a faulty disk does not ask
     data = bytearray(path.read_bytes())
     data[3] ^= 0x01
     path.write_bytes(bytes(data))
@@ -76,7 +81,11 @@ def test_one_changed_byte_is_named_by_verify_and_the_cli_exits_1(items):
     report = verify_store()
     assert not report.ok and report.checked == 2
     [problem] = report.problems
-    assert problem.item_ids == (text.pk,) and problem.sha256 == text.sha256 and problem.actual == actual
+    assert (
+        problem.item_ids == (text.pk,)
+        and problem.sha256 == text.sha256
+        and problem.actual == actual
+    )
 
     outcome = CliRunner().invoke(main, ["evidence", "verify"])
     assert outcome.exit_code == 1

@@ -47,10 +47,14 @@ def test_a_member_whose_role_grants_nothing_on_evidence_gets_404(item, analyst):
 def test_an_item_that_does_not_exist_is_404_too(item, investigator):
     client = Client()
     client.force_login(investigator)
-    assert client.get(reverse("evidence:evidence_download", args=[item.pk + 1000])).status_code == 404
+    assert (
+        client.get(reverse("evidence:evidence_download", args=[item.pk + 1000])).status_code == 404
+    )
 
 
-def test_the_investigator_gets_the_file_as_an_attachment_and_the_read_is_recorded(item, investigator):
+def test_the_investigator_gets_the_file_as_an_attachment_and_the_read_is_recorded(
+    item, investigator
+):
     client = Client()
     client.force_login(investigator)
     response = client.get(url(item))
@@ -63,8 +67,11 @@ def test_the_investigator_gets_the_file_as_an_attachment_and_the_read_is_recorde
     assert "Aminata" not in disposition  # the original name can identify someone
     viewed = item.custody.get(action="viewed")
     assert viewed.actor == investigator
-    reads = ChangeLogEntry.objects.filter(action="read", content_type=ContentType.objects.get_for_model(EvidenceItem),
-                                          object_id=item.pk)
+    reads = ChangeLogEntry.objects.filter(
+        action="read",
+        content_type=ContentType.objects.get_for_model(EvidenceItem),
+        object_id=item.pk,
+    )
     assert reads.count() == 1 and reads.get().user == investigator
 
 

@@ -31,18 +31,23 @@ SAMPLES = {
 @pytest.mark.parametrize("media_type", sorted(SAMPLES))
 def test_accepted_kinds_are_recognised_by_their_bytes(tmp_path, media_type):
     path = tmp_path / "whatever.bin"
-    path.write_bytes(SAMPLES[media_type] + b"\x00" * 32 if media_type != "text/plain" else SAMPLES[media_type])
+    path.write_bytes(
+        SAMPLES[media_type] + b"\x00" * 32 if media_type != "text/plain" else SAMPLES[media_type]
+    )
     assert detect(path).media_type == media_type
 
 
-@pytest.mark.parametrize("data", [
-    b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska",  # Matroska that is not WebM
-    b"\x00\x00\x00\x20ftypabcd\x00\x00",                           # an unknown MP4-family brand
-    b"GIF89a\x01\x00\x01\x00",                                     # GIF: not in the list
-    b"\xca\xfe\xba\xbe\x00\x00",                                   # a program
-    b"text with a NUL\x00 inside",
-    b"\xef\xbb\xbf<html><body>hi</body></html>",
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x88matroska",  # Matroska that is not WebM
+        b"\x00\x00\x00\x20ftypabcd\x00\x00",  # an unknown MP4-family brand
+        b"GIF89a\x01\x00\x01\x00",  # GIF: not in the list
+        b"\xca\xfe\xba\xbe\x00\x00",  # a program
+        b"text with a NUL\x00 inside",
+        b"\xef\xbb\xbf<html><body>hi</body></html>",
+    ],
+)
 def test_other_kinds_are_refused_with_the_list_of_accepted_ones(tmp_path, data):
     path = tmp_path / "f.txt"
     path.write_bytes(data)
@@ -69,7 +74,10 @@ def test_a_name_accepted_is_a_plain_name(name):
 
 
 @_quiet
-@given(st.sampled_from(["..", "../", "..\\", "/", "\\", "C:", "c:\\"]), st.text(min_size=1, max_size=20))
+@given(
+    st.sampled_from(["..", "../", "..\\", "/", "\\", "C:", "c:\\"]),
+    st.text(min_size=1, max_size=20),
+)
 def test_path_tricks_are_always_refused(prefix, rest):
     with pytest.raises(UnsafeFileName):
         clean_filename(prefix + "/" + rest)

@@ -42,7 +42,7 @@ class OneWayStream(io.RawIOBase):
     def read(self, size=-1):
         self.reads += 1
         size = len(self._data) - self._position if size is None or size < 0 else size
-        chunk = self._data[self._position:self._position + size]
+        chunk = self._data[self._position : self._position + size]
         self._position += len(chunk)
         return chunk
 
@@ -55,13 +55,20 @@ class OneWayStream(io.RawIOBase):
 
 def test_the_file_is_hashed_as_it_arrives_and_stored_read_only_by_its_hash(case, investigator):
     stream = OneWayStream(PHOTO)
-    intake = add_evidence(case, stream, "photo du marché.png", {"device": "Tecno Spark 10"}, investigator)
+    intake = add_evidence(
+        case, stream, "photo du marché.png", {"device": "Tecno Spark 10"}, investigator
+    )
     expected = hashlib.sha256(PHOTO).hexdigest()
     item = intake.item
     assert intake.created and item.sha256 == expected and item.size == len(PHOTO)
     assert item.media_type == "image/png" and item.original_filename == "photo du marché.png"
     path = default_store().path_for(expected)
-    assert path.relative_to(default_store().root).parts == ("sha256", expected[:2], expected[2:4], expected)
+    assert path.relative_to(default_store().root).parts == (
+        "sha256",
+        expected[:2],
+        expected[2:4],
+        expected,
+    )
     assert path.read_bytes() == PHOTO
     assert stat.S_IMODE(path.stat().st_mode) == 0o400
     assert stored_files(default_store().root) == [path]  # nothing left in incoming/
@@ -73,20 +80,28 @@ def test_the_file_is_hashed_as_it_arrives_and_stored_read_only_by_its_hash(case,
 def test_the_type_comes_from_the_bytes_not_the_name(case, investigator):
     item = add_evidence(case, io.BytesIO(PHOTO), "notes.txt", {}, investigator).item
     assert item.media_type == "image/png"
-    text = add_evidence(case, io.BytesIO("Témoignage\nligne 2\n".encode()), "image.jpg", {}, investigator).item
+    text = add_evidence(
+        case, io.BytesIO("Témoignage\nligne 2\n".encode()), "image.jpg", {}, investigator
+    ).item
     assert text.media_type == "text/plain"
 
 
-def test_the_same_file_twice_in_a_case_is_stored_once_with_a_second_custody_event(case, investigator):
+def test_the_same_file_twice_in_a_case_is_stored_once_with_a_second_custody_event(
+    case, investigator
+):
     first = add_evidence(case, io.BytesIO(PHOTO), "a.png", {}, investigator)
-    second = add_evidence(case, io.BytesIO(PHOTO), "copie de a.png", {"note": "reçu une deuxième fois"}, investigator)
+    second = add_evidence(
+        case, io.BytesIO(PHOTO), "copie de a.png", {"note": "reçu une deuxième fois"}, investigator
+    )
     assert not second.created and second.item.pk == first.item.pk
     assert EvidenceItem.objects.count() == 1
     assert list(first.item.custody.values_list("action", flat=True)) == ["received", "received"]
     assert len(stored_files(default_store().root)) == 1
 
 
-def test_the_same_file_in_another_case_is_a_second_item_but_one_stored_object(case, investigator, organisation):
+def test_the_same_file_in_another_case_is_a_second_item_but_one_stored_object(
+    case, investigator, organisation
+):
     from vigie.cases.services import open_case
 
     other = open_case(organisation, "INV-2024-002", "Autre enquête", investigator)
@@ -108,7 +123,13 @@ BAD_INPUTS = [
     (b"MZ\x90\x00" + b"\x00" * 64, "setup.pdf", {}, FileTypeNotAllowed, "not accepted"),
     (b"PK\x03\x04" + b"\x00" * 64, "archive.jpg", {}, FileTypeNotAllowed, "not accepted"),
     (b"<!DOCTYPE html><script>alert(1)</script>", "page.txt", {}, FileTypeNotAllowed, "markup"),
-    (b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>", "image.txt", {}, FileTypeNotAllowed, "markup"),
+    (
+        b"<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        "image.txt",
+        {},
+        FileTypeNotAllowed,
+        "markup",
+    ),
     ("café".encode("latin-1") + b"\n", "latin1.txt", {}, FileTypeNotAllowed, "UTF-8"),
     (PHOTO, "../../etc/cron.d/x.png", {}, UnsafeFileName, "directory"),
     (PHOTO, "/etc/passwd", {}, UnsafeFileName, "absolute"),
@@ -131,9 +152,14 @@ BAD_INPUTS = [
 ]
 
 
-@pytest.mark.parametrize(("data", "name", "metadata", "error", "words"), BAD_INPUTS,
-                         ids=[f"{e.__name__}-{w}-{i}" for i, (_d, _n, _m, e, w) in enumerate(BAD_INPUTS)])
-def test_bad_input_gets_a_clear_error_and_nothing_is_stored(case, investigator, data, name, metadata, error, words):
+@pytest.mark.parametrize(
+    ("data", "name", "metadata", "error", "words"),
+    BAD_INPUTS,
+    ids=[f"{e.__name__}-{w}-{i}" for i, (_d, _n, _m, e, w) in enumerate(BAD_INPUTS)],
+)
+def test_bad_input_gets_a_clear_error_and_nothing_is_stored(
+    case, investigator, data, name, metadata, error, words
+):
     with pytest.raises(error) as raised:
         add_evidence(case, io.BytesIO(data), name, metadata, investigator)
     assert isinstance(raised.value, ValueError)
@@ -159,7 +185,9 @@ def test_a_file_of_exactly_the_limit_is_accepted(case, investigator, settings):
         add_evidence(case, io.BytesIO(PHOTO + b"\x00"), "b.png", {}, investigator)
 
 
-def test_a_failure_after_the_file_was_placed_leaves_neither_row_nor_file(case, investigator, monkeypatch):
+def test_a_failure_after_the_file_was_placed_leaves_neither_row_nor_file(
+    case, investigator, monkeypatch
+):
     def broken_put(self, received):
         real_put(self, received)
         raise OSError("disk full")
@@ -197,11 +225,17 @@ def test_outside_the_scope_nothing_is_received(case, outsider, analyst):
 def test_a_working_copy_has_its_own_hash_and_is_linked_to_its_original(case, investigator):
     original = add_evidence(case, io.BytesIO(PHOTO), "a.png", {}, investigator).item
     redacted_bytes = png_bytes(8, 6, lambda x, y: (0, 0, 0))
-    copy = derive_evidence(original, io.BytesIO(redacted_bytes), "a-floutée.png", "visages masqués", investigator).item
-    assert copy.derived_from == original and copy.sha256 == hashlib.sha256(redacted_bytes).hexdigest()
+    copy = derive_evidence(
+        original, io.BytesIO(redacted_bytes), "a-floutée.png", "visages masqués", investigator
+    ).item
+    assert (
+        copy.derived_from == original and copy.sha256 == hashlib.sha256(redacted_bytes).hexdigest()
+    )
     assert copy.transformation == "visages masqués" and not copy.is_original
     assert list(original.custody.values_list("action", flat=True)) == ["received", "derived"]
-    assert default_store().path_for(original.sha256).read_bytes() == PHOTO  # the original is untouched
+    assert (
+        default_store().path_for(original.sha256).read_bytes() == PHOTO
+    )  # the original is untouched
     with pytest.raises(BadMetadata, match="transformation"):
         derive_evidence(original, io.BytesIO(b"transcript\n"), "t.txt", "  ", investigator)
     with pytest.raises(DuplicateDerivative):
@@ -211,11 +245,21 @@ def test_a_working_copy_has_its_own_hash_and_is_linked_to_its_original(case, inv
 
 def test_identifying_fields_are_not_in_clear_in_the_database_or_the_change_log(case, investigator):
     secret_name = "Entretien_Aminata_Traore_Sevare.png"
-    before = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
-    item = add_evidence(case, io.BytesIO(PHOTO), secret_name, {"collected_by": "Moussa Diarra, +223 70 00 00 00"},
-                        investigator).item
+    before = (
+        ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    )
+    item = add_evidence(
+        case,
+        io.BytesIO(PHOTO),
+        secret_name,
+        {"collected_by": "Moussa Diarra, +223 70 00 00 00"},
+        investigator,
+    ).item
     with connection.cursor() as cursor:
-        cursor.execute("SELECT original_filename, collected_by FROM evidence_evidenceitem WHERE id = %s", [item.pk])
+        cursor.execute(
+            "SELECT original_filename, collected_by FROM evidence_evidenceitem WHERE id = %s",
+            [item.pk],
+        )
         stored = cursor.fetchone()
     assert all(value.startswith("vgc1:") for value in stored)
     assert "Aminata" not in str(stored) and "Diarra" not in str(stored)

@@ -33,7 +33,9 @@ BOTH = [["evidence", "verify"], ["audit", "verify"]]
 @pytest.fixture
 def items(case, investigator):
     photo = add_evidence(case, io.BytesIO(PHOTO), "a.png", {}, investigator).item
-    text = add_evidence(case, io.BytesIO(TEXT), "t.txt", {"note": "reçu du témoin"}, investigator).item
+    text = add_evidence(
+        case, io.BytesIO(TEXT), "t.txt", {"note": "reçu du témoin"}, investigator
+    ).item
     transfer = record_custody(photo, "transferred", investigator, note="remis au greffe")
     return photo, text, transfer
 
@@ -57,12 +59,16 @@ def test_untouched_evidence_verifies_with_both_commands(items):
 @pytest.mark.parametrize("command", BOTH)
 def test_a_custody_event_edited_in_the_database_is_reported(items, command):
     _photo, _text, transfer = items
-    sql("UPDATE evidence_custodyevent SET actor_name = %s, action = %s WHERE id = %s",
-        ["quelqu'un d'autre", "verified", transfer.pk])
+    sql(
+        "UPDATE evidence_custodyevent SET actor_name = %s, action = %s WHERE id = %s",
+        ["quelqu'un d'autre", "verified", transfer.pk],
+    )
     outcome = run(command)
     assert outcome.exit_code == 1
-    assert (f"custody event {transfer.pk} of evidence {transfer.item_id}: edited after it was written"
-            in outcome.output)
+    assert (
+        f"custody event {transfer.pk} of evidence {transfer.item_id}: edited after it was written"
+        in outcome.output
+    )
     assert "actor_name, action differ" in outcome.output
 
 
@@ -70,7 +76,10 @@ def test_a_custody_event_edited_in_the_database_is_reported(items, command):
 def test_a_custody_note_replaced_with_another_valid_ciphertext_is_reported(items, command):
     """The attacker may even hold the data key: the note's MAC is under the audit key, not the data key."""
     _photo, _text, transfer = items
-    sql("UPDATE evidence_custodyevent SET note = %s WHERE id = %s", [encrypt("jamais remis"), transfer.pk])
+    sql(
+        "UPDATE evidence_custodyevent SET note = %s WHERE id = %s",
+        [encrypt("jamais remis"), transfer.pk],
+    )
     assert CustodyEvent.objects.get(pk=transfer.pk).note == "jamais remis"
     outcome = run(command)
     assert outcome.exit_code == 1
@@ -81,7 +90,10 @@ def test_a_custody_note_replaced_with_another_valid_ciphertext_is_reported(items
 
 def test_a_custody_note_that_no_longer_decrypts_is_reported(items):
     _photo, _text, transfer = items
-    sql("UPDATE evidence_custodyevent SET note = %s WHERE id = %s", ["vgc1:deadbeef:AAAA", transfer.pk])
+    sql(
+        "UPDATE evidence_custodyevent SET note = %s WHERE id = %s",
+        ["vgc1:deadbeef:AAAA", transfer.pk],
+    )
     [problem] = verify_custody()
     assert f"custody event {transfer.pk}" in problem and "does not decrypt" in problem
 
@@ -92,21 +104,35 @@ def test_a_custody_event_deleted_from_the_database_is_reported(items, command):
     sql("DELETE FROM evidence_custodyevent WHERE id = %s", [transfer.pk])
     outcome = run(command)
     assert outcome.exit_code == 1
-    assert (f"custody event {transfer.pk} of evidence {transfer.item_id}: missing" in outcome.output
-            and "deleted from the database" in outcome.output)
+    assert (
+        f"custody event {transfer.pk} of evidence {transfer.item_id}: missing" in outcome.output
+        and "deleted from the database" in outcome.output
+    )
 
 
 @pytest.mark.parametrize("command", BOTH)
 def test_a_custody_event_inserted_into_the_database_is_reported(items, command):
     photo, _text, _transfer = items
-    sql("INSERT INTO evidence_custodyevent (organisation_id, item_id, time, actor_id, actor_name, action, sha256, note) "
+    sql(
+        "INSERT INTO evidence_custodyevent (organisation_id, item_id, time, actor_id, actor_name, action, sha256, note) "
         "VALUES (%s, %s, %s, NULL, %s, %s, %s, %s)",
-        [photo.organisation_id, photo.pk, timezone.now() - datetime.timedelta(days=3), "greffe", "transferred",
-         photo.sha256, ""])
+        [
+            photo.organisation_id,
+            photo.pk,
+            timezone.now() - datetime.timedelta(days=3),
+            "greffe",
+            "transferred",
+            photo.sha256,
+            "",
+        ],
+    )
     inserted = CustodyEvent.objects.order_by("-pk").first()
     outcome = run(command)
     assert outcome.exit_code == 1
-    assert f"custody event {inserted.pk} of evidence {photo.pk}: not in the change log" in outcome.output
+    assert (
+        f"custody event {inserted.pk} of evidence {photo.pk}: not in the change log"
+        in outcome.output
+    )
 
 
 @pytest.mark.parametrize("command", BOTH)
@@ -121,10 +147,15 @@ def test_an_evidence_hash_changed_in_the_database_is_reported(items, command):
 
 def test_a_recorded_hash_that_is_not_a_hash_is_reported_not_a_crash(items):
     photo, _text, _transfer = items
-    sql("UPDATE evidence_evidenceitem SET sha256 = %s WHERE id = %s", ["../../etc/passwd", photo.pk])
+    sql(
+        "UPDATE evidence_evidenceitem SET sha256 = %s WHERE id = %s", ["../../etc/passwd", photo.pk]
+    )
     outcome = run(["evidence", "verify"])
     assert outcome.exit_code == 1 and isinstance(outcome.exception, SystemExit)
-    assert f"evidence {photo.pk}: its recorded hash '../../etc/passwd' is not a SHA-256" in outcome.output
+    assert (
+        f"evidence {photo.pk}: its recorded hash '../../etc/passwd' is not a SHA-256"
+        in outcome.output
+    )
 
 
 def replace(path, make):
@@ -133,12 +164,18 @@ def replace(path, make):
     make(path)
 
 
-@pytest.mark.parametrize(("make", "expected"), [
-    (lambda path: path.mkdir(), "not a file: {path}: it is a directory"),
-    (lambda path: os.mkfifo(path), "not a file: {path}: it is a named pipe"),
-    (lambda path: path.symlink_to(path.parent / "elsewhere"), "not a file: {path}: it is a symbolic link"),
-    (lambda path: None, "file missing: {path}"),
-])
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda path: path.mkdir(), "not a file: {path}: it is a directory"),
+        (lambda path: os.mkfifo(path), "not a file: {path}: it is a named pipe"),
+        (
+            lambda path: path.symlink_to(path.parent / "elsewhere"),
+            "not a file: {path}: it is a symbolic link",
+        ),
+        (lambda path: None, "file missing: {path}"),
+    ],
+)
 def test_a_stored_file_replaced_by_something_else_is_reported(items, make, expected):
     photo, text, _transfer = items
     path = default_store().path_for(photo.sha256)
@@ -163,7 +200,10 @@ def test_a_file_where_a_folder_of_the_store_should_be_is_reported(items):
     folder.write_bytes(b"")
     outcome = run(["evidence", "verify"])
     assert outcome.exit_code == 1
-    assert f"evidence {photo.pk}: not a file:" in outcome.output and "where one of its folders" in outcome.output
+    assert (
+        f"evidence {photo.pk}: not a file:" in outcome.output
+        and "where one of its folders" in outcome.output
+    )
 
 
 def test_an_unreadable_file_is_reported(items, monkeypatch):
@@ -197,17 +237,23 @@ def test_every_problem_gets_its_own_line(items):
     assert sum(f"custody event {transfer.pk} " in line for line in lines) == 1
 
 
-def test_custody_events_logged_before_the_content_mac_are_checked_on_their_plain_fields(items, investigator,
-                                                                                       monkeypatch):
+def test_custody_events_logged_before_the_content_mac_are_checked_on_their_plain_fields(
+    items, investigator, monkeypatch
+):
     """Events written before the upgrade have no content MAC in their log entry: their fields in clear
     (who, what, when, which item, which hash) are still compared with the log."""
     photo, _text, _transfer = items
     from vigie.core.crypto import EncryptedSnapshotMixin
 
-    monkeypatch.setattr(CustodyEvent, "snapshot", lambda self: EncryptedSnapshotMixin.snapshot(self))
+    monkeypatch.setattr(
+        CustodyEvent, "snapshot", lambda self: EncryptedSnapshotMixin.snapshot(self)
+    )
     old = record_custody(photo, "copied", investigator, note="copie pour l'avocat")
     monkeypatch.undo()
     assert verify_custody() == []
     sql("UPDATE evidence_custodyevent SET action = %s WHERE id = %s", ["verified", old.pk])
     [problem] = verify_custody()
-    assert f"custody event {old.pk} of evidence {photo.pk}: edited" in problem and "action differ" in problem
+    assert (
+        f"custody event {old.pk} of evidence {photo.pk}: edited" in problem
+        and "action differ" in problem
+    )

@@ -22,7 +22,9 @@ def test_merged_incidents_are_left_out_in_one_place_only():
         if "migrations" in path.parts:
             continue
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if re.search(r"merged_into(_id)?__isnull|(filter|exclude)\([^)]*merged_into(_id)?=None", line):
+            if re.search(
+                r"merged_into(_id)?__isnull|(filter|exclude)\([^)]*merged_into(_id)?=None", line
+            ):
                 spelled.append(f"{path.relative_to(SOURCE)}:{number}: {line.strip()}")
     assert len(spelled) == 1 and spelled[0].startswith("incidents/models.py:"), spelled
     assert spelled[0].endswith("return self.filter(merged_into__isnull=True)")

@@ -7,8 +7,19 @@ from vigie.incidents.estimates import ReportEvidence, estimate
 pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
 
 
-def ev(best, source, reliability="F", credibility=6, party=False, civilians=None, combatants=None, kinds=()):
-    figures = {"killed_best": best, "killed_low": best, "killed_high": best} if best is not None else {}
+def ev(
+    best,
+    source,
+    reliability="F",
+    credibility=6,
+    party=False,
+    civilians=None,
+    combatants=None,
+    kinds=(),
+):
+    figures = (
+        {"killed_best": best, "killed_low": best, "killed_high": best} if best is not None else {}
+    )
     if civilians is not None:
         figures["killed_civilian_best"] = civilians
     if combatants is not None:
@@ -17,7 +28,9 @@ def ev(best, source, reliability="F", credibility=6, party=False, civilians=None
 
 
 def test_best_comes_from_the_most_reliable_tier_and_the_range_from_every_credible_report():
-    result = estimate([ev(30, "radio", "C"), ev(40, "un", "A"), ev(44, "ngo", "B"), ev(90, "rumour", "E")])
+    result = estimate(
+        [ev(30, "radio", "C"), ev(40, "un", "A"), ev(44, "ngo", "B"), ev(90, "rumour", "E")]
+    )
     assert result.figures["killed_best"] == 40  # lower median of the A-B tier (40, 44)
     assert (result.figures["killed_low"], result.figures["killed_high"]) == (30, 44)  # E left out
     assert "1 report(s) not credible" in result.rule
@@ -39,17 +52,26 @@ def test_a_party_claim_is_recorded_but_not_trusted_alone():
     assert "party statements in the range only" in with_others.rule
 
 
-@pytest.mark.parametrize("reports, grade", [
-    ([ev(5, "a", "C")], "weak"),
-    ([ev(5, "a", "B", credibility=2)], "fair"),
-    ([ev(5, "a", "C"), ev(6, "b", "D")], "fair"),
-    ([ev(5, "a", "B"), ev(6, "b", "C")], "confirmed"),
-    ([ev(5, "a", "C", credibility=1)], "confirmed"),
-    ([ev(5, "a", "C", credibility=5), ev(5, "b", "E")], "discounted"),
-    ([ev(5, "a", "B"), ev(40, "b", "B")], "contested"),  # tolls incompatible
-    ([ev(12, "army", "B", party=True, combatants=12), ev(12, "hrw", "A", civilians=12)], "contested"),
-    ([ev(3, "a", "B", kinds={"state_forces"}), ev(3, "b", "B", kinds={"jihadist_group"})], "contested"),
-    ([ev(5, "a", "B"), ev(5, "a", "B")], "weak"),  # one source twice is not two sources
-])
+@pytest.mark.parametrize(
+    "reports, grade",
+    [
+        ([ev(5, "a", "C")], "weak"),
+        ([ev(5, "a", "B", credibility=2)], "fair"),
+        ([ev(5, "a", "C"), ev(6, "b", "D")], "fair"),
+        ([ev(5, "a", "B"), ev(6, "b", "C")], "confirmed"),
+        ([ev(5, "a", "C", credibility=1)], "confirmed"),
+        ([ev(5, "a", "C", credibility=5), ev(5, "b", "E")], "discounted"),
+        ([ev(5, "a", "B"), ev(40, "b", "B")], "contested"),  # tolls incompatible
+        (
+            [ev(12, "army", "B", party=True, combatants=12), ev(12, "hrw", "A", civilians=12)],
+            "contested",
+        ),
+        (
+            [ev(3, "a", "B", kinds={"state_forces"}), ev(3, "b", "B", kinds={"jihadist_group"})],
+            "contested",
+        ),
+        ([ev(5, "a", "B"), ev(5, "a", "B")], "weak"),  # one source twice is not two sources
+    ],
+)
 def test_grades_follow_the_written_criteria(reports, grade):
     assert estimate(reports).grade == grade

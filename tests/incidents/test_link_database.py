@@ -1,6 +1,5 @@
 """`vigie link`: the engine on the reports of the database, with the review queue."""
 
-
 import pytest
 from click.testing import CliRunner
 
@@ -26,8 +25,12 @@ def import_without_keys(tmp_path):
 
 
 def predicted():
-    return {external: str(incident) for external, incident in
-            Report.objects.filter(is_current=True).values_list("external_id", "incident_id")}
+    return {
+        external: str(incident)
+        for external, incident in Report.objects.filter(is_current=True).values_list(
+            "external_id", "incident_id"
+        )
+    }
 
 
 def test_linking_the_demo_reports_recovers_the_real_incidents(tmp_path):
@@ -59,10 +62,15 @@ def test_linking_twice_changes_nothing_and_new_reports_attach(tmp_path):
     path = tmp_path / "new.csv"
     with open(DEMO_REPORTS, encoding="utf-8", newline="") as handle:
         header = handle.readline()
-    ogossagou = Report.objects.filter(location_text__icontains="Ogossagou", date_start__year=2019).first()
-    path.write_text(header + "new-1,Radio Guintan,media,fr,2019-03-25,2019-03-23,,day,Ogossagou,,Bankass,Mopti,Mali,"
-                    ",,exact,chasseurs dozos,Peuls,Violence against civilians,Attack,killing,massacre,160,,,,,,,,,\n",
-                    encoding="utf-8")
+    ogossagou = Report.objects.filter(
+        location_text__icontains="Ogossagou", date_start__year=2019
+    ).first()
+    path.write_text(
+        header
+        + "new-1,Radio Guintan,media,fr,2019-03-25,2019-03-23,,day,Ogossagou,,Bankass,Mopti,Mali,"
+        ",,exact,chasseurs dozos,Peuls,Violence against civilians,Attack,killing,massacre,160,,,,,,,,,\n",
+        encoding="utf-8",
+    )
     run_import("reports", path, visibility="public")
     run = link_database()
     assert run.reports == 1
@@ -85,8 +93,11 @@ def test_review_pairs_and_the_link_command(tmp_path):
 def test_the_incident_page_shows_pairs_grade_and_rule(tmp_path, client):
     import_without_keys(tmp_path)
     link_database()
-    incident = Incident.objects.filter(merged_into__isnull=True, reports__location_text__icontains="Ogossagou",
-                                       date_start__year=2019).first()
+    incident = Incident.objects.filter(
+        merged_into__isnull=True,
+        reports__location_text__icontains="Ogossagou",
+        date_start__year=2019,
+    ).first()
     page = client.get(f"/en/incidents/{incident.pk}/")
     assert page.status_code == 200
     text = page.content.decode()

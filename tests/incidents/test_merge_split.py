@@ -16,19 +16,38 @@ pytestmark = pytest.mark.django_db
 
 
 def make_incident(day: int, tolls: list[int | None], *, kinds=("media",)) -> Incident:
-    incident = Incident.objects.create(date_start=datetime.date(2023, 1, day), date_end=datetime.date(2023, 1, day),
-                                       location=f"village {day}")
+    incident = Incident.objects.create(
+        date_start=datetime.date(2023, 1, day),
+        date_end=datetime.date(2023, 1, day),
+        location=f"village {day}",
+    )
     for n, toll in enumerate(tolls):
-        source, _ = Source.objects.get_or_create(slug=f"s{day}-{n}", defaults={
-            "name": f"Source {day}-{n}", "kind": kinds[n % len(kinds)], "reliability": "BCF"[n % 3]})
-        Report.objects.create(source=source, external_id=f"{day}-{n}", content_hash="x", incident=incident,
-                              date_start=incident.date_start, date_end=incident.date_start, killed=toll,
-                              credibility=(2, 3, 6)[n % 3])
+        source, _ = Source.objects.get_or_create(
+            slug=f"s{day}-{n}",
+            defaults={
+                "name": f"Source {day}-{n}",
+                "kind": kinds[n % len(kinds)],
+                "reliability": "BCF"[n % 3],
+            },
+        )
+        Report.objects.create(
+            source=source,
+            external_id=f"{day}-{n}",
+            content_hash="x",
+            incident=incident,
+            date_start=incident.date_start,
+            date_end=incident.date_start,
+            killed=toll,
+            credibility=(2, 3, 6)[n % 3],
+        )
     return refresh_from_reports(incident)
 
 
 def state():
-    incidents = {i.pk: {k: v for k, v in i.snapshot().items() if k != "updated"} for i in Incident.objects.all()}
+    incidents = {
+        i.pk: {k: v for k, v in i.snapshot().items() if k != "updated"}
+        for i in Incident.objects.all()
+    }
     reports = dict(Report.objects.values_list("pk", "incident_id"))
     return incidents, reports
 
@@ -41,9 +60,14 @@ def test_merge_moves_reports_recomputes_and_is_logged():
     assert b.merged_into == a and a.reports.count() == 3
     assert a.killed_low == 10 and a.killed_high == 30
     assert a.date_start == datetime.date(2023, 1, 3) and a.date_end == datetime.date(2023, 1, 4)
-    assert operation.report_ids == sorted(b.reports.model.objects.filter(incident=a, external_id__startswith="4-")
-                                          .values_list("pk", flat=True))
-    logged = ChangeLogEntry.objects.filter(sequence__gt=before_log).values_list("content_type__model", flat=True)
+    assert operation.report_ids == sorted(
+        b.reports.model.objects.filter(incident=a, external_id__startswith="4-").values_list(
+            "pk", flat=True
+        )
+    )
+    logged = ChangeLogEntry.objects.filter(sequence__gt=before_log).values_list(
+        "content_type__model", flat=True
+    )
     assert "linkoperation" in logged and "incident" in logged
 
 
@@ -72,7 +96,11 @@ def test_the_analysts_figures_need_a_reason_and_are_logged():
     set_figures(a, {"killed_best": 15}, "hospital list of names")
     a.refresh_from_db()
     assert a.killed_best == 15 and a.estimate_rule.startswith("analyst's figures: hospital list")
-    entry = ChangeLogEntry.objects.filter(object_id=a.pk, content_type__model="incident").order_by("-sequence").first()
+    entry = (
+        ChangeLogEntry.objects.filter(object_id=a.pk, content_type__model="incident")
+        .order_by("-sequence")
+        .first()
+    )
     assert entry.prechange["killed_best"] == 10 and entry.postchange["killed_best"] == 15
     set_figures(a, {}, "")
     a.refresh_from_db()
@@ -82,7 +110,9 @@ def test_the_analysts_figures_need_a_reason_and_are_logged():
 def test_merge_confirms_the_review_pair_and_split_rejects_it():
     a, b = make_incident(9, [10]), make_incident(10, [11])
     ra, rb = a.reports.get(), b.reports.get()
-    pair = LinkPair.objects.create(report_a=ra, report_b=rb, score=3, log_odds=-1, weights={}, status=PairStatus.REVIEW)
+    pair = LinkPair.objects.create(
+        report_a=ra, report_b=rb, score=3, log_odds=-1, weights={}, status=PairStatus.REVIEW
+    )
     merge(a, b)
     pair.refresh_from_db()
     assert pair.status == PairStatus.CONFIRMED
@@ -94,8 +124,11 @@ def test_merge_confirms_the_review_pair_and_split_rejects_it():
 tolls = st.lists(st.one_of(st.none(), st.integers(0, 200)), min_size=1, max_size=4)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                 HealthCheck.too_slow])
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(first=tolls, second=tolls, third=tolls, override=st.booleans())
 def test_a_merge_then_its_split_restores_the_previous_state_exactly(first, second, third, override):
     Report.objects.all().delete()

@@ -14,8 +14,10 @@ from vigie.demo.loader import DEMO_REPORTS
 from vigie.incidents.services import link_database
 from vigie.interop.loader import run_import
 
-PHONE = ("Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
-         "Chrome/120.0 Mobile Safari/537.36")
+PHONE = (
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/120.0 Mobile Safari/537.36"
+)
 
 
 @pytest.fixture(autouse=True)
@@ -46,8 +48,9 @@ def member(db):
     counter = iter(range(1, 1000))
 
     def make(role: str, organisation: Organisation):
-        user = get_user_model().objects.create_user(f"{role}-{organisation.slug}-{next(counter)}",
-                                                    password="not-used-here-123")
+        user = get_user_model().objects.create_user(
+            f"{role}-{organisation.slug}-{next(counter)}", password="not-used-here-123"
+        )
         Membership.objects.create(user=user, organisation=organisation, role=role)
         return user
 

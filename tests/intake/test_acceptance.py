@@ -30,7 +30,12 @@ def published(demo):
     Source.objects.update(published=True)  # a source is named to the public once published
     for incident in Incident.objects.current():
         refresh_from_reports(incident)
-    return Incident.objects.current().filter(reports__location_text="Ogossagou", date_start__year=2019).distinct().get()
+    return (
+        Incident.objects.current()
+        .filter(reports__location_text="Ogossagou", date_start__year=2019)
+        .distinct()
+        .get()
+    )
 
 
 def public_view(incident: Incident) -> dict:
@@ -40,25 +45,37 @@ def public_view(incident: Incident) -> dict:
     assert page.status_code == 200
     handle = io.StringIO()
     export_incidents(handle, "csv")
-    row = next(row for row in csv.DictReader(io.StringIO(handle.getvalue())) if int(row["incident_id"]) == incident.pk)
+    row = next(
+        row
+        for row in csv.DictReader(io.StringIO(handle.getvalue()))
+        if int(row["incident_id"]) == incident.pk
+    )
     api = client.get(f"/api/v1/incidents/{incident.pk}/").json()
     incident.refresh_from_db()
     return {
         "figures": {name: incident.figure(name) for name in CASUALTY_FIGURES},
-        "export": {name: row[name] for name in row if "killed" in name or "injured" in name or "abducted" in name},
+        "export": {
+            name: row[name]
+            for name in row
+            if "killed" in name or "injured" in name or "abducted" in name
+        },
         "api": api["casualties"],
         "basis": page.context["basis"],
         "text": page.content.decode(),
     }
 
 
-def test_a_monitors_report_counts_only_once_an_analyst_accepts_it(published, monitor, analyst, login):
+def test_a_monitors_report_counts_only_once_an_analyst_accepts_it(
+    published, monitor, analyst, login
+):
     before = public_view(published)
     assert before["figures"]["killed_low"] > 1
     response = login(monitor).post(reverse("intake:report_new"), ogossagou_form(killed="1"))
     assert response.status_code == 302
     report = Report.objects.get(source__name="Radio Guintan")
-    assert report.incident_id == published.pk and not report.accepted  # joined by the linkage, not accepted
+    assert (
+        report.incident_id == published.pk and not report.accepted
+    )  # joined by the linkage, not accepted
 
     waiting = public_view(published)
     for part in ("figures", "export", "api", "basis"):
@@ -66,7 +83,9 @@ def test_a_monitors_report_counts_only_once_an_analyst_accepts_it(published, mon
     assert report.pk not in {row["pk"] for row in waiting["basis"]}
 
     # A monitor cannot accept; an analyst of the organisation sees it waiting and accepts it.
-    assert login(monitor).post("/en/review/accept/", {"do": f"accept-{report.pk}"}).status_code == 403
+    assert (
+        login(monitor).post("/en/review/accept/", {"do": f"accept-{report.pk}"}).status_code == 403
+    )
     queue = login(analyst).get("/en/review/").content.decode()
     assert f'id="report-{report.pk}"' in queue
     done = login(analyst).post("/en/review/accept/", {"do": f"accept-{report.pk}"}, follow=True)
@@ -93,16 +112,23 @@ def test_the_public_page_lists_every_report_the_figures_rest_on(published):
         assert report.source.name in text
     # A restricted report is never behind a public figure: it is left out, and the rule says so.
     hidden = basis[0]
-    Report.objects.filter(pk=hidden.pk).update(visibility="restricted", killed=9999, killed_high=9999)
+    Report.objects.filter(pk=hidden.pk).update(
+        visibility="restricted", killed=9999, killed_high=9999
+    )
     refresh_from_reports(published)
     published.refresh_from_db()
     assert published.killed_high != 9999
     assert "cannot be shown to the public, not counted" in published.estimate_rule
     again = Client().get(f"/en/incidents/{published.pk}/")
-    assert hidden.pk not in {row["pk"] for row in again.context["basis"]} and "9999" not in again.content.decode()
+    assert (
+        hidden.pk not in {row["pk"] for row in again.context["basis"]}
+        and "9999" not in again.content.decode()
+    )
 
 
-def test_publishing_an_incident_in_the_admin_recomputes_its_figures_on_what_can_be_shown(published, rf):
+def test_publishing_an_incident_in_the_admin_recomputes_its_figures_on_what_can_be_shown(
+    published, rf
+):
     from types import SimpleNamespace
 
     from django.contrib.admin.sites import site
@@ -116,6 +142,10 @@ def test_publishing_an_incident_in_the_admin_recomputes_its_figures_on_what_can_
     refresh_from_reports(published)
     assert published.killed_high == 8888  # inside the organisation the restricted report counts
     published.visibility = "public"
-    IncidentAdmin(Incident, site).save_model(rf.post("/"), published, SimpleNamespace(changed_data=["visibility"]), True)
+    IncidentAdmin(Incident, site).save_model(
+        rf.post("/"), published, SimpleNamespace(changed_data=["visibility"]), True
+    )
     published.refresh_from_db()
-    assert published.killed_high != 8888 and restricted.pk not in {r.pk for r in figure_basis(published)}
+    assert published.killed_high != 8888 and restricted.pk not in {
+        r.pk for r in figure_basis(published)
+    }

@@ -27,7 +27,7 @@ PREFIX = {"fr": "", "en": "/en"}  # French, the default language, has no prefix
 
 def date_value(page: str, name: str) -> str | None:
     tag = re.search(rf'<input type="date" name="{name}"[^>]*>', page)
-    assert tag, f"no <input type=\"date\" name=\"{name}\">"
+    assert tag, f'no <input type="date" name="{name}">'
     value = re.search(r'value="([^"]*)"', tag.group(0))
     return value.group(1) if value else None
 
@@ -38,17 +38,28 @@ def address(language: str, name: str, **kwargs) -> str:
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
-def test_a_date_comes_back_into_its_box_as_iso_in_either_language(organisation, monitor, login, language):
+def test_a_date_comes_back_into_its_box_as_iso_in_either_language(
+    organisation, monitor, login, language
+):
     client = login(monitor)
     # A date the form cannot accept yet (the report is not complete): the page comes back with the date kept.
-    refused = client.post(address(language, "intake:report_new"), ogossagou_form(
-        date_start="2019-01-02", date_end="2019-01-03", published="2019-01-05", source_name=""))
+    refused = client.post(
+        address(language, "intake:report_new"),
+        ogossagou_form(
+            date_start="2019-01-02", date_end="2019-01-03", published="2019-01-05", source_name=""
+        ),
+    )
     assert refused.status_code == 400
     page = refused.content.decode()
-    assert (date_value(page, "date_start"), date_value(page, "date_end"), date_value(page, "published")) == \
-        ("2019-01-02", "2019-01-03", "2019-01-05")
+    assert (
+        date_value(page, "date_start"),
+        date_value(page, "date_end"),
+        date_value(page, "published"),
+    ) == ("2019-01-02", "2019-01-03", "2019-01-05")
     # A draft keeps it, and gives it back as it was typed.
-    client.post(address(language, "intake:report_new"), {"action": "draft", "date_start": "2019-01-02"})
+    client.post(
+        address(language, "intake:report_new"), {"action": "draft", "date_start": "2019-01-02"}
+    )
     draft = ReportDraft.objects.get()
     page = client.get(address(language, "intake:draft_edit", pk=draft.pk)).content.decode()
     assert date_value(page, "date_start") == "2019-01-02"
@@ -57,7 +68,12 @@ def test_a_date_comes_back_into_its_box_as_iso_in_either_language(organisation, 
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_a_date_given_as_a_date_is_written_as_iso(language):
     with translation.override(language):
-        form = ReportForm(initial={"date_start": datetime.date(2019, 1, 2), "published": datetime.date(2019, 12, 31)})
+        form = ReportForm(
+            initial={
+                "date_start": datetime.date(2019, 1, 2),
+                "published": datetime.date(2019, 12, 31),
+            }
+        )
         page = str(form["date_start"]) + str(form["published"])
     assert 'value="2019-01-02"' in page and 'value="2019-12-31"' in page and 'type="date"' in page
 
@@ -65,11 +81,15 @@ def test_a_date_given_as_a_date_is_written_as_iso(language):
 @pytest.mark.parametrize("language", ["fr", "en"])
 def test_the_server_reads_iso_dates_and_only_those(organisation, monitor, login, language):
     client = login(monitor)
-    sent = client.post(address(language, "intake:report_new"), ogossagou_form(date_start="2019-01-02"))
+    sent = client.post(
+        address(language, "intake:report_new"), ogossagou_form(date_start="2019-01-02")
+    )
     assert sent.status_code == 302
     assert Report.objects.get().date_start == datetime.date(2019, 1, 2)
     # 02/01/2019 is the 2nd of January in French and the 1st of February in English: refused, never guessed.
-    refused = client.post(address(language, "intake:report_new"), ogossagou_form(date_start="02/01/2019"))
+    refused = client.post(
+        address(language, "intake:report_new"), ogossagou_form(date_start="02/01/2019")
+    )
     assert refused.status_code == 400
     assert Report.objects.count() == 1
 

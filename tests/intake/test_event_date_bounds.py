@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize("field", ["date_start", "date_end"])
 def test_a_date_before_the_earliest_is_refused_with_the_limit(organisation, monitor, login, field):
-    form = ogossagou_form(**{field: "1800-01-01"}) if field == "date_start" else ogossagou_form(date_end="1800-01-01")
+    form = (
+        ogossagou_form(**{field: "1800-01-01"})
+        if field == "date_start"
+        else ogossagou_form(date_end="1800-01-01")
+    )
     response = login(monitor).post(reverse("intake:report_new"), form)
     assert response.status_code == 400
     assert "the earliest date this deployment accepts" in response.content.decode()
@@ -26,9 +30,16 @@ def test_a_date_before_the_earliest_is_refused_with_the_limit(organisation, moni
 
 def test_the_earliest_date_is_a_setting(organisation, monitor, login, settings):
     settings.VIGIE_EARLIEST_DATE = datetime.date(2012, 1, 1)
-    response = login(monitor).post(reverse("intake:report_new"), ogossagou_form(date_start="2011-12-31"))
-    assert response.status_code == 400 and "the earliest date this deployment accepts" in response.content.decode()
-    response = login(monitor).post(reverse("intake:report_new"), ogossagou_form(date_start="2012-01-01"))
+    response = login(monitor).post(
+        reverse("intake:report_new"), ogossagou_form(date_start="2011-12-31")
+    )
+    assert (
+        response.status_code == 400
+        and "the earliest date this deployment accepts" in response.content.decode()
+    )
+    response = login(monitor).post(
+        reverse("intake:report_new"), ogossagou_form(date_start="2012-01-01")
+    )
     assert response.status_code == 302
     assert Report.objects.count() == 1
 

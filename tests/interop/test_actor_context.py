@@ -20,23 +20,147 @@ from vigie.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
-ACLED_HEADER = ["event_id_cnty", "event_date", "event_type", "sub_event_type", "actor1", "assoc_actor_1", "inter1",
-                "actor2", "assoc_actor_2", "inter2", "interaction", "country", "admin1", "location", "latitude",
-                "longitude", "fatalities", "timestamp"]
+ACLED_HEADER = [
+    "event_id_cnty",
+    "event_date",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "fatalities",
+    "timestamp",
+]
 ACLED_ROWS = [
-    ["RUS1", "2022-03-01", "Battles", "Armed clash", "Military Forces of Russia (2000-)", "", "1",
-     "Rebel Group (Russia)", "", "2", "12", "Russia", "Belgorod", "Belgorod", "50.6", "36.6", "2", "1700000000"],
-    ["LBN1", "2023-11-01", "Explosions/Remote violence", "Air/drone strike", "Military Forces of Israel (2022-)", "",
-     "8", "Hezbollah", "", "2", "28", "Lebanon", "South", "Aitaroun", "33.1", "35.4", "3", "1700000000"],
-    ["LBN2", "2023-11-02", "Battles", "Armed clash", "Hezbollah", "", "3", "Military Forces of Israel (2022-)", "",
-     "8", "38", "Lebanon", "South", "Aitaroun", "33.1", "35.4", "1", "1700000000"],
-    ["ISR1", "2023-10-20", "Battles", "Armed clash", "Military Forces of Israel (2022-)", "", "1", "Hamas", "",
-     "2", "12", "Israel", "Southern", "Sderot", "31.5", "34.6", "5", "1700000000"],
-    ["BGD1", "2024-01-05", "Riots", "Violent demonstration", "Supporters of Jamaat-e-Islami", "", "3",
-     "Police Forces of Bangladesh (2009-)", "", "1", "13", "Bangladesh", "Dhaka", "Dhaka", "23.8", "90.4", "0",
-     "1700000000"],
-    ["MLI1", "2019-03-23", "Battles", "Armed clash", "GATIA", "MSA, Military Forces of Mali (2021-)", "3",
-     "Islamic State (Greater Sahara)", "", "2", "23", "Mali", "Menaka", "Menaka", "15.9", "2.4", "4", "1700000000"],
+    [
+        "RUS1",
+        "2022-03-01",
+        "Battles",
+        "Armed clash",
+        "Military Forces of Russia (2000-)",
+        "",
+        "1",
+        "Rebel Group (Russia)",
+        "",
+        "2",
+        "12",
+        "Russia",
+        "Belgorod",
+        "Belgorod",
+        "50.6",
+        "36.6",
+        "2",
+        "1700000000",
+    ],
+    [
+        "LBN1",
+        "2023-11-01",
+        "Explosions/Remote violence",
+        "Air/drone strike",
+        "Military Forces of Israel (2022-)",
+        "",
+        "8",
+        "Hezbollah",
+        "",
+        "2",
+        "28",
+        "Lebanon",
+        "South",
+        "Aitaroun",
+        "33.1",
+        "35.4",
+        "3",
+        "1700000000",
+    ],
+    [
+        "LBN2",
+        "2023-11-02",
+        "Battles",
+        "Armed clash",
+        "Hezbollah",
+        "",
+        "3",
+        "Military Forces of Israel (2022-)",
+        "",
+        "8",
+        "38",
+        "Lebanon",
+        "South",
+        "Aitaroun",
+        "33.1",
+        "35.4",
+        "1",
+        "1700000000",
+    ],
+    [
+        "ISR1",
+        "2023-10-20",
+        "Battles",
+        "Armed clash",
+        "Military Forces of Israel (2022-)",
+        "",
+        "1",
+        "Hamas",
+        "",
+        "2",
+        "12",
+        "Israel",
+        "Southern",
+        "Sderot",
+        "31.5",
+        "34.6",
+        "5",
+        "1700000000",
+    ],
+    [
+        "BGD1",
+        "2024-01-05",
+        "Riots",
+        "Violent demonstration",
+        "Supporters of Jamaat-e-Islami",
+        "",
+        "3",
+        "Police Forces of Bangladesh (2009-)",
+        "",
+        "1",
+        "13",
+        "Bangladesh",
+        "Dhaka",
+        "Dhaka",
+        "23.8",
+        "90.4",
+        "0",
+        "1700000000",
+    ],
+    [
+        "MLI1",
+        "2019-03-23",
+        "Battles",
+        "Armed clash",
+        "GATIA",
+        "MSA, Military Forces of Mali (2021-)",
+        "3",
+        "Islamic State (Greater Sahara)",
+        "",
+        "2",
+        "23",
+        "Mali",
+        "Menaka",
+        "Menaka",
+        "15.9",
+        "2.4",
+        "4",
+        "1700000000",
+    ],
 ]
 
 UCDP_ROWS = [  # id, side_a, side_b, country, type_of_violence
@@ -61,9 +185,22 @@ def write_ucdp(path, rows):
         writer = csv.DictWriter(handle, fieldnames=synthetic.UCDP_GED_COLUMNS, restval="")
         writer.writeheader()
         for event_id, side_a, side_b, country, violence in rows:
-            writer.writerow({"id": event_id, "side_a": side_a, "side_b": side_b, "country": country,
-                             "type_of_violence": violence, "date_start": "2023-06-01", "date_end": "2023-06-01",
-                             "best": "3", "low": "2", "high": "4", "date_prec": "1", "where_prec": "6"})
+            writer.writerow(
+                {
+                    "id": event_id,
+                    "side_a": side_a,
+                    "side_b": side_b,
+                    "country": country,
+                    "type_of_violence": violence,
+                    "date_start": "2023-06-01",
+                    "date_end": "2023-06-01",
+                    "best": "3",
+                    "low": "2",
+                    "high": "4",
+                    "date_prec": "1",
+                    "where_prec": "6",
+                }
+            )
     return path
 
 
@@ -74,7 +211,9 @@ def categories_by_event():
     for link in links:
         event = link.incident.reports.get().external_id
         in_event[(event, link.actor.name)] = link.category or link.actor.category
-    return in_event, dict(Actor.objects.filter(incident_links__isnull=False).values_list("name", "category"))
+    return in_event, dict(
+        Actor.objects.filter(incident_links__isnull=False).values_list("name", "category")
+    )
 
 
 @pytest.mark.parametrize("format_name", ["acled", "ucdp"])
@@ -93,14 +232,18 @@ def test_the_same_rows_in_two_orders_give_the_same_categories(format_name, tmp_p
     assert outcomes[0] == outcomes[1]
     in_event, own = outcomes[0]
     if format_name == "acled":
-        assert in_event[("RUS1", "Military Forces of Russia")] == "state_forces"  # the dictionary's actor
+        assert (
+            in_event[("RUS1", "Military Forces of Russia")] == "state_forces"
+        )  # the dictionary's actor
         assert in_event[("LBN1", "Military Forces of Israel (2022-)")] == "foreign_forces"
         assert in_event[("ISR1", "Military Forces of Israel (2022-)")] == "state_forces"
         assert own["Military Forces of Israel (2022-)"] == "state_forces"
         # Hezbollah is a rebel group (inter 2) in one event and a political militia (3) in the other:
         # in each event, its category there; its own, the same whatever the order.
         assert (in_event[("LBN1", "Hezbollah")], in_event[("LBN2", "Hezbollah")]) == (
-            "separatist_group", "political_militia")
+            "separatist_group",
+            "political_militia",
+        )
         assert own["Hezbollah"] == "political_militia"
         assert in_event[("BGD1", "Supporters of Jamaat-e-Islami")] == "political_militia"
         # "MSA, Military Forces of Mali (2021-)" is two associated actors: MSA and FAMa (the dictionary's names)
@@ -112,30 +255,43 @@ def test_the_same_rows_in_two_orders_give_the_same_categories(format_name, tmp_p
         assert own["Government of Israel"] == "state_forces"
         assert in_event[("900001", "Military Forces of Russia")] == "state_forces"
         assert sorted(name.split(" (")[0] for event, name in in_event if event == "900004") == [
-            "GATIA", "Islamic State", "MSA"]
+            "GATIA",
+            "Islamic State",
+            "MSA",
+        ]
 
 
 def test_the_category_filter_reads_the_category_in_the_event(tmp_path):
     from vigie.api.filters import IncidentFilterSet
 
     run_import("ucdp", write_ucdp(tmp_path / "ged.csv", UCDP_ROWS))
-    foreign = IncidentFilterSet({"actor_category": ["foreign_forces"]}, queryset=Incident.objects.all()).qs
+    foreign = IncidentFilterSet(
+        {"actor_category": ["foreign_forces"]}, queryset=Incident.objects.all()
+    ).qs
     ids = set(foreign.values_list("reports__external_id", flat=True))
     assert "900002" in ids and "900003" not in ids
 
 
 def test_words_and_lists():
     assert keyword_category("Supporters of Jamaat-e-Islami") == "political_militia"
-    assert category_from_acled_inter("Supporters of Jamaat-e-Islami", 3, "Bangladesh") == "political_militia"
+    assert (
+        category_from_acled_inter("Supporters of Jamaat-e-Islami", 3, "Bangladesh")
+        == "political_militia"
+    )
     assert category_from_ucdp_side("Jamaat-e-Islami", "Bangladesh") == "political_militia"
     assert keyword_category("Islamic State (Sahel)") == "jihadist_group"
     assert split_actor_names("GATIA, MSA") == ["GATIA", "MSA"]
     assert split_actor_names("Government of Mali") == ["Government of Mali"]
-    assert split_actor_names("Military Forces of Mali (2021-)") == ["Military Forces of Mali (2021-)"]
+    assert split_actor_names("Military Forces of Mali (2021-)") == [
+        "Military Forces of Mali (2021-)"
+    ]
     assert split_actor_names("Military Forces of Mali (2012-2013, 2021-); Wagner Group") == [
-        "Military Forces of Mali (2012-2013, 2021-)", "Wagner Group"]
+        "Military Forces of Mali (2012-2013, 2021-)",
+        "Wagner Group",
+    ]
     assert split_actor_names("Government of Congo, Democratic Republic of") == [
-        "Government of Congo, Democratic Republic of"]
+        "Government of Congo, Democratic Republic of"
+    ]
     assert split_actor_names("MNLA, HCUA; MAA, MNLA") == ["MNLA", "HCUA", "MAA"]
 
 
@@ -144,14 +300,19 @@ def test_a_new_states_forces_are_state_forces_of_their_country(tmp_path):
     row comes first; foreign forces in the incidents of another country, as the export says too."""
     from vigie.interop.exports import incident_rows
 
-    rows = [("910001", "Government of Guinea", "JNIM", "Mali", "1"),
-            ("910002", "Government of Guinea", "Civilians", "Guinea", "3")]
+    rows = [
+        ("910001", "Government of Guinea", "JNIM", "Mali", "1"),
+        ("910002", "Government of Guinea", "Civilians", "Guinea", "3"),
+    ]
     for order in (rows, rows[::-1]):
         run_import("ucdp", write_ucdp(tmp_path / "guinea.csv", order))
         actor = Actor.objects.get(name="Government of Guinea")
         assert (actor.category, actor.country, actor.needs_review) == ("state_forces", "GIN", True)
-        links = dict(IncidentActor.objects.filter(actor=actor).values_list("incident__reports__external_id",
-                                                                             "category"))
+        links = dict(
+            IncidentActor.objects.filter(actor=actor).values_list(
+                "incident__reports__external_id", "category"
+            )
+        )
         assert links == {"910001": "foreign_forces", "910002": "state_forces"}
         exported = {row["source_ids"]: row["actor1_category"] for row in incident_rows()}
         assert exported == {"ucdp-ged:910001": "foreign_forces", "ucdp-ged:910002": "state_forces"}

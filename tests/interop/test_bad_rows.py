@@ -14,8 +14,15 @@ from vigie.reports.models import Report
 
 pytestmark = pytest.mark.django_db
 
-DAMAGES = [(3, "bad_date"), (10, "lat_out_of_range"), (17, "lon_not_number"), (25, "missing_id"),
-           (40, "negative_fatalities"), (41, "fatalities_not_int"), (77, "unknown_event_type")]
+DAMAGES = [
+    (3, "bad_date"),
+    (10, "lat_out_of_range"),
+    (17, "lon_not_number"),
+    (25, "missing_id"),
+    (40, "negative_fatalities"),
+    (41, "fatalities_not_int"),
+    (77, "unknown_event_type"),
+]
 
 
 @pytest.fixture
@@ -73,7 +80,9 @@ def test_cli_reports_problems_and_exit_codes(damaged, acled_file):
 def test_a_file_that_is_not_an_acled_export_is_refused(tmp_path):
     path = tmp_path / "other.csv"
     path.write_text("name,age\nx,3\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"line 1: not an ACLED export: missing column\(s\) event_id_cnty"):
+    with pytest.raises(
+        ValueError, match=r"line 1: not an ACLED export: missing column\(s\) event_id_cnty"
+    ):
         run_import("acled", path)
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")

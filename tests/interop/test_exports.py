@@ -29,13 +29,44 @@ pytestmark = pytest.mark.django_db
 
 # The columns as documented in docs/formats-export.md, in order.
 DOCUMENTED_COLUMNS = [
-    "incident_id", "date_start", "date_end", "date_precision", "event_type", "sub_event_type",
-    "violation_types", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
-    "geo_precision", "actor1", "actor1_category", "actor2", "actor2_category", "assoc_actors1",
-    "assoc_actors2", "killed_low", "killed_best", "killed_high", "civilians_killed_low",
-    "civilians_killed_best", "civilians_killed_high", "injured_low", "injured_best", "injured_high",
-    "abducted_low", "abducted_best", "abducted_high", "estimate_rule", "n_reports", "n_sources",
-    "source_ids", "updated",
+    "incident_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "violation_types",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "actor1",
+    "actor1_category",
+    "actor2",
+    "actor2_category",
+    "assoc_actors1",
+    "assoc_actors2",
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "civilians_killed_low",
+    "civilians_killed_best",
+    "civilians_killed_high",
+    "injured_low",
+    "injured_best",
+    "injured_high",
+    "abducted_low",
+    "abducted_best",
+    "abducted_high",
+    "estimate_rule",
+    "n_reports",
+    "n_sources",
+    "source_ids",
+    "updated",
 ]
 
 CANARY = "ZZ-CANARY-7f3a91"
@@ -43,6 +74,7 @@ FORMATS = ["csv", "geojson", "hxl"]
 
 
 # -- helpers -------------------------------------------------------------------------------------
+
 
 def export_text(format_name: str, **options) -> tuple[str, int]:
     handle = io.StringIO(newline="")
@@ -67,36 +99,67 @@ def a_region():
     return Place.objects.filter(kind="region", parent__code="MLI").order_by("code").first()
 
 
-def make_incident(visibility: str, organisation=None, location: str = "Boni", *, reported: bool = False,
-                  **fields) -> Incident:
+def make_incident(
+    visibility: str, organisation=None, location: str = "Boni", *, reported: bool = False, **fields
+) -> Incident:
     values = {
-        "date_start": datetime.date(2024, 3, 2), "date_end": datetime.date(2024, 3, 2), "date_precision": "day",
-        "admin0": mali(), "admin1": a_region(), "location": location, "latitude": 15.33, "longitude": -1.74,
-        "geo_precision": "exact", "event_type": EventType.VIOLENCE_AGAINST_CIVILIANS,
-        "sub_event_type": SubEventType.ATTACK, "killed_low": 2, "killed_best": 3, "killed_high": 5,
-        "killed_civilian_best": 3, "estimate_rule": "single report: its own figures",
+        "date_start": datetime.date(2024, 3, 2),
+        "date_end": datetime.date(2024, 3, 2),
+        "date_precision": "day",
+        "admin0": mali(),
+        "admin1": a_region(),
+        "location": location,
+        "latitude": 15.33,
+        "longitude": -1.74,
+        "geo_precision": "exact",
+        "event_type": EventType.VIOLENCE_AGAINST_CIVILIANS,
+        "sub_event_type": SubEventType.ATTACK,
+        "killed_low": 2,
+        "killed_best": 3,
+        "killed_high": 5,
+        "killed_civilian_best": 3,
+        "estimate_rule": "single report: its own figures",
     }
     values.update(fields)
     incident = Incident.objects.create(visibility=visibility, organisation=organisation, **values)
-    if reported:  # one account from a source that may be redistributed: the incident can be published
+    if (
+        reported
+    ):  # one account from a source that may be redistributed: the incident can be published
         add_report(incident, source("studio-tamani", "media"), f"ST-{incident.pk}", "public")
     return incident
 
 
 def source(slug: str, kind: str, organisation=None) -> Source:
-    return Source.objects.get_or_create(slug=slug, defaults={"name": slug.title(), "kind": kind,
-                                                             "organisation": organisation})[0]
+    return Source.objects.get_or_create(
+        slug=slug, defaults={"name": slug.title(), "kind": kind, "organisation": organisation}
+    )[0]
 
 
-def add_report(incident: Incident, src: Source, external_id: str, visibility: str, organisation=None,
-               is_current: bool = True, **fields) -> Report:
+def add_report(
+    incident: Incident,
+    src: Source,
+    external_id: str,
+    visibility: str,
+    organisation=None,
+    is_current: bool = True,
+    **fields,
+) -> Report:
     return Report.objects.create(
-        source=src, organisation=organisation, visibility=visibility, external_id=external_id,
-        is_current=is_current, content_hash=external_id[:32], incident=incident, **fields)
+        source=src,
+        organisation=organisation,
+        visibility=visibility,
+        external_id=external_id,
+        is_current=is_current,
+        content_hash=external_id[:32],
+        incident=incident,
+        **fields,
+    )
 
 
 def link_actor(incident: Incident, key: str, side: int, primary: bool = True) -> None:
-    IncidentActor.objects.create(incident=incident, actor=Actor.objects.get(key=key), side=side, primary=primary)
+    IncidentActor.objects.create(
+        incident=incident, actor=Actor.objects.get(key=key), side=side, primary=primary
+    )
 
 
 @pytest.fixture
@@ -118,13 +181,17 @@ def test_acled_only_incidents_are_never_public(acled_file, organisations):
     assert export_text("csv")[1] == 0
     assert Incident.objects.count() == 40
     handle = io.StringIO()
-    assert export_incidents(handle, "csv", organisation=ours) == 40  # the organisation's own analysis
+    assert (
+        export_incidents(handle, "csv", organisation=ours) == 40
+    )  # the organisation's own analysis
 
 
 @pytest.fixture
 def organisations():
-    return (Organisation.objects.create(slug="obs-mopti", name="Observatoire de Mopti"),
-            Organisation.objects.create(slug="other-ngo", name="Another NGO"))
+    return (
+        Organisation.objects.create(slug="obs-mopti", name="Observatoire de Mopti"),
+        Organisation.objects.create(slug="other-ngo", name="Another NGO"),
+    )
 
 
 @pytest.fixture
@@ -135,8 +202,17 @@ def mixed(imported, organisations):
     radio = source("radio-kledu", "media")
 
     public = make_incident("public", location="Public place")
-    add_report(public, radio, "RK-1", "public", text=CANARY, raw={"notes": CANARY}, perpetrator_text=CANARY,
-               target_text=CANARY, event_label=CANARY)
+    add_report(
+        public,
+        radio,
+        "RK-1",
+        "public",
+        text=CANARY,
+        raw={"notes": CANARY},
+        perpetrator_text=CANARY,
+        target_text=CANARY,
+        event_label=CANARY,
+    )
     add_report(public, witness, "W-1", "public", organisation=ours, text=CANARY)
     add_report(public, witness, "W-2", "organisation", organisation=ours)
     add_report(public, radio, "RK-OLD", "public", is_current=False)
@@ -146,18 +222,35 @@ def mixed(imported, organisations):
     our_incident = make_incident("organisation", ours, location=f"Village {CANARY}")
     add_report(our_incident, witness, "W-3", "organisation", organisation=ours, text=CANARY)
     their_incident = make_incident("organisation", theirs, location="Their village")
-    add_report(their_incident, source("their-partner", "partner", theirs), "P-1", "organisation", organisation=theirs)
+    add_report(
+        their_incident,
+        source("their-partner", "partner", theirs),
+        "P-1",
+        "organisation",
+        organisation=theirs,
+    )
     restricted = make_incident("restricted", ours, location=f"Secret {CANARY}")
     add_report(restricted, witness, "W-4", "restricted", organisation=ours)
 
     # The imported dataset reports carry the canary too, in every free-text field.
-    Report.objects.filter(source__slug="acled").update(text=CANARY, perpetrator_text=CANARY, target_text=CANARY,
-                                                       raw={"notes": CANARY, "source": CANARY})
-    return {"public": public, "ours": our_incident, "theirs": their_incident, "restricted": restricted,
-            "our_org": ours, "their_org": theirs}
+    Report.objects.filter(source__slug="acled").update(
+        text=CANARY,
+        perpetrator_text=CANARY,
+        target_text=CANARY,
+        raw={"notes": CANARY, "source": CANARY},
+    )
+    return {
+        "public": public,
+        "ours": our_incident,
+        "theirs": their_incident,
+        "restricted": restricted,
+        "our_org": ours,
+        "their_org": theirs,
+    }
 
 
 # -- columns and rows ------------------------------------------------------------------------------
+
 
 def test_columns_are_the_documented_ones():
     assert list(COLUMNS) == DOCUMENTED_COLUMNS
@@ -170,7 +263,12 @@ def test_csv_header_rows_and_values_from_an_acled_import(imported):
     assert lines[0] == DOCUMENTED_COLUMNS
     assert all(len(line) == len(DOCUMENTED_COLUMNS) for line in lines)
     assert text.endswith("\r\n")  # RFC 4180 line ends
-    assert count == len(lines) - 1 == imported.created == Incident.objects.filter(visibility="public").count()
+    assert (
+        count
+        == len(lines) - 1
+        == imported.created
+        == Incident.objects.filter(visibility="public").count()
+    )
 
     rows = csv_rows(text)
     ids = [int(row["incident_id"]) for row in rows]
@@ -198,10 +296,19 @@ def test_csv_header_rows_and_values_from_an_acled_import(imported):
 
 
 def test_row_values_for_a_known_incident(db):
-    incident = make_incident("public", reported=True, location="Ogossagou", killed_civilian_low=1, killed_civilian_high=7,
-                             injured_best=4, abducted_high=2)
+    incident = make_incident(
+        "public",
+        reported=True,
+        location="Ogossagou",
+        killed_civilian_low=1,
+        killed_civilian_high=7,
+        injured_best=4,
+        abducted_high=2,
+    )
     IncidentViolation.objects.create(incident=incident, violation=ViolationType.KILLING)
-    IncidentViolation.objects.create(incident=incident, violation=ViolationType.ABDUCTION_DISAPPEARANCE)
+    IncidentViolation.objects.create(
+        incident=incident, violation=ViolationType.ABDUCTION_DISAPPEARANCE
+    )
     link_actor(incident, "fama", 1)
     link_actor(incident, "garde_nationale_mali", 1, primary=False)
     link_actor(incident, "police_mali", 1, primary=False)
@@ -210,13 +317,28 @@ def test_row_values_for_a_known_incident(db):
     assert row["event_type"] == "violence_against_civilians" and row["sub_event_type"] == "attack"
     assert row["violation_types"] == "abduction_disappearance;killing"
     assert row["country"] == "Mali" and row["admin1"] == a_region().name and row["admin2"] == ""
-    assert row["location"] == "Ogossagou" and row["latitude"] == "15.33" and row["longitude"] == "-1.74"
-    assert row["actor1"] == Actor.objects.get(key="fama").name and row["actor1_category"] == "state_forces"
-    assert row["assoc_actors1"] == ";".join([Actor.objects.get(key="garde_nationale_mali").name,
-                                             Actor.objects.get(key="police_mali").name])
+    assert (
+        row["location"] == "Ogossagou"
+        and row["latitude"] == "15.33"
+        and row["longitude"] == "-1.74"
+    )
+    assert (
+        row["actor1"] == Actor.objects.get(key="fama").name
+        and row["actor1_category"] == "state_forces"
+    )
+    assert row["assoc_actors1"] == ";".join(
+        [
+            Actor.objects.get(key="garde_nationale_mali").name,
+            Actor.objects.get(key="police_mali").name,
+        ]
+    )
     assert row["actor2"] == row["actor2_category"] == row["assoc_actors2"] == ""
     assert (row["killed_low"], row["killed_best"], row["killed_high"]) == ("2", "3", "5")
-    assert (row["civilians_killed_low"], row["civilians_killed_best"], row["civilians_killed_high"]) == ("1", "3", "7")
+    assert (
+        row["civilians_killed_low"],
+        row["civilians_killed_best"],
+        row["civilians_killed_high"],
+    ) == ("1", "3", "7")
     assert (row["injured_best"], row["abducted_high"], row["abducted_low"]) == ("4", "2", "")
     assert row["n_reports"] == "1" and row["n_sources"] == "1"
     assert row["source_ids"] == f"studio-tamani:ST-{incident.pk}"
@@ -225,13 +347,15 @@ def test_row_values_for_a_known_incident(db):
 def test_foreign_state_forces_are_exported_as_foreign_forces(db):
     incident = make_incident("public", reported=True)
     link_actor(incident, "bfa_armed_forces", 1)  # Burkinabè army, acting in Mali
-    link_actor(incident, "fama", 2)              # Mali's own army stays state forces
+    link_actor(incident, "fama", 2)  # Mali's own army stays state forces
     row = rows_by_id()[str(incident.pk)]
     assert Actor.objects.get(key="bfa_armed_forces").category == "state_forces"
     assert row["actor1_category"] == "foreign_forces"
     assert row["actor2_category"] == "state_forces"
 
-    in_burkina = make_incident("public", reported=True, admin0=Place.objects.get(code="BFA"), admin1=None)
+    in_burkina = make_incident(
+        "public", reported=True, admin0=Place.objects.get(code="BFA"), admin1=None
+    )
     link_actor(in_burkina, "bfa_armed_forces", 1)
     link_actor(in_burkina, "fama", 2)
     row = rows_by_id()[str(in_burkina.pk)]
@@ -256,13 +380,19 @@ def test_report_counts_and_source_ids(mixed):
 
 # -- audiences -------------------------------------------------------------------------------------
 
+
 def test_public_export_holds_only_public_incidents(mixed):
     rows = rows_by_id()
-    public_ids = {str(pk) for pk in Incident.objects.filter(visibility="public").values_list("pk", flat=True)}
+    public_ids = {
+        str(pk) for pk in Incident.objects.filter(visibility="public").values_list("pk", flat=True)
+    }
     assert set(rows) == public_ids
     for name in ("ours", "theirs", "restricted"):
         assert str(mixed[name].pk) not in rows
-    assert not any("temoin" in row["source_ids"] or "their-partner" in row["source_ids"] for row in rows.values())
+    assert not any(
+        "temoin" in row["source_ids"] or "their-partner" in row["source_ids"]
+        for row in rows.values()
+    )
 
 
 def test_organisation_export_adds_its_own_incidents_only(mixed):
@@ -283,8 +413,11 @@ def test_a_queryset_narrows_but_never_widens(mixed):
     assert count == 0
     _text, count = export_text("csv", queryset=Incident.objects.filter(pk=mixed["ours"].pk))
     assert count == 0
-    _text, count = export_text("csv", organisation=mixed["our_org"],
-                               queryset=Incident.objects.filter(pk__in=[mixed["ours"].pk, mixed["theirs"].pk]))
+    _text, count = export_text(
+        "csv",
+        organisation=mixed["our_org"],
+        queryset=Incident.objects.filter(pk__in=[mixed["ours"].pk, mixed["theirs"].pk]),
+    )
     assert count == 1
 
 
@@ -301,7 +434,9 @@ def test_canary_never_reaches_a_public_export(mixed, format_name):
 def test_organisation_export_never_holds_report_texts(mixed, format_name):
     text, _count = export_text(format_name, organisation=mixed["our_org"])
     assert f"Village {CANARY}" in text  # its own incident's location, as it should
-    assert text.count(CANARY) == 1  # and nothing else: no report text, raw row, perpetrator or target
+    assert (
+        text.count(CANARY) == 1
+    )  # and nothing else: no report text, raw row, perpetrator or target
     assert f"Secret {CANARY}" not in text
 
 
@@ -312,13 +447,18 @@ def test_unknown_format_is_refused(db):
 
 # -- GeoJSON -----------------------------------------------------------------------------------------
 
+
 def test_geojson_is_a_feature_collection_of_points(imported, db):
-    nowhere = make_incident("public", reported=True, latitude=None, longitude=None, location="Somewhere in the Gourma")
+    nowhere = make_incident(
+        "public", reported=True, latitude=None, longitude=None, location="Somewhere in the Gourma"
+    )
     text, count = export_text("geojson")
     data = json.loads(text)
     assert data["type"] == "FeatureCollection" and "crs" not in data
     assert len(data["features"]) == count == imported.created + 1
-    expected_properties = [column for column in DOCUMENTED_COLUMNS if column not in ("latitude", "longitude")]
+    expected_properties = [
+        column for column in DOCUMENTED_COLUMNS if column not in ("latitude", "longitude")
+    ]
     by_id = {}
     for feature in data["features"]:
         assert feature["type"] == "Feature" and list(feature["properties"]) == expected_properties
@@ -331,7 +471,9 @@ def test_geojson_is_a_feature_collection_of_points(imported, db):
             assert -180 <= longitude <= 180 and -90 <= latitude <= 90
     assert by_id[nowhere.pk]["geometry"] is None
     # [longitude, latitude], as stored; numbers stay numbers, unknowns are null.
-    incident = Incident.objects.filter(visibility="public", latitude__isnull=False).order_by("pk").first()
+    incident = (
+        Incident.objects.filter(visibility="public", latitude__isnull=False).order_by("pk").first()
+    )
     feature = by_id[incident.pk]
     assert feature["geometry"]["coordinates"] == [incident.longitude, incident.latitude]
     assert isinstance(feature["properties"]["n_reports"], int)
@@ -346,22 +488,52 @@ def test_empty_geojson_is_valid(db):
 
 # -- HXL -------------------------------------------------------------------------------------------
 
+
 def hxl_schema(rows: list[list[str]], errors: list):
-    header = ["#valid_tag", "#valid_severity", "#valid_datatype", "#valid_value+min", "#valid_value+max",
-              "#valid_required+min", "#valid_unique", "#valid_value+list", "#description"]
+    header = [
+        "#valid_tag",
+        "#valid_severity",
+        "#valid_datatype",
+        "#valid_value+min",
+        "#valid_value+max",
+        "#valid_required+min",
+        "#valid_unique",
+        "#valid_value+list",
+        "#description",
+    ]
     return hxl.schema([header, *rows], callback=errors.append)
 
 
 # Our schema: each column's type, the coded values, the ranges.
 VIGIE_SCHEMA = [
-    ["#event+id", "error", "number", "1", "", "1", "true", "", "incident id: a unique positive integer"],
+    [
+        "#event+id",
+        "error",
+        "number",
+        "1",
+        "",
+        "1",
+        "true",
+        "",
+        "incident id: a unique positive integer",
+    ],
     ["#date", "error", "date", "", "", "", "", "", "dates (start, end, updated)"],
     ["#date+start", "error", "date", "", "", "1", "", "", "every incident has a start date"],
     ["#geo+lat", "error", "number", "-90", "90", "", "", "", "latitude"],
     ["#geo+lon", "error", "number", "-180", "180", "", "", "", "longitude"],
     ["#affected", "error", "number", "0", "", "", "", "", "casualty figures: counts"],
     ["#meta+num", "error", "number", "0", "", "", "", "", "report and source counts"],
-    ["#meta+date+precision", "error", "", "", "", "", "", "|".join(["day", "range", "week", "month", "year"]), ""],
+    [
+        "#meta+date+precision",
+        "error",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "|".join(["day", "range", "week", "month", "year"]),
+        "",
+    ],
     ["#geo+precision", "error", "", "", "", "", "", "exact|near|admin3|admin2|admin1|country", ""],
     ["#event+type-sub-violation", "error", "", "", "", "", "", "|".join(EventType.values), ""],
     ["#event+type+sub", "error", "", "", "", "", "", "|".join(SubEventType.values), ""],
@@ -373,8 +545,19 @@ def test_hxl_tags_are_well_formed():
     for column, tag in HXL_TAGS.items():
         parsed = hxl.model.Column.parse(tag, header=column)
         assert parsed is not None and parsed.display_tag == tag, tag
-        assert parsed.tag in {"#event", "#date", "#meta", "#country", "#adm1", "#adm2", "#adm3", "#loc", "#geo",
-                              "#group", "#affected"}  # all HXL core hashtags
+        assert parsed.tag in {
+            "#event",
+            "#date",
+            "#meta",
+            "#country",
+            "#adm1",
+            "#adm2",
+            "#adm3",
+            "#loc",
+            "#geo",
+            "#group",
+            "#affected",
+        }  # all HXL core hashtags
 
 
 def test_hxl_export_validates_with_libhxl(mixed, tmp_path):
@@ -386,22 +569,29 @@ def test_hxl_export_validates_with_libhxl(mixed, tmp_path):
     # Parsed back: the header row, the tags, the rows.
     data = hxl.data(str(path), hxl.InputOptions(allow_local=True))
     assert [column.header for column in data.columns] == DOCUMENTED_COLUMNS
-    assert [column.display_tag for column in data.columns] == [HXL_TAGS[column] for column in DOCUMENTED_COLUMNS]
+    assert [column.display_tag for column in data.columns] == [
+        HXL_TAGS[column] for column in DOCUMENTED_COLUMNS
+    ]
     rows = list(data)
     assert len(rows) == count == Incident.objects.filter(visibility="public").count() + 1
-    assert rows[0].get("#event+id") == str(min(row_id for row_id in rows_by_id(organisation=mixed["our_org"])))
+    assert rows[0].get("#event+id") == str(
+        min(row_id for row_id in rows_by_id(organisation=mixed["our_org"]))
+    )
     assert {row.get("#country+name") for row in rows} == {"Mali"}
 
     # Our schema: no errors.
     errors: list = []
-    assert hxl_schema(VIGIE_SCHEMA, errors).validate(hxl.data(str(path), hxl.InputOptions(allow_local=True))), \
-        [(e.message, e.value, e.column and e.column.display_tag) for e in errors[:10]]
+    assert hxl_schema(VIGIE_SCHEMA, errors).validate(
+        hxl.data(str(path), hxl.InputOptions(allow_local=True))
+    ), [(e.message, e.value, e.column and e.column.display_tag) for e in errors[:10]]
     assert errors == []
 
     # libhxl's own default schema (e.g. "#date is always a date", "#affected is always a number"):
     # no errors either (it may still warn about rare spellings).
     default_errors: list = []
-    hxl.schema(None, callback=default_errors.append).validate(hxl.data(str(path), hxl.InputOptions(allow_local=True)))
+    hxl.schema(None, callback=default_errors.append).validate(
+        hxl.data(str(path), hxl.InputOptions(allow_local=True))
+    )
     assert [(e.message, e.value) for e in default_errors if e.rule.severity == "error"] == []
 
 
@@ -410,23 +600,52 @@ def test_the_hxl_schema_catches_bad_values(tmp_path):
     header = ",".join(DOCUMENTED_COLUMNS)
     tags = ",".join(HXL_TAGS[column] for column in DOCUMENTED_COLUMNS)
     bad = dict.fromkeys(DOCUMENTED_COLUMNS, "")
-    bad.update(incident_id="1", date_start="not a date", latitude="95", killed_best="-3", date_precision="fortnight",
-               event_type="picnic", actor1_category="aliens", n_reports="many")
+    bad.update(
+        incident_id="1",
+        date_start="not a date",
+        latitude="95",
+        killed_best="-3",
+        date_precision="fortnight",
+        event_type="picnic",
+        actor1_category="aliens",
+        n_reports="many",
+    )
     duplicate = dict.fromkeys(DOCUMENTED_COLUMNS, "")
     duplicate.update(incident_id="1", date_start="2024-01-02")
     path = tmp_path / "bad.csv"
-    path.write_text("\n".join([header, tags, *(",".join(row[column] for column in DOCUMENTED_COLUMNS)
-                                                for row in (bad, duplicate))]) + "\n")
+    path.write_text(
+        "\n".join(
+            [
+                header,
+                tags,
+                *(
+                    ",".join(row[column] for column in DOCUMENTED_COLUMNS)
+                    for row in (bad, duplicate)
+                ),
+            ]
+        )
+        + "\n"
+    )
     errors: list = []
-    assert not hxl_schema(VIGIE_SCHEMA, errors).validate(hxl.data(str(path), hxl.InputOptions(allow_local=True)))
+    assert not hxl_schema(VIGIE_SCHEMA, errors).validate(
+        hxl.data(str(path), hxl.InputOptions(allow_local=True))
+    )
     flagged = {(e.column.header, e.message) for e in errors if e.column is not None}
     assert {header for header, _message in flagged} == {
-        "incident_id", "date_start", "latitude", "killed_best", "date_precision", "event_type", "actor1_category",
-        "n_reports"}
+        "incident_id",
+        "date_start",
+        "latitude",
+        "killed_best",
+        "date_precision",
+        "event_type",
+        "actor1_category",
+        "n_reports",
+    }
     assert ("incident_id", "Duplicate value") in flagged
 
 
 # -- streaming ---------------------------------------------------------------------------------------
+
 
 def test_chunks_cost_a_fixed_number_of_queries(imported):
     total = Incident.objects.filter(visibility="public").count()
@@ -458,9 +677,12 @@ def test_rows_are_streamed_not_loaded(imported, monkeypatch):
 
 # -- the command -------------------------------------------------------------------------------------
 
+
 def test_cli_export_incidents(mixed, tmp_path):
     output = tmp_path / "incidents.csv"
-    result = CliRunner().invoke(cli.main, ["export", "incidents", "--format", "csv", "--output", str(output)])
+    result = CliRunner().invoke(
+        cli.main, ["export", "incidents", "--format", "csv", "--output", str(output)]
+    )
     assert result.exit_code == 0, result.output
     text = output.read_text(encoding="utf-8")
     rows = csv_rows(text)
@@ -470,8 +692,19 @@ def test_cli_export_incidents(mixed, tmp_path):
     assert CANARY not in text
 
     output = tmp_path / "ours.geojson"
-    result = CliRunner().invoke(cli.main, ["export", "incidents", "--format", "geojson", "--output", str(output),
-                                           "--organisation", "obs-mopti"])
+    result = CliRunner().invoke(
+        cli.main,
+        [
+            "export",
+            "incidents",
+            "--format",
+            "geojson",
+            "--output",
+            str(output),
+            "--organisation",
+            "obs-mopti",
+        ],
+    )
     assert result.exit_code == 0, result.output
     features = json.loads(output.read_text(encoding="utf-8"))["features"]
     assert mixed["ours"].pk in {feature["id"] for feature in features}

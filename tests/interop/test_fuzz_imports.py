@@ -30,16 +30,42 @@ def _base_files() -> dict[str, bytes]:
     ucdp = io.StringIO()
     synthetic.write_ucdp_ged(ucdp, 8, seed=5, out_of_order=0.2)
     reports = DEMO_REPORTS.read_text(encoding="utf-8").splitlines(keepends=True)[:9]
-    return {"acled": acled.getvalue().encode(), "ucdp": ucdp.getvalue().encode(),
-            "reports": "".join(reports).encode()}
+    return {
+        "acled": acled.getvalue().encode(),
+        "ucdp": ucdp.getvalue().encode(),
+        "reports": "".join(reports).encode(),
+    }
 
 
 BASE = _base_files()
 
 FIELD_VALUES = st.one_of(
-    st.sampled_from(["", " ", str(2**31), str(2**63), str(2**64 + 1), "9" * 40, "-1", "1e400", "nan", "inf",
-                     "2.5", '"', 'a"b', '"unclosed', "\x00", "1800-01-01", "2999-12-31", "0000-00-00",
-                     "#adm1+name", "x" * 400, "Government of Mali, GATIA", "é\u2028ß"]),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            str(2**31),
+            str(2**63),
+            str(2**64 + 1),
+            "9" * 40,
+            "-1",
+            "1e400",
+            "nan",
+            "inf",
+            "2.5",
+            '"',
+            'a"b',
+            '"unclosed',
+            "\x00",
+            "1800-01-01",
+            "2999-12-31",
+            "0000-00-00",
+            "#adm1+name",
+            "x" * 400,
+            "Government of Mali, GATIA",
+            "é\u2028ß",
+        ]
+    ),
     st.text(max_size=20),
 )
 
@@ -51,8 +77,11 @@ ROW_MUTATION = st.one_of(
 )
 BYTE_MUTATION = st.one_of(
     st.tuples(st.just("insert"), st.integers(0, 1_000_000), st.binary(min_size=1, max_size=6)),
-    st.tuples(st.just("insert"), st.integers(0, 1_000_000), st.sampled_from([b'"', b"\x81", b"\xe9", b"\r",
-                                                                            b"\n", b",", b"\x00", b"\xff\xfe"])),
+    st.tuples(
+        st.just("insert"),
+        st.integers(0, 1_000_000),
+        st.sampled_from([b'"', b"\x81", b"\xe9", b"\r", b"\n", b",", b"\x00", b"\xff\xfe"]),
+    ),
     st.tuples(st.just("truncate"), st.integers(0, 1_000_000), st.just(b"")),
 )
 
@@ -67,7 +96,7 @@ def mutate(data: bytes, row_mutations, byte_mutations) -> bytes:
         if kind == "field" and row:
             row[amount % len(row)] = value
         elif kind == "drop_columns":
-            rows[index] = row[:max(len(row) - amount, 0)]
+            rows[index] = row[: max(len(row) - amount, 0)]
         elif kind == "extra_columns":
             rows[index] = row + ["extra"] * amount
         elif kind == "duplicate":
@@ -97,7 +126,9 @@ def import_twice(format_name: str, path) -> None:
         for problem in first.problems + first.warnings:
             assert isinstance(problem.line, int) and problem.line >= 1, problem
             assert problem.column and problem.reason
-            assert problem.describe(path.name).startswith(f"{path.name}:line {problem.line}: column ")
+            assert problem.describe(path.name).startswith(
+                f"{path.name}:line {problem.line}: column "
+            )
         incidents, reports = Incident.objects.count(), Report.objects.count()
         assert first.created + first.unchanged + first.updated + first.rejected_rows >= 0
         second = run_import(format_name, path, visibility="public")
@@ -111,8 +142,13 @@ def import_twice(format_name: str, path) -> None:
 def test_damaged_files_never_crash_an_import(format_name, tmp_path):
     path = tmp_path / f"fuzz-{format_name}.csv"
 
-    @settings(max_examples=25, derandomize=True, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=25,
+        derandomize=True,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(st.lists(ROW_MUTATION, max_size=4), st.lists(BYTE_MUTATION, max_size=3))
     @example([("field", 1, 3, "\x00")], [])  # PostgreSQL keeps no NUL in text
     @example([("field", 2, 5, str(2**63)), ("field", 3, 6, str(2**31))], [])

@@ -26,7 +26,9 @@ def read_rows(path):
 def incidents_by_event() -> dict[str, dict]:
     """event id -> what a user sees of the incident: figures, actors with category, violations."""
     found = {}
-    reports = Report.objects.filter(source__slug="acled", is_current=True).select_related("incident")
+    reports = Report.objects.filter(source__slug="acled", is_current=True).select_related(
+        "incident"
+    )
     for report in reports:
         incident = report.incident
         actors = Counter(
@@ -58,13 +60,17 @@ def test_dyadic_export_gives_one_incident_per_event_with_exact_fatalities(acled_
     assert (run.rows_read, run.incidents_created, run.rows_rejected) == (300, 300, 0)
 
 
-@pytest.mark.parametrize("columns,inter_as", [("legacy", "numbers"), ("current", "words"), ("legacy", "words")])
+@pytest.mark.parametrize(
+    "columns,inter_as", [("legacy", "numbers"), ("current", "words"), ("legacy", "words")]
+)
 def test_monadic_export_equals_the_dyadic_one(acled_file, django_db_blocker, columns, inter_as):
     events = list(synthetic.acled_events(250, seed=7))
     dyadic = acled_file(name="dyadic.csv")
     synthetic.write_acled(dyadic, events, form="dyadic", columns=columns, inter_as=inter_as, seed=7)
     monadic = dyadic.with_name("monadic.csv")
-    rows_written = synthetic.write_acled(monadic, events, form="monadic", columns=columns, inter_as=inter_as, seed=7)
+    rows_written = synthetic.write_acled(
+        monadic, events, form="monadic", columns=columns, inter_as=inter_as, seed=7
+    )
     assert rows_written > 250  # two rows for the two-actor events
 
     result = run_import("acled", monadic)
@@ -111,14 +117,26 @@ def test_monadic_rows_without_actor2_on_any_row(acled_file, tmp_path):
 def test_running_the_same_import_twice_changes_nothing(acled_file):
     path = acled_file(200, form="monadic", columns="legacy")
     run_import("acled", path)
-    counts = (Incident.objects.count(), Report.objects.count(), IncidentActor.objects.count(),
-              IncidentViolation.objects.count(), ChangeLogEntry.objects.count())
+    counts = (
+        Incident.objects.count(),
+        Report.objects.count(),
+        IncidentActor.objects.count(),
+        IncidentViolation.objects.count(),
+        ChangeLogEntry.objects.count(),
+    )
     figures = list(Incident.objects.order_by("pk").values_list("pk", "killed_best", "updated"))
     again = run_import("acled", path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 200)
-    assert counts == (Incident.objects.count(), Report.objects.count(), IncidentActor.objects.count(),
-                      IncidentViolation.objects.count(), ChangeLogEntry.objects.count())
-    assert figures == list(Incident.objects.order_by("pk").values_list("pk", "killed_best", "updated"))
+    assert counts == (
+        Incident.objects.count(),
+        Report.objects.count(),
+        IncidentActor.objects.count(),
+        IncidentViolation.objects.count(),
+        ChangeLogEntry.objects.count(),
+    )
+    assert figures == list(
+        Incident.objects.order_by("pk").values_list("pk", "killed_best", "updated")
+    )
 
 
 def test_the_same_events_in_another_layout_are_unchanged(acled_file, tmp_path):
@@ -126,7 +144,9 @@ def test_the_same_events_in_another_layout_are_unchanged(acled_file, tmp_path):
     first = tmp_path / "numbers.csv"
     synthetic.write_acled(first, events, seed=11)
     second = tmp_path / "words-shuffled.csv"
-    synthetic.write_acled(second, events, inter_as="words", shuffle_columns=True, upper_case_header=True, seed=11)
+    synthetic.write_acled(
+        second, events, inter_as="words", shuffle_columns=True, upper_case_header=True, seed=11
+    )
     run_import("acled", first)
     result = run_import("acled", second)
     assert (result.created, result.updated, result.unchanged) == (0, 0, 150)
@@ -164,7 +184,9 @@ def test_a_newer_timestamp_updates_the_incident_and_keeps_the_history(acled_file
     versions = Report.objects.filter(external_id=target).order_by("pk")
     assert [v.is_current for v in versions] == [False, True]
     assert versions[1].supersedes_id == old_report.pk and versions[1].incident_id == incident.pk
-    entry = ChangeLogEntry.objects.filter(content_type__model="incident", object_id=incident.pk, action="update").get()
+    entry = ChangeLogEntry.objects.filter(
+        content_type__model="incident", object_id=incident.pk, action="update"
+    ).get()
     assert entry.prechange["killed_best"] == int(rows[10]["fatalities"])
     assert entry.postchange["killed_best"] == int(revised[10]["fatalities"])
     other = Report.objects.get(external_id=rows[20]["event_id_cnty"], is_current=True).incident
@@ -191,27 +213,52 @@ def test_actor_categories_follow_the_documented_mapping(acled_file):
     assert checked >= 3
     assert linked  # every event has at least one actor
     # Rules for names the dictionary does not know (docs/formats.md):
-    assert category_from_acled_inter("Military Forces of Burkina Faso (2022-)", 1, "Mali") == "foreign_forces"
+    assert (
+        category_from_acled_inter("Military Forces of Burkina Faso (2022-)", 1, "Mali")
+        == "foreign_forces"
+    )
     assert category_from_acled_inter("Military Forces of Mali (2021-)", 1, "Mali") == "state_forces"
     assert category_from_acled_inter("Some New Group", 2, "Mali") == "separatist_group"
     assert category_from_acled_inter("Islamic State Something", 2, "Mali") == "jihadist_group"
-    assert category_from_acled_inter("Unidentified Armed Group (Niger)", 3, "Mali") == "unidentified_armed_group"
-    assert category_from_acled_inter("Somebody Ethnic Militia (Mali)", 4, "Mali") == "community_militia"
+    assert (
+        category_from_acled_inter("Unidentified Armed Group (Niger)", 3, "Mali")
+        == "unidentified_armed_group"
+    )
+    assert (
+        category_from_acled_inter("Somebody Ethnic Militia (Mali)", 4, "Mali")
+        == "community_militia"
+    )
     assert category_from_acled_inter("United Nations Somewhere", 8, "Mali") == "un_mission"
     assert category_from_acled_inter("Private Security Forces", 8, "Mali") == "foreign_forces"
     # Every actor in the file resolved to one category of the documented list.
     assert set(category.values()) <= {
-        "state_forces", "foreign_forces", "un_mission", "jihadist_group", "separatist_group",
-        "pro_government_militia", "community_militia", "political_militia", "criminal_group",
-        "unidentified_armed_group", "civilians", "protesters", "rioters", "other"}
+        "state_forces",
+        "foreign_forces",
+        "un_mission",
+        "jihadist_group",
+        "separatist_group",
+        "pro_government_militia",
+        "community_militia",
+        "political_militia",
+        "criminal_group",
+        "unidentified_armed_group",
+        "civilians",
+        "protesters",
+        "rioters",
+        "other",
+    }
 
 
 def test_regime_period_names_resolve_to_one_actor(acled_file):
     run_import("acled", acled_file(400))
     fama_names = {name for name in IncidentActor.objects.values_list("actor__name", flat=True)}
-    state_actors = Actor.objects.filter(incident_links__isnull=False, category="state_forces").distinct()
+    state_actors = Actor.objects.filter(
+        incident_links__isnull=False, category="state_forces"
+    ).distinct()
     # "Military Forces of Mali (2013-2020)" and "(2021-)" are one actor of the dictionary, not two new ones.
-    assert not Actor.objects.filter(needs_review=True, name__startswith="Military Forces of Mali").exists()
+    assert not Actor.objects.filter(
+        needs_review=True, name__startswith="Military Forces of Mali"
+    ).exists()
     assert state_actors.exists() and fama_names
 
 
@@ -221,7 +268,9 @@ def test_place_names_resolve_to_the_gazetteer_and_unknown_ones_are_flagged(acled
     run_import("acled", acled_file(300))
     regions = set(Incident.objects.values_list("admin1__name", flat=True))
     # ACLED spells Tombouctou "Timbuktu" and Ségou "Segou": both resolve to the shipped regions.
-    assert regions <= set(Place.objects.filter(kind="region", needs_review=False).values_list("name", flat=True))
+    assert regions <= set(
+        Place.objects.filter(kind="region", needs_review=False).values_list("name", flat=True)
+    )
     created = Place.objects.filter(needs_review=True)
     assert created.exists()  # generated village names are not in the gazetteer
     assert all(place.parent_id for place in created)
@@ -230,8 +279,12 @@ def test_place_names_resolve_to_the_gazetteer_and_unknown_ones_are_flagged(acled
 
 def test_csv_quirks_bom_cp1252_quoted_newlines_crlf(tmp_path):
     events = list(synthetic.acled_events(120, seed=5))
-    for name, options in [("bom.csv", {"bom": True}), ("cp1252.csv", {"encoding": "cp1252"}),
-                          ("utf16.csv", {"encoding": "utf-16"}), ("crlf.csv", {"line_terminator": "\r\n"})]:
+    for name, options in [
+        ("bom.csv", {"bom": True}),
+        ("cp1252.csv", {"encoding": "cp1252"}),
+        ("utf16.csv", {"encoding": "utf-16"}),
+        ("crlf.csv", {"line_terminator": "\r\n"}),
+    ]:
         path = tmp_path / name
         synthetic.write_acled(path, events, seed=5, **options)
         result = run_import("acled", path)
@@ -263,7 +316,9 @@ def test_bulk_mode_rebuilds_every_index(acled_file, monkeypatch):
     def definitions():
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+                cursor.execute(
+                    "SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema()"
+                )
                 indexes = {row[0] for row in cursor.fetchall()}
                 cursor.execute("SELECT conname FROM pg_constraint WHERE contype = 'f'")
                 return indexes | {row[0] for row in cursor.fetchall()}
@@ -275,7 +330,10 @@ def test_bulk_mode_rebuilds_every_index(acled_file, monkeypatch):
     result = run_import("acled", acled_file(300), batch_size=50)
     assert result.created == 300
     assert definitions() == before
-    assert Incident.objects.count() == 300 and IncidentActor.objects.filter(incident__isnull=True).count() == 0
+    assert (
+        Incident.objects.count() == 300
+        and IncidentActor.objects.filter(incident__isnull=True).count() == 0
+    )
 
 
 def test_reports_keep_the_row_as_it_came(acled_file):
@@ -291,7 +349,9 @@ def test_reports_keep_the_row_as_it_came(acled_file):
 
 def test_import_is_logged(acled_file):
     result = run_import("acled", acled_file(30))
-    entry = ChangeLogEntry.objects.get(action="create", content_type__model="importrun", object_id=result.run_id)
+    entry = ChangeLogEntry.objects.get(
+        action="create", content_type__model="importrun", object_id=result.run_id
+    )
     assert entry.origin == "import" and entry.postchange["incidents_created"] == 30
     logged = {i for start, end in entry.postchange["incident_ids"] for i in range(start, end + 1)}
     assert logged == set(Incident.objects.values_list("pk", flat=True))

@@ -24,8 +24,11 @@ def data_rows(path):
 
 # -- HXL hashtag rows (HDX) ------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("format_name", ["acled", "ucdp"])
-def test_a_hashtag_row_is_skipped_and_line_numbers_stay_right(format_name, acled_file, ucdp_file, tmp_path):
+def test_a_hashtag_row_is_skipped_and_line_numbers_stay_right(
+    format_name, acled_file, ucdp_file, tmp_path
+):
     clean = acled_file(40) if format_name == "acled" else ucdp_file(40)
     damaged = tmp_path / "damaged.csv"
     where = synthetic.damage_rows(clean, damaged, [(3, "bad_date"), (20, "lat_out_of_range")])
@@ -36,7 +39,9 @@ def test_a_hashtag_row_is_skipped_and_line_numbers_stay_right(format_name, acled
     assert result.rows_read == 40 and result.rejected_rows == 2
     assert result.created == 38
     # The hashtag row is line 2: every record is one line further down than in the file without it.
-    assert {(p.line, p.column) for p in result.problems} == {(line + 1, column) for line, column, _ in where}
+    assert {(p.line, p.column) for p in result.problems} == {
+        (line + 1, column) for line, column, _ in where
+    }
 
 
 def test_ucdp_from_hdx_imports_whole(tmp_path):
@@ -59,6 +64,7 @@ def test_reports_file_with_a_hashtag_row(tmp_path):
 
 # -- bytes ------------------------------------------------------------------------------------------------
 
+
 def _with_stray_byte(source, target, row_number, column, byte=b"\x81"):
     """Copy a UTF-8 CSV, putting ``byte`` into ``column`` of data row ``row_number`` (1-based)."""
     lines = source.read_bytes().split(b"\n")
@@ -66,14 +72,20 @@ def _with_stray_byte(source, target, row_number, column, byte=b"\x81"):
     position = [name.lower() for name in header].index(column)
     cells = next(csv.reader([lines[row_number].decode()]))
     cells[position] = cells[position][:2] + "\uffff" + cells[position][2:]
-    text = ",".join('"' + c.replace('"', '""') + '"' if any(x in c for x in ',"') else c for c in cells)
+    text = ",".join(
+        '"' + c.replace('"', '""') + '"' if any(x in c for x in ',"') else c for c in cells
+    )
     lines[row_number] = text.encode().replace("\uffff".encode(), byte)
     target.write_bytes(b"\n".join(lines))
 
 
-@pytest.mark.parametrize("format_name, column", [("acled", "location"), ("ucdp", "where_coordinates"),
-                                                 ("reports", "text")])
-def test_one_stray_byte_costs_its_row_not_the_file(format_name, column, acled_file, ucdp_file, tmp_path):
+@pytest.mark.parametrize(
+    "format_name, column",
+    [("acled", "location"), ("ucdp", "where_coordinates"), ("reports", "text")],
+)
+def test_one_stray_byte_costs_its_row_not_the_file(
+    format_name, column, acled_file, ucdp_file, tmp_path
+):
     if format_name == "reports":
         source = tmp_path / "reports.csv"
         source.write_bytes(DEMO_REPORTS.read_bytes())
@@ -88,7 +100,9 @@ def test_one_stray_byte_costs_its_row_not_the_file(format_name, column, acled_fi
     (problem,) = result.problems
     assert problem.line == 5 and problem.column == column
     assert "undecodable byte 0x81" in problem.reason
-    assert problem.describe("stray.csv").startswith(f"stray.csv:line 5: column {column}: undecodable byte 0x81 at byte")
+    assert problem.describe("stray.csv").startswith(
+        f"stray.csv:line 5: column {column}: undecodable byte 0x81 at byte"
+    )
     assert Report.objects.filter(is_current=True).count() == total - 1
 
 
@@ -116,8 +130,10 @@ def test_a_windows_1252_file_is_still_read_as_such(tmp_path):
 
 def test_an_ascii_file_with_a_byte_windows_1252_lacks_is_utf8_with_one_bad_row(tmp_path):
     path = tmp_path / "ascii.csv"
-    path.write_bytes(b"report_id,source,event_date,location\nr1,Radio,2020-01-02,Mopti\n"
-                     b"r2,Radio,2020-01-03,Sev\x81are\nr3,Radio,2020-01-04,Djenne\n")
+    path.write_bytes(
+        b"report_id,source,event_date,location\nr1,Radio,2020-01-02,Mopti\n"
+        b"r2,Radio,2020-01-03,Sev\x81are\nr3,Radio,2020-01-04,Djenne\n"
+    )
     assert detect_encoding(path) == "utf-8"
     result = run_import("reports", path, visibility="public")
     assert [(p.line, p.column) for p in result.problems] == [(3, "location")]
@@ -126,9 +142,13 @@ def test_an_ascii_file_with_a_byte_windows_1252_lacks_is_utf8_with_one_bad_row(t
 
 # -- counts and lengths -------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("value", [str(2**31), str(2**63), "1" + "0" * 30, "1e400", "1000001"])
 def test_implausible_counts_are_refused_at_validation(value, acled_file, ucdp_file, tmp_path):
-    for format_name, make, column in (("acled", acled_file, "fatalities"), ("ucdp", ucdp_file, "best")):
+    for format_name, make, column in (
+        ("acled", acled_file, "fatalities"),
+        ("ucdp", ucdp_file, "best"),
+    ):
         source = make(10, name=f"{format_name}.csv")
         rows = list(csv.reader(open(source, encoding="utf-8", newline="")))
         position = rows[0].index(column)
@@ -143,8 +163,11 @@ def test_implausible_counts_are_refused_at_validation(value, acled_file, ucdp_fi
 
 def test_a_million_is_the_largest_count(tmp_path):
     path = tmp_path / "reports.csv"
-    path.write_text("report_id,source,event_date,killed,injured\nr1,Radio,2020-01-02,1000000,\n"
-                    "r2,Radio,2020-01-02,,2147483648\n", encoding="utf-8")
+    path.write_text(
+        "report_id,source,event_date,killed,injured\nr1,Radio,2020-01-02,1000000,\n"
+        "r2,Radio,2020-01-02,,2147483648\n",
+        encoding="utf-8",
+    )
     result = run_import("reports", path, visibility="public")
     assert [(p.line, p.column) for p in result.problems] == [(3, "injured")]
     assert "more than 1,000,000 people" in result.problems[0].reason
@@ -153,39 +176,60 @@ def test_a_million_is_the_largest_count(tmp_path):
 
 def test_over_long_ids_and_names_are_named(tmp_path):
     path = tmp_path / "reports.csv"
-    path.write_text("report_id,source,event_date,location,perpetrator,incident\n"
-                    f"{'x' * 121},Radio,2020-01-02,Mopti,,\n"
-                    f"r2,{'S' * 201},2020-01-02,Mopti,,\n"
-                    f"r3,Radio,2020-01-02,{'L' * 201},,\n"
-                    f"r4,Radio,2020-01-02,Mopti,{'P' * 201},\n"
-                    f"r5,Radio,2020-01-02,Mopti,,{'k' * 121}\n"
-                    "r6,Radio,2020-01-02,Mopti,JNIM,\n", encoding="utf-8")
+    path.write_text(
+        "report_id,source,event_date,location,perpetrator,incident\n"
+        f"{'x' * 121},Radio,2020-01-02,Mopti,,\n"
+        f"r2,{'S' * 201},2020-01-02,Mopti,,\n"
+        f"r3,Radio,2020-01-02,{'L' * 201},,\n"
+        f"r4,Radio,2020-01-02,Mopti,{'P' * 201},\n"
+        f"r5,Radio,2020-01-02,Mopti,,{'k' * 121}\n"
+        "r6,Radio,2020-01-02,Mopti,JNIM,\n",
+        encoding="utf-8",
+    )
     result = run_import("reports", path, visibility="public")
     assert [(p.line, p.column) for p in result.problems] == [
-        (2, "report_id"), (3, "source"), (4, "location"), (5, "perpetrator"), (6, "incident")]
+        (2, "report_id"),
+        (3, "source"),
+        (4, "location"),
+        (5, "perpetrator"),
+        (6, "incident"),
+    ]
     assert result.created == 1
 
 
 # -- dates -------------------------------------------------------------------------------------------------
 
+
 def test_dates_outside_the_deployments_period_are_refused(tmp_path, settings):
     future = (datetime.date.today() + datetime.timedelta(days=10)).isoformat()
     path = tmp_path / "reports.csv"
-    path.write_text("report_id,source,event_date,event_date_end,published\n"
-                    "r1,Radio,1800-01-01,,\n"
-                    f"r2,Radio,{future},,\n"
-                    "r3,Radio,2020-01-02,2020-01-03,\n"
-                    "r4,Radio,2020-01-02,,1800-01-01\n"
-                    "r5,Radio,1960-01-01,,\n", encoding="utf-8")
+    path.write_text(
+        "report_id,source,event_date,event_date_end,published\n"
+        "r1,Radio,1800-01-01,,\n"
+        f"r2,Radio,{future},,\n"
+        "r3,Radio,2020-01-02,2020-01-03,\n"
+        "r4,Radio,2020-01-02,,1800-01-01\n"
+        "r5,Radio,1960-01-01,,\n",
+        encoding="utf-8",
+    )
     result = run_import("reports", path, visibility="public")
-    assert [(p.line, p.column) for p in result.problems] == [(2, "event_date"), (3, "event_date"), (5, "published")]
-    assert "before 1960-01-01" in result.problems[0].reason and "VIGIE_EARLIEST_DATE" in result.problems[0].reason
+    assert [(p.line, p.column) for p in result.problems] == [
+        (2, "event_date"),
+        (3, "event_date"),
+        (5, "published"),
+    ]
+    assert (
+        "before 1960-01-01" in result.problems[0].reason
+        and "VIGIE_EARLIEST_DATE" in result.problems[0].reason
+    )
     assert "in the future" in result.problems[1].reason
     assert result.created == 2
 
     settings.VIGIE_EARLIEST_DATE = datetime.date(2012, 1, 1)
     later = tmp_path / "later.csv"
-    later.write_text("report_id,source,event_date\nq1,Radio,2011-12-31\nq2,Radio,2012-01-01\n", encoding="utf-8")
+    later.write_text(
+        "report_id,source,event_date\nq1,Radio,2011-12-31\nq2,Radio,2012-01-01\n", encoding="utf-8"
+    )
     result = run_import("reports", later, visibility="public")
     assert [(p.line, p.column) for p in result.problems] == [(2, "event_date")]
     assert "before 2012-01-01" in result.problems[0].reason
@@ -206,8 +250,10 @@ def test_dataset_rows_dated_1800_are_refused(format_name, column, acled_file, uc
 
 def test_a_nul_character_costs_its_row(tmp_path):
     path = tmp_path / "nul.csv"
-    path.write_bytes(b"report_id,source,event_date,text\nr1,Radio,2020-01-02,fine\n"
-                     b"r2,Radio,2020-01-03,bad \x00 text\nr3,Radio,2020-01-04,fine\n")
+    path.write_bytes(
+        b"report_id,source,event_date,text\nr1,Radio,2020-01-02,fine\n"
+        b"r2,Radio,2020-01-03,bad \x00 text\nr3,Radio,2020-01-04,fine\n"
+    )
     result = run_import("reports", path, visibility="public")
     assert [(p.line, p.column) for p in result.problems] == [(3, "text")]
     assert "NUL" in result.problems[0].reason
@@ -218,7 +264,9 @@ def test_a_broken_unit_in_a_utf16_file_costs_its_row(tmp_path):
     path = tmp_path / "utf16.csv"
     text = "report_id,source,event_date,location\nr1,Radio,2020-01-02,Mopti\nr2,Radio,2020-01-03,SévXré\n"
     data = (text + "r3,Radio,2020-01-04,Djenné\n").encode("utf-16")
-    path.write_bytes(data.replace("X".encode("utf-16-le"), b"\x00\xd8"))  # half a surrogate pair, alone
+    path.write_bytes(
+        data.replace("X".encode("utf-16-le"), b"\x00\xd8")
+    )  # half a surrogate pair, alone
     result = run_import("reports", path, visibility="public")
     assert [(p.line, p.column) for p in result.problems] == [(3, "location")]
     assert "undecodable" in result.problems[0].reason
@@ -229,11 +277,17 @@ def test_long_place_names_within_the_limit_are_kept(tmp_path):
     """New places get codes from their names and their parents' codes: cut to fit their column."""
     long_names = ("A" * 190, "B" * 190, "C" * 190, "D" * 199)
     path = tmp_path / "reports.csv"
-    path.write_text("report_id,source,event_date,admin1,admin2,admin3,location\n"
-                    f"r1,Radio,2020-01-02,{','.join(long_names)}\n"
-                    f"r2,Radio,2020-01-02,{','.join(long_names[:3])},{'D' * 198}\n", encoding="utf-8")
+    path.write_text(
+        "report_id,source,event_date,admin1,admin2,admin3,location\n"
+        f"r1,Radio,2020-01-02,{','.join(long_names)}\n"
+        f"r2,Radio,2020-01-02,{','.join(long_names[:3])},{'D' * 198}\n",
+        encoding="utf-8",
+    )
     result = run_import("reports", path, visibility="public")
     assert result.problems == [] and result.created == 2
     from vigie.places.models import Place
 
-    assert Place.objects.filter(name="D" * 199).exists() and Place.objects.filter(name="D" * 198).exists()
+    assert (
+        Place.objects.filter(name="D" * 199).exists()
+        and Place.objects.filter(name="D" * 198).exists()
+    )

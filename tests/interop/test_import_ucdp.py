@@ -19,12 +19,23 @@ def test_ucdp_rows_become_incidents_with_ranges(ucdp_file):
     source = Source.objects.get(slug="ucdp-ged")
     assert "CC BY 4.0" in source.attribution
     precision = {"1": "day", "2": "range", "3": "week", "4": "month", "5": "year"}
-    where = {"1": "exact", "2": "near", "3": "admin2", "4": "admin1", "5": "admin1", "6": "country", "7": "country"}
+    where = {
+        "1": "exact",
+        "2": "near",
+        "3": "admin2",
+        "4": "admin1",
+        "5": "admin1",
+        "6": "country",
+        "7": "country",
+    }
     for report in Report.objects.select_related("incident"):
         row = rows[report.external_id]
         incident = report.incident
         assert (incident.killed_low, incident.killed_best, incident.killed_high) == (
-            int(row["low"]), int(row["best"]), int(row["high"]))
+            int(row["low"]),
+            int(row["best"]),
+            int(row["high"]),
+        )
         assert incident.killed_civilian_best == int(row["deaths_civilians"])
         split = incident.casualty_split
         assert split.get("killed_combatant_best") == int(row["deaths_a"]) + int(row["deaths_b"])
@@ -52,7 +63,11 @@ def test_ucdp_bad_rows(ucdp_file, tmp_path):
     from vigie.interop import synthetic
 
     out = tmp_path / "bad.csv"
-    where = synthetic.damage_rows(ucdp_file(30), out, [(2, "bad_date"), (5, "missing_id"), (9, "negative_fatalities")])
+    where = synthetic.damage_rows(
+        ucdp_file(30), out, [(2, "bad_date"), (5, "missing_id"), (9, "negative_fatalities")]
+    )
     result = run_import("ucdp", out)
-    assert {(p.line, p.column) for p in result.problems} == {(line, column) for line, column, _ in where}
+    assert {(p.line, p.column) for p in result.problems} == {
+        (line, column) for line, column, _ in where
+    }
     assert result.created == 27

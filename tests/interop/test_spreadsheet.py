@@ -32,6 +32,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "vigie"
 
 # -- the rule ------------------------------------------------------------------------------------------
 
+
 @given(st.text(max_size=30))
 def test_no_text_comes_out_as_a_formula_and_nothing_is_lost(text):
     cell = spreadsheet.safe_cell(text)
@@ -45,7 +46,9 @@ def test_numbers_stay_numbers(value):
     assert spreadsheet.safe_cell(value) == value
 
 
-@pytest.mark.parametrize("value", [*MALICIOUS.values(), "-2+3", "+223 76 00 00 00", "-", "@", "=", "-inf"])
+@pytest.mark.parametrize(
+    "value", [*MALICIOUS.values(), "-2+3", "+223 76 00 00 00", "-", "@", "=", "-inf"]
+)
 def test_formulas_get_a_leading_quote(value):
     assert spreadsheet.safe_cell(value) == "'" + value
 
@@ -65,26 +68,52 @@ def test_the_writers_quote_every_row():
 
 # -- the incident exports, through every door ------------------------------------------------------------
 
+
 @pytest.fixture
 def poisoned(db):
     """A public incident whose region, place, actor, source and report carry formulas."""
     region = Place.objects.filter(kind="region", parent__code="MLI").order_by("code").first()
     Place.objects.filter(pk=region.pk).update(name=MALICIOUS["hyperlink"])
     region.refresh_from_db()
-    actor = Actor.objects.create(key="poisoned-actor", name=MALICIOUS["at"], category="unidentified")
+    actor = Actor.objects.create(
+        key="poisoned-actor", name=MALICIOUS["at"], category="unidentified"
+    )
     incident = Incident.objects.create(
-        visibility="public", date_start=datetime.date(2024, 3, 2), date_end=datetime.date(2024, 3, 2),
-        admin0=Place.objects.get(code="MLI"), admin1=region, location=MALICIOUS["dde"], latitude=15.33,
-        longitude=-3.5, geo_precision="exact", event_type="violence_against_civilians", killed_low=2,
-        killed_best=3, killed_high=5, estimate_rule=MALICIOUS["return"])
+        visibility="public",
+        date_start=datetime.date(2024, 3, 2),
+        date_end=datetime.date(2024, 3, 2),
+        admin0=Place.objects.get(code="MLI"),
+        admin1=region,
+        location=MALICIOUS["dde"],
+        latitude=15.33,
+        longitude=-3.5,
+        geo_precision="exact",
+        event_type="violence_against_civilians",
+        killed_low=2,
+        killed_best=3,
+        killed_high=5,
+        estimate_rule=MALICIOUS["return"],
+    )
     IncidentActor.objects.create(incident=incident, actor=actor, side=1)
     source = Source.objects.create(slug=MALICIOUS["minus"], name=MALICIOUS["minus"], kind="media")
-    Report.objects.create(source=source, visibility="public", external_id=MALICIOUS["tab"], content_hash="0" * 32,
-                          incident=incident, location_text=MALICIOUS["dde"])
+    Report.objects.create(
+        source=source,
+        visibility="public",
+        external_id=MALICIOUS["tab"],
+        content_hash="0" * 32,
+        incident=incident,
+        location_text=MALICIOUS["dde"],
+    )
     return incident
 
 
-EXPECTED = (MALICIOUS["hyperlink"], MALICIOUS["dde"], MALICIOUS["at"], MALICIOUS["return"], MALICIOUS["minus"])
+EXPECTED = (
+    MALICIOUS["hyperlink"],
+    MALICIOUS["dde"],
+    MALICIOUS["at"],
+    MALICIOUS["return"],
+    MALICIOUS["minus"],
+)
 
 
 @pytest.mark.parametrize("format_name", ["csv", "hxl"])
@@ -99,22 +128,36 @@ def test_export_incidents_quotes_formulas_and_keeps_numbers(poisoned, format_nam
 @pytest.mark.parametrize("format_name", ["csv", "hxl"])
 def test_the_cli_export_has_no_formula(poisoned, tmp_path, format_name):
     output = tmp_path / f"incidents-{format_name}.csv"
-    result = CliRunner().invoke(cli.main, ["export", "incidents", "--format", format_name, "--output", str(output)])
+    result = CliRunner().invoke(
+        cli.main, ["export", "incidents", "--format", format_name, "--output", str(output)]
+    )
     assert result.exit_code == 0, result.output
     assert_no_formula(output.read_bytes().decode("utf-8"), *EXPECTED)
 
 
-@pytest.mark.parametrize("path", ["/en/incidents/export/csv/", "/en/incidents/export/hxl/",
-                                  "/en/open-data/csv/", "/en/open-data/hxl/"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/en/incidents/export/csv/",
+        "/en/incidents/export/hxl/",
+        "/en/open-data/csv/",
+        "/en/open-data/hxl/",
+    ],
+)
 def test_the_web_exports_and_open_data_have_no_formula(poisoned, client, settings, tmp_path, path):
-    settings.VIGIE_HOME = tmp_path  # the open data file is written afresh, not read from another test's cache
+    settings.VIGIE_HOME = (
+        tmp_path  # the open data file is written afresh, not read from another test's cache
+    )
     response = client.get(path)
     assert response.status_code == 200
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    assert_no_formula(body.decode("utf-8"), MALICIOUS["hyperlink"], MALICIOUS["dde"], MALICIOUS["at"])
+    assert_no_formula(
+        body.decode("utf-8"), MALICIOUS["hyperlink"], MALICIOUS["dde"], MALICIOUS["at"]
+    )
 
 
 # -- the linkage files -------------------------------------------------------------------------------------
+
 
 def test_the_linkage_files_have_no_formula(tmp_path):
     reports = tmp_path / "reports.csv"
@@ -123,9 +166,12 @@ def test_the_linkage_files_have_no_formula(tmp_path):
     reports.write_text(
         f"{header}\n{quoted},radio,2024-03-02,2024-03-02,Boni,Mopti,Douentza,15.33,-1.74,JNIM,civilians,attack,3\n"
         f"{MALICIOUS['dde']},partner,2024-03-02,2024-03-02,Boni,Mopti,Douentza,15.33,-1.74,JNIM,civilians,attack,3\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     links, pairs = tmp_path / "links.csv", tmp_path / "pairs.csv"
-    result = CliRunner().invoke(cli.main, ["link-file", str(reports), "--output", str(links), "--pairs", str(pairs)])
+    result = CliRunner().invoke(
+        cli.main, ["link-file", str(reports), "--output", str(links), "--pairs", str(pairs)]
+    )
     assert result.exit_code == 0, result.output
     assert_no_formula(links.read_bytes().decode("utf-8"), MALICIOUS["hyperlink"], MALICIOUS["dde"])
     assert formula_cells(pairs.read_bytes().decode("utf-8")) == []
@@ -135,7 +181,12 @@ def test_the_linkage_files_have_no_formula(tmp_path):
 
 # Files that write CSV for Vigie's own reading, never for a person's spreadsheet: the synthetic data
 # of the tests and benchmarks, and the demo's reports written back for the linkage engine to join.
-NOT_EXPORTS = {"interop/synthetic.py", "linkage/synthetic.py", "demo/loader.py", "interop/spreadsheet.py"}
+NOT_EXPORTS = {
+    "interop/synthetic.py",
+    "linkage/synthetic.py",
+    "demo/loader.py",
+    "interop/spreadsheet.py",
+}
 
 
 def test_every_csv_writer_in_src_neutralises_formulas():

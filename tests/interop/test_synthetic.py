@@ -37,8 +37,12 @@ def header_of(text: str) -> list[str]:
 
 
 def test_same_seed_gives_the_same_bytes(tmp_path):
-    for options in ({}, {"form": "monadic"}, {"columns": "legacy", "inter_as": "words"},
-                    {"shuffle_columns": True, "date_format": "long"}):
+    for options in (
+        {},
+        {"form": "monadic"},
+        {"columns": "legacy", "inter_as": "words"},
+        {"shuffle_columns": True, "date_format": "long"},
+    ):
         first, second = tmp_path / "a.csv", tmp_path / "b.csv"
         syn.write_acled(first, syn.acled_events(800, seed=7), seed=7, **options)
         syn.write_acled(second, syn.acled_events(800, seed=7), seed=7, **options)
@@ -83,13 +87,41 @@ def test_fast_writer_writes_what_the_csv_module_would():
     writer = csv.writer(expected, lineterminator="\n")
     writer.writerow(syn.ACLED_COLUMNS_CURRENT)
     for e in events:
-        writer.writerow([
-            e.event_id_cnty, e.event_date.isoformat(), e.year, e.time_precision, e.disorder_type, e.event_type,
-            e.sub_event_type, e.actor1, e.assoc_actor_1, e.inter1, e.actor2, e.assoc_actor_2, e.inter2,
-            e.interaction, e.civilian_targeting, e.iso, e.region, e.country, e.admin1, e.admin2, e.admin3,
-            e.location, f"{e.latitude:.4f}", f"{e.longitude:.4f}", e.geo_precision, e.source, e.source_scale,
-            e.notes, e.fatalities, e.tags, e.timestamp,
-        ])
+        writer.writerow(
+            [
+                e.event_id_cnty,
+                e.event_date.isoformat(),
+                e.year,
+                e.time_precision,
+                e.disorder_type,
+                e.event_type,
+                e.sub_event_type,
+                e.actor1,
+                e.assoc_actor_1,
+                e.inter1,
+                e.actor2,
+                e.assoc_actor_2,
+                e.inter2,
+                e.interaction,
+                e.civilian_targeting,
+                e.iso,
+                e.region,
+                e.country,
+                e.admin1,
+                e.admin2,
+                e.admin3,
+                e.location,
+                f"{e.latitude:.4f}",
+                f"{e.longitude:.4f}",
+                e.geo_precision,
+                e.source,
+                e.source_scale,
+                e.notes,
+                e.fatalities,
+                e.tags,
+                e.timestamp,
+            ]
+        )
     written = io.StringIO(newline="")
     syn.write_acled(written, events)
     assert written.getvalue() == expected.getvalue()
@@ -112,14 +144,18 @@ def test_current_and_legacy_headers():
     assert {"disorder_type", "civilian_targeting", "tags"} <= set(syn.ACLED_COLUMNS_CURRENT)
     assert not {"disorder_type", "civilian_targeting", "tags"} & set(syn.ACLED_COLUMNS_LEGACY)
     assert {"data_id", "event_id_no_cnty", "iso3"} <= set(syn.ACLED_COLUMNS_LEGACY)
-    assert header_of(acled_text(10, upper_case_header=True)) == [c.upper() for c in syn.ACLED_COLUMNS_CURRENT]
+    assert header_of(acled_text(10, upper_case_header=True)) == [
+        c.upper() for c in syn.ACLED_COLUMNS_CURRENT
+    ]
 
 
 def test_shuffled_columns_hold_the_same_values():
     plain = parse(acled_text(300, seed=5))
     shuffled_text = acled_text(300, seed=5, shuffle_columns=True)
     header = header_of(shuffled_text)
-    assert header != syn.ACLED_COLUMNS_CURRENT and sorted(header) == sorted(syn.ACLED_COLUMNS_CURRENT)
+    assert header != syn.ACLED_COLUMNS_CURRENT and sorted(header) == sorted(
+        syn.ACLED_COLUMNS_CURRENT
+    )
     assert parse(shuffled_text) == plain
 
 
@@ -259,15 +295,25 @@ def test_acled_vocabulary_and_invariants():
     assert {e.event_type for e in events} == set(syn.EVENT_TYPES)
     assert {e.sub_event_type for e in events} == set(SUB_TO_TYPE), "all 25 sub-event types"
     assert len(SUB_TO_TYPE) == 25
-    disorder = {"Political violence", "Demonstrations", "Political violence; Demonstrations",
-                "Strategic developments"}
+    disorder = {
+        "Political violence",
+        "Demonstrations",
+        "Political violence; Demonstrations",
+        "Strategic developments",
+    }
     for e in events:
-        assert re.fullmatch(r"MLI\d+", e.event_id_cnty) and int(e.event_id_cnty[3:]) == e.event_id_no_cnty
+        assert (
+            re.fullmatch(r"MLI\d+", e.event_id_cnty)
+            and int(e.event_id_cnty[3:]) == e.event_id_no_cnty
+        )
         assert SUB_TO_TYPE[e.sub_event_type] == e.event_type
         assert e.disorder_type in disorder
         assert e.iso == 466 and e.region == "Western Africa" and e.country == "Mali"
         assert e.time_precision in (1, 2, 3) and e.geo_precision in (1, 2, 3)
-        assert MALI_BBOX[0] <= e.latitude <= MALI_BBOX[1] and MALI_BBOX[2] <= e.longitude <= MALI_BBOX[3]
+        assert (
+            MALI_BBOX[0] <= e.latitude <= MALI_BBOX[1]
+            and MALI_BBOX[2] <= e.longitude <= MALI_BBOX[3]
+        )
         assert 0 <= e.fatalities <= 160
         assert e.inter1 in syn.INTER_WORDS and (e.inter2 in syn.INTER_WORDS) == bool(e.actor2)
         assert e.interaction == syn.interaction_code(e.inter1, e.inter2)
@@ -299,11 +345,19 @@ def test_acled_vocabulary_and_invariants():
     assert Counter(e.admin1 for e in events).most_common(1)[0][0] == "Mopti"
     assert len({(e.admin1, e.admin2, e.location) for e in events}) > 2000
     actors = {e.actor1 for e in events} | {e.actor2 for e in events}
-    for name in ("Military Forces of Mali (2013-2020)", "Military Forces of Mali (2021-)",
-                 "JNIM: Group for Support of Islam and Muslims", "Islamic State (Sahel)", "Dan Na Ambassagou",
-                 "Dozo Communal Militia (Mali)", "Wagner Group", "Military Forces of France",
-                 "Unidentified Armed Group (Mali)", "Rioters (Mali)",
-                 "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-2023)"):
+    for name in (
+        "Military Forces of Mali (2013-2020)",
+        "Military Forces of Mali (2021-)",
+        "JNIM: Group for Support of Islam and Muslims",
+        "Islamic State (Sahel)",
+        "Dan Na Ambassagou",
+        "Dozo Communal Militia (Mali)",
+        "Wagner Group",
+        "Military Forces of France",
+        "Unidentified Armed Group (Mali)",
+        "Rioters (Mali)",
+        "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-2023)",
+    ):
         assert name in actors, name
 
 
@@ -374,12 +428,22 @@ def test_damage_rows_reports_physical_lines(tmp_path):
     clean = tmp_path / "clean.csv"
     damaged = tmp_path / "damaged.csv"
     syn.write_acled(clean, events, date_format="long")
-    wanted = [(1, "missing_id"), (after, "bad_date"), (after + 1, "lat_out_of_range"),
-              (after + 2, "lon_not_number"), (after + 3, "negative_fatalities"), (after + 4, "fatalities_not_int"),
-              (after + 5, "fatalities_not_int"), (multiline[0], "unknown_event_type"), (after, "missing_id"),
-              (6000, "bad_date")]
+    wanted = [
+        (1, "missing_id"),
+        (after, "bad_date"),
+        (after + 1, "lat_out_of_range"),
+        (after + 2, "lon_not_number"),
+        (after + 3, "negative_fatalities"),
+        (after + 4, "fatalities_not_int"),
+        (after + 5, "fatalities_not_int"),
+        (multiline[0], "unknown_event_type"),
+        (after, "missing_id"),
+        (6000, "bad_date"),
+    ]
     produced = syn.damage_rows(clean, damaged, wanted)
-    assert [damage for _, _, damage in produced] == [damage for _, damage in sorted(wanted, key=lambda w: w[0])]
+    assert [damage for _, _, damage in produced] == [
+        damage for _, damage in sorted(wanted, key=lambda w: w[0])
+    ]
 
     text = damaged.read_text(encoding="utf-8")
     lines = text.split("\n")
@@ -389,7 +453,8 @@ def test_damage_rows_reports_physical_lines(tmp_path):
     position = {name: i for i, name in enumerate(header)}
     by_line = {}
     for (index, damage), (line, column, reported) in zip(
-            sorted(wanted, key=lambda w: w[0]), produced, strict=True):
+        sorted(wanted, key=lambda w: w[0]), produced, strict=True
+    ):
         assert reported == damage and column in position
         record = data[index - 1]
         assert lines[line - 1] == first_physical_line(record)
@@ -427,8 +492,14 @@ def test_damage_rows_reports_physical_lines(tmp_path):
 def test_damage_rows_on_ucdp_and_iso_dates(tmp_path):
     ged, out = tmp_path / "ged.csv", tmp_path / "out.csv"
     syn.write_ucdp_ged(ged, 50, seed=2)
-    produced = syn.damage_rows(ged, out, [(3, "bad_date"), (4, "missing_id"), (5, "negative_fatalities")])
-    assert produced == [(4, "date_start", "bad_date"), (5, "id", "missing_id"), (6, "best", "negative_fatalities")]
+    produced = syn.damage_rows(
+        ged, out, [(3, "bad_date"), (4, "missing_id"), (5, "negative_fatalities")]
+    )
+    assert produced == [
+        (4, "date_start", "bad_date"),
+        (5, "id", "missing_id"),
+        (6, "best", "negative_fatalities"),
+    ]
     rows = parse(out.read_text(encoding="utf-8"))
     with pytest.raises(ValueError):
         datetime.date.fromisoformat(rows[2]["date_start"][:10])
@@ -454,8 +525,24 @@ def test_damage_rows_on_ucdp_and_iso_dates(tmp_path):
 
 def test_command_line(tmp_path, capsys):
     out = tmp_path / "acled.csv"
-    assert syn.main(["acled", "60", str(out), "--form", "monadic", "--columns", "legacy", "--inter-as", "words",
-                     "--seed", "3"]) == 0
+    assert (
+        syn.main(
+            [
+                "acled",
+                "60",
+                str(out),
+                "--form",
+                "monadic",
+                "--columns",
+                "legacy",
+                "--inter-as",
+                "words",
+                "--seed",
+                "3",
+            ]
+        )
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert header_of(text) == syn.ACLED_COLUMNS_LEGACY
     rows = parse(text)

@@ -44,7 +44,10 @@ def test_out_of_order_rows_are_kept_as_published_and_marked(release):
         figures = (row["low"], row["best"], row["high"])
         incident = report.incident
         assert (incident.killed_low, incident.killed_best, incident.killed_high) == (
-            min(figures), row["best"], max(figures))
+            min(figures),
+            row["best"],
+            max(figures),
+        )
         assert incident.killed_low <= incident.killed_best <= incident.killed_high
 
 
@@ -55,15 +58,22 @@ def test_totals_of_an_imported_release_are_ucdps_own(release):
     result = run_import("ucdp", release)
     assert result.rejected_rows == 0
 
-    totals = Incident.objects.aggregate(low=Sum("killed_low"), best=Sum("killed_best"), high=Sum("killed_high"),
-                                        civilians=Sum("killed_civilian_best"))
+    totals = Incident.objects.aggregate(
+        low=Sum("killed_low"),
+        best=Sum("killed_best"),
+        high=Sum("killed_high"),
+        civilians=Sum("killed_civilian_best"),
+    )
     figures = frame[["low", "best", "high"]]
     assert totals["best"] == frame["best"].sum()
     assert totals["low"] == figures.min(axis=1).sum()
     assert totals["high"] == figures.max(axis=1).sum()
     assert totals["civilians"] == frame["deaths_civilians"].sum()
     splits = list(Incident.objects.values_list("casualty_split", flat=True))
-    assert sum(s.get("killed_combatant_best", 0) for s in splits) == (frame["deaths_a"] + frame["deaths_b"]).sum()
+    assert (
+        sum(s.get("killed_combatant_best", 0) for s in splits)
+        == (frame["deaths_a"] + frame["deaths_b"]).sum()
+    )
     assert sum(s.get("killed_unknown_best", 0) for s in splits) == frame["deaths_unknown"].sum()
     reports = Report.objects.aggregate(killed=Sum("killed"), civilians=Sum("civilians_killed"))
     assert reports == {"killed": frame["best"].sum(), "civilians": frame["deaths_civilians"].sum()}

@@ -44,24 +44,56 @@ def test_reference_loads_aliases_and_alt_names():
 
 def test_commune_and_village_two_days_apart_from_different_sources_join():
     reports = [
-        LinkReport("radio-1", "Radio Kledu", DAY, location="Koulogon Habbé", perpetrator="Dan Na Ambassagou",
-                   event_label="massacre", killed=37),
-        LinkReport("ocha-1", "OCHA", DAY + days(2), location="Koulogon-Peul", perpetrator="Dan Na Amassagou",
-                   event_label="attaque", killed=39),
+        LinkReport(
+            "radio-1",
+            "Radio Kledu",
+            DAY,
+            location="Koulogon Habbé",
+            perpetrator="Dan Na Ambassagou",
+            event_label="massacre",
+            killed=37,
+        ),
+        LinkReport(
+            "ocha-1",
+            "OCHA",
+            DAY + days(2),
+            location="Koulogon-Peul",
+            perpetrator="Dan Na Amassagou",
+            event_label="attaque",
+            killed=39,
+        ),
     ]
     result = link(reports)
     assert together(result, "radio-1", "ocha-1")
     (pair,) = result.pairs
-    assert pair.weights["distance"] > 0  # the village lies in the commune: compared at commune level
+    assert (
+        pair.weights["distance"] > 0
+    )  # the village lies in the commune: compared at commune level
     assert pair.weights["actor"] == ACTOR_SAME
 
 
 def test_two_incidents_same_day_same_cercle_different_perpetrators_stay_apart():
     reports = [
-        LinkReport("a", "Radio A", DAY, location="Ogossagou", admin2="Bankass", perpetrator="Dan Na Ambassagou",
-                   event_label="attaque", killed=20),
-        LinkReport("b", "Radio B", DAY, location="Diallassagou", admin2="Bankass", perpetrator="Katiba Macina",
-                   event_label="attack", killed=22),
+        LinkReport(
+            "a",
+            "Radio A",
+            DAY,
+            location="Ogossagou",
+            admin2="Bankass",
+            perpetrator="Dan Na Ambassagou",
+            event_label="attaque",
+            killed=20,
+        ),
+        LinkReport(
+            "b",
+            "Radio B",
+            DAY,
+            location="Diallassagou",
+            admin2="Bankass",
+            perpetrator="Katiba Macina",
+            event_label="attack",
+            killed=22,
+        ),
     ]
     result = link(reports)
     assert result.comparisons == 1  # same cercle, same day: compared...
@@ -69,7 +101,9 @@ def test_two_incidents_same_day_same_cercle_different_perpetrators_stay_apart():
 
 
 def test_two_reports_from_the_same_source_never_join():
-    same = dict(location="Ogossagou", perpetrator="Dan Na Ambassagou", event_label="massacre", killed=160)
+    same = dict(
+        location="Ogossagou", perpetrator="Dan Na Ambassagou", event_label="massacre", killed=160
+    )
     reports = [
         LinkReport("s1", "MINUSMA", DAY, **same),
         LinkReport("s2", "minusma ", DAY, **same),  # the same source, spelt differently
@@ -84,10 +118,24 @@ def test_two_reports_from_the_same_source_never_join():
 
 def test_fama_and_jnim_at_the_same_place_and_day_are_not_joined():
     reports = [
-        LinkReport("army", "Communiqué FAMa", DAY, location="Ogossagou", perpetrator="JNIM",
-                   event_label="attaque", killed=12),
-        LinkReport("ngo", "Partner note", DAY, location="Ogossagou", perpetrator="FAMa",
-                   event_label="attack", killed=12),
+        LinkReport(
+            "army",
+            "Communiqué FAMa",
+            DAY,
+            location="Ogossagou",
+            perpetrator="JNIM",
+            event_label="attaque",
+            killed=12,
+        ),
+        LinkReport(
+            "ngo",
+            "Partner note",
+            DAY,
+            location="Ogossagou",
+            perpetrator="FAMa",
+            event_label="attack",
+            killed=12,
+        ),
     ]
     result = link(reports)
     assert not together(result, "army", "ngo")
@@ -97,7 +145,9 @@ def test_fama_and_jnim_at_the_same_place_and_day_are_not_joined():
 
 
 def test_child_actor_agrees_with_parent_and_unidentified_is_neutral():
-    a = LinkReport("a", "X", DAY, location="Ogossagou", perpetrator="jihadistes de la Katiba Macina")
+    a = LinkReport(
+        "a", "X", DAY, location="Ogossagou", perpetrator="jihadistes de la Katiba Macina"
+    )
     b = LinkReport("b", "Y", DAY, location="Ogossagou", perpetrator="GSIM")
     c = LinkReport("c", "Z", DAY, location="Ogossagou", perpetrator="terroristes")
     assert score_pair(a, b).weights["actor"] == ACTOR_SAME
@@ -107,10 +157,26 @@ def test_child_actor_agrees_with_parent_and_unidentified_is_neutral():
 
 def test_weights_are_explained_and_sum_to_the_score():
     reports = [
-        LinkReport("a", "X", DAY, location="Ogossagou", perpetrator="JNIM", event_label="attack", killed=5),
-        LinkReport("b", "Y", DAY + days(1), location="Ogossogou", perpetrator="Katiba Macina",
-                   event_label="attaque", killed=6),
-        LinkReport("c", "X", DAY + days(1), location="Bankass", perpetrator="FAMa", event_label="frappe aérienne"),
+        LinkReport(
+            "a", "X", DAY, location="Ogossagou", perpetrator="JNIM", event_label="attack", killed=5
+        ),
+        LinkReport(
+            "b",
+            "Y",
+            DAY + days(1),
+            location="Ogossogou",
+            perpetrator="Katiba Macina",
+            event_label="attaque",
+            killed=6,
+        ),
+        LinkReport(
+            "c",
+            "X",
+            DAY + days(1),
+            location="Bankass",
+            perpetrator="FAMa",
+            event_label="frappe aérienne",
+        ),
     ]
     result = link(reports)
     assert result.pairs
@@ -124,11 +190,22 @@ def test_weights_are_explained_and_sum_to_the_score():
 @pytest.mark.parametrize(
     "label, expected",
     [
-        ("massacre", "massacre"), ("tuerie", "massacre"), ("attaque", "attack"), ("attack", "attack"),
-        ("frappe aérienne", "airstrike"), ("air strike", "airstrike"), ("Air/drone strike", "airstrike"),
-        ("enlèvement", "abduction"), ("abduction", "abduction"), ("embuscade", "ambush"),
-        ("ambush", "ambush"), ("affrontement", "clash"), ("clash", "clash"), ("Armed clash", "clash"),
-        ("attaque à l'engin explosif", "explosive"), ("", ""),
+        ("massacre", "massacre"),
+        ("tuerie", "massacre"),
+        ("attaque", "attack"),
+        ("attack", "attack"),
+        ("frappe aérienne", "airstrike"),
+        ("air strike", "airstrike"),
+        ("Air/drone strike", "airstrike"),
+        ("enlèvement", "abduction"),
+        ("abduction", "abduction"),
+        ("embuscade", "ambush"),
+        ("ambush", "ambush"),
+        ("affrontement", "clash"),
+        ("clash", "clash"),
+        ("Armed clash", "clash"),
+        ("attaque à l'engin explosif", "explosive"),
+        ("", ""),
     ],
 )
 def test_french_and_english_event_labels(label, expected):
@@ -136,7 +213,9 @@ def test_french_and_english_event_labels(label, expected):
 
 
 def test_french_and_english_labels_of_one_incident_join_and_different_types_count_against():
-    fr = LinkReport("fr", "Studio Tamani", DAY, location="Bankass", event_label="frappe aérienne", killed=8)
+    fr = LinkReport(
+        "fr", "Studio Tamani", DAY, location="Bankass", event_label="frappe aérienne", killed=8
+    )
     en = LinkReport("en", "ACLED", DAY, location="Bankass", event_label="air strike", killed=9)
     other = LinkReport("ab", "Radio", DAY, location="Bankass", event_label="enlèvement")
     assert together(link([fr, en]), "fr", "en")
@@ -145,10 +224,25 @@ def test_french_and_english_labels_of_one_incident_join_and_different_types_coun
 
 
 def test_a_cercle_only_report_and_a_point_in_that_cercle_can_join():
-    broad = LinkReport("broad", "Gouvernement", DAY, admin2="Djenné", perpetrator="Forces armées maliennes",
-                       event_label="tuerie", killed=300)
-    point = LinkReport("point", "HRW", DAY + days(1), latitude=14.05, longitude=-4.35,  # near Moura
-                       perpetrator="FAMa et Wagner", event_label="massacre", killed=350)
+    broad = LinkReport(
+        "broad",
+        "Gouvernement",
+        DAY,
+        admin2="Djenné",
+        perpetrator="Forces armées maliennes",
+        event_label="tuerie",
+        killed=300,
+    )
+    point = LinkReport(
+        "point",
+        "HRW",
+        DAY + days(1),
+        latitude=14.05,
+        longitude=-4.35,  # near Moura
+        perpetrator="FAMa et Wagner",
+        event_label="massacre",
+        killed=350,
+    )
     result = link([broad, point])
     assert result.comparisons == 1
     assert together(result, "broad", "point")
@@ -172,12 +266,25 @@ def test_far_apart_or_unplaced_reports_are_not_compared_but_are_labelled():
 def _synthetic(n: int, seed: int = 7, span_days: int = 730) -> list[LinkReport]:
     rng = random.Random(seed)
     cercles = ["Bankass", "Bandiagara", "Koro", "Djenné", "Mopti", "Douentza", "Ténenkou", "Ségou"]
-    actors = ["JNIM", "FAMa", "Dan Na Ambassagou", "Islamic State Sahel Province", "hommes armés", ""]
+    actors = [
+        "JNIM",
+        "FAMa",
+        "Dan Na Ambassagou",
+        "Islamic State Sahel Province",
+        "hommes armés",
+        "",
+    ]
     labels = ["attaque", "attack", "massacre", "enlèvement", "embuscade", "frappe aérienne", ""]
     return [
-        LinkReport(f"r{i:05d}", f"source-{rng.randrange(12)}", DAY + days(rng.randrange(span_days)),
-                   admin2=rng.choice(cercles), perpetrator=rng.choice(actors), event_label=rng.choice(labels),
-                   killed=rng.choice([None, 0, 1, 3, 10, 25]))
+        LinkReport(
+            f"r{i:05d}",
+            f"source-{rng.randrange(12)}",
+            DAY + days(rng.randrange(span_days)),
+            admin2=rng.choice(cercles),
+            perpetrator=rng.choice(actors),
+            event_label=rng.choice(labels),
+            killed=rng.choice([None, 0, 1, 3, 10, 25]),
+        )
         for i in range(n)
     ]
 

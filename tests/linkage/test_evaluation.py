@@ -155,7 +155,9 @@ def test_many_incidents_share_day_cercle_and_perpetrator():
 
     incidents = list(_incidents(2000, random.Random(1)))
     key = Counter((i["date"], id(i["place"].cercle), i["perpetrator"]) for i in incidents)
-    shared = sum(1 for i in incidents if key[(i["date"], id(i["place"].cercle), i["perpetrator"])] > 1)
+    shared = sum(
+        1 for i in incidents if key[(i["date"], id(i["place"].cercle), i["perpetrator"])] > 1
+    )
     assert 0.2 < shared / len(incidents) < 0.4
 
 

@@ -17,10 +17,14 @@ def test_link_file_beats_the_exact_key_and_explains_its_pairs(tmp_path):
     source = tmp_path / "reports.csv"
     write_csv(source, reports)
     links, pairs = tmp_path / "links.csv", tmp_path / "pairs.csv"
-    outcome = CliRunner().invoke(cli.main, ["link-file", str(source), "--output", str(links), "--pairs", str(pairs)])
+    outcome = CliRunner().invoke(
+        cli.main, ["link-file", str(source), "--output", str(links), "--pairs", str(pairs)]
+    )
     assert outcome.exit_code == 0, outcome.output
     assert f"{len(reports)} reports linked into" in outcome.output
-    predicted = {row["report_id"]: row["incident"] for row in csv.DictReader(open(links, encoding="utf-8"))}
+    predicted = {
+        row["report_id"]: row["incident"] for row in csv.DictReader(open(links, encoding="utf-8"))
+    }
     assert set(predicted) == set(truth)
     vigie = pairwise_scores(truth, predicted)
     baseline = pairwise_scores(truth, exact_key_baseline(reports))
@@ -40,7 +44,8 @@ def test_link_file_names_bad_rows(tmp_path):
         "r2,MINUSMA,2019-05-02,2019-03-23,Ogossagou,Mopti,Bankass,,,Dan Na Ambassagou,Peuls,attack,157\n"
         "r3,AFP,2019-03-24,2019-31-03,Ogossagou,Mopti,Bankass,,,,,attack,160\n"
         "r1,AFP,2019-03-24,2019-03-23,Ogossagou,Mopti,Bankass,,,,,attack,160\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     links = tmp_path / "links.csv"
     outcome = CliRunner().invoke(cli.main, ["link-file", str(source), "--output", str(links)])
     assert outcome.exit_code == 2

@@ -23,14 +23,23 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
 def spark():
     import sys
 
-    os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = sys.executable  # workers import vigie
+    os.environ["PYSPARK_PYTHON"] = os.environ["PYSPARK_DRIVER_PYTHON"] = (
+        sys.executable
+    )  # workers import vigie
     if shutil.which("java") is None:
-        pytest.fail("Spark needs Java 17 or later on PATH (apt-get install openjdk-17-jre-headless)")
+        pytest.fail(
+            "Spark needs Java 17 or later on PATH (apt-get install openjdk-17-jre-headless)"
+        )
     from pyspark.sql import SparkSession
 
-    session = (SparkSession.builder.master("local[2]").appName("vigie-linkage-test")
-               .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
-               .config("spark.driver.memory", "1g").getOrCreate())
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("vigie-linkage-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.driver.memory", "1g")
+        .getOrCreate()
+    )
     yield session
     session.stop()
 

@@ -35,8 +35,12 @@ def member():
     counter = iter(range(1, 1000))
 
     def make(role: str, organisation: Organisation, superuser: bool = False):
-        user = get_user_model().objects.create_user(f"{role}-{next(counter)}", password="not-used-here-123",
-                                                    is_superuser=superuser, is_staff=superuser)
+        user = get_user_model().objects.create_user(
+            f"{role}-{next(counter)}",
+            password="not-used-here-123",
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
         Membership.objects.create(user=user, organisation=organisation, role=role)
         return user
 
@@ -57,13 +61,29 @@ def incident(organisation):
     """A public incident with a redistributable report (it appears in public exports)."""
     mopti = region()
     incident = Incident.objects.create(
-        organisation=organisation, visibility="public", date_start=datetime.date(2024, 3, 2),
-        date_end=datetime.date(2024, 3, 2), admin0=Place.objects.get(code="MLI"), admin1=mopti,
-        location="Boni", latitude=15.33, longitude=-1.74, geo_precision="exact",
-        event_type=EventType.VIOLENCE_AGAINST_CIVILIANS, killed_best=3,
+        organisation=organisation,
+        visibility="public",
+        date_start=datetime.date(2024, 3, 2),
+        date_end=datetime.date(2024, 3, 2),
+        admin0=Place.objects.get(code="MLI"),
+        admin1=mopti,
+        location="Boni",
+        latitude=15.33,
+        longitude=-1.74,
+        geo_precision="exact",
+        event_type=EventType.VIOLENCE_AGAINST_CIVILIANS,
+        killed_best=3,
     )
-    source = Source.objects.get_or_create(slug="studio-tamani", defaults={"name": "Studio Tamani", "kind": "media",
-                                                                         "redistributable": True})[0]
-    Report.objects.create(source=source, visibility="public", external_id=f"ST-{incident.pk}", is_current=True,
-                          content_hash=f"ST-{incident.pk}", incident=incident)
+    source = Source.objects.get_or_create(
+        slug="studio-tamani",
+        defaults={"name": "Studio Tamani", "kind": "media", "redistributable": True},
+    )[0]
+    Report.objects.create(
+        source=source,
+        visibility="public",
+        external_id=f"ST-{incident.pk}",
+        is_current=True,
+        content_hash=f"ST-{incident.pk}",
+        incident=incident,
+    )
     return incident

@@ -22,8 +22,11 @@ from vigie.victims.models import Assistance, FollowUp, Need, Service, Victim, Vi
 pytestmark = pytest.mark.django_db
 
 # Text as people type it: letters with accents, apostrophes, quotes, spaces, digits, a little else.
-_typed = st.text(alphabet=st.characters(codec="utf-8", categories=["L", "N", "Zs", "Pd", "Po"]),
-                 min_size=3, max_size=30)
+_typed = st.text(
+    alphabet=st.characters(codec="utf-8", categories=["L", "N", "Zs", "Pd", "Po"]),
+    min_size=3,
+    max_size=30,
+)
 
 
 @st.composite
@@ -33,8 +36,12 @@ def canaries(draw, count: int) -> list[str]:
 
 
 def victims_encrypted_fields() -> list[tuple[type, str]]:
-    return [(p.model, f.name) for p in protected_models() if p.model._meta.app_label == "victims"
-            for f in p.encrypted]
+    return [
+        (p.model, f.name)
+        for p in protected_models()
+        if p.model._meta.app_label == "victims"
+        for f in p.encrypted
+    ]
 
 
 def plant(objects: list, values: iter) -> dict[str, str]:
@@ -51,7 +58,9 @@ def plant(objects: list, values: iter) -> dict[str, str]:
 
 def change_log_text() -> str:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT user_name, object_repr, prechange, postchange FROM core_changelogentry")
+        cursor.execute(
+            "SELECT user_name, object_repr, prechange, postchange FROM core_changelogentry"
+        )
         return repr(cursor.fetchall())
 
 
@@ -66,14 +75,19 @@ def public_exports(incident) -> str:
 
 
 def found_in(text: str, canary: str) -> bool:
-    token = canary[canary.index("CNRY"):canary.index("CNRY") + 16]
+    token = canary[canary.index("CNRY") : canary.index("CNRY") + 16]
     return canary in text or token in text or canary.casefold() in text.casefold()
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(values=canaries(40))
-def test_canaries_never_leave_the_encrypted_columns(keys_dir, organisation, incident, officer, caplog, values):
+def test_canaries_never_leave_the_encrypted_columns(
+    keys_dir, organisation, incident, officer, caplog, values
+):
     caplog.clear()
     caplog.set_level(logging.DEBUG)
     caplog.set_level(logging.DEBUG, logger="django")  # Django sets its own loggers to INFO
@@ -82,24 +96,41 @@ def test_canaries_never_leave_the_encrypted_columns(keys_dir, organisation, inci
     previous_debug = connection.force_debug_cursor
     connection.force_debug_cursor = True  # every SQL statement and its parameters go to the log
     try:
-        victim = services.create_victim(officer, organisation, name=next(feed), aliases=[next(feed)],
-                                        sex="male", age=51, harms=["detained", "tortured"],
-                                        incidents=[(incident, "direct_victim")],
-                                        consents=["documentation", "referral", "publication"])
+        victim = services.create_victim(
+            officer,
+            organisation,
+            name=next(feed),
+            aliases=[next(feed)],
+            sex="male",
+            age=51,
+            harms=["detained", "tortured"],
+            incidents=[(incident, "direct_victim")],
+            consents=["documentation", "referral", "publication"],
+        )
         assistance = services.open_assistance(officer, victim)
         need = services.add_need(officer, assistance, "legal", details=next(feed))
         services.refer(officer, assistance, "Clinique juridique", need=need)
         services.record_service(officer, assistance, "legal", details=next(feed), need=need)
         follow_up = services.add_follow_up(officer, assistance, note=next(feed))
-        objects = [victim, *victim.aliases.all(), need, *Service.objects.filter(assistance=assistance), follow_up]
+        objects = [
+            victim,
+            *victim.aliases.all(),
+            need,
+            *Service.objects.filter(assistance=assistance),
+            follow_up,
+        ]
         planted = plant(objects, feed)
-        assert set(planted) == {f"{model.__name__}.{name}" for model, name in victims_encrypted_fields()}
+        assert set(planted) == {
+            f"{model.__name__}.{name}" for model, name in victims_encrypted_fields()
+        }
 
         services.update_victim(officer, victim, testimony=next(feed), aliases=[next(feed)])
         planted["Victim.testimony (updated)"] = Victim.objects.get(pk=victim.pk).testimony
         planted["VictimAlias.name (updated)"] = VictimAlias.objects.get(victim=victim).name
         assert services.read_victim(officer, victim.pk, "canary").name == planted["Victim.name"]
-        assert [v.pk for v in services.find_by_name(officer, planted["Victim.name"], "canary")] == [victim.pk]
+        assert [v.pk for v in services.find_by_name(officer, planted["Victim.name"], "canary")] == [
+            victim.pk
+        ]
         FollowUp.objects.get(pk=follow_up.pk).delete()
         services.close_assistance(officer, Assistance.objects.get(pk=assistance.pk), "needs_met")
         assert Need.objects.get(pk=need.pk).details == planted["Need.details"]
@@ -109,7 +140,9 @@ def test_canaries_never_leave_the_encrypted_columns(keys_dir, organisation, inci
         connection.force_debug_cursor = previous_debug
 
     log_text = caplog.text
-    assert "INSERT INTO" in log_text or "insert into" in log_text.lower()  # the SQL log was captured
+    assert (
+        "INSERT INTO" in log_text or "insert into" in log_text.lower()
+    )  # the SQL log was captured
     change_log = change_log_text()
     assert "<encrypted " in change_log  # the change log did record the writes
     for where, canary in planted.items():

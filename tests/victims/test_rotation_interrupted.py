@@ -57,8 +57,12 @@ def keyring_file(keys_dir):
 
 
 @pytest.mark.parametrize("interrupt", [interrupt_reencryption, interrupt_retirement])
-def test_an_interrupted_rotation_keeps_search_working_is_reported_and_finishes(victim, keys_dir, monkeypatch,  # noqa: F811
-                                                                               interrupt):
+def test_an_interrupted_rotation_keeps_search_working_is_reported_and_finishes(
+    victim,  # noqa: F811 - the fixture imported above
+    keys_dir,
+    monkeypatch,
+    interrupt,
+):
     before = crypto.load_keyring()
     with monkeypatch.context() as patch:
         interrupt(patch)
@@ -72,9 +76,13 @@ def test_an_interrupted_rotation_keeps_search_working_is_reported_and_finishes(v
     # Reading and exact search work whatever the rotation had done (the old index key is still there).
     assert Victim.objects.get(pk=victim.pk).name == NAME
     assert found(NAME) == [victim.pk] and found(ALIAS.lower()) == [victim.pk]
-    assert list(crypto.blind_search(Victim.objects.all(), "name_index", NAME).values_list("pk", flat=True)) == [victim.pk]
+    assert list(
+        crypto.blind_search(Victim.objects.all(), "name_index", NAME).values_list("pk", flat=True)
+    ) == [victim.pk]
     # A victim recorded meanwhile is written under the new keys, and found too.
-    other = services.create_victim(None, victim.organisation, name="Oumou Sangaré-Test", consents=["documentation"])
+    other = services.create_victim(
+        None, victim.organisation, name="Oumou Sangaré-Test", consents=["documentation"]
+    )
     assert crypto.key_id_of(raw("victims_victim", "name", other.pk)) == new_data
     assert found("oumou sangare test") == [other.pk]
 
@@ -88,7 +96,9 @@ def test_an_interrupted_rotation_keeps_search_working_is_reported_and_finishes(v
     assert finish.exit_code == 0, finish.output
     assert "finished the key rotation that was interrupted earlier" in finish.output
     done = keyring_file(keys_dir)
-    assert list(done["data"]["keys"]) == [new_data] and list(done["index"]["keys"]) == [new_index]  # no new keys
+    assert list(done["data"]["keys"]) == [new_data] and list(done["index"]["keys"]) == [
+        new_index
+    ]  # no new keys
     with connection.cursor() as cursor:
         cursor.execute("SELECT name FROM victims_victim")
         assert {crypto.key_id_of(value) for (value,) in cursor.fetchall()} == {new_data}
@@ -105,10 +115,15 @@ def test_an_interrupted_rotation_keeps_search_working_is_reported_and_finishes(v
 def test_status_reports_index_digests_that_no_key_made(victim, keys_dir):  # noqa: F811
     assert CliRunner().invoke(cli.main, ["keys", "status"]).exit_code == 0
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE victims_victim SET name_index = %s WHERE id = %s", ["0" * 64, victim.pk])
+        cursor.execute(
+            "UPDATE victims_victim SET name_index = %s WHERE id = %s", ["0" * 64, victim.pk]
+        )
     assert found(NAME) == []
     status = CliRunner().invoke(cli.main, ["keys", "status"])
-    assert status.exit_code == 1 and "1 name index digest(s) were made with no key of the keyring" in status.output
+    assert (
+        status.exit_code == 1
+        and "1 name index digest(s) were made with no key of the keyring" in status.output
+    )
     assert CliRunner().invoke(cli.main, ["keys", "rotate", "--only", "index"]).exit_code == 0
     assert found(NAME) == [victim.pk]
     assert CliRunner().invoke(cli.main, ["keys", "status"]).exit_code == 0

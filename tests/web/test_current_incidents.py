@@ -28,7 +28,9 @@ def real_incident_count() -> int:
 def demo():
     load_demo()
     organisation = Organisation.objects.get(slug="demo")
-    current = set(Incident.objects.current().filter(organisation=organisation).values_list("pk", flat=True))
+    current = set(
+        Incident.objects.current().filter(organisation=organisation).values_list("pk", flat=True)
+    )
     merged = set(Incident.objects.filter(merged_into__isnull=False).values_list("pk", flat=True))
     assert len(current) == real_incident_count() == 9  # the linkage recovers the real incidents
     assert merged  # ... by merging the reports' own incidents into them
@@ -66,7 +68,9 @@ def test_the_export_command_writes_nine_incidents(demo, tmp_path):
     from vigie.cli import main
 
     output = tmp_path / "incidents.csv"
-    result = CliRunner().invoke(main, ["export", "incidents", "--organisation", "demo", "-o", str(output)])
+    result = CliRunner().invoke(
+        main, ["export", "incidents", "--organisation", "demo", "-o", str(output)]
+    )
     assert result.exit_code == 0, result.output
     assert "9 incidents written" in result.output
     with open(output, encoding="utf-8", newline="") as handle:
@@ -90,7 +94,9 @@ def test_pages_and_counts_give_the_nine_current_incidents(demo, client):
         # A merged incident's own page leads to the incident that took its reports.
         one = Incident.objects.get(pk=sorted(merged)[0])
         page = client.get(f"/en/incidents/{one.pk}/")
-        assert page.status_code == 302 and page["Location"].endswith(f"/incidents/{one.merged_into_id}/")
+        assert page.status_code == 302 and page["Location"].endswith(
+            f"/incidents/{one.merged_into_id}/"
+        )
     public = client.get("/en/public/")
     assert public.context["totals"]["incidents"] == 9
     download = client.get("/en/open-data/csv/")

@@ -18,12 +18,25 @@ def dashboard(client, user, language=""):
 
 def test_dashboard_renders_in_french_and_in_english(client, world):
     french = dashboard(client, world.users["awa"]).content.decode()
-    assert '<html lang="fr">' in french and "Tableau de bord" in french and "Personnes tuées par mois" in french
+    assert (
+        '<html lang="fr">' in french
+        and "Tableau de bord" in french
+        and "Personnes tuées par mois" in french
+    )
     english = dashboard(client, world.users["awa"], "en/").content.decode()
-    assert '<html lang="en">' in english and "Dashboard" in english and "People killed per month" in english
+    assert (
+        '<html lang="en">' in english
+        and "Dashboard" in english
+        and "People killed per month" in english
+    )
     # The map, the band chart and the bars are there, with their data.
-    for marker in ('class="vigie-map"', 'data-kind="band"', 'data-kind="bars"', 'id="killed-series"',
-                   'id="dashboard-points"'):
+    for marker in (
+        'class="vigie-map"',
+        'data-kind="band"',
+        'data-kind="bars"',
+        'id="killed-series"',
+        'id="dashboard-points"',
+    ):
         assert marker in english
 
 
@@ -72,7 +85,9 @@ def test_a_coordinator_also_counts_the_restricted_incidents(client, world):
 
 
 def test_merged_incidents_are_counted_once(client, world):
-    Incident.objects.filter(pk=world.incidents["sevare"].pk).update(merged_into=world.incidents["boni"])
+    Incident.objects.filter(pk=world.incidents["sevare"].pk).update(
+        merged_into=world.incidents["boni"]
+    )
     response = dashboard(client, world.users["awa"], "en/")
     assert response.context["totals"]["incidents"] == 1
     assert "Sévaré" not in {row["location"] for row in response.context["latest"]}

@@ -21,11 +21,20 @@ def locations(response) -> set[str]:
 
 def test_the_list_renders_in_french_and_in_english_with_its_filters(client, world):
     french = client.get("/incidents/").content.decode()
-    assert '<html lang="fr">' in french and "Filtres" in french and "Région" in french and "Du" in french
+    assert (
+        '<html lang="fr">' in french
+        and "Filtres" in french
+        and "Région" in french
+        and "Du" in french
+    )
     english = client.get("/en/incidents/").content.decode()
     assert '<html lang="en">' in english and "Filters" in english and "Actor category" in english
     # The form works without JavaScript: a plain GET form, and htmx only adds to it.
-    assert 'method="get"' in english and 'hx-get="/en/incidents/"' in english and 'hx-push-url="true"' in english
+    assert (
+        'method="get"' in english
+        and 'hx-get="/en/incidents/"' in english
+        and 'hx-push-url="true"' in english
+    )
 
 
 def test_the_public_sees_public_incidents_and_members_their_own(client, world):
@@ -36,25 +45,28 @@ def test_the_public_sees_public_incidents_and_members_their_own(client, world):
     assert locations(client.get("/en/incidents/")) == {"Boni", "Ménaka-Beta", "Tessit"}
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("", {"Boni", "Sévaré"}),
-    ("date_from=2023-06-01", {"Boni"}),
-    ("date_to=2023-05-31", {"Sévaré"}),
-    ("actor=JNIM", {"Boni"}),
-    ("actor=Forces armées maliennes", {"Sévaré"}),
-    ("actor=nobody-at-all", set()),
-    ("actor_category=state_forces", {"Sévaré"}),
-    ("actor_category=jihadist_group", {"Boni"}),
-    ("event_type=battles", set()),
-    ("event_type=violence_against_civilians", {"Boni", "Sévaré"}),
-    ("violation=killing", {"Boni", "Sévaré"}),
-    ("violation=torture", set()),
-    ("grade=weak", {"Boni", "Sévaré"}),
-    ("grade=confirmed", set()),
-    ("admin3=socoura", {"Sévaré"}),
-    ("admin3=Sôcoura", {"Sévaré"}),
-    ("admin3=Bankass", set()),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("", {"Boni", "Sévaré"}),
+        ("date_from=2023-06-01", {"Boni"}),
+        ("date_to=2023-05-31", {"Sévaré"}),
+        ("actor=JNIM", {"Boni"}),
+        ("actor=Forces armées maliennes", {"Sévaré"}),
+        ("actor=nobody-at-all", set()),
+        ("actor_category=state_forces", {"Sévaré"}),
+        ("actor_category=jihadist_group", {"Boni"}),
+        ("event_type=battles", set()),
+        ("event_type=violence_against_civilians", {"Boni", "Sévaré"}),
+        ("violation=killing", {"Boni", "Sévaré"}),
+        ("violation=torture", set()),
+        ("grade=weak", {"Boni", "Sévaré"}),
+        ("grade=confirmed", set()),
+        ("admin3=socoura", {"Sévaré"}),
+        ("admin3=Sôcoura", {"Sévaré"}),
+        ("admin3=Bankass", set()),
+    ],
+)
 def test_filters_narrow_the_list(client, world, query, expected):
     client.force_login(world.users["awa"])
     response = client.get(f"/en/incidents/?{query}")
@@ -70,7 +82,9 @@ def test_place_and_source_filters_take_the_ids_of_their_selects(client, world):
     assert locations(client.get(f"/en/incidents/?admin1={mopti.pk}")) == {"Boni", "Sévaré"}
     assert locations(client.get(f"/en/incidents/?admin1={menaka.pk}")) == set()
     assert locations(client.get(f"/en/incidents/?admin2={douentza.pk}")) == {"Boni"}
-    assert locations(client.get(f"/en/incidents/?source={world.sources['partner'].pk}")) == {"Sévaré"}
+    assert locations(client.get(f"/en/incidents/?source={world.sources['partner'].pk}")) == {
+        "Sévaré"
+    }
     # Another organisation's source is no filter at all for this user: it matches nothing.
     assert locations(client.get(f"/en/incidents/?source={world.sources['beta'].pk}")) == set()
     page = client.get("/en/incidents/").content.decode()
@@ -92,7 +106,9 @@ def test_htmx_gets_the_results_only(client, world):
     assert "<html" not in text and "<table>" in text and "Boni" in text
     assert "HX-Request" in partial["Vary"]
     # A history restore gets the whole page back.
-    whole = client.get("/en/incidents/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true")
+    whole = client.get(
+        "/en/incidents/", HTTP_HX_REQUEST="true", HTTP_HX_HISTORY_RESTORE_REQUEST="true"
+    )
     assert "<html" in whole.content.decode()
 
 
@@ -102,8 +118,16 @@ def many(world):
     made = []
     for n in range(60):
         day = datetime.date(2022, 1, 1) + datetime.timedelta(days=n // 2)
-        made.append(make_incident(world.alpha, "public", world.sources["rfi"], day=day, location=f"Village {n:02d}",
-                                  killed=n))
+        made.append(
+            make_incident(
+                world.alpha,
+                "public",
+                world.sources["rfi"],
+                day=day,
+                location=f"Village {n:02d}",
+                killed=n,
+            )
+        )
     return made
 
 
@@ -115,7 +139,9 @@ def test_pages_follow_a_keyset_without_counting(client, world, many, django_asse
     assert not [query for query in sql if "COUNT(*)" in query or "OFFSET" in query]
     rows = first.context["incidents"]
     assert len(rows) == 50
-    assert [(i.date_start, i.pk) for i in rows] == sorted([(i.date_start, i.pk) for i in rows], reverse=True)
+    assert [(i.date_start, i.pk) for i in rows] == sorted(
+        [(i.date_start, i.pk) for i in rows], reverse=True
+    )
     older = first.context["older_query"]
     assert older.startswith("after=") and f'href="?{older}"' in first.content.decode()
 
@@ -164,7 +190,10 @@ def test_export_of_a_filtered_list(client, world):
     features = json.loads(geojson)["features"]
     assert [feature["properties"]["location"] for feature in features] == ["Sévaré"]
     hxl = read_csv(client.get("/en/incidents/export/hxl/?grade=weak"))
-    assert hxl[0]["location"] == "#loc+name" and {row["location"] for row in hxl[1:]} == {"Boni", "Sévaré"}
+    assert hxl[0]["location"] == "#loc+name" and {row["location"] for row in hxl[1:]} == {
+        "Boni",
+        "Sévaré",
+    }
 
 
 def test_the_public_export_holds_public_incidents_only(client, world):
@@ -175,7 +204,9 @@ def test_the_public_export_holds_public_incidents_only(client, world):
 
 
 def test_merged_incidents_are_not_listed(client, world):
-    Incident.objects.filter(pk=world.incidents["sevare"].pk).update(merged_into=world.incidents["boni"])
+    Incident.objects.filter(pk=world.incidents["sevare"].pk).update(
+        merged_into=world.incidents["boni"]
+    )
     client.force_login(world.users["awa"])
     assert locations(client.get("/en/incidents/")) == {"Boni"}
 

@@ -62,7 +62,9 @@ def test_organisation_incidents_are_closed_to_others(client, demo, tmp_path):
     path = tmp_path / "private.csv"
     path.write_text(
         "report_id,source,event_date,location,admin2,admin1,killed,incident\n"
-        "p1,Field monitor,2023-05-02,Sévaré,Mopti,Mopti,4,private-1\n", encoding="utf-8")
+        "p1,Field monitor,2023-05-02,Sévaré,Mopti,Mopti,4,private-1\n",
+        encoding="utf-8",
+    )
     run_import("reports", path, organisation=other)  # organisation-only by default
     private = Incident.objects.get(key="private-1")
     assert client.get(f"/en/incidents/{private.pk}/").status_code == 404

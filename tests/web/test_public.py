@@ -15,7 +15,9 @@ PRIVATE = ("Sévaré", "Secret-Douentza", "Ménaka-Beta", "Tessit")
 
 @pytest.mark.parametrize("path", ["/", "/public/", "/incidents/", "/methodology/", "/open-data/"])
 @pytest.mark.parametrize("language", ["", "en/"])
-def test_public_pages_render_in_both_languages_and_never_show_private_incidents(client, world, path, language):
+def test_public_pages_render_in_both_languages_and_never_show_private_incidents(
+    client, world, path, language
+):
     response = client.get(f"/{language}{path.lstrip('/')}")
     text = response.content.decode()
     assert response.status_code == 200
@@ -40,11 +42,22 @@ def test_the_public_home_counts_public_incidents_only_even_for_a_member(client, 
 
 def test_the_methodology_states_the_rules(client):
     english = client.get("/en/methodology/").content.decode()
-    for rule in ("Never the sum of the reports", "lower median", "not trusted alone", "Fellegi–Sunter",
-                 "Contested", "NATO/Admiralty"):
+    for rule in (
+        "Never the sum of the reports",
+        "lower median",
+        "not trusted alone",
+        "Fellegi–Sunter",
+        "Contested",
+        "NATO/Admiralty",
+    ):
         assert rule in english
     french = client.get("/methodology/").content.decode()
-    for rule in ("Jamais la somme des rapports", "médiane inférieure", "ne fait pas foi seule", "Contesté"):
+    for rule in (
+        "Jamais la somme des rapports",
+        "médiane inférieure",
+        "ne fait pas foi seule",
+        "Contesté",
+    ):
         assert rule in french
 
 
@@ -52,7 +65,9 @@ def test_open_data_credits_ucdp_and_never_redistributes_acled(client, world):
     english = client.get("/en/open-data/").content.decode()
     assert "Uppsala Conflict Data Program" in english and "CC BY 4.0" in english
     assert "s rows are never redistributed." in english
-    assert "Alpha field notes" not in english  # an organisation's own source is not named to the public
+    assert (
+        "Alpha field notes" not in english
+    )  # an organisation's own source is not named to the public
     french = client.get("/open-data/").content.decode()
     assert "ACLED ne sont jamais redistribuées." in french
 
@@ -64,7 +79,9 @@ def test_open_data_downloads_hold_public_incidents_only(client, world, monkeypat
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8"))))
     assert [row["location"] for row in rows] == ["Boni"]
-    features = json.loads(b"".join(client.get("/en/open-data/geojson/").streaming_content))["features"]
+    features = json.loads(b"".join(client.get("/en/open-data/geojson/").streaming_content))[
+        "features"
+    ]
     assert [feature["properties"]["location"] for feature in features] == ["Boni"]
     assert client.get("/en/open-data/xlsx/").status_code == 404
 

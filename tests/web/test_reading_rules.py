@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 def _share(world, record) -> None:
     from django.contrib.contenttypes.models import ContentType
 
-    Share.objects.create(content_type=ContentType.objects.get_for_model(record), object_id=record.pk,
-                         from_organisation=world.alpha, to_organisation=world.beta, granted_by=world.users["awa"])
+    Share.objects.create(
+        content_type=ContentType.objects.get_for_model(record),
+        object_id=record.pk,
+        from_organisation=world.alpha,
+        to_organisation=world.beta,
+        granted_by=world.users["awa"],
+    )
 
 
 def test_readable_reports_and_visible_incidents_as_the_database_says(world):
@@ -28,16 +33,31 @@ def test_readable_reports_and_visible_incidents_as_the_database_says(world):
     users = [AnonymousUser(), *world.users.values()]
     for user in users:
         for incident in Incident.objects.all():
-            by_database = list(incident.reports.filter(is_current=True).filter(readable_reports(user))
-                               .order_by("published", "id"))
-            assert readable_reports_of(user, incident) == by_database, (str(user), incident.location)
+            by_database = list(
+                incident.reports.filter(is_current=True)
+                .filter(readable_reports(user))
+                .order_by("published", "id")
+            )
+            assert readable_reports_of(user, incident) == by_database, (
+                str(user),
+                incident.location,
+            )
         for model in (Incident, Report):
             for action in ("view", "change"):
                 objects = list(model.objects.order_by("pk"))
-                expected = set(restrict(model.objects.all(), user, action).values_list("pk", flat=True)) \
-                    if user.is_authenticated else set()
-                assert {obj.pk for obj in allowed_among(user, objects, action)} == expected, (str(user), model, action)
+                expected = (
+                    set(restrict(model.objects.all(), user, action).values_list("pk", flat=True))
+                    if user.is_authenticated
+                    else set()
+                )
+                assert {obj.pk for obj in allowed_among(user, objects, action)} == expected, (
+                    str(user),
+                    model,
+                    action,
+                )
     # The page's rule for an incident: the grants', or else public or shared (incidents_for).
     for user in users:
         visible = set(incidents_for(user).values_list("pk", flat=True))
-        assert visible >= {obj.pk for obj in allowed_among(user, Incident.objects.filter(merged_into=None))}
+        assert visible >= {
+            obj.pk for obj in allowed_among(user, Incident.objects.filter(merged_into=None))
+        }

@@ -26,15 +26,29 @@ GEO = STATIC / "geo"
 VENDOR = {
     "htmx-2.0.11": ["htmx.min.js"],
     "leaflet-1.9.4": [
-        "leaflet.js", "leaflet.css", "images/layers.png", "images/layers-2x.png",
-        "images/marker-icon.png", "images/marker-icon-2x.png", "images/marker-shadow.png",
+        "leaflet.js",
+        "leaflet.css",
+        "images/layers.png",
+        "images/layers-2x.png",
+        "images/marker-icon.png",
+        "images/marker-icon-2x.png",
+        "images/marker-shadow.png",
     ],
     "uplot-1.6.32": ["uPlot.iife.min.js", "uPlot.min.css"],
 }
 OWN = ["vigie/map.js", "vigie/charts.js", "vigie/vigie.css"]
 BOUNDARIES = ["geo/mali_admin0.geojson", "geo/mali_admin1.geojson", "geo/mali_neighbours.geojson"]
-REGIONS = {"MLI.kayes", "MLI.koulikoro", "MLI.sikasso", "MLI.segou", "MLI.mopti", "MLI.tombouctou",
-           "MLI.gao", "MLI.kidal", "MLI.bamako"}
+REGIONS = {
+    "MLI.kayes",
+    "MLI.koulikoro",
+    "MLI.sikasso",
+    "MLI.segou",
+    "MLI.mopti",
+    "MLI.tombouctou",
+    "MLI.gao",
+    "MLI.kidal",
+    "MLI.bamako",
+}
 # Created in 2012, operational in 2016: inside their former regions in the shipped file.
 SPLIT_FROM = {"MLI.menaka": "MLI.gao", "MLI.taoudenit": "MLI.tombouctou"}
 
@@ -49,7 +63,11 @@ def load(relative: str) -> dict:
 
 
 def shipped_files() -> list[Path]:
-    return [path for path in STATIC.rglob("*") if path.is_file() and path.suffix != ".md" and not path.name.startswith("LICENSE")]
+    return [
+        path
+        for path in STATIC.rglob("*")
+        if path.is_file() and path.suffix != ".md" and not path.name.startswith("LICENSE")
+    ]
 
 
 def in_ring(lon: float, lat: float, ring: list) -> bool:
@@ -64,13 +82,29 @@ def in_ring(lon: float, lat: float, ring: list) -> bool:
 
 
 def in_geometry(lon: float, lat: float, geometry: dict) -> bool:
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    return any(in_ring(lon, lat, rings[0]) and not any(in_ring(lon, lat, hole) for hole in rings[1:]) for rings in polygons)
+    polygons = (
+        [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    )
+    return any(
+        in_ring(lon, lat, rings[0]) and not any(in_ring(lon, lat, hole) for hole in rings[1:])
+        for rings in polygons
+    )
 
 
 def bounding_box(collection: dict) -> tuple[float, float, float, float]:
-    points = [point for feature in collection["features"] for rings in polygons_of(feature) for ring in rings for point in ring]
-    return (min(p[0] for p in points), min(p[1] for p in points), max(p[0] for p in points), max(p[1] for p in points))
+    points = [
+        point
+        for feature in collection["features"]
+        for rings in polygons_of(feature)
+        for ring in rings
+        for point in ring
+    ]
+    return (
+        min(p[0] for p in points),
+        min(p[1] for p in points),
+        max(p[0] for p in points),
+        max(p[1] for p in points),
+    )
 
 
 def polygons_of(feature: dict) -> list:
@@ -80,8 +114,13 @@ def polygons_of(feature: dict) -> list:
 
 # -- the files ----------------------------------------------------------------------------------------------
 
+
 def test_every_asset_is_where_the_templates_will_look_for_it():
-    expected = [f"vendor/{folder}/{name}" for folder, names in VENDOR.items() for name in names] + OWN + BOUNDARIES
+    expected = (
+        [f"vendor/{folder}/{name}" for folder, names in VENDOR.items() for name in names]
+        + OWN
+        + BOUNDARIES
+    )
     for relative in expected:
         assert (STATIC / relative).is_file(), relative
         assert finders.find(relative), f"{relative} is not found by Django's static files finders"
@@ -89,7 +128,11 @@ def test_every_asset_is_where_the_templates_will_look_for_it():
 
 def test_each_vendored_library_keeps_its_licence_and_is_listed_with_its_integrity():
     readme = (STATIC / "vendor" / "README.md").read_text(encoding="utf-8")
-    licences = {"htmx-2.0.11": "Zero-Clause BSD", "leaflet-1.9.4": "BSD 2-Clause License", "uplot-1.6.32": "The MIT License"}
+    licences = {
+        "htmx-2.0.11": "Zero-Clause BSD",
+        "leaflet-1.9.4": "BSD 2-Clause License",
+        "uplot-1.6.32": "The MIT License",
+    }
     for folder in VENDOR:
         licence = (STATIC / "vendor" / folder / "LICENSE").read_text(encoding="utf-8")
         assert licence.startswith(licences[folder]) and len(licence) > 500, folder
@@ -100,9 +143,17 @@ def test_each_vendored_library_keeps_its_licence_and_is_listed_with_its_integrit
 
 
 def test_vendored_files_are_the_versions_their_folders_name():
-    assert "Leaflet 1.9.4" in (STATIC / "vendor/leaflet-1.9.4/leaflet.js").read_text(encoding="utf-8")[:300]
-    assert "(v1.6.32)" in (STATIC / "vendor/uplot-1.6.32/uPlot.iife.min.js").read_text(encoding="utf-8")[:200]
-    assert 'version:"2.0.11"' in (STATIC / "vendor/htmx-2.0.11/htmx.min.js").read_text(encoding="utf-8")
+    assert (
+        "Leaflet 1.9.4"
+        in (STATIC / "vendor/leaflet-1.9.4/leaflet.js").read_text(encoding="utf-8")[:300]
+    )
+    assert (
+        "(v1.6.32)"
+        in (STATIC / "vendor/uplot-1.6.32/uPlot.iife.min.js").read_text(encoding="utf-8")[:200]
+    )
+    assert 'version:"2.0.11"' in (STATIC / "vendor/htmx-2.0.11/htmx.min.js").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_nothing_is_loaded_from_the_internet():
@@ -144,7 +195,9 @@ def test_static_files_survive_hashed_names(tmp_path):
             paths[relative] = (source, relative)
     for name, _hashed, processed in target.post_process(paths):
         assert not isinstance(processed, Exception), (name, processed)
-    css = Path(target.path(target.stored_name("vendor/leaflet-1.9.4/leaflet.css"))).read_text(encoding="utf-8")
+    css = Path(target.path(target.stored_name("vendor/leaflet-1.9.4/leaflet.css"))).read_text(
+        encoding="utf-8"
+    )
     hashed_layers = target.stored_name("vendor/leaflet-1.9.4/images/layers.png").rsplit("/", 1)[1]
     assert f"url(images/{hashed_layers})" in css or f'url("images/{hashed_layers}")' in css
 
@@ -158,6 +211,7 @@ def test_the_boundary_files_are_served(client):
 
 
 # -- the boundaries -------------------------------------------------------------------------------------
+
 
 def test_the_outline_is_mali():
     outline = load("geo/mali_admin0.geojson")
@@ -182,7 +236,9 @@ def test_regions_are_valid_polygons_inside_the_outline():
                 for lon, lat in ring:
                     assert west <= lon <= east and south <= lat <= north
         lon, lat = feature["properties"]["label"]
-        assert in_geometry(lon, lat, feature["geometry"]), f"label of {feature['properties']['code']} outside it"
+        assert in_geometry(lon, lat, feature["geometry"]), (
+            f"label of {feature['properties']['code']} outside it"
+        )
 
 
 @pytest.mark.django_db
@@ -204,13 +260,22 @@ def test_each_region_and_cercle_seat_lies_in_its_region():
     """The gazetteer's chief towns fall in the right polygon: Ménaka's in Gao, Taoudénit's in Tombouctou."""
     from vigie.places.models import Place
 
-    polygons = {feature["properties"]["code"]: feature["geometry"] for feature in load("geo/mali_admin1.geojson")["features"]}
-    places = Place.objects.filter(kind__in=["region", "cercle"], code__startswith="MLI.").exclude(latitude=None)
+    polygons = {
+        feature["properties"]["code"]: feature["geometry"]
+        for feature in load("geo/mali_admin1.geojson")["features"]
+    }
+    places = Place.objects.filter(kind__in=["region", "cercle"], code__startswith="MLI.").exclude(
+        latitude=None
+    )
     checked = 0
     for place in places:
         region = ".".join(place.code.split(".")[:2])
         region = SPLIT_FROM.get(region, region)
-        inside = [code for code, geometry in polygons.items() if in_geometry(place.longitude, place.latitude, geometry)]
+        inside = [
+            code
+            for code, geometry in polygons.items()
+            if in_geometry(place.longitude, place.latitude, geometry)
+        ]
         if "approximate" in place.note and not inside:
             continue  # an estimated position on a border may fall just outside the 1:10m outline
         assert inside == [region], (place.code, inside)
@@ -219,12 +284,23 @@ def test_each_region_and_cercle_seat_lies_in_its_region():
 
 
 def test_neighbours_surround_mali():
-    names = {feature["properties"]["name"] for feature in load("geo/mali_neighbours.geojson")["features"]}
-    assert {"Algeria", "Niger", "Burkina Faso", "Côte d'Ivoire", "Guinea", "Senegal", "Mauritania"} <= names
+    names = {
+        feature["properties"]["name"] for feature in load("geo/mali_neighbours.geojson")["features"]
+    }
+    assert {
+        "Algeria",
+        "Niger",
+        "Burkina Faso",
+        "Côte d'Ivoire",
+        "Guinea",
+        "Senegal",
+        "Mauritania",
+    } <= names
     assert "Mali" not in names
 
 
 # -- geo.py -------------------------------------------------------------------------------------------------
+
 
 def test_boundaries_url_names_the_shipped_files_and_refuses_the_others():
     assert geo.boundaries_url(0).endswith("geo/mali_admin0.geojson")
@@ -264,13 +340,26 @@ def test_points_for_reads_only_the_point_fields_in_one_query(django_assert_num_q
 
     day = datetime.date(2019, 3, 23)
     ogossagou = Incident.objects.create(
-        date_start=day, date_end=day, location="Ogossagou", latitude=14.3531234, longitude=-3.6166789,
-        geo_precision="exact", estimate_rule="secret rule", key="PARTNER-KEY-1",
+        date_start=day,
+        date_end=day,
+        location="Ogossagou",
+        latitude=14.3531234,
+        longitude=-3.6166789,
+        geo_precision="exact",
+        estimate_rule="secret rule",
+        key="PARTNER-KEY-1",
     )
     region_only = Incident.objects.create(
-        date_start=day, date_end=day, location="Région de Mopti", latitude=14.4843, longitude=-4.1827, geo_precision="admin1",
+        date_start=day,
+        date_end=day,
+        location="Région de Mopti",
+        latitude=14.4843,
+        longitude=-4.1827,
+        geo_precision="admin1",
     )
-    Incident.objects.create(date_start=day, date_end=day, location="Nowhere known", geo_precision="")
+    Incident.objects.create(
+        date_start=day, date_end=day, location="Nowhere known", geo_precision=""
+    )
     queryset = Incident.objects.filter(date_start=day).order_by("id")
     with django_assert_num_queries(1) as captured:
         points = geo.points_for(queryset)
@@ -278,7 +367,11 @@ def test_points_for_reads_only_the_point_fields_in_one_query(django_assert_num_q
     assert "estimate_rule" not in sql and '"key"' not in sql and "casualty_split" not in sql
     assert [point["id"] for point in points] == [ogossagou.pk, region_only.pk]
     assert points[0] == {
-        "id": ogossagou.pk, "lat": 14.3531, "lon": -3.6167, "precision": "exact", "label": "Ogossagou",
+        "id": ogossagou.pk,
+        "lat": 14.3531,
+        "lon": -3.6167,
+        "precision": "exact",
+        "label": "Ogossagou",
         "url": reverse("web:incident_detail", args=[ogossagou.pk]),
     }
     assert points[1]["precision"] == "admin1"
@@ -288,17 +381,28 @@ def test_points_for_reads_only_the_point_fields_in_one_query(django_assert_num_q
 
 class FakeIncident:
     def __init__(self, pk, latitude, longitude, geo_precision, location):
-        self.id, self.latitude, self.longitude, self.geo_precision, self.location = pk, latitude, longitude, geo_precision, location
+        self.id, self.latitude, self.longitude, self.geo_precision, self.location = (
+            pk,
+            latitude,
+            longitude,
+            geo_precision,
+            location,
+        )
         self.victim_names = "must never appear"
 
 
-@given(st.lists(st.tuples(
-    st.integers(min_value=1, max_value=10**9),
-    st.one_of(st.none(), st.floats(min_value=10, max_value=25)),
-    st.one_of(st.none(), st.floats(min_value=-12.3, max_value=4.3)),
-    st.sampled_from([*GeoPrecision.values, ""]),
-    st.text(max_size=30),
-), max_size=20))
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(min_value=1, max_value=10**9),
+            st.one_of(st.none(), st.floats(min_value=10, max_value=25)),
+            st.one_of(st.none(), st.floats(min_value=-12.3, max_value=4.3)),
+            st.sampled_from([*GeoPrecision.values, ""]),
+            st.text(max_size=30),
+        ),
+        max_size=20,
+    )
+)
 def test_points_keep_only_located_incidents_and_only_their_point_fields(rows):
     points = geo.points_for([FakeIncident(*row) for row in rows])
     located = [row for row in rows if row[1] is not None and row[2] is not None]

@@ -12,17 +12,30 @@ import vigie
 
 PACKAGE = Path(vigie.__file__).resolve().parent
 TEMPLATES = sorted((PACKAGE / "web" / "templates" / "web").glob("*.html"))
-PYTHON = [*sorted((PACKAGE / "web" / "views").glob("*.py")), PACKAGE / "web" / "forms.py",
-          PACKAGE / "web" / "templatetags" / "vigie_web.py", PACKAGE / "incidents" / "filters.py"]
-KEYWORDS = {"gettext": None, "gettext_lazy": None, "_": None, "ngettext": (1, 2), "ngettext_lazy": (1, 2),
-            "pgettext": ((1, "c"), 2), "pgettext_lazy": ((1, "c"), 2)}
+PYTHON = [
+    *sorted((PACKAGE / "web" / "views").glob("*.py")),
+    PACKAGE / "web" / "forms.py",
+    PACKAGE / "web" / "templatetags" / "vigie_web.py",
+    PACKAGE / "incidents" / "filters.py",
+]
+KEYWORDS = {
+    "gettext": None,
+    "gettext_lazy": None,
+    "_": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+}
 
 
 def messages(source: str) -> set[str]:
     # Indentation means nothing to the messages, and templatize() keeps the template's own.
     source = "\n".join(line.lstrip() for line in source.splitlines())
     found = set()
-    for _line, function, message, _comments in extract_python(io.BytesIO(source.encode()), KEYWORDS, [], {}):
+    for _line, function, message, _comments in extract_python(
+        io.BytesIO(source.encode()), KEYWORDS, [], {}
+    ):
         if isinstance(message, str):
             found.add(message)
         else:  # the call's arguments: pgettext(context, message), ngettext(singular, plural, n)
@@ -37,7 +50,9 @@ def french() -> dict[str, str]:
             for message in read_po(handle):
                 if message.id:
                     key = message.id if isinstance(message.id, str) else message.id[0]
-                    translated = message.string if isinstance(message.string, str) else message.string[0]
+                    translated = (
+                        message.string if isinstance(message.string, str) else message.string[0]
+                    )
                     if translated:
                         catalogue.setdefault(key, translated)
     return catalogue
@@ -45,7 +60,9 @@ def french() -> dict[str, str]:
 
 def test_the_pages_have_strings_to_translate():
     assert len(TEMPLATES) >= 10
-    assert "People killed per month" in messages(templatize((PACKAGE / "web/templates/web/dashboard.html").read_text()))
+    assert "People killed per month" in messages(
+        templatize((PACKAGE / "web/templates/web/dashboard.html").read_text())
+    )
 
 
 @pytest.mark.parametrize("path", TEMPLATES + PYTHON, ids=lambda path: path.name)

@@ -27,8 +27,14 @@ def weight(html: bytes) -> tuple[int, list[str]]:
 def test_every_page_stays_under_the_budget(client, world, who):
     if who:
         client.force_login(world.users[who])
-    pages = ["/", "/public/", "/incidents/", f"/incidents/{world.incidents['boni'].pk}/", "/methodology/",
-             "/open-data/"]
+    pages = [
+        "/",
+        "/public/",
+        "/incidents/",
+        f"/incidents/{world.incidents['boni'].pk}/",
+        "/methodology/",
+        "/open-data/",
+    ]
     for page in pages:
         response = client.get(page)
         assert response.status_code == 200, page
@@ -39,6 +45,8 @@ def test_every_page_stays_under_the_budget(client, world, who):
 def test_the_dashboard_loads_the_map_and_the_charts_and_still_fits(client, world):
     client.force_login(world.users["awa"])
     total, assets = weight(client.get("/").content)
-    assert any("leaflet.js" in asset for asset in assets) and any("uPlot" in asset for asset in assets)
+    assert any("leaflet.js" in asset for asset in assets) and any(
+        "uPlot" in asset for asset in assets
+    )
     assert any(asset.endswith(".geojson") for asset in assets)
     assert total < BUDGET

@@ -12,15 +12,33 @@ from vigie.web.templatetags.vigie_web import quick_widget
 
 class Sample(forms.Form):
     name = forms.CharField(max_length=20, help_text="A name.")
-    email = forms.EmailField(required=False, widget=forms.EmailInput(attrs={"autocomplete": "off", "disabled": True}))
+    email = forms.EmailField(
+        required=False, widget=forms.EmailInput(attrs={"autocomplete": "off", "disabled": True})
+    )
     site = forms.URLField(required=False, assume_scheme="https")
     count = forms.IntegerField(min_value=0, max_value=9, required=False, localize=True)
-    hidden_flag = forms.IntegerField(required=False, widget=forms.NumberInput(attrs={"data-x": False}))
-    marked = forms.CharField(required=False, widget=forms.TextInput(attrs={"data-safe": mark_safe("a&amp;b <i>")}))
+    hidden_flag = forms.IntegerField(
+        required=False, widget=forms.NumberInput(attrs={"data-x": False})
+    )
+    marked = forms.CharField(
+        required=False, widget=forms.TextInput(attrs={"data-safe": mark_safe("a&amp;b <i>")})
+    )
 
 
-@pytest.mark.parametrize("data", [None, {}, {"name": "Amina <b>", "email": "not an e-mail", "site": "x",
-                                             "count": "12", "hidden_flag": "3"}])
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {},
+        {
+            "name": "Amina <b>",
+            "email": "not an e-mail",
+            "site": "x",
+            "count": "12",
+            "hidden_flag": "3",
+        },
+    ],
+)
 def test_plain_inputs_as_django_writes_them(data):
     form = Sample(data)
     if data is not None:

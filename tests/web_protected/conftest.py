@@ -85,21 +85,50 @@ def make_world() -> World:
             world.users[f"{tag}:{role}"] = user
     world.users["operator"] = user_model.objects.create_superuser("operator", password="x" * 16)
     day = datetime.date(2024, 3, 7)
-    world.incident = Incident.objects.create(organisation=alpha, visibility="organisation", date_start=day,
-                                             date_end=day, location="Marché-de-Boni",
-                                             event_type="violence_against_civilians")
-    world.beta_incident = Incident.objects.create(organisation=beta, visibility="organisation", date_start=day,
-                                                  date_end=day, location="Ménaka-Beta")
+    world.incident = Incident.objects.create(
+        organisation=alpha,
+        visibility="organisation",
+        date_start=day,
+        date_end=day,
+        location="Marché-de-Boni",
+        event_type="violence_against_civilians",
+    )
+    world.beta_incident = Incident.objects.create(
+        organisation=beta,
+        visibility="organisation",
+        date_start=day,
+        date_end=day,
+        location="Ménaka-Beta",
+    )
     investigator = world.users["A:investigator"]
-    world.case = case_services.open_case(alpha, "INV-2024-001", "Marché, mars 2024", investigator,
-                                         incidents=[world.incident], lead_investigator=investigator)
-    world.item = add_evidence(world.case, io.BytesIO(PHOTO), "photo.png",
-                              {"device": "Tecno Spark 10", "description": "Le marché après l'attaque"},
-                              investigator).item
+    world.case = case_services.open_case(
+        alpha,
+        "INV-2024-001",
+        "Marché, mars 2024",
+        investigator,
+        incidents=[world.incident],
+        lead_investigator=investigator,
+    )
+    world.item = add_evidence(
+        world.case,
+        io.BytesIO(PHOTO),
+        "photo.png",
+        {"device": "Tecno Spark 10", "description": "Le marché après l'attaque"},
+        investigator,
+    ).item
     world.victim = victim_services.create_victim(
-        None, alpha, name=CANARY_NAME, aliases=[CANARY_ALIAS], testimony=CANARY_TESTIMONY, contact=CANARY_CONTACT,
-        sex="female", age=34, harms=["injured", "displaced"], incidents=[(world.incident, "direct_victim")],
-        consents=["documentation"])
+        None,
+        alpha,
+        name=CANARY_NAME,
+        aliases=[CANARY_ALIAS],
+        testimony=CANARY_TESTIMONY,
+        contact=CANARY_CONTACT,
+        sex="female",
+        age=34,
+        harms=["injured", "displaced"],
+        incidents=[(world.incident, "direct_victim")],
+        consents=["documentation"],
+    )
     world.assistance = victim_services.open_assistance(None, world.victim)
     victim_services.add_need(None, world.assistance, "medical", details="Pansements à refaire")
     return world
@@ -119,5 +148,7 @@ def english():
 
 def open_record(client: Client, victim_pk: int, purpose: str = "assistance", detail: str = ""):
     """Give a purpose for a victim's record (the consultation), as the form on its page does."""
-    return client.post(reverse("victims:victim_detail", kwargs={"pk": victim_pk}),
-                       {"purpose": purpose, "detail": detail})
+    return client.post(
+        reverse("victims:victim_detail", kwargs={"pk": victim_pk}),
+        {"purpose": purpose, "detail": detail},
+    )

@@ -26,13 +26,23 @@ def named_routes(patterns=None, namespace: str = ""):
             if inner != "admin":
                 yield from named_routes(entry.url_patterns, inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}:{entry.name}".strip(":"), list(entry.pattern.converters) or re.findall(
-                r"\(\?P<(\w+)>", str(entry.pattern))
+            yield (
+                f"{namespace}:{entry.name}".strip(":"),
+                list(entry.pattern.converters) or re.findall(r"\(\?P<(\w+)>", str(entry.pattern)),
+            )
 
 
 def every_page(world) -> list[str]:
-    ids = sorted({world.incident.pk, world.beta_incident.pk, world.case.pk, world.item.pk, world.victim.pk,
-                  world.assistance.pk})
+    ids = sorted(
+        {
+            world.incident.pk,
+            world.beta_incident.pk,
+            world.case.pk,
+            world.item.pk,
+            world.victim.pk,
+            world.assistance.pk,
+        }
+    )
     urls = []
     for name, parameters in named_routes():
         combinations = [{}]
@@ -52,7 +62,9 @@ def assert_no_canary(response, where: str) -> None:
         body = b"".join(response.streaming_content)
     else:
         body = response.content
-    text = body.decode("utf-8", errors="replace") + " ".join(f"{k}: {v}" for k, v in response.items())
+    text = body.decode("utf-8", errors="replace") + " ".join(
+        f"{k}: {v}" for k, v in response.items()
+    )
     leaked = [canary for canary in CANARIES if canary in text]
     assert not leaked, f"{where}: {leaked}"
 
@@ -70,8 +82,10 @@ def test_no_page_an_outsider_or_a_monitor_can_request_shows_the_canaries(world, 
             response = client.get(url + "?purpose=canary-test", HTTP_ACCEPT="text/html")
             assert response.status_code < 500, (url, who)
             assert_no_canary(response, f"GET {url} as {who}")
-        search = client.post(reverse("victims:victim_list"), {"name": "Kadiatou Zq7-canari-nom Sidibé",
-                                                              "purpose": "assistance"})
+        search = client.post(
+            reverse("victims:victim_list"),
+            {"name": "Kadiatou Zq7-canari-nom Sidibé", "purpose": "assistance"},
+        )
         assert_no_canary(search, f"search as {who}")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert not [canary for canary in CANARIES if canary in logged]
@@ -79,9 +93,13 @@ def test_no_page_an_outsider_or_a_monitor_can_request_shows_the_canaries(world, 
 
 def test_the_linked_incident_pages_never_show_the_victim(world, english, caplog):
     caplog.set_level(logging.DEBUG)
-    incident_pages = [reverse("web:incident_detail", kwargs={"pk": world.incident.pk}), reverse("web:incident_list"),
-                      reverse("web:dashboard"), reverse("victims:victim_list"),
-                      reverse("cases:case_detail", kwargs={"pk": world.case.pk})]
+    incident_pages = [
+        reverse("web:incident_detail", kwargs={"pk": world.incident.pk}),
+        reverse("web:incident_list"),
+        reverse("web:dashboard"),
+        reverse("victims:victim_list"),
+        reverse("cases:case_detail", kwargs={"pk": world.case.pk}),
+    ]
     for who in ("A:investigator", "A:assistance_officer", "A:coordinator", "A:admin", "operator"):
         client = world.client(who)
         if who != "A:admin":
@@ -94,26 +112,40 @@ def test_the_linked_incident_pages_never_show_the_victim(world, english, caplog)
     assert not [canary for canary in CANARIES if canary in logged]
 
 
-def test_readers_see_the_canaries_only_on_the_open_record_never_in_titles_or_addresses(world, english, caplog):
+def test_readers_see_the_canaries_only_on_the_open_record_never_in_titles_or_addresses(
+    world, english, caplog
+):
     caplog.set_level(logging.DEBUG)
     client = world.client("A:assistance_officer")
     victim = world.victim.pk
-    for url in (reverse("victims:victim_detail", kwargs={"pk": victim}),
-                reverse("victims:victim_edit", kwargs={"pk": victim}),
-                reverse("victims:victim_withdraw", kwargs={"pk": victim})):
+    for url in (
+        reverse("victims:victim_detail", kwargs={"pk": victim}),
+        reverse("victims:victim_edit", kwargs={"pk": victim}),
+        reverse("victims:victim_withdraw", kwargs={"pk": victim}),
+    ):
         assert_no_canary(client.get(url), f"{url} before a purpose")
     response = open_record(client, victim, "assistance")
     assert_no_canary(response, "the answer to the purpose")
-    for url in (reverse("victims:victim_detail", kwargs={"pk": victim}),
-                reverse("victims:victim_edit", kwargs={"pk": victim})):
+    for url in (
+        reverse("victims:victim_detail", kwargs={"pk": victim}),
+        reverse("victims:victim_edit", kwargs={"pk": victim}),
+    ):
         page = client.get(url).content.decode()
         assert "Zq7-canari-nom" in page and "Zq7-canari-alias" in page
         title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
         assert not [canary for canary in CANARIES if canary in title]
         assert not [canary for canary in CANARIES if canary in url]
-    edited = client.post(reverse("victims:victim_edit", kwargs={"pk": victim}), {
-        "name": "Kadiatou Zq7-canari-nom Sidibé", "sex": "female", "age_group": "adult",
-        "civilian_status": "unknown", "relation": "direct_victim", "testimony": "Zq7-canari-temoin encore"})
+    edited = client.post(
+        reverse("victims:victim_edit", kwargs={"pk": victim}),
+        {
+            "name": "Kadiatou Zq7-canari-nom Sidibé",
+            "sex": "female",
+            "age_group": "adult",
+            "civilian_status": "unknown",
+            "relation": "direct_victim",
+            "testimony": "Zq7-canari-temoin encore",
+        },
+    )
     assert edited.status_code == 302
     assert_no_canary(edited, "the answer to an edit")
     logged = "\n".join(record.getMessage() for record in caplog.records)

@@ -11,20 +11,40 @@ from django.utils.translation.template import templatize
 import vigie
 
 PACKAGE = Path(vigie.__file__).resolve().parent
-TEMPLATES = sorted([*(PACKAGE / "cases" / "templates" / "cases").glob("*.html"),
-                    *(PACKAGE / "evidence" / "templates" / "evidence").glob("*.html"),
-                    *(PACKAGE / "victims" / "templates" / "victims").glob("*.html")])
-PYTHON = [PACKAGE / "cases" / "views.py", PACKAGE / "cases" / "forms.py", PACKAGE / "evidence" / "views.py",
-          PACKAGE / "victims" / "views.py", PACKAGE / "victims" / "forms.py"]
-KEYWORDS = {"gettext": None, "gettext_lazy": None, "_": None, "ngettext": (1, 2), "ngettext_lazy": (1, 2),
-            "pgettext": ((1, "c"), 2), "pgettext_lazy": ((1, "c"), 2)}
+TEMPLATES = sorted(
+    [
+        *(PACKAGE / "cases" / "templates" / "cases").glob("*.html"),
+        *(PACKAGE / "evidence" / "templates" / "evidence").glob("*.html"),
+        *(PACKAGE / "victims" / "templates" / "victims").glob("*.html"),
+    ]
+)
+PYTHON = [
+    PACKAGE / "cases" / "views.py",
+    PACKAGE / "cases" / "forms.py",
+    PACKAGE / "evidence" / "views.py",
+    PACKAGE / "victims" / "views.py",
+    PACKAGE / "victims" / "forms.py",
+]
+KEYWORDS = {
+    "gettext": None,
+    "gettext_lazy": None,
+    "_": None,
+    "ngettext": (1, 2),
+    "ngettext_lazy": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "pgettext_lazy": ((1, "c"), 2),
+}
 OWN = PACKAGE / "locale" / "fr" / "LC_MESSAGES" / "pages_protected.po"
 
 
 def messages(source: str) -> set[str]:
     source = "\n".join(line.lstrip() for line in source.splitlines())
-    return {message if isinstance(message, str) else message[0]
-            for _line, _function, message, _comments in extract_python(io.BytesIO(source.encode()), KEYWORDS, [], {})}
+    return {
+        message if isinstance(message, str) else message[0]
+        for _line, _function, message, _comments in extract_python(
+            io.BytesIO(source.encode()), KEYWORDS, [], {}
+        )
+    }
 
 
 def french() -> dict[str, object]:
@@ -33,18 +53,23 @@ def french() -> dict[str, object]:
         with open(path, "rb") as handle:
             for message in read_po(handle, locale="fr"):
                 key = message.id if isinstance(message.id, str) else message.id[0]
-                if key and (message.string if isinstance(message.string, str) else all(message.string)):
+                if key and (
+                    message.string if isinstance(message.string, str) else all(message.string)
+                ):
                     catalogue.setdefault(key, message.string)
     return catalogue
 
 
 def test_the_pages_have_strings_to_translate():
     assert len(TEMPLATES) >= 20
-    assert "Why do you open this record?" in messages(templatize(
-        (PACKAGE / "victims/templates/victims/_purpose_form.html").read_text()))
+    assert "Why do you open this record?" in messages(
+        templatize((PACKAGE / "victims/templates/victims/_purpose_form.html").read_text())
+    )
 
 
-@pytest.mark.parametrize("path", TEMPLATES + PYTHON, ids=lambda path: f"{path.parent.name}/{path.name}")
+@pytest.mark.parametrize(
+    "path", TEMPLATES + PYTHON, ids=lambda path: f"{path.parent.name}/{path.name}"
+)
 def test_every_string_is_translated_into_french(path):
     text = path.read_text(encoding="utf-8")
     found = messages(templatize(text) if path.suffix == ".html" else text)

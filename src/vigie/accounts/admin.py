@@ -16,8 +16,16 @@ class RoleGrantAdmin(admin.ModelAdmin):
 class ShareAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read only: shares are made and ended through Vigie's pages or `vigie share`, which log them."""
 
-    list_display = ("content_type", "object_id", "from_organisation", "to_organisation", "allow_change",
-                    "granted_by_name", "granted_at", "revoked_at")
+    list_display = (
+        "content_type",
+        "object_id",
+        "from_organisation",
+        "to_organisation",
+        "allow_change",
+        "granted_by_name",
+        "granted_at",
+        "revoked_at",
+    )
     list_filter = ("content_type", "to_organisation")
 
 

@@ -50,4 +50,6 @@ class OperatorAdminSite(admin.AdminSite):
         if request.user.is_authenticated:
             raise Http404
         target = request.GET.get("next") or resolve_url("admin:index")
-        return HttpResponseRedirect(f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}")
+        return HttpResponseRedirect(
+            f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': target})}"
+        )

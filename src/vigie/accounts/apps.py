@@ -11,4 +11,3 @@ class AccountsConfig(AppConfig):
         from vigie.core import permissions  # noqa: F401  (connects the grant cache's signals)
 
         from . import signals  # noqa: F401
-

@@ -21,7 +21,9 @@ def _user(username: str):
     try:
         return get_user_model().objects.get(username=username)
     except get_user_model().DoesNotExist:
-        raise click.BadParameter(f"no user {username!r} (vigie user list shows them)", param_hint="USERNAME") from None
+        raise click.BadParameter(
+            f"no user {username!r} (vigie user list shows them)", param_hint="USERNAME"
+        ) from None
 
 
 def _organisation(slug: str, hint: str = "--organisation"):
@@ -30,7 +32,9 @@ def _organisation(slug: str, hint: str = "--organisation"):
     try:
         return Organisation.objects.get(slug=slug)
     except Organisation.DoesNotExist:
-        raise click.BadParameter(f"no organisation {slug!r} (vigie organisation list shows them)", param_hint=hint) from None
+        raise click.BadParameter(
+            f"no organisation {slug!r} (vigie organisation list shows them)", param_hint=hint
+        ) from None
 
 
 def _read_password(password_file: Path | None, username: str) -> str:
@@ -42,7 +46,9 @@ def _read_password(password_file: Path | None, username: str) -> str:
         password = lines[0] if lines else ""
         where = f"{password_file}, line 1"
     else:
-        password = click.prompt(f"password for {username}", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            f"password for {username}", hide_input=True, confirmation_prompt=True
+        )
         where = "the password"
     try:
         validate_password(password)
@@ -58,13 +64,23 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--organisation", "organisation_slug", help="Make the user a member of this organisation (its slug).")
+@click.option(
+    "--organisation",
+    "organisation_slug",
+    help="Make the user a member of this organisation (its slug).",
+)
 @click.option("--role", type=click.Choice(ROLE_NAMES), help="The user's role in --organisation.")
-@click.option("--password-file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Read the password from the first line of this file instead of asking for it.")
+@click.option(
+    "--password-file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Read the password from the first line of this file instead of asking for it.",
+)
 @click.option("--email", default="", help="The user's e-mail address (optional).")
-@click.option("--superuser", is_flag=True,
-              help="An instance operator: sees everything, may use the admin. Two-factor login is required in production.")
+@click.option(
+    "--superuser",
+    is_flag=True,
+    help="An instance operator: sees everything, may use the admin. Two-factor login is required in production.",
+)
 def user_add(username, organisation_slug, role, password_file, email, superuser) -> None:
     """Create the user USERNAME, optionally a member of an organisation in a role.
 
@@ -87,8 +103,13 @@ def user_add(username, organisation_slug, role, password_file, email, superuser)
     organisation = _organisation(organisation_slug) if organisation_slug else None
     password = _read_password(password_file, username)
     with transaction.atomic(), change_context(user_name=_operator("user add"), origin="cli"):
-        new = get_user_model().objects.create_user(username=username, email=email, password=password,
-                                                   is_superuser=superuser, is_staff=superuser)
+        new = get_user_model().objects.create_user(
+            username=username,
+            email=email,
+            password=password,
+            is_superuser=superuser,
+            is_staff=superuser,
+        )
         if organisation is not None:
             Membership.objects.create(user=new, organisation=organisation, role=role)
     where = f", {role} in {organisation.slug}" if organisation is not None else ""
@@ -105,8 +126,12 @@ def user_list() -> None:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     with_device = set(TOTPDevice.objects.filter(confirmed=True).values_list("user_id", flat=True))
-    for account in get_user_model().objects.order_by("username").prefetch_related("memberships__organisation"):
-        memberships = ", ".join(f"{m.role}@{m.organisation.slug}" for m in account.memberships.all()) or "-"
+    for account in (
+        get_user_model().objects.order_by("username").prefetch_related("memberships__organisation")
+    ):
+        memberships = (
+            ", ".join(f"{m.role}@{m.organisation.slug}" for m in account.memberships.all()) or "-"
+        )
         flags = [
             "active" if account.is_active else "inactive",
             *(["superuser"] if account.is_superuser else []),
@@ -160,7 +185,9 @@ def member_add(username, organisation_slug, role) -> None:
 
     account, organisation = _user(username), _organisation(organisation_slug, "ORGANISATION")
     with change_context(user_name=_operator("member add"), origin="cli"):
-        _membership, created = Membership.objects.get_or_create(user=account, organisation=organisation, role=role)
+        _membership, created = Membership.objects.get_or_create(
+            user=account, organisation=organisation, role=role
+        )
     click.echo(f"{username!r} is {role} in {organisation.slug}" + ("" if created else " (already)"))
 
 
@@ -188,7 +215,9 @@ def member_remove(username, organisation_slug, role) -> None:
             membership.delete()
             removed += 1
     if not removed:
-        raise click.ClickException(f"{username!r} has no {'role ' + repr(role) if role else 'role'} in {organisation.slug}")
+        raise click.ClickException(
+            f"{username!r} has no {'role ' + repr(role) if role else 'role'} in {organisation.slug}"
+        )
     click.echo(f"{removed} membership(s) removed")
 
 
@@ -198,8 +227,10 @@ def _record(target: str):
     label, _, number = target.rpartition(":")
     label = label or "incident"
     if not number.isdigit():
-        raise click.BadParameter(f"{target!r}: give a number, or TYPE:NUMBER (incident:12, case:3, victim:7)",
-                                 param_hint="RECORD")
+        raise click.BadParameter(
+            f"{target!r}: give a number, or TYPE:NUMBER (incident:12, case:3, victim:7)",
+            param_hint="RECORD",
+        )
     try:
         model = shareable_model(label)
     except SharingError as error:
@@ -213,7 +244,9 @@ def _record(target: str):
 @click.command("share")
 @click.argument("target", metavar="RECORD")
 @click.option("--with", "with_slug", required=True, help="The organisation (slug) to share with.")
-@click.option("--allow-change", is_flag=True, help="Let them change the record too (default: view only).")
+@click.option(
+    "--allow-change", is_flag=True, help="Let them change the record too (default: view only)."
+)
 @click.option("--revoke", is_flag=True, help="End the share instead.")
 @click.option("--note", default="", help="Why the record is shared (kept with the share).")
 def share_command(target, with_slug, allow_change, revoke, note) -> None:
@@ -236,10 +269,19 @@ def share_command(target, with_slug, allow_change, revoke, note) -> None:
         with change_context(user_name=_operator("share"), origin="cli") as context:
             if revoke:
                 ended = revoke_share(record, organisation, by_name=context.user_name)
-                click.echo(f"{name} {record.pk}: share with {organisation.slug} ended" if ended
-                           else f"{name} {record.pk} was not shared with {organisation.slug}")
+                click.echo(
+                    f"{name} {record.pk}: share with {organisation.slug} ended"
+                    if ended
+                    else f"{name} {record.pk} was not shared with {organisation.slug}"
+                )
                 return
-            made = share(record, organisation, by_name=context.user_name, allow_change=allow_change, note=note)
+            made = share(
+                record,
+                organisation,
+                by_name=context.user_name,
+                allow_change=allow_change,
+                note=note,
+            )
     except SharingError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{name} {record.pk} shared with {organisation.slug}: {', '.join(made.actions)}")

@@ -14,8 +14,11 @@ from .signals import LOGIN_TIME_KEY
 
 # Pages open to a logged-in user who has not yet given a second factor.
 EXEMPT_VIEWS = {
-    "login", "logout", "set_language",
-    "accounts:two_factor_enrol", "accounts:two_factor_verify",
+    "login",
+    "logout",
+    "set_language",
+    "accounts:two_factor_enrol",
+    "accounts:two_factor_verify",
 }
 
 TWO_FACTOR_FIRST = "Two-factor login is required first: log in on the web pages and give your code."
@@ -34,7 +37,9 @@ def _redirect(request, view_name: str, api_detail: str, api_status: int = 403):
     """To a page (with the way back in ``next``); an API call gets JSON instead."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": api_detail}, status=api_status)
-    return HttpResponseRedirect(f"{resolve_url(view_name)}?{urlencode({'next': request.get_full_path()})}")
+    return HttpResponseRedirect(
+        f"{resolve_url(view_name)}?{urlencode({'next': request.get_full_path()})}"
+    )
 
 
 class AccountProtectionMiddleware:
@@ -54,7 +59,9 @@ class AccountProtectionMiddleware:
             request.session[LOGIN_TIME_KEY] = int(time.time())
         elif time.time() - logged_in_at > settings.VIGIE_SESSION_HOURS * 3600:
             logout(request)
-            return _redirect(request, settings.LOGIN_URL, "Your session has expired: log in again.", 401)
+            return _redirect(
+                request, settings.LOGIN_URL, "Your session has expired: log in again.", 401
+            )
         if not user.is_verified() and not _exempt(request):
             if twofactor.has_device(user):
                 return _redirect(request, "accounts:two_factor_verify", TWO_FACTOR_FIRST)

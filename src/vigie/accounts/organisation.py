@@ -28,7 +28,9 @@ def administered(user):
     """The organisations ``user`` administers (all of them for an operator)."""
     if user.is_superuser:
         return Organisation.objects.all()
-    return Organisation.objects.filter(memberships__user=user, memberships__role=Role.ADMIN).distinct()
+    return Organisation.objects.filter(
+        memberships__user=user, memberships__role=Role.ADMIN
+    ).distinct()
 
 
 def _number(value) -> int:
@@ -69,22 +71,44 @@ class OrganisationAdminView(View):
         return self.render(request, organisation, organisations, MemberForm())
 
     def render(self, request, organisation, organisations, form, status=200):
-        memberships = (Membership.objects.filter(organisation=organisation).select_related("user")
-                       .order_by("user__username", "role"))
-        with_device = set(TOTPDevice.objects.filter(confirmed=True, user__memberships__organisation=organisation)
-                          .values_list("user_id", flat=True))
+        memberships = (
+            Membership.objects.filter(organisation=organisation)
+            .select_related("user")
+            .order_by("user__username", "role")
+        )
+        with_device = set(
+            TOTPDevice.objects.filter(
+                confirmed=True, user__memberships__organisation=organisation
+            ).values_list("user_id", flat=True)
+        )
         members: dict[int, dict] = {}
         for membership in memberships:
-            entry = members.setdefault(membership.user_id, {"user": membership.user, "roles": [],
-                                                            "two_factor": membership.user_id in with_device})
+            entry = members.setdefault(
+                membership.user_id,
+                {
+                    "user": membership.user,
+                    "roles": [],
+                    "two_factor": membership.user_id in with_device,
+                },
+            )
             entry["roles"].append(membership)
-        shares = Share.objects.filter(revoked_at__isnull=True, content_type__in=visible_types(request.user, organisation))
+        shares = Share.objects.filter(
+            revoked_at__isnull=True, content_type__in=visible_types(request.user, organisation)
+        )
         shares = shares.select_related("content_type", "from_organisation", "to_organisation")
-        return render(request, "accounts/organisation.html", {
-            "organisation": organisation, "organisations": organisations, "members": list(members.values()),
-            "form": form, "given": shares.filter(from_organisation=organisation),
-            "received": shares.filter(to_organisation=organisation),
-        }, status=status)
+        return render(
+            request,
+            "accounts/organisation.html",
+            {
+                "organisation": organisation,
+                "organisations": organisations,
+                "members": list(members.values()),
+                "form": form,
+                "given": shares.filter(from_organisation=organisation),
+                "received": shares.filter(to_organisation=organisation),
+            },
+            status=status,
+        )
 
     def post(self, request):
         organisation, organisations = self.organisation(request)
@@ -94,23 +118,42 @@ class OrganisationAdminView(View):
             return self.end_share(request, organisation)
         form = MemberForm(request.POST)
         if form.is_valid():
-            account = get_user_model().objects.filter(username=form.cleaned_data["username"], is_active=True).first()
+            account = (
+                get_user_model()
+                .objects.filter(username=form.cleaned_data["username"], is_active=True)
+                .first()
+            )
             if account is None:
-                form.add_error("username", _("No active account has this user name: ask your instance's operator "
-                                             "to create it."))
+                form.add_error(
+                    "username",
+                    _(
+                        "No active account has this user name: ask your instance's operator "
+                        "to create it."
+                    ),
+                )
             else:
                 _membership, created = Membership.objects.get_or_create(
-                    user=account, organisation=organisation, role=form.cleaned_data["role"])
+                    user=account, organisation=organisation, role=form.cleaned_data["role"]
+                )
                 if created:
-                    messages.success(request, _("%(user)s is now %(role)s.") % {
-                        "user": account.get_username(), "role": Role(form.cleaned_data["role"]).label})
+                    messages.success(
+                        request,
+                        _("%(user)s is now %(role)s.")
+                        % {
+                            "user": account.get_username(),
+                            "role": Role(form.cleaned_data["role"]).label,
+                        },
+                    )
                 return redirect(f"{request.path}?organisation={organisation.slug}")
         return self.render(request, organisation, organisations, form, status=400)
 
     def remove(self, request, organisation):
         with transaction.atomic():
-            membership = (Membership.objects.select_for_update()
-                          .filter(organisation=organisation, pk=_number(request.POST.get("remove"))).first())
+            membership = (
+                Membership.objects.select_for_update()
+                .filter(organisation=organisation, pk=_number(request.POST.get("remove")))
+                .first()
+            )
             if membership is None:
                 raise Http404
             admins = Membership.objects.filter(organisation=organisation, role=Role.ADMIN)
@@ -118,18 +161,35 @@ class OrganisationAdminView(View):
                 messages.error(request, _("An organisation keeps at least one administrator."))
             else:
                 membership.delete()
-                messages.success(request, _("%(user)s is no longer %(role)s.") % {
-                    "user": membership.user.get_username(), "role": membership.get_role_display()})
+                messages.success(
+                    request,
+                    _("%(user)s is no longer %(role)s.")
+                    % {
+                        "user": membership.user.get_username(),
+                        "role": membership.get_role_display(),
+                    },
+                )
         return redirect(f"{request.path}?organisation={organisation.slug}")
 
     def end_share(self, request, organisation):
-        share = (Share.objects.filter(from_organisation=organisation, revoked_at__isnull=True,
-                                      content_type__in=visible_types(request.user, organisation),
-                                      pk=_number(request.POST.get("end_share"))).select_related("content_type").first())
+        share = (
+            Share.objects.filter(
+                from_organisation=organisation,
+                revoked_at__isnull=True,
+                content_type__in=visible_types(request.user, organisation),
+                pk=_number(request.POST.get("end_share")),
+            )
+            .select_related("content_type")
+            .first()
+        )
         if share is None:
             raise Http404
         record = share.content_type.get_object_for_this_type(pk=share.object_id)
         # Ending a share only narrows access: the organisation's administrator may end any of its shares.
         sharing.revoke(record, share.to_organisation, by_name=request.user.get_username())
-        messages.success(request, _("The share with %(organisation)s has ended.") % {"organisation": share.to_organisation})
+        messages.success(
+            request,
+            _("The share with %(organisation)s has ended.")
+            % {"organisation": share.to_organisation},
+        )
         return redirect(f"{request.path}?organisation={organisation.slug}")

@@ -36,7 +36,9 @@ def _check(obj: Model, to_organisation: Organisation, by) -> None:
     if obj.pk is None:
         raise SharingError("the record is not saved")
     if not isinstance(obj.pk, int):
-        raise SharingError(f"{obj._meta.label_lower} records cannot be shared (their id is not a number)")
+        raise SharingError(
+            f"{obj._meta.label_lower} records cannot be shared (their id is not a number)"
+        )
     if getattr(obj, "organisation_id", None) is None:
         raise SharingError("the record belongs to no organisation, so no organisation can share it")
     if obj.organisation_id == to_organisation.pk:
@@ -50,21 +52,36 @@ def _log(obj: Model, by, by_name: str, prechange: dict | None, postchange: dict 
     entry = ChangeLogEntry(
         user_id=by.pk if by is not None else context.user_id,
         user_name=(by.get_username() if by is not None else by_name or context.user_name)[:150],
-        request_id=context.request_id, origin=context.origin, action=ChangeAction.SHARE,
-        content_type=_content_type(obj), object_id=obj.pk,
+        request_id=context.request_id,
+        origin=context.origin,
+        action=ChangeAction.SHARE,
+        content_type=_content_type(obj),
+        object_id=obj.pk,
         # The record by type and number only: its text may identify someone.
         object_repr=f"{obj._meta.model_name} {obj.pk}",
-        prechange=prechange, postchange=postchange,
+        prechange=prechange,
+        postchange=postchange,
     )
     append_entries([entry])
 
 
 def _describe(share: Share) -> dict:
-    return {"share": share.pk, "shared_with": share.to_organisation.slug, "actions": [str(a) for a in share.actions]}
+    return {
+        "share": share.pk,
+        "shared_with": share.to_organisation.slug,
+        "actions": [str(a) for a in share.actions],
+    }
 
 
-def share(obj: Model, to_organisation: Organisation, *, by=None, by_name: str = "", allow_change: bool = False,
-          note: str = "") -> Share:
+def share(
+    obj: Model,
+    to_organisation: Organisation,
+    *,
+    by=None,
+    by_name: str = "",
+    allow_change: bool = False,
+    note: str = "",
+) -> Share:
     """Share ``obj`` with ``to_organisation`` (view; and change when ``allow_change``).
 
     ``by`` is the user who shares: they must be allowed to share the record (else NotAllowed). Without
@@ -74,9 +91,16 @@ def share(obj: Model, to_organisation: Organisation, *, by=None, by_name: str = 
     _check(obj, to_organisation, by)
     content_type = _content_type(obj)
     with transaction.atomic():
-        current = (Share.objects.select_for_update()
-                   .filter(content_type=content_type, object_id=obj.pk, to_organisation=to_organisation,
-                           revoked_at__isnull=True).first())
+        current = (
+            Share.objects.select_for_update()
+            .filter(
+                content_type=content_type,
+                object_id=obj.pk,
+                to_organisation=to_organisation,
+                revoked_at__isnull=True,
+            )
+            .first()
+        )
         if current is not None and current.allow_change == allow_change:
             return current
         prechange = _describe(current) if current is not None else None
@@ -86,21 +110,35 @@ def share(obj: Model, to_organisation: Organisation, *, by=None, by_name: str = 
             result = current
         else:
             result = Share.objects.create(
-                content_type=content_type, object_id=obj.pk, from_organisation_id=obj.organisation_id,
-                to_organisation=to_organisation, allow_change=allow_change, note=note[:300],
-                granted_by=by, granted_by_name=(by.get_username() if by is not None else by_name)[:150],
+                content_type=content_type,
+                object_id=obj.pk,
+                from_organisation_id=obj.organisation_id,
+                to_organisation=to_organisation,
+                allow_change=allow_change,
+                note=note[:300],
+                granted_by=by,
+                granted_by_name=(by.get_username() if by is not None else by_name)[:150],
             )
         _log(obj, by, by_name, prechange, _describe(result))
     return result
 
 
-def revoke(obj: Model, to_organisation: Organisation, *, by=None, by_name: str = "") -> Share | None:
+def revoke(
+    obj: Model, to_organisation: Organisation, *, by=None, by_name: str = ""
+) -> Share | None:
     """End the share of ``obj`` with ``to_organisation``; None when there was none."""
     _check(obj, to_organisation, by)
     with transaction.atomic():
-        current = (Share.objects.select_for_update()
-                   .filter(content_type=_content_type(obj), object_id=obj.pk, to_organisation=to_organisation,
-                           revoked_at__isnull=True).first())
+        current = (
+            Share.objects.select_for_update()
+            .filter(
+                content_type=_content_type(obj),
+                object_id=obj.pk,
+                to_organisation=to_organisation,
+                revoked_at__isnull=True,
+            )
+            .first()
+        )
         if current is None:
             return None
         current.revoked_at = timezone.now()
@@ -112,7 +150,9 @@ def revoke(obj: Model, to_organisation: Organisation, *, by=None, by_name: str =
 
 
 def shares_of(obj: Model, *, active_only: bool = True):
-    queryset = Share.objects.filter(content_type=_content_type(obj), object_id=obj.pk).select_related("to_organisation")
+    queryset = Share.objects.filter(
+        content_type=_content_type(obj), object_id=obj.pk
+    ).select_related("to_organisation")
     return queryset.filter(revoked_at__isnull=True) if active_only else queryset
 
 

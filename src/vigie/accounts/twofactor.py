@@ -24,8 +24,12 @@ DEVICE_NAME = "authenticator"
 
 def sensitive_roles() -> set[str]:
     """The roles that must use two-factor login where it is required."""
-    granted = RoleGrant.objects.filter(enabled=True, model__in=SENSITIVE_MODELS).values_list("role", "actions")
-    return {str(role) for role in ALWAYS_REQUIRED_ROLES} | {role for role, actions in granted if actions}
+    granted = RoleGrant.objects.filter(enabled=True, model__in=SENSITIVE_MODELS).values_list(
+        "role", "actions"
+    )
+    return {str(role) for role in ALWAYS_REQUIRED_ROLES} | {
+        role for role, actions in granted if actions
+    }
 
 
 def is_required(user) -> bool:
@@ -79,11 +83,13 @@ def remove_devices(user) -> int:
 def secret_text(device: TOTPDevice) -> str:
     """The secret as authenticator apps ask for it when typed: base32, in groups of four."""
     text = base64.b32encode(device.bin_key).decode().rstrip("=")
-    return " ".join(text[i:i + 4] for i in range(0, len(text), 4))
+    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
 
 def qr_svg(device: TOTPDevice) -> str:
     """The enrolment QR code as inline SVG, drawn here (no external service sees the secret)."""
     import segno
 
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=2, dark="#000", light="#fff"
+    )

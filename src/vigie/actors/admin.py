@@ -11,7 +11,15 @@ class ActorAliasInline(admin.TabularInline):
 
 @admin.register(Actor)
 class ActorAdmin(admin.ModelAdmin):
-    list_display = ("name", "category", "parent", "country", "needs_review", "published", "organisation")
+    list_display = (
+        "name",
+        "category",
+        "parent",
+        "country",
+        "needs_review",
+        "published",
+        "organisation",
+    )
     list_filter = ("category", "needs_review", "published")
     search_fields = ("name", "key", "aliases__name")
     raw_id_fields = ("parent",)

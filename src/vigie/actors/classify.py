@@ -31,9 +31,13 @@ _POLITICAL = re.compile(
     r"^(supporters?|partisans?|sympathi[sz]ers?|followers?) (of|de|du|des)\b|"
     r"\b(jamaat [ei] islami|islami chhatra|chhatra shibir|islamic party|parti islamique)\b"
 )
-_TERRORISTS = re.compile(r"\b(terroris\w*|armed men|hommes armes|assaillants|assailants|gunmen|bandits? armes)\b")
+_TERRORISTS = re.compile(
+    r"\b(terroris\w*|armed men|hommes armes|assaillants|assailants|gunmen|bandits? armes)\b"
+)
 _UN = re.compile(r"\b(united nations|minusma|misma|un mission|nations unies|onu)\b")
-_STATE = re.compile(r"\b(military forces of|police forces of|government of|gendarmerie|armed forces|forces armees)\b")
+_STATE = re.compile(
+    r"\b(military forces of|police forces of|government of|gendarmerie|armed forces|forces armees)\b"
+)
 _PARENTHESES = re.compile(r"\([^)]*\)")
 _COUNTRY_IN_NAME = re.compile(r"(?:military|police) forces of ([a-z ]+?)(?: \d{4}.*)?$")
 
@@ -186,8 +190,6 @@ def category_from_acled_inter(name: str, inter: int, event_country: str) -> str:
     return by_words or "other"
 
 
-
-
 def _country_names(name: str) -> set[str]:
     """'Russia (Soviet Union)' -> {'russia', 'soviet union'}: UCDP writes a state's former name after it."""
     names = {normalize_name(_PARENTHESES.sub(" ", name))}
@@ -203,7 +205,7 @@ def category_from_ucdp_side(name: str, event_country: str) -> str:
     """A UCDP GED side ('Government of Mali', 'JNIM', 'Civilians') as a Vigie category."""
     text = normalize_name(name)
     if text.startswith("government of"):
-        country = name.strip()[len("government of"):]
+        country = name.strip()[len("government of") :]
         if event_country and not same_country(country, event_country):
             return "foreign_forces"
         return "state_forces"

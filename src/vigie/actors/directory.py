@@ -10,7 +10,9 @@ from vigie.core.text import normalize_name, slugify_ascii
 from .classify import STATE_CATEGORIES, category_in_context, is_state_actor, state_country
 from .models import Actor, ActorAlias
 
-_PERIOD = re.compile(r"\s*\d{4}(?:\s+\d{4})?\s*$")  # "military forces of mali 2021" after normalising
+_PERIOD = re.compile(
+    r"\s*\d{4}(?:\s+\d{4})?\s*$"
+)  # "military forces of mali 2021" after normalising
 
 
 def without_period(normalized: str) -> str:
@@ -39,14 +41,16 @@ class ActorDirectory:
         # A public import links only published names: its incidents are open data.
         available = Actor.objects.available_to(organisation_id if directory.private else None)
         for actor_id, name, key, category, needs_review in available.values_list(
-                "id", "name", "key", "category", "needs_review"):
+            "id", "name", "key", "category", "needs_review"
+        ):
             directory._category[actor_id] = category
             if not needs_review:
                 directory._from_dictionary.add(actor_id)
             directory._by_name.setdefault(normalize_name(name), actor_id)
             directory._by_name.setdefault(normalize_name(key.replace("_", " ")), actor_id)
-        for actor_id, normalized in ActorAlias.objects.filter(actor__in=available).values_list("actor_id",
-                                                                                               "normalized"):
+        for actor_id, normalized in ActorAlias.objects.filter(actor__in=available).values_list(
+            "actor_id", "normalized"
+        ):
             directory._by_name[normalized] = actor_id
         return directory
 
@@ -77,7 +81,11 @@ class ActorDirectory:
         if actor_id is None:
             # A state's forces are state forces (foreign forces only relative to an event elsewhere):
             # the actor's own category must not depend on the country of the first row that names it.
-            own = "state_forces" if category_hint in STATE_CATEGORIES and is_state_actor(name) else category_hint
+            own = (
+                "state_forces"
+                if category_hint in STATE_CATEGORIES and is_state_actor(name)
+                else category_hint
+            )
             actor_id = self._create(name, own or "other")
         self._cache[name] = actor_id
         return actor_id
@@ -109,9 +117,14 @@ class ActorDirectory:
             Actor.objects.filter(pk__in=ids).update(category=category)
 
     def _create(self, name: str, category: str) -> int:
-        actor = Actor.objects.create(key=new_actor_key(name, self.private), name=name.strip(), category=category,
-                                     needs_review=True, organisation_id=self.organisation_id,
-                                     published=not self.private)
+        actor = Actor.objects.create(
+            key=new_actor_key(name, self.private),
+            name=name.strip(),
+            category=category,
+            needs_review=True,
+            organisation_id=self.organisation_id,
+            published=not self.private,
+        )
         normalized = normalize_name(name)
         if not ActorAlias.objects.filter(normalized=normalized).exists():
             ActorAlias.objects.create(actor=actor, name=name.strip(), language="import")

@@ -22,9 +22,13 @@ def load_dictionary(path: Path = DEFAULT_DICTIONARY) -> tuple[int, int]:
     created = updated = 0
     for entry in entries:
         values = {
-            "name": entry["name"], "category": entry["category"], "country": entry.get("country") or "",
-            "active": entry.get("active") or "", "description_en": entry.get("description_en") or "",
-            "description_fr": entry.get("description_fr") or "", "needs_review": False,
+            "name": entry["name"],
+            "category": entry["category"],
+            "country": entry.get("country") or "",
+            "active": entry.get("active") or "",
+            "description_en": entry.get("description_en") or "",
+            "description_fr": entry.get("description_fr") or "",
+            "needs_review": False,
         }
         actor = actors.get(entry["key"])
         if actor is None:
@@ -50,7 +54,13 @@ def load_dictionary(path: Path = DEFAULT_DICTIONARY) -> tuple[int, int]:
             if not normalized or normalized in taken:
                 continue
             taken[normalized] = actor.pk
-            new_aliases.append(ActorAlias(actor=actor, name=alias["name"], normalized=normalized,
-                                          language=alias.get("lang", "en")))
+            new_aliases.append(
+                ActorAlias(
+                    actor=actor,
+                    name=alias["name"],
+                    normalized=normalized,
+                    language=alias.get("lang", "en"),
+                )
+            )
     ActorAlias.objects.bulk_create(new_aliases)
     return created, updated

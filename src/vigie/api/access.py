@@ -50,7 +50,9 @@ def readable_incident_ids(user, ids: Iterable[int | None]) -> set[int]:
         return set()
     if is_superuser(user):
         return ids
-    return set(incidents_for(user, Incident.objects.filter(pk__in=ids)).values_list("pk", flat=True))
+    return set(
+        incidents_for(user, Incident.objects.filter(pk__in=ids)).values_list("pk", flat=True)
+    )
 
 
 class ReadableIncidents:
@@ -97,8 +99,9 @@ def reports_for(user, queryset=None, action: str = "view"):
         return queryset
     # Correlated: asked only of restricted reports, one index lookup each. (An IN (subquery) made
     # PostgreSQL plan a scan of every restricted incident, and its JIT compile that plan.)
-    restricted_incident = visible_to_user(user, Incident.objects.filter(visibility=Visibility.RESTRICTED,
-                                                                       pk=OuterRef("incident_id")))
+    restricted_incident = visible_to_user(
+        user, Incident.objects.filter(visibility=Visibility.RESTRICTED, pk=OuterRef("incident_id"))
+    )
     return queryset.filter(~Q(visibility=Visibility.RESTRICTED) | Q(Exists(restricted_incident)))
 
 

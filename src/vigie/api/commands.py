@@ -15,15 +15,20 @@ def _user(username: str):
 
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
-        raise click.ClickException(f"no user named {username!r} (create one with: vigie manage createsuperuser, "
-                                   "or in the administration pages)")
+        raise click.ClickException(
+            f"no user named {username!r} (create one with: vigie manage createsuperuser, "
+            "or in the administration pages)"
+        )
     return user
 
 
 @token.command("create")
 @click.argument("username")
-@click.option("--regenerate", is_flag=True,
-              help="Replace the user's existing token (the old one stops working at once).")
+@click.option(
+    "--regenerate",
+    is_flag=True,
+    help="Replace the user's existing token (the old one stops working at once).",
+)
 def create_token(username: str, regenerate: bool) -> None:
     """Issue USERNAME's API token and print it, once: only its hash is kept, it cannot be shown again.
 

@@ -69,26 +69,47 @@ def by_id_or(field_names: tuple[str, ...], items: list[str]) -> Q:
 
 def place_ids(user, items: list[str]) -> list[int]:
     """Resolved first (one small query), so that the database can use its (region, date) indexes."""
-    return list(places_for(user).filter(by_id_or(("code", "pcode"), items)).values_list("pk", flat=True))
+    return list(
+        places_for(user).filter(by_id_or(("code", "pcode"), items)).values_list("pk", flat=True)
+    )
 
 
 class IncidentFilterSet(filters.FilterSet):
-    date_from = filters.DateFilter(field_name="date_start", lookup_expr="gte",
-                                   help_text="Incidents that started on or after this date (YYYY-MM-DD).")
-    date_to = filters.DateFilter(field_name="date_start", lookup_expr="lte",
-                                 help_text="Incidents that started on or before this date (YYYY-MM-DD).")
-    admin1 = ReferenceListFilter(method="filter_admin", help_text="Regions: ids, gazetteer codes or p-codes (ML05).")
-    admin2 = ReferenceListFilter(method="filter_admin", help_text="Cercles: ids, gazetteer codes or p-codes.")
-    admin3 = ReferenceListFilter(method="filter_admin", help_text="Communes: ids, gazetteer codes or p-codes.")
+    date_from = filters.DateFilter(
+        field_name="date_start",
+        lookup_expr="gte",
+        help_text="Incidents that started on or after this date (YYYY-MM-DD).",
+    )
+    date_to = filters.DateFilter(
+        field_name="date_start",
+        lookup_expr="lte",
+        help_text="Incidents that started on or before this date (YYYY-MM-DD).",
+    )
+    admin1 = ReferenceListFilter(
+        method="filter_admin", help_text="Regions: ids, gazetteer codes or p-codes (ML05)."
+    )
+    admin2 = ReferenceListFilter(
+        method="filter_admin", help_text="Cercles: ids, gazetteer codes or p-codes."
+    )
+    admin3 = ReferenceListFilter(
+        method="filter_admin", help_text="Communes: ids, gazetteer codes or p-codes."
+    )
     actor = ReferenceListFilter(method="filter_actor", help_text="Actors involved: ids or keys.")
-    actor_category = ChoiceInFilter(choices=ActorCategory.choices, method="filter_actor_category",
-                                    help_text="Categories of the actors involved.")
+    actor_category = ChoiceInFilter(
+        choices=ActorCategory.choices,
+        method="filter_actor_category",
+        help_text="Categories of the actors involved.",
+    )
     event_type = ChoiceInFilter(choices=EventType.choices, help_text="Event types (ACLED's).")
-    sub_event_type = ChoiceInFilter(choices=SubEventType.choices, help_text="Sub-event types (ACLED's).")
-    violation = ChoiceInFilter(choices=ViolationType.choices, method="filter_violation",
-                               help_text="Violation categories.")
-    source = ReferenceListFilter(method="filter_source",
-                                 help_text="Sources of the incident's current reports: ids or slugs.")
+    sub_event_type = ChoiceInFilter(
+        choices=SubEventType.choices, help_text="Sub-event types (ACLED's)."
+    )
+    violation = ChoiceInFilter(
+        choices=ViolationType.choices, method="filter_violation", help_text="Violation categories."
+    )
+    source = ReferenceListFilter(
+        method="filter_source", help_text="Sources of the incident's current reports: ids or slugs."
+    )
     grade = ChoiceInFilter(choices=Grade.choices, help_text="Confidence grades.")
 
     class Meta:
@@ -110,40 +131,58 @@ class IncidentFilterSet(filters.FilterSet):
     def filter_actor_category(self, queryset, name, value):
         # The actor's category in the incident (a state's forces abroad are foreign forces there).
         links = IncidentActor.objects.filter(incident=OuterRef("pk")).filter(
-            Q(category__in=value) | Q(category="", actor__category__in=value))
+            Q(category__in=value) | Q(category="", actor__category__in=value)
+        )
         return queryset.filter(Exists(links))
 
     def filter_violation(self, queryset, name, value):
-        return queryset.filter(Exists(IncidentViolation.objects.filter(incident=OuterRef("pk"), violation__in=value)))
+        return queryset.filter(
+            Exists(IncidentViolation.objects.filter(incident=OuterRef("pk"), violation__in=value))
+        )
 
     def filter_source(self, queryset, name, value):
         sources = sources_for(self.user).filter(by_id_or(("slug",), value))
-        reports = Report.objects.filter(incident=OuterRef("pk"), is_current=True, source__in=sources)
+        reports = Report.objects.filter(
+            incident=OuterRef("pk"), is_current=True, source__in=sources
+        )
         if self.user is None or not self.user.is_authenticated:
             # The public learns only what the public part shows: published sources of published reports.
             reports = reports.filter(source__redistributable=True)
         else:
-            reports = reports.filter(Q(source__redistributable=True) | Q(pk__in=reports_for(self.user).values("pk")))
+            reports = reports.filter(
+                Q(source__redistributable=True) | Q(pk__in=reports_for(self.user).values("pk"))
+            )
         return queryset.filter(Exists(reports))
 
 
 class ReportFilterSet(filters.FilterSet):
-    incident = filters.NumberFilter(field_name="incident_id", method="filter_incident", min_value=1, max_value=MAX_ID,
-                                    help_text="Reports of this incident (none if you may not read the incident).")
+    incident = filters.NumberFilter(
+        field_name="incident_id",
+        method="filter_incident",
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Reports of this incident (none if you may not read the incident).",
+    )
     source = ReferenceListFilter(method="filter_source", help_text="Sources: ids or slugs.")
-    date_from = filters.DateFilter(field_name="date_start", lookup_expr="gte",
-                                   help_text="Events on or after this date.")
-    date_to = filters.DateFilter(field_name="date_start", lookup_expr="lte",
-                                 help_text="Events on or before this date.")
-    current = filters.BooleanFilter(field_name="is_current",
-                                    help_text="Only current versions (true) or only superseded ones (false).")
+    date_from = filters.DateFilter(
+        field_name="date_start", lookup_expr="gte", help_text="Events on or after this date."
+    )
+    date_to = filters.DateFilter(
+        field_name="date_start", lookup_expr="lte", help_text="Events on or before this date."
+    )
+    current = filters.BooleanFilter(
+        field_name="is_current",
+        help_text="Only current versions (true) or only superseded ones (false).",
+    )
 
     class Meta:
         model = Report
         fields: list[str] = []
 
     def filter_source(self, queryset, name, value):
-        return queryset.filter(source__in=sources_for(self.request.user).filter(by_id_or(("slug",), value)))
+        return queryset.filter(
+            source__in=sources_for(self.request.user).filter(by_id_or(("slug",), value))
+        )
 
     def filter_incident(self, queryset, name, value):
         # Only an incident the caller may read: the reports of another would tell that it exists and
@@ -155,7 +194,9 @@ class ReportFilterSet(filters.FilterSet):
 
 class SourceFilterSet(filters.FilterSet):
     kind = ChoiceInFilter(choices=SourceKind.choices, help_text="Kinds of source.")
-    search = filters.CharFilter(method="filter_search", max_length=200, help_text="Part of the name.")
+    search = filters.CharFilter(
+        method="filter_search", max_length=200, help_text="Part of the name."
+    )
 
     class Meta:
         model = Source
@@ -167,9 +208,14 @@ class SourceFilterSet(filters.FilterSet):
 
 class ActorFilterSet(filters.FilterSet):
     category = ChoiceInFilter(choices=ActorCategory.choices, help_text="Categories.")
-    search = filters.CharFilter(method="filter_search", max_length=300,
-                                help_text="Part of the name or of another name (JNIM, GSIM...).")
-    needs_review = filters.BooleanFilter(help_text="Actors created from imported names, not yet reviewed.")
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=300,
+        help_text="Part of the name or of another name (JNIM, GSIM...).",
+    )
+    needs_review = filters.BooleanFilter(
+        help_text="Actors created from imported names, not yet reviewed."
+    )
 
     class Meta:
         model = Actor
@@ -181,8 +227,16 @@ class ActorFilterSet(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(key__icontains=value) | Exists(aliases))
 
 
-_ACCENTED = {"a": "aàáâãäå", "c": "cç", "e": "eèéêë", "i": "iìíîï", "n": "nñ", "o": "oòóôõö", "u": "uùúûü",
-             "y": "yýÿ"}
+_ACCENTED = {
+    "a": "aàáâãäå",
+    "c": "cç",
+    "e": "eèéêë",
+    "i": "iìíîï",
+    "n": "nñ",
+    "o": "oòóôõö",
+    "u": "uùúûü",
+    "y": "yýÿ",
+}
 
 
 def accent_blind_pattern(value: str) -> str:
@@ -201,12 +255,19 @@ def accent_blind_pattern(value: str) -> str:
 
 class PlaceFilterSet(filters.FilterSet):
     kind = ChoiceInFilter(choices=PlaceKind.choices, help_text="Kinds of place.")
-    parent = ReferenceListFilter(method="filter_parent",
-                                 help_text="Places directly within these: ids, gazetteer codes or p-codes.")
+    parent = ReferenceListFilter(
+        method="filter_parent",
+        help_text="Places directly within these: ids, gazetteer codes or p-codes.",
+    )
     pcode = filters.CharFilter(max_length=20, help_text="OCHA p-code.")
-    search = filters.CharFilter(method="filter_search", max_length=200,
-                                help_text="Part of the name or of another spelling (Segou, Ségou, Segu).")
-    needs_review = filters.BooleanFilter(help_text="Places created from imported names, not yet reviewed.")
+    search = filters.CharFilter(
+        method="filter_search",
+        max_length=200,
+        help_text="Part of the name or of another spelling (Segou, Ségou, Segu).",
+    )
+    needs_review = filters.BooleanFilter(
+        help_text="Places created from imported names, not yet reviewed."
+    )
 
     class Meta:
         model = Place

@@ -57,30 +57,54 @@ class KeysetPagination(BasePagination):
         except ValueError:
             size = 0
         if not 1 <= size <= self.max_page_size:
-            raise ValidationError({self.page_size_query_param: [
-                _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}]})
+            raise ValidationError(
+                {
+                    self.page_size_query_param: [
+                        _("Give a whole number from 1 to %(max)s.") % {"max": self.max_page_size}
+                    ]
+                }
+            )
         return size
 
     def _ordering(self, request, view) -> str:
         name = request.query_params.get(self.ordering_query_param) or self.default_ordering(view)
         if name not in self.orderings(view):
-            raise ValidationError({self.ordering_query_param: [
-                _("Unknown ordering; choose one of: %(choices)s.") % {"choices": ", ".join(self.orderings(view))}]})
+            raise ValidationError(
+                {
+                    self.ordering_query_param: [
+                        _("Unknown ordering; choose one of: %(choices)s.")
+                        % {"choices": ", ".join(self.orderings(view))}
+                    ]
+                }
+            )
         return name
 
     def _decode_cursor(self, request, model, ordering: str, fields: tuple[str, ...]):
         token = request.query_params.get(self.cursor_query_param)
         if not token:
             return None
-        invalid = ValidationError({self.cursor_query_param: [
-            _("Invalid cursor: use the next or previous link of an answer, with the same ordering.")]})
+        invalid = ValidationError(
+            {
+                self.cursor_query_param: [
+                    _(
+                        "Invalid cursor: use the next or previous link of an answer, with the same ordering."
+                    )
+                ]
+            }
+        )
         try:
-            data = json.loads(base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4)))
+            data = json.loads(
+                base64.urlsafe_b64decode(token.encode("ascii") + b"=" * (-len(token) % 4))
+            )
             name, raw_values, reverse = data["o"], data["k"], data["r"]
         except (ValueError, UnicodeError, binascii.Error, KeyError, TypeError):
             raise invalid from None
-        if name != ordering or not isinstance(raw_values, list) or len(raw_values) != len(fields) \
-                or not isinstance(reverse, bool):
+        if (
+            name != ordering
+            or not isinstance(raw_values, list)
+            or len(raw_values) != len(fields)
+            or not isinstance(reverse, bool)
+        ):
             raise invalid
         values = []
         for field_name, raw in zip(fields, raw_values, strict=True):
@@ -95,8 +119,10 @@ class KeysetPagination(BasePagination):
         return values, reverse
 
     def _encode_cursor(self, ordering: str, values: list, reverse: bool) -> str:
-        data = json.dumps({"o": ordering, "k": [_encode_value(v) for v in values], "r": reverse},
-                          separators=(",", ":"))
+        data = json.dumps(
+            {"o": ordering, "k": [_encode_value(v) for v in values], "r": reverse},
+            separators=(",", ":"),
+        )
         return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
     # -- the query --------------------------------------------------------------------------------
@@ -143,11 +169,15 @@ class KeysetPagination(BasePagination):
             if more:
                 self.next_cursor = self._encode_cursor(self.ordering, key(page[-1]), False)
             if values is not None:
-                self.previous_cursor = self._encode_cursor(self.ordering, key(page[0]) if page else values, True)
+                self.previous_cursor = self._encode_cursor(
+                    self.ordering, key(page[0]) if page else values, True
+                )
         else:
             if more:
                 self.previous_cursor = self._encode_cursor(self.ordering, key(page[0]), True)
-            self.next_cursor = self._encode_cursor(self.ordering, key(page[-1]) if page else values, False)
+            self.next_cursor = self._encode_cursor(
+                self.ordering, key(page[-1]) if page else values, False
+            )
         return page
 
     def _link(self, cursor: str | None) -> str | None:
@@ -158,8 +188,13 @@ class KeysetPagination(BasePagination):
         return url
 
     def get_paginated_response(self, data):
-        return Response({"next": self._link(self.next_cursor), "previous": self._link(self.previous_cursor),
-                         "results": data})
+        return Response(
+            {
+                "next": self._link(self.next_cursor),
+                "previous": self._link(self.previous_cursor),
+                "results": data,
+            }
+        )
 
     # -- the schema -------------------------------------------------------------------------------
     def get_paginated_response_schema(self, schema):
@@ -176,20 +211,32 @@ class KeysetPagination(BasePagination):
 
     def get_schema_operation_parameters(self, view):
         parameters = [
-            {"name": self.cursor_query_param, "required": False, "in": "query",
-             "description": "Where the page starts: the opaque value given in the next or previous link.",
-             "schema": {"type": "string"}},
-            {"name": self.page_size_query_param, "required": False, "in": "query",
-             "description": f"Number of results per page (default {api_settings.PAGE_SIZE}, "
-                            f"at most {self.max_page_size}).",
-             "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size}},
+            {
+                "name": self.cursor_query_param,
+                "required": False,
+                "in": "query",
+                "description": "Where the page starts: the opaque value given in the next or previous link.",
+                "schema": {"type": "string"},
+            },
+            {
+                "name": self.page_size_query_param,
+                "required": False,
+                "in": "query",
+                "description": f"Number of results per page (default {api_settings.PAGE_SIZE}, "
+                f"at most {self.max_page_size}).",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page_size},
+            },
         ]
         orderings = list(self.orderings(view))
         if len(orderings) > 1:
-            parameters.append({
-                "name": self.ordering_query_param, "required": False, "in": "query",
-                "description": f"Order of the results (default {self.default_ordering(view)}); "
-                               "a minus sign means descending.",
-                "schema": {"type": "string", "enum": orderings},
-            })
+            parameters.append(
+                {
+                    "name": self.ordering_query_param,
+                    "required": False,
+                    "in": "query",
+                    "description": f"Order of the results (default {self.default_ordering(view)}); "
+                    "a minus sign means descending.",
+                    "schema": {"type": "string", "enum": orderings},
+                }
+            )
         return parameters

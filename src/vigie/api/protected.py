@@ -48,13 +48,25 @@ class CaseSerializer(serializers.ModelSerializer):
 
     organisation = OrganisationRefSerializer(read_only=True)
     incidents = IncidentIdListField()
-    alleged_perpetrators = serializers.PrimaryKeyRelatedField(many=True, read_only=True,
-                                                              help_text="Actors (ids) alleged responsible.")
+    alleged_perpetrators = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True, help_text="Actors (ids) alleged responsible."
+    )
 
     class Meta:
         model = Case
-        fields = ("id", "organisation", "reference", "title", "status", "opened_on", "closed_on", "incidents",
-                  "alleged_perpetrators", "created", "updated")
+        fields = (
+            "id",
+            "organisation",
+            "reference",
+            "title",
+            "status",
+            "opened_on",
+            "closed_on",
+            "incidents",
+            "alleged_perpetrators",
+            "created",
+            "updated",
+        )
         read_only_fields = fields
 
 
@@ -95,8 +107,18 @@ class EvidenceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = EvidenceItem
-        fields = ("id", "case", "sha256", "size", "media_type", "captured_at", "captured_place", "derived_from",
-                  "is_original", "received_at")
+        fields = (
+            "id",
+            "case",
+            "sha256",
+            "size",
+            "media_type",
+            "captured_at",
+            "captured_place",
+            "derived_from",
+            "is_original",
+            "received_at",
+        )
         read_only_fields = fields
 
 
@@ -118,8 +140,18 @@ class EvidenceDetailSerializer(EvidenceSerializer):
     custody = CustodyEventSerializer(many=True, read_only=True)
 
     class Meta(EvidenceSerializer.Meta):
-        fields = (*EvidenceSerializer.Meta.fields, "original_filename", "description", "device", "latitude",
-                  "longitude", "collected_by", "source", "transformation", "custody")
+        fields = (
+            *EvidenceSerializer.Meta.fields,
+            "original_filename",
+            "description",
+            "device",
+            "latitude",
+            "longitude",
+            "collected_by",
+            "source",
+            "transformation",
+            "custody",
+        )
         read_only_fields = fields
 
 
@@ -147,12 +179,25 @@ class VictimSerializer(serializers.ModelSerializer):
 
     incidents = VictimIncidentSerializer(source="incident_links", many=True, read_only=True)
     consents = ConsentSerializer(many=True, read_only=True)
-    harms = serializers.ListField(child=serializers.ChoiceField(choices=Harm.choices), read_only=True)
+    harms = serializers.ListField(
+        child=serializers.ChoiceField(choices=Harm.choices), read_only=True
+    )
 
     class Meta:
         model = Victim
-        fields = ("id", "organisation", "sex", "age_group", "civilian_status", "harms", "region", "incidents",
-                  "consents", "created", "updated")
+        fields = (
+            "id",
+            "organisation",
+            "sex",
+            "age_group",
+            "civilian_status",
+            "harms",
+            "region",
+            "incidents",
+            "consents",
+            "created",
+            "updated",
+        )
         read_only_fields = fields
 
 
@@ -167,8 +212,16 @@ class VictimDetailSerializer(VictimSerializer):
     testimony = serializers.CharField(read_only=True)
 
     class Meta(VictimSerializer.Meta):
-        fields = (*VictimSerializer.Meta.fields, "name", "aliases", "age", "community", "contact", "home_location",
-                  "testimony")
+        fields = (
+            *VictimSerializer.Meta.fields,
+            "name",
+            "aliases",
+            "age",
+            "community",
+            "contact",
+            "home_location",
+            "testimony",
+        )
         read_only_fields = fields
 
     def get_aliases(self, victim) -> list[str]:
@@ -176,6 +229,7 @@ class VictimDetailSerializer(VictimSerializer):
 
 
 # -- the viewsets ------------------------------------------------------------------------------------------
+
 
 class ProtectedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     permission_classes = [IsAuthenticated]
@@ -187,16 +241,23 @@ class ProtectedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List investigations",
-                       description="The cases you may read (investigators, coordinators and administrators "
-                                   "of their organisation), without findings."),
-    retrieve=extend_schema(summary="Read an investigation",
-                           description="A case with its findings, referrals and deadlines. The read is logged."),
+    list=extend_schema(
+        summary="List investigations",
+        description="The cases you may read (investigators, coordinators and administrators "
+        "of their organisation), without findings.",
+    ),
+    retrieve=extend_schema(
+        summary="Read an investigation",
+        description="A case with its findings, referrals and deadlines. The read is logged.",
+    ),
 )
 class CaseViewSet(ProtectedViewSet):
     def get_queryset(self):
-        queryset = cases_for(self.request.user).select_related("organisation").prefetch_related(
-            "incidents", "alleged_perpetrators")
+        queryset = (
+            cases_for(self.request.user)
+            .select_related("organisation")
+            .prefetch_related("incidents", "alleged_perpetrators")
+        )
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("referrals", "tasks")
         return queryset
@@ -215,20 +276,26 @@ class CaseViewSet(ProtectedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List evidence",
-                       description="The pieces of evidence you may read, as hashes and metadata, without file "
-                                   "names or people.",
-                       parameters=[OpenApiParameter("case", int, description="Evidence of this case.")]),
-    retrieve=extend_schema(summary="Read a piece of evidence",
-                           description="Its capture metadata and chain of custody. The read is logged."),
+    list=extend_schema(
+        summary="List evidence",
+        description="The pieces of evidence you may read, as hashes and metadata, without file "
+        "names or people.",
+        parameters=[OpenApiParameter("case", int, description="Evidence of this case.")],
+    ),
+    retrieve=extend_schema(
+        summary="Read a piece of evidence",
+        description="Its capture metadata and chain of custody. The read is logged.",
+    ),
 )
 class EvidenceViewSet(ProtectedViewSet):
     def get_queryset(self):
         queryset = evidence_for(self.request.user).defer(
-            "original_filename", "description", "collected_by", "source", "transformation")
+            "original_filename", "description", "collected_by", "source", "transformation"
+        )
         if self.action == "retrieve":
             queryset = evidence_for(self.request.user).prefetch_related(
-                Prefetch("custody", queryset=CustodyEvent.objects.order_by("time", "id")))
+                Prefetch("custody", queryset=CustodyEvent.objects.order_by("time", "id"))
+            )
         case = self.request.query_params.get("case") if self.action == "list" else None
         if case is not None:
             case_id = parse_id(case)
@@ -247,20 +314,30 @@ class EvidenceViewSet(ProtectedViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List victims",
-                       description="The victims you may read (investigators, assistance officers and "
-                                   "coordinators of their organisation), without any identifying field."),
+    list=extend_schema(
+        summary="List victims",
+        description="The victims you may read (investigators, assistance officers and "
+        "coordinators of their organisation), without any identifying field.",
+    ),
     retrieve=extend_schema(
         summary="Read a victim's record",
         description="The whole record, decrypted. Say why in `purpose`: the read is logged with it.",
-        parameters=[OpenApiParameter("purpose", str, required=True,
-                                     description="Why the record is read (kept in the audit log).")]),
+        parameters=[
+            OpenApiParameter(
+                "purpose",
+                str,
+                required=True,
+                description="Why the record is read (kept in the audit log).",
+            )
+        ],
+    ),
 )
 class VictimViewSet(ProtectedViewSet):
     def get_queryset(self):
         return victims_for(self.request.user).prefetch_related(
             Prefetch("incident_links", queryset=VictimIncident.objects.order_by("pk")),
-            Prefetch("consents", queryset=Consent.objects.order_by("given_on", "pk")))
+            Prefetch("consents", queryset=Consent.objects.order_by("given_on", "pk")),
+        )
 
     def incident_ids(self, records):
         return [link.incident_id for victim in records for link in victim.incident_links.all()]
@@ -271,8 +348,14 @@ class VictimViewSet(ProtectedViewSet):
     def get_object(self):
         purpose = (self.request.query_params.get("purpose") or "").strip()
         if not purpose or len(purpose) > PURPOSE_MAX or "\x00" in purpose:
-            raise ValidationError({"purpose": [
-                _("Say why you read this record (1 to %(max)s characters).") % {"max": PURPOSE_MAX}]})
+            raise ValidationError(
+                {
+                    "purpose": [
+                        _("Say why you read this record (1 to %(max)s characters).")
+                        % {"max": PURPOSE_MAX}
+                    ]
+                }
+            )
         found = super().get_object()  # 404 outside the user's scope, before anything is read
         with _audited(self.request):
             victim = read_victim(self.request.user, found.pk, purpose)

@@ -24,8 +24,12 @@ def name_withheld(incident, published: bool, organisation_id: int | None, organi
     go to whoever may see it (its organisation, those it was shared with)."""
     from vigie.core.choices import Visibility
 
-    return (not published and incident.visibility == Visibility.PUBLIC
-            and organisations is not EVERY_NAME and organisation_id not in organisations)
+    return (
+        not published
+        and incident.visibility == Visibility.PUBLIC
+        and organisations is not EVERY_NAME
+        and organisation_id not in organisations
+    )
 
 
 def _audience(user):
@@ -34,7 +38,9 @@ def _audience(user):
     return EVERY_NAME if user is None else name_organisations(user)
 
 
-def attach(rows: Sequence[models.Model], field_names: Iterable[str], *, only: Sequence[str] = ()) -> None:
+def attach(
+    rows: Sequence[models.Model], field_names: Iterable[str], *, only: Sequence[str] = ()
+) -> None:
     """Fill the foreign keys ``field_names`` of ``rows`` (all pointing to one model) with one query."""
     rows = list(rows)
     field_names = list(field_names)
@@ -71,17 +77,40 @@ def attach_actor_links(incidents: Sequence[models.Model], user=None) -> None:
     by_id = {incident.pk: incident for incident in incidents}
     organisations = _audience(user)
     links = IncidentActor.objects.filter(incident_id__in=ids).values_list(
-        "incident_id", "side", "primary", "role", "actor_id", "actor__key", "actor__name", "actor__category",
-        "actor__published", "actor__organisation_id")
+        "incident_id",
+        "side",
+        "primary",
+        "role",
+        "actor_id",
+        "actor__key",
+        "actor__name",
+        "actor__category",
+        "actor__published",
+        "actor__organisation_id",
+    )
     by_incident: dict[int, list] = {pk: [] for pk in ids}
-    for incident_id, side, primary, role, actor_id, key, name, category, published, organisation_id in links:
+    for (
+        incident_id,
+        side,
+        primary,
+        role,
+        actor_id,
+        key,
+        name,
+        category,
+        published,
+        organisation_id,
+    ) in links:
         if name_withheld(by_id[incident_id], published, organisation_id, organisations):
             continue
         actor = {"id": actor_id, "key": key, "name": name, "category": category}
-        by_incident[incident_id].append({"actor": actor, "side": side, "primary": primary, "role": role})
+        by_incident[incident_id].append(
+            {"actor": actor, "side": side, "primary": primary, "role": role}
+        )
     violations: dict[int, list] = {pk: [] for pk in ids}
     for incident_id, violation in IncidentViolation.objects.filter(incident_id__in=ids).values_list(
-            "incident_id", "violation"):
+        "incident_id", "violation"
+    ):
         violations[incident_id].append(violation)
     for incident in incidents:
         incident.listed_actors = by_incident[incident.pk]
@@ -98,16 +127,32 @@ def attach_place_refs(incidents: Sequence[models.Model], user=None) -> None:
     incidents = list(incidents)
     organisations = _audience(user)
     fields = [incidents[0]._meta.get_field(name) for name in PLACE_FIELDS] if incidents else []
-    wanted = {getattr(incident, field.attname) for incident in incidents for field in fields} - {None}
-    refs = {pk: ({"id": pk, "code": code, "name": name, "kind": kind, "pcode": pcode}, published, organisation_id)
-            for pk, code, name, kind, pcode, published, organisation_id in Place.objects.filter(pk__in=wanted)
-            .values_list("pk", "code", "name", "kind", "pcode", "published", "organisation_id")} if wanted else {}
+    wanted = {getattr(incident, field.attname) for incident in incidents for field in fields} - {
+        None
+    }
+    refs = (
+        {
+            pk: (
+                {"id": pk, "code": code, "name": name, "kind": kind, "pcode": pcode},
+                published,
+                organisation_id,
+            )
+            for pk, code, name, kind, pcode, published, organisation_id in Place.objects.filter(
+                pk__in=wanted
+            ).values_list("pk", "code", "name", "kind", "pcode", "published", "organisation_id")
+        }
+        if wanted
+        else {}
+    )
     for incident in incidents:
         listed = {}
         for field in fields:
             found = refs.get(getattr(incident, field.attname))
-            listed[field.name] = None if found is None or name_withheld(incident, found[1], found[2],
-                                                                         organisations) else found[0]
+            listed[field.name] = (
+                None
+                if found is None or name_withheld(incident, found[1], found[2], organisations)
+                else found[0]
+            )
         _set_places(incident, listed)
 
 
@@ -119,8 +164,12 @@ def place_refs_of(incident, user) -> None:
     listed = {}
     for name in PLACE_FIELDS:
         place = getattr(incident, name)
-        listed[name] = (None if place is None or name_withheld(incident, place.published, place.organisation_id,
-                                                               organisations) else place_ref(place))
+        listed[name] = (
+            None
+            if place is None
+            or name_withheld(incident, place.published, place.organisation_id, organisations)
+            else place_ref(place)
+        )
     _set_places(incident, listed)
 
 

@@ -33,10 +33,14 @@ class ApiTokenScheme(OpenApiAuthenticationExtension):
     name = "tokenAuth"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "header", "name": "Authorization",
-                "description": "An API token (`vigie token create`), sent as `Authorization: Token <key>`. It "
-                               "ends after a set number of days; where two-factor login is required of the "
-                               "user's role, it works only while the user has an authenticator."}
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "An API token (`vigie token create`), sent as `Authorization: Token <key>`. It "
+            "ends after a set number of days; where two-factor login is required of the "
+            "user's role, it works only while the user has an authenticator.",
+        }
 
 
 class VigieAutoSchema(AutoSchema):
@@ -61,8 +65,11 @@ class VigieAutoSchema(AutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction != "response":
             return responses
-        has_parameters = bool(self._get_filter_parameters() or self._get_pagination_parameters()
-                              or self.get_override_parameters())
+        has_parameters = bool(
+            self._get_filter_parameters()
+            or self._get_pagination_parameters()
+            or self.get_override_parameters()
+        )
         if has_parameters or self.method in ("POST", "PUT", "PATCH"):
             responses.setdefault("400", self._get_response_for_code(BAD_REQUEST, "400"))
         responses.setdefault("401", self._get_response_for_code(ErrorSerializer, "401"))
@@ -70,10 +77,18 @@ class VigieAutoSchema(AutoSchema):
             responses.setdefault("403", self._get_response_for_code(ErrorSerializer, "403"))
         if "{" in self.path:
             responses.setdefault("404", self._get_response_for_code(ErrorSerializer, "404"))
-        for code, text in (("400", "The request is wrong; nothing was changed."),
-                           ("401", "The credentials are wrong (an unknown token), or missing where they are needed."),
-                           ("403", "Not allowed (a write without the right role, or a session without its CSRF token)."),
-                           ("404", "No such record within your scope.")):
+        for code, text in (
+            ("400", "The request is wrong; nothing was changed."),
+            (
+                "401",
+                "The credentials are wrong (an unknown token), or missing where they are needed.",
+            ),
+            (
+                "403",
+                "Not allowed (a write without the right role, or a session without its CSRF token).",
+            ),
+            ("404", "No such record within your scope."),
+        ):
             if code in responses and not responses[code].get("description"):
                 responses[code]["description"] = text
         return responses

@@ -47,7 +47,13 @@ def web_address() -> serializers.CharField:
 
 
 def place_ref(place: Place) -> dict:
-    return {"id": place.pk, "code": place.code, "name": place.name, "kind": place.kind, "pcode": place.pcode}
+    return {
+        "id": place.pk,
+        "code": place.code,
+        "name": place.name,
+        "kind": place.kind,
+        "pcode": place.pcode,
+    }
 
 
 def actor_ref(actor: Actor) -> dict:
@@ -59,8 +65,12 @@ def organisation_ref(organisation: Organisation) -> dict:
 
 
 def actor_link_ref(link: IncidentActor) -> dict:
-    return {"actor": actor_ref(link.actor), "side": link.side, "primary": link.primary, "role": link.role}
-
+    return {
+        "actor": actor_ref(link.actor),
+        "side": link.side,
+        "primary": link.primary,
+        "role": link.role,
+    }
 
 
 class PlaceRefSerializer(serializers.ModelSerializer):
@@ -133,7 +143,10 @@ class CasualtiesSerializer(serializers.Serializer):
 
 
 def casualties(incident: Incident) -> dict:
-    return {group: {bound: incident.figure(f"{group}_{bound}") for bound in BOUNDS} for group in FIGURE_GROUPS}
+    return {
+        group: {bound: incident.figure(f"{group}_{bound}") for bound in BOUNDS}
+        for group in FIGURE_GROUPS
+    }
 
 
 # -- incidents named by other records ----------------------------------------------------------------------
@@ -170,7 +183,9 @@ class IncidentIdListField(serializers.ListField):
     def __init__(self, **kwargs):
         kwargs.setdefault("read_only", True)
         kwargs.setdefault("child", serializers.IntegerField())
-        kwargs.setdefault("help_text", "The ids of the incidents that you may read (the others are left out).")
+        kwargs.setdefault(
+            "help_text", "The ids of the incidents that you may read (the others are left out)."
+        )
         super().__init__(**kwargs)
 
     def to_representation(self, data):
@@ -206,23 +221,53 @@ class PublicIncidentSerializer(serializers.ModelSerializer):
     casualties = CasualtiesSerializer(source="*", read_only=True)
     actors = IncidentActorSerializer(source="actor_links", many=True, read_only=True)
     violations = serializers.SerializerMethodField()
-    geo_precision = blank_choice(GeoPrecision.choices, help_text="How precisely the place is known.")
+    geo_precision = blank_choice(
+        GeoPrecision.choices, help_text="How precisely the place is known."
+    )
     event_type = blank_choice(EventType.choices, help_text="ACLED's event type.")
     sub_event_type = blank_choice(SubEventType.choices, help_text="ACLED's sub-event type.")
-    grade = blank_choice(Grade.choices, help_text="Confidence in the incident (docs/methodology.md); empty: not graded.")
-    merged_into = IncidentIdField(help_text="The incident this one was merged into; null when it was not, or "
-                                            "when you may not read that incident.")
+    grade = blank_choice(
+        Grade.choices,
+        help_text="Confidence in the incident (docs/methodology.md); empty: not graded.",
+    )
+    merged_into = IncidentIdField(
+        help_text="The incident this one was merged into; null when it was not, or "
+        "when you may not read that incident."
+    )
 
     class Meta:
         model = Incident
-        fields = ("id", "date_start", "date_end", "date_precision", "location", "latitude", "longitude",
-                  "geo_precision", "place", "admin1", "admin2", "admin3", "event_type", "sub_event_type",
-                  "civilian_targeting", "casualties", "estimate_rule", "grade", "merged_into", "actors",
-                  "violations")
+        fields = (
+            "id",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "location",
+            "latitude",
+            "longitude",
+            "geo_precision",
+            "place",
+            "admin1",
+            "admin2",
+            "admin3",
+            "event_type",
+            "sub_event_type",
+            "civilian_targeting",
+            "casualties",
+            "estimate_rule",
+            "grade",
+            "merged_into",
+            "actors",
+            "violations",
+        )
         read_only_fields = fields
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ViolationType.choices),
-                                               help_text="Violation categories."))
+    @extend_schema_field(
+        serializers.ListField(
+            child=serializers.ChoiceField(choices=ViolationType.choices),
+            help_text="Violation categories.",
+        )
+    )
     def get_violations(self, incident) -> list[str]:
         return sorted(v.violation for v in incident.violations.all())
 
@@ -231,15 +276,21 @@ class PublicIncidentSerializer(serializers.ModelSerializer):
         # fields subclasses add (record, sources, reports) go through DRF as usual. A test compares
         # the answer with DRF's own, incident by incident.
         data = public_incident(incident)
-        if data["merged_into"] is not None:  # the incident it lives on in may be closed to the caller
+        if (
+            data["merged_into"] is not None
+        ):  # the incident it lives on in may be closed to the caller
             data["merged_into"] = shown_incident(self.context, data["merged_into"])
-        if self.Meta.fields == INCIDENT_LIST_FIELDS:  # the list's fields: no DRF field is even built
+        if (
+            self.Meta.fields == INCIDENT_LIST_FIELDS
+        ):  # the list's fields: no DRF field is even built
             data["record"] = incident_record(incident)
             return data
         for field in self._readable_fields:
             if field.field_name not in data:
                 attribute = field.get_attribute(incident)
-                data[field.field_name] = None if attribute is None else field.to_representation(attribute)
+                data[field.field_name] = (
+                    None if attribute is None else field.to_representation(attribute)
+                )
         return data
 
 
@@ -254,28 +305,45 @@ def _place(place) -> dict | None:
 def public_incident(incident: Incident) -> dict:
     """PublicIncidentSerializer's fields of ``incident``, as DRF writes them."""
     return {
-        "id": incident.pk, "date_start": _day(incident.date_start), "date_end": _day(incident.date_end),
-        "date_precision": incident.date_precision, "location": getattr(incident, "listed_location", incident.location),
+        "id": incident.pk,
+        "date_start": _day(incident.date_start),
+        "date_end": _day(incident.date_end),
+        "date_precision": incident.date_precision,
+        "location": getattr(incident, "listed_location", incident.location),
         "latitude": None if incident.latitude is None else float(incident.latitude),
         "longitude": None if incident.longitude is None else float(incident.longitude),
-        "geo_precision": incident.geo_precision, **_places(incident), "event_type": incident.event_type,
-        "sub_event_type": incident.sub_event_type, "civilian_targeting": bool(incident.civilian_targeting),
-        "casualties": casualties(incident), "estimate_rule": incident.estimate_rule, "grade": incident.grade,
+        "geo_precision": incident.geo_precision,
+        **_places(incident),
+        "event_type": incident.event_type,
+        "sub_event_type": incident.sub_event_type,
+        "civilian_targeting": bool(incident.civilian_targeting),
+        "casualties": casualties(incident),
+        "estimate_rule": incident.estimate_rule,
+        "grade": incident.grade,
         "merged_into": incident.merged_into_id,
-        "actors": _actors(incident), "violations": _violations(incident),
+        "actors": _actors(incident),
+        "violations": _violations(incident),
     }
 
 
 def _places(incident: Incident) -> dict:
-    listed = getattr(incident, "listed_places", None)  # read for a whole page (vigie.api.references)
+    listed = getattr(
+        incident, "listed_places", None
+    )  # read for a whole page (vigie.api.references)
     if listed is not None:
         return listed
-    return {"place": _place(incident.place), "admin1": _place(incident.admin1), "admin2": _place(incident.admin2),
-            "admin3": _place(incident.admin3)}
+    return {
+        "place": _place(incident.place),
+        "admin1": _place(incident.admin1),
+        "admin2": _place(incident.admin2),
+        "admin3": _place(incident.admin3),
+    }
 
 
 def _actors(incident: Incident) -> list[dict]:
-    listed = getattr(incident, "listed_actors", None)  # read for a whole page (vigie.api.references)
+    listed = getattr(
+        incident, "listed_actors", None
+    )  # read for a whole page (vigie.api.references)
     if listed is not None:
         return listed
     return [actor_link_ref(link) for link in incident.actor_links.all()]
@@ -314,15 +382,25 @@ class IncidentRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Incident
-        fields = ("organisation", "visibility", "key", "needs_review", "grade_reason", "override_reason", "created",
-                  "updated")
+        fields = (
+            "organisation",
+            "visibility",
+            "key",
+            "needs_review",
+            "grade_reason",
+            "override_reason",
+            "created",
+            "updated",
+        )
         read_only_fields = fields
 
     def to_representation(self, incident):
         return incident_record(incident)
 
 
-_MOMENT = serializers.DateTimeField(read_only=True)  # DRF's own writing of a date and time (time zone, "Z")
+_MOMENT = serializers.DateTimeField(
+    read_only=True
+)  # DRF's own writing of a date and time (time zone, "Z")
 
 
 def incident_record(incident: Incident) -> dict:
@@ -330,10 +408,17 @@ def incident_record(incident: Incident) -> dict:
     organisation = incident.organisation
     return {
         "organisation": None if organisation is None else organisation_ref(organisation),
-        "visibility": incident.visibility, "key": incident.key, "needs_review": bool(incident.needs_review),
-        "grade_reason": incident.grade_reason, "override_reason": incident.override_reason,
-        "created": None if incident.created is None else _MOMENT.to_representation(incident.created),
-        "updated": None if incident.updated is None else _MOMENT.to_representation(incident.updated),
+        "visibility": incident.visibility,
+        "key": incident.key,
+        "needs_review": bool(incident.needs_review),
+        "grade_reason": incident.grade_reason,
+        "override_reason": incident.override_reason,
+        "created": None
+        if incident.created is None
+        else _MOMENT.to_representation(incident.created),
+        "updated": None
+        if incident.updated is None
+        else _MOMENT.to_representation(incident.updated),
     }
 
 
@@ -345,7 +430,10 @@ class MemberFieldsMixin:
     def holds(self, incident) -> bool:
         if self.context.get("everything"):
             return True
-        return incident.organisation_id is not None and incident.organisation_id in self.context.get("own", ())
+        return (
+            incident.organisation_id is not None
+            and incident.organisation_id in self.context.get("own", ())
+        )
 
     def to_representation(self, instance):
         data = super().to_representation(instance)
@@ -374,15 +462,36 @@ class ReportSummarySerializer(serializers.ModelSerializer):
     """One account of the incident, in short (members only)."""
 
     source = SourceRefSerializer(read_only=True)
-    link_method = blank_choice(LinkMethod.choices, help_text="How the report was joined to its incident.")
+    link_method = blank_choice(
+        LinkMethod.choices, help_text="How the report was joined to its incident."
+    )
     url = web_address()
 
     class Meta:
         model = Report
-        fields = ("id", "source", "external_id", "published", "date_start", "date_end", "date_precision",
-                  "location_text", "event_label", "perpetrator_text", "target_text", "killed", "killed_low",
-                  "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted", "credibility",
-                  "url", "link_method")
+        fields = (
+            "id",
+            "source",
+            "external_id",
+            "published",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "location_text",
+            "event_label",
+            "perpetrator_text",
+            "target_text",
+            "killed",
+            "killed_low",
+            "killed_high",
+            "civilians_killed",
+            "combatants_killed",
+            "injured",
+            "abducted",
+            "credibility",
+            "url",
+            "link_method",
+        )
         read_only_fields = fields
 
 
@@ -417,24 +526,63 @@ class ReportSerializer(serializers.ModelSerializer):
     geo_precision = blank_choice(GeoPrecision.choices)
     event_type = blank_choice(EventType.choices)
     sub_event_type = blank_choice(SubEventType.choices)
-    link_method = blank_choice(LinkMethod.choices, help_text="How the report was joined to its incident.")
+    link_method = blank_choice(
+        LinkMethod.choices, help_text="How the report was joined to its incident."
+    )
     url = web_address()
     incident = IncidentIdField(source="incident_id")
 
     class Meta:
         model = Report
-        fields = ("id", "source", "organisation", "visibility", "external_id", "is_current", "supersedes",
-                  "published", "date_start", "date_end", "date_precision", "country_text", "admin1_text",
-                  "admin2_text", "admin3_text", "location_text", "latitude", "longitude", "geo_precision",
-                  "place", "event_type", "sub_event_type", "event_label", "perpetrator_text", "target_text",
-                  "killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured",
-                  "abducted", "credibility", "text", "original_source", "url", "language", "incident",
-                  "link_method", "created")
+        fields = (
+            "id",
+            "source",
+            "organisation",
+            "visibility",
+            "external_id",
+            "is_current",
+            "supersedes",
+            "published",
+            "date_start",
+            "date_end",
+            "date_precision",
+            "country_text",
+            "admin1_text",
+            "admin2_text",
+            "admin3_text",
+            "location_text",
+            "latitude",
+            "longitude",
+            "geo_precision",
+            "place",
+            "event_type",
+            "sub_event_type",
+            "event_label",
+            "perpetrator_text",
+            "target_text",
+            "killed",
+            "killed_low",
+            "killed_high",
+            "civilians_killed",
+            "combatants_killed",
+            "injured",
+            "abducted",
+            "credibility",
+            "text",
+            "original_source",
+            "url",
+            "language",
+            "incident",
+            "link_method",
+            "created",
+        )
         read_only_fields = fields
 
 
 class ReportDetailSerializer(ReportSerializer):
-    raw_rows = serializers.SerializerMethodField(help_text="The row(s) of the imported file, by column name.")
+    raw_rows = serializers.SerializerMethodField(
+        help_text="The row(s) of the imported file, by column name."
+    )
 
     class Meta(ReportSerializer.Meta):
         fields = (*ReportSerializer.Meta.fields, "raw_rows")
@@ -455,8 +603,19 @@ class SourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Source
-        fields = ("id", "slug", "name", "kind", "language", "url", "attribution", "redistributable", "reliability",
-                  "party", "published")
+        fields = (
+            "id",
+            "slug",
+            "name",
+            "kind",
+            "language",
+            "url",
+            "attribution",
+            "redistributable",
+            "reliability",
+            "party",
+            "published",
+        )
         read_only_fields = fields
 
 
@@ -474,8 +633,20 @@ class ActorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Actor
-        fields = ("id", "key", "name", "category", "parent", "country", "active", "description_en",
-                  "description_fr", "needs_review", "published", "aliases")
+        fields = (
+            "id",
+            "key",
+            "name",
+            "category",
+            "parent",
+            "country",
+            "active",
+            "description_en",
+            "description_fr",
+            "needs_review",
+            "published",
+            "aliases",
+        )
         read_only_fields = fields
 
 
@@ -493,8 +664,19 @@ class PlaceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Place
-        fields = ("id", "code", "kind", "name", "parent", "latitude", "longitude", "pcode", "needs_review",
-                  "published", "aliases")
+        fields = (
+            "id",
+            "code",
+            "kind",
+            "name",
+            "parent",
+            "latitude",
+            "longitude",
+            "pcode",
+            "needs_review",
+            "published",
+            "aliases",
+        )
         read_only_fields = fields
 
 
@@ -510,4 +692,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=Role.choices)))
     def get_roles(self, organisation) -> list[str]:
-        return sorted({membership.role for membership in getattr(organisation, "my_memberships", ())})
+        return sorted(
+            {membership.role for membership in getattr(organisation, "my_memberships", ())}
+        )

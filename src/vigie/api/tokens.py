@@ -24,8 +24,10 @@ from rest_framework import exceptions
 
 from vigie.accounts import twofactor
 
-NO_SECOND_FACTOR = _("Two-factor login is required of your role: enrol an authenticator on the web "
-                     "pages, then ask for a new API token.")
+NO_SECOND_FACTOR = _(
+    "Two-factor login is required of your role: enrol an authenticator on the web "
+    "pages, then ask for a new API token."
+)
 
 
 class TokenRefused(Exception):
@@ -48,17 +50,23 @@ def issue_token(user, *, replace: bool = False) -> tuple[str, AuthToken]:
     who still holds a live token gets none (it cannot be shown again, only replaced).
     """
     if not user.is_active:
-        raise TokenRefused(f"user {user.get_username()!r} is deactivated; reactivate it before giving it a token")
+        raise TokenRefused(
+            f"user {user.get_username()!r} is deactivated; reactivate it before giving it a token"
+        )
     if second_factor_missing(user):
-        raise TokenRefused(f"user {user.get_username()!r} must use two-factor login and has no confirmed "
-                           "authenticator: they enrol one on the web pages first (Account, two-factor login)")
+        raise TokenRefused(
+            f"user {user.get_username()!r} must use two-factor login and has no confirmed "
+            "authenticator: they enrol one on the web pages first (Account, two-factor login)"
+        )
     with transaction.atomic():
         AuthToken.objects.filter(user_id=user.pk, expiry__lt=timezone.now()).delete()
         if replace:
             AuthToken.objects.filter(user_id=user.pk).delete()
         elif live_tokens(user).exists():
-            raise TokenRefused(f"user {user.get_username()!r} already has a token; it cannot be shown again "
-                               "(use --regenerate to replace it)")
+            raise TokenRefused(
+                f"user {user.get_username()!r} already has a token; it cannot be shown again "
+                "(use --regenerate to replace it)"
+            )
         record, key = AuthToken.objects.create(user=user)
     return key, record
 
@@ -93,4 +101,6 @@ def end_tokens_with_device(sender, instance: TOTPDevice, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    post_delete.connect(end_tokens_with_device, sender=TOTPDevice, dispatch_uid="vigie-api-tokens-device")
+    post_delete.connect(
+        end_tokens_with_device, sender=TOTPDevice, dispatch_uid="vigie-api-tokens-device"
+    )

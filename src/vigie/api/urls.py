@@ -37,7 +37,6 @@ router.register("evidence", protected.EvidenceViewSet, basename="evidence")
 router.register("victims", protected.VictimViewSet, basename="victim")
 
 
-
 def not_found(request, *args, **kwargs):
     """Anything else under /api/: a JSON 404, as the endpoints answer, never an HTML page."""
     return JsonResponse({"detail": _("Not found.")}, status=404)

@@ -103,45 +103,78 @@ class ScopedViewSet(viewsets.GenericViewSet):
     list=extend_schema(
         summary="List incidents",
         description="Incidents you may see, newest first: the published ones and, for members, their "
-                    "organisations' own; incidents merged into another are left out. Filters as on the pages.",
+        "organisations' own; incidents merged into another are left out. Filters as on the pages.",
         responses=s.IncidentSerializer,
     ),
     retrieve=extend_schema(
         summary="Read an incident",
         description="An incident with its actors, violations, casualty figures (low, best, high) and the rule "
-                    "that produced them, the sources that may be named and, for members, the current reports "
-                    "they may read.",
+        "that produced them, the sources that may be named and, for members, the current reports "
+        "they may read.",
         responses=s.IncidentDetailSerializer,
     ),
 )
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
     filterset_class = IncidentFilterSet
-    keyset_orderings = {"-date_start": ("-date_start", "-id"), "date_start": ("date_start", "id"),
-                        "-id": ("-id",), "id": ("id",)}
+    keyset_orderings = {
+        "-date_start": ("-date_start", "-id"),
+        "date_start": ("date_start", "id"),
+        "-id": ("-id",),
+        "id": ("id",),
+    }
     keyset_default = "-date_start"
 
     def get_queryset(self):
         user = self.request.user
         if self.action != "retrieve":
-            return incidents_for(user)  # current incidents only (a merged one lives on in the other)
+            return incidents_for(
+                user
+            )  # current incidents only (a merged one lives on in the other)
         # A read by number starts from every incident: get_object applies the access rule.
-        queryset = Incident.objects.select_related("place", "admin1", "admin2", "admin3", "organisation")
-        named = (Report.objects.filter(is_current=True, source__redistributable=True,
-                                       source__kind__in=PUBLIC_SOURCE_KINDS, source__published=True)
-                 .select_related("source")
-                 .only("id", "incident", "source", "source__slug", "source__name", "source__kind",
-                       "source__url", "source__attribution"))
-        queryset = queryset.prefetch_related(Prefetch("reports", queryset=named, to_attr="public_reports"))
+        queryset = Incident.objects.select_related(
+            "place", "admin1", "admin2", "admin3", "organisation"
+        )
+        named = (
+            Report.objects.filter(
+                is_current=True,
+                source__redistributable=True,
+                source__kind__in=PUBLIC_SOURCE_KINDS,
+                source__published=True,
+            )
+            .select_related("source")
+            .only(
+                "id",
+                "incident",
+                "source",
+                "source__slug",
+                "source__name",
+                "source__kind",
+                "source__url",
+                "source__attribution",
+            )
+        )
+        queryset = queryset.prefetch_related(
+            Prefetch("reports", queryset=named, to_attr="public_reports")
+        )
         if is_signed_in(user):
-            readable = reports_for(user).filter(is_current=True).select_related("source").order_by("published", "id")
-            queryset = queryset.prefetch_related(Prefetch("reports", queryset=readable, to_attr="visible_reports"))
+            readable = (
+                reports_for(user)
+                .filter(is_current=True)
+                .select_related("source")
+                .order_by("published", "id")
+            )
+            queryset = queryset.prefetch_related(
+                Prefetch("reports", queryset=readable, to_attr="visible_reports")
+            )
         return queryset
 
     def filter_queryset(self, queryset):
         # The list's filters narrow lists; an incident asked for by its number is found or not by
         # the access rule alone (building the filter set was a tenth of a read).
         # A list without any filter is the access rule's (no filter set built for nothing either).
-        if self.action == "retrieve" or self.filterset_class.base_filters.keys().isdisjoint(self.request.query_params):
+        if self.action == "retrieve" or self.filterset_class.base_filters.keys().isdisjoint(
+            self.request.query_params
+        ):
             return queryset
         return super().filter_queryset(queryset)
 
@@ -149,7 +182,9 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         """The incident by its number, if the user may see it: their grants in its organisation say so
         without a query, or else the access rule does (public, shared); otherwise 404."""
         pk = parse_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
-        incident = visible_incident(self.request.user, self.get_queryset(), pk) if pk is not None else None
+        incident = (
+            visible_incident(self.request.user, self.get_queryset(), pk) if pk is not None else None
+        )
         if incident is None:
             raise Http404
         self.check_object_permissions(self.request, incident)
@@ -159,7 +194,9 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
-        if page is not None:  # the page's places and organisations, in one query each (vigie.api.references)
+        if (
+            page is not None
+        ):  # the page's places and organisations, in one query each (vigie.api.references)
             attach_place_refs(page, self.request.user)
             attach_actor_links(page, self.request.user)
             if is_signed_in(self.request.user):
@@ -199,13 +236,17 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     create=extend_schema(
         summary="Submit a report",
         description="A monitor's report: the source, the event date and its precision, the place, the actors, "
-                    "the casualties. It is stored in your organisation with a new incident, flagged for review "
-                    "and visible to your organisation's members only.",
+        "the casualties. It is stored in your organisation with a new incident, flagged for review "
+        "and visible to your organisation's members only.",
         request=ReportIntakeSerializer,
-        responses={201: OpenApiResponse(s.ReportDetailSerializer, description="The stored report.")},
+        responses={
+            201: OpenApiResponse(s.ReportDetailSerializer, description="The stored report.")
+        },
     ),
 )
-class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet):
+class ReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
+):
     permission_classes = [IsAuthenticated]
     filterset_class = ReportFilterSet
     keyset_orderings = {"-id": ("-id",), "id": ("id",)}
@@ -233,11 +274,20 @@ class ReportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
         with transaction.atomic(), change_context(user=user, origin="api"):
             report = serializer.save()
             # What was saved must still be within the user's scope (else nothing is kept).
-            stored = reports_for(user).select_related("source", "organisation", "place").filter(pk=report.pk).first()
+            stored = (
+                reports_for(user)
+                .select_related("source", "organisation", "place")
+                .filter(pk=report.pk)
+                .first()
+            )
             if stored is None:
-                raise PermissionDenied(_("This report would be outside what you may see; nothing was stored."))
-        return Response(s.ReportDetailSerializer(stored, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)
+                raise PermissionDenied(
+                    _("This report would be outside what you may see; nothing was stored.")
+                )
+        return Response(
+            s.ReportDetailSerializer(stored, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 # -- reference data ----------------------------------------------------------------------------------------
@@ -248,27 +298,33 @@ class PublishMixin:
     unpublished name visible to everyone (vigie.core.published.publish, in the change log). Outside
     the user's scope: 404; a role that may not publish it: 403; already published: unchanged."""
 
-    @extend_schema(request=None, summary="Publish a name",
-                   description="Make a name that came from your organisation's non-public report visible to "
-                               "everyone (analysts, coordinators and administrators of that organisation). "
-                               "Logged in the change log.")
+    @extend_schema(
+        request=None,
+        summary="Publish a name",
+        description="Make a name that came from your organisation's non-public report visible to "
+        "everyone (analysts, coordinators and administrators of that organisation). "
+        "Logged in the change log.",
+    )
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def publish(self, request, *args, **kwargs):
         obj = self.get_object()
         if not obj.published:
             if not may_publish(request.user, obj):
-                raise PermissionDenied(_("Only an analyst of the organisation that recorded this name publishes it."))
+                raise PermissionDenied(
+                    _("Only an analyst of the organisation that recorded this name publishes it.")
+                )
             with change_context(user=request.user, origin="api"):
                 publish(obj, request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=obj.pk)).data)
 
 
-
 @extend_schema_view(
-    list=extend_schema(summary="List sources",
-                       description="The sources you may see: published datasets, media, official statements "
-                                   "and the UN for everyone; for members, shared sources and their "
-                                   "organisations' own, including those not yet published."),
+    list=extend_schema(
+        summary="List sources",
+        description="The sources you may see: published datasets, media, official statements "
+        "and the UN for everyone; for members, shared sources and their "
+        "organisations' own, including those not yet published.",
+    ),
     retrieve=extend_schema(summary="Read a source"),
 )
 class SourceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -282,11 +338,13 @@ class SourceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List actors",
-                       description="The actor dictionary with the other names of each actor. Actors created from "
-                                   "imported names and not yet reviewed are shown to signed-in users only; one "
-                                   "named first in an organisation's non-public report, to that organisation's "
-                                   "members only until one of its analysts publishes it."),
+    list=extend_schema(
+        summary="List actors",
+        description="The actor dictionary with the other names of each actor. Actors created from "
+        "imported names and not yet reviewed are shown to signed-in users only; one "
+        "named first in an organisation's non-public report, to that organisation's "
+        "members only until one of its analysts publishes it.",
+    ),
     retrieve=extend_schema(summary="Read an actor"),
 )
 class ActorViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -300,16 +358,19 @@ class ActorViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
         if not is_signed_in(self.request.user):
             aliases = aliases.exclude(language=AliasLanguage.IMPORT)
         return actors_for(self.request.user).prefetch_related(
-            Prefetch("aliases", queryset=aliases, to_attr="listed_aliases"))
+            Prefetch("aliases", queryset=aliases, to_attr="listed_aliases")
+        )
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List places",
-                       description="The gazetteer: countries, regions, cercles, communes and localities, with "
-                                   "their other spellings. Search by name with `search`. Places created from "
-                                   "imported names and not yet reviewed are shown to signed-in users only; one "
-                                   "named first in an organisation's non-public report, to that organisation's "
-                                   "members only until one of its analysts publishes it."),
+    list=extend_schema(
+        summary="List places",
+        description="The gazetteer: countries, regions, cercles, communes and localities, with "
+        "their other spellings. Search by name with `search`. Places created from "
+        "imported names and not yet reviewed are shown to signed-in users only; one "
+        "named first in an organisation's non-public report, to that organisation's "
+        "members only until one of its analysts publishes it.",
+    ),
     retrieve=extend_schema(summary="Read a place"),
 )
 class PlaceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -323,7 +384,9 @@ class PlaceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
 
 @extend_schema_view(
-    list=extend_schema(summary="List your organisations", description="Your organisations and your roles in them."),
+    list=extend_schema(
+        summary="List your organisations", description="Your organisations and your roles in them."
+    ),
     retrieve=extend_schema(summary="Read one of your organisations"),
 )
 class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
@@ -334,6 +397,9 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     def get_queryset(self):
         user = self.request.user
-        mine = Membership.objects.filter(user_id=user.pk if is_signed_in(user) else None).order_by("role")
+        mine = Membership.objects.filter(user_id=user.pk if is_signed_in(user) else None).order_by(
+            "role"
+        )
         return organisations_of(self.request.user).prefetch_related(
-            Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
+            Prefetch("memberships", queryset=mine, to_attr="my_memberships")
+        )

@@ -27,7 +27,9 @@ class ScopedAdmin(admin.ModelAdmin):
             return queryset
         if not self.scope_through:
             return permissions.restrict(queryset, request.user, "view")
-        allowed = permissions.restrict(self.scope_model._default_manager.all(), request.user, "view")
+        allowed = permissions.restrict(
+            self.scope_model._default_manager.all(), request.user, "view"
+        )
         return queryset.filter(**{f"{self.scope_through}__in": allowed})
 
     def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
@@ -35,7 +37,11 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if self.record_reads and request.method == "GET" and getattr(response, "status_code", None) == 200:
+        if (
+            self.record_reads
+            and request.method == "GET"
+            and getattr(response, "status_code", None) == 200
+        ):
             obj = self.get_object(request, object_id)
             if obj is not None:
                 record_read(obj, request.user, "admin")
@@ -47,7 +53,9 @@ class ScopedAdmin(admin.ModelAdmin):
                 ids = permissions.organisations_for(request.user, self.model, "add")
                 kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
             elif db_field.name == "case":
-                kwargs["queryset"] = permissions.restrict(Case.objects.all(), request.user, "change")
+                kwargs["queryset"] = permissions.restrict(
+                    Case.objects.all(), request.user, "change"
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

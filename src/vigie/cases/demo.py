@@ -39,11 +39,23 @@ def png_bytes(width: int, height: int, pixel) -> bytes:
     """A truecolour PNG, written with zlib and struct only; ``pixel(x, y)`` gives (r, g, b)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        return (
+            struct.pack(">I", len(data))
+            + kind
+            + data
+            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+        )
 
-    rows = b"".join(b"\x00" + bytes(c for x in range(width) for c in pixel(x, y)) for y in range(height))
+    rows = b"".join(
+        b"\x00" + bytes(c for x in range(width) for c in pixel(x, y)) for y in range(height)
+    )
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _scene(x: int, y: int) -> tuple[int, int, int]:
@@ -81,40 +93,88 @@ def load_demo(organisation, incidents, user):
         return existing
     incidents = list(incidents)[:1]
     # The demo's user leads the case and acts in it when their roles allow it; otherwise the operator acts.
-    lead = user if user is not None and (
-        user.is_superuser or organisation.pk in organisations_for(user, Case, "change")) else None
+    lead = (
+        user
+        if user is not None
+        and (user.is_superuser or organisation.pk in organisations_for(user, Case, "change"))
+        else None
+    )
     actor = lead
     context = current_change_context()
-    outer = (change_context(user_name="vigie demo", origin="cli")
-             if context.user_id is None and not context.user_name else contextlib.nullcontext())
+    outer = (
+        change_context(user_name="vigie demo", origin="cli")
+        if context.user_id is None and not context.user_name
+        else contextlib.nullcontext()
+    )
     with outer:
-        case = open_case(organisation, DEMO_CASE_REFERENCE, "Attaque du marché (démonstration)", actor,
-                         incidents=incidents, lead_investigator=lead)
+        case = open_case(
+            organisation,
+            DEMO_CASE_REFERENCE,
+            "Attaque du marché (démonstration)",
+            actor,
+            incidents=incidents,
+            lead_investigator=lead,
+        )
         change_status(case, CaseStatus.IN_PROGRESS, actor)
         captured = timezone.now() - datetime.timedelta(days=30)
         place = getattr(incidents[0], "place", None) if incidents else None
         photo = add_evidence(
-            case, io.BytesIO(png_bytes(72, 48, _scene)), "IMG_0042.png",
-            {"captured_at": captured, "captured_place": place, "device": "Tecno Spark 10 (demo)",
-             "collected_by": "Moniteur M-07 (demo), joignable par la coordination",
-             "description": "Le marché après l'attaque (image de démonstration)",
-             "note": "remis sur carte SD, sous enveloppe scellée"}, actor).item
+            case,
+            io.BytesIO(png_bytes(72, 48, _scene)),
+            "IMG_0042.png",
+            {
+                "captured_at": captured,
+                "captured_place": place,
+                "device": "Tecno Spark 10 (demo)",
+                "collected_by": "Moniteur M-07 (demo), joignable par la coordination",
+                "description": "Le marché après l'attaque (image de démonstration)",
+                "note": "remis sur carte SD, sous enveloppe scellée",
+            },
+            actor,
+        ).item
         transcript = add_evidence(
-            case, io.BytesIO(TRANSCRIPT.encode("utf-8")), "entretien_T-01.txt",
-            {"captured_at": captured + datetime.timedelta(days=2), "captured_place": place,
-             "collected_by": "Enquêtrice E-02 (demo)", "description": "Transcription d'un entretien fictif"}, actor).item
-        derive_evidence(photo, io.BytesIO(png_bytes(72, 48, _redacted)), "IMG_0042_redacted.png",
-                        "Zone du visage masquée en noir (rectangle 18 x 24 px) pour publication", actor)
+            case,
+            io.BytesIO(TRANSCRIPT.encode("utf-8")),
+            "entretien_T-01.txt",
+            {
+                "captured_at": captured + datetime.timedelta(days=2),
+                "captured_place": place,
+                "collected_by": "Enquêtrice E-02 (demo)",
+                "description": "Transcription d'un entretien fictif",
+            },
+            actor,
+        ).item
+        derive_evidence(
+            photo,
+            io.BytesIO(png_bytes(72, 48, _redacted)),
+            "IMG_0042_redacted.png",
+            "Zone du visage masquée en noir (rectangle 18 x 24 px) pour publication",
+            actor,
+        )
         for item in (photo, transcript):
             verify_item(item, actor)
-        record_findings(case, "Constats (démonstration) : des tirs au marché au lever du jour ; les récits concordent "
-                              "sur l'arrivée d'hommes armés en véhicules sans plaques.", actor)
+        record_findings(
+            case,
+            "Constats (démonstration) : des tirs au marché au lever du jour ; les récits concordent "
+            "sur l'arrivée d'hommes armés en véhicules sans plaques.",
+            actor,
+        )
         change_status(case, CaseStatus.FINDINGS_RECORDED, actor)
-        add_task(case, actor, title="Réponse attendue de la CNDH", due_on=timezone.localdate() + datetime.timedelta(days=30),
-                 is_deadline=True)
-        add_referral(case, actor, recipient_kind=RecipientKind.NATIONAL_COMMISSION,
-                     recipient_name="Commission nationale des droits de l'homme (CNDH)", reference="DEMO/2024/17",
-                     status=ReferralStatus.ACKNOWLEDGED, notes="Dossier transmis en main propre (démonstration).")
+        add_task(
+            case,
+            actor,
+            title="Réponse attendue de la CNDH",
+            due_on=timezone.localdate() + datetime.timedelta(days=30),
+            is_deadline=True,
+        )
+        add_referral(
+            case,
+            actor,
+            recipient_kind=RecipientKind.NATIONAL_COMMISSION,
+            recipient_name="Commission nationale des droits de l'homme (CNDH)",
+            reference="DEMO/2024/17",
+            status=ReferralStatus.ACKNOWLEDGED,
+            notes="Dossier transmis en main propre (démonstration).",
+        )
         change_status(case, CaseStatus.REFERRED, actor)
     return case
-

@@ -61,7 +61,9 @@ def _text(value: str, what: str, max_length: int | None = None, required: bool =
     if required and not value:
         raise CaseError(_("%(what)s is required") % {"what": what})
     if max_length and len(value) > max_length:
-        raise CaseError(_("%(what)s is longer than %(limit)d characters") % {"what": what, "limit": max_length})
+        raise CaseError(
+            _("%(what)s is longer than %(limit)d characters") % {"what": what, "limit": max_length}
+        )
     return value
 
 
@@ -69,31 +71,54 @@ def _check_lead(lead, organisation) -> None:
     if lead is None or lead.is_superuser:
         return
     if organisation.pk not in permissions.organisations_for(lead, Case, "change"):
-        raise CaseError(_("the lead investigator must be a member of %(organisation)s with a role that may work on cases")
-                        % {"organisation": organisation})
+        raise CaseError(
+            _(
+                "the lead investigator must be a member of %(organisation)s with a role that may work on cases"
+            )
+            % {"organisation": organisation}
+        )
 
 
 @transaction.atomic
-def open_case(organisation, reference: str, title: str, user, *, incidents=(), lead_investigator=None, team=(),
-              alleged_perpetrators=(), opened_on: datetime.date | None = None) -> Case:
+def open_case(
+    organisation,
+    reference: str,
+    title: str,
+    user,
+    *,
+    incidents=(),
+    lead_investigator=None,
+    team=(),
+    alleged_perpetrators=(),
+    opened_on: datetime.date | None = None,
+) -> Case:
     """Open a case for ``organisation``. Incidents must be ones the user may see."""
     require_in_organisation(user, Case, organisation, "add")
     reference = _text(reference, _("the reference"), 60)
     title = _text(title, _("the title"), 200)
     if Case.objects.filter(organisation=organisation, reference=reference).exists():
-        raise CaseError(_("%(organisation)s already has a case %(reference)s") %
-                        {"organisation": organisation, "reference": reference})
+        raise CaseError(
+            _("%(organisation)s already has a case %(reference)s")
+            % {"organisation": organisation, "reference": reference}
+        )
     _check_lead(lead_investigator, organisation)
     incidents = list(incidents)
     if user is not None and incidents:
         from vigie.incidents.access import visible_to_user
 
-        visible = set(visible_to_user(user).filter(pk__in=[i.pk for i in incidents]).values_list("pk", flat=True))
+        visible = set(
+            visible_to_user(user)
+            .filter(pk__in=[i.pk for i in incidents])
+            .values_list("pk", flat=True)
+        )
         if len(visible) != len({i.pk for i in incidents}):
             raise CaseError(_("one of the incidents does not exist or is not visible to you"))
     with acting_as(user):
         case = Case.objects.create(
-            organisation=organisation, reference=reference, title=title, lead_investigator=lead_investigator,
+            organisation=organisation,
+            reference=reference,
+            title=title,
+            lead_investigator=lead_investigator,
             opened_on=opened_on or timezone.localdate(),
         )
         case.incidents.set(incidents)
@@ -106,24 +131,36 @@ def open_case(organisation, reference: str, title: str, user, *, incidents=(), l
 def change_status(case: Case, status: str, user, reason: str = "") -> Case:
     """Move a case to ``status`` if the move is allowed; closing or reopening needs a reason."""
     require(user, case, "change")
-    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk"))  # one status change at a time
+    list(
+        Case.objects.select_for_update().filter(pk=case.pk).values_list("pk")
+    )  # one status change at a time
     case.refresh_from_db()
     if status not in CaseStatus.values:
-        raise InvalidTransition(_("%(status)r is not a case status; choose one of: %(choices)s")
-                                % {"status": status, "choices": ", ".join(CaseStatus.values)})
+        raise InvalidTransition(
+            _("%(status)r is not a case status; choose one of: %(choices)s")
+            % {"status": status, "choices": ", ".join(CaseStatus.values)}
+        )
     allowed = ALLOWED_TRANSITIONS[case.status]
     if status not in allowed:
         raise InvalidTransition(
             _("a case that is %(current)s cannot become %(new)s; it can become: %(allowed)s")
-            % {"current": CaseStatus(case.status).label, "new": CaseStatus(status).label,
-               "allowed": ", ".join(str(CaseStatus(s).label) for s in CaseStatus.values if s in allowed)})
+            % {
+                "current": CaseStatus(case.status).label,
+                "new": CaseStatus(status).label,
+                "allowed": ", ".join(
+                    str(CaseStatus(s).label) for s in CaseStatus.values if s in allowed
+                ),
+            }
+        )
     reason = (reason or "").strip()
     if (status == CaseStatus.CLOSED or case.status == CaseStatus.CLOSED) and not reason:
         raise InvalidTransition(_("closing or reopening a case needs a reason"))
     if status == CaseStatus.FINDINGS_RECORDED and not case.findings:
         raise InvalidTransition(_("record the findings before marking them recorded"))
     if status == CaseStatus.REFERRED and not case.referrals.exists():
-        raise InvalidTransition(_("add the referral (to whom, when) before marking the case referred"))
+        raise InvalidTransition(
+            _("add the referral (to whom, when) before marking the case referred")
+        )
     case.status = status
     case.status_reason = reason
     if status == CaseStatus.CLOSED:
@@ -146,31 +183,52 @@ def record_findings(case: Case, findings: str, user) -> Case:
 
 
 @transaction.atomic
-def add_referral(case: Case, user, *, recipient_kind: str, recipient_name: str, referred_on=None,
-                 reference: str = "", status: str = ReferralStatus.SENT, notes: str = "") -> Referral:
+def add_referral(
+    case: Case,
+    user,
+    *,
+    recipient_kind: str,
+    recipient_name: str,
+    referred_on=None,
+    reference: str = "",
+    status: str = ReferralStatus.SENT,
+    notes: str = "",
+) -> Referral:
     """Record that the case was referred to a court, the CNDH, a UN office or another organisation."""
     require(user, case, "change")
     if recipient_kind not in RecipientKind.values:
-        raise CaseError(_("%(kind)r is not a kind of recipient; choose one of: %(choices)s")
-                        % {"kind": recipient_kind, "choices": ", ".join(RecipientKind.values)})
+        raise CaseError(
+            _("%(kind)r is not a kind of recipient; choose one of: %(choices)s")
+            % {"kind": recipient_kind, "choices": ", ".join(RecipientKind.values)}
+        )
     if status not in ReferralStatus.values:
-        raise CaseError(_("%(status)r is not a referral status; choose one of: %(choices)s")
-                        % {"status": status, "choices": ", ".join(ReferralStatus.values)})
+        raise CaseError(
+            _("%(status)r is not a referral status; choose one of: %(choices)s")
+            % {"status": status, "choices": ", ".join(ReferralStatus.values)}
+        )
     with acting_as(user):
         return Referral.objects.create(
-            organisation_id=case.organisation_id, case=case, recipient_kind=recipient_kind,
+            organisation_id=case.organisation_id,
+            case=case,
+            recipient_kind=recipient_kind,
             recipient_name=_text(recipient_name, _("the recipient's name"), 200),
-            referred_on=referred_on or timezone.localdate(), reference=_text(reference, _("the reference"), 100, False),
-            status=status, notes=(notes or "").strip(),
+            referred_on=referred_on or timezone.localdate(),
+            reference=_text(reference, _("the reference"), 100, False),
+            status=status,
+            notes=(notes or "").strip(),
         )
 
 
 @transaction.atomic
-def set_referral_status(referral: Referral, status: str, user, notes: str | None = None) -> Referral:
+def set_referral_status(
+    referral: Referral, status: str, user, notes: str | None = None
+) -> Referral:
     require(user, referral.case, "change")
     if status not in ReferralStatus.values:
-        raise CaseError(_("%(status)r is not a referral status; choose one of: %(choices)s")
-                        % {"status": status, "choices": ", ".join(ReferralStatus.values)})
+        raise CaseError(
+            _("%(status)r is not a referral status; choose one of: %(choices)s")
+            % {"status": status, "choices": ", ".join(ReferralStatus.values)}
+        )
     referral.status = status
     if notes is not None:
         referral.notes = notes.strip()
@@ -180,16 +238,29 @@ def set_referral_status(referral: Referral, status: str, user, notes: str | None
 
 
 @transaction.atomic
-def add_task(case: Case, user, *, title: str, due_on: datetime.date, is_deadline: bool = False, assigned_to=None,
-             notes: str = "") -> CaseTask:
+def add_task(
+    case: Case,
+    user,
+    *,
+    title: str,
+    due_on: datetime.date,
+    is_deadline: bool = False,
+    assigned_to=None,
+    notes: str = "",
+) -> CaseTask:
     """A task or a deadline of the case, with its due date."""
     require(user, case, "change")
     if not isinstance(due_on, datetime.date):
         raise CaseError(_("the due date must be a date"))
     with acting_as(user):
         return CaseTask.objects.create(
-            organisation_id=case.organisation_id, case=case, title=_text(title, _("the task"), 200), due_on=due_on,
-            is_deadline=is_deadline, assigned_to=assigned_to, notes=(notes or "").strip(),
+            organisation_id=case.organisation_id,
+            case=case,
+            title=_text(title, _("the task"), 200),
+            due_on=due_on,
+            is_deadline=is_deadline,
+            assigned_to=assigned_to,
+            notes=(notes or "").strip(),
         )
 
 

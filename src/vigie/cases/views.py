@@ -62,6 +62,7 @@ def may_see_any(user, model) -> bool:
 
 # -- the list ---------------------------------------------------------------------------------------
 
+
 @never_cache
 @login_required
 def case_list(request):
@@ -69,13 +70,21 @@ def case_list(request):
     if not may_see_any(user, Case):
         raise Http404
     today = timezone.localdate()
-    cases = (services.cases_for(user).defer("findings", "status_reason")
-             .select_related("organisation", "lead_investigator")
-             .annotate(overdue=Count("tasks", filter=Q(tasks__done_on__isnull=True, tasks__due_on__lt=today),
-                                     distinct=True),
-                       next_due=Min("tasks__due_on", filter=Q(tasks__done_on__isnull=True)),
-                       incident_count=Count("incidents", distinct=True))
-             .order_by("-opened_on", "-id"))
+    cases = (
+        services.cases_for(user)
+        .defer("findings", "status_reason")
+        .select_related("organisation", "lead_investigator")
+        .annotate(
+            overdue=Count(
+                "tasks",
+                filter=Q(tasks__done_on__isnull=True, tasks__due_on__lt=today),
+                distinct=True,
+            ),
+            next_due=Min("tasks__due_on", filter=Q(tasks__done_on__isnull=True)),
+            incident_count=Count("incidents", distinct=True),
+        )
+        .order_by("-opened_on", "-id")
+    )
     status = request.GET.get("status", "")
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
@@ -85,15 +94,26 @@ def case_list(request):
     if only_overdue:
         cases = cases.filter(overdue__gt=0)
     page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = "&".join(f"{k}={v}" for k, v in (("status", status), ("overdue", "1" if only_overdue else "")) if v)
-    return render(request, "cases/case_list.html", {
-        "page": page, "statuses": CaseStatus.choices, "status": status, "only_overdue": only_overdue,
-        "query": query, "may_open": user.is_superuser or bool(permissions.organisations_for(user, Case, "add")),
-        "today": today,
-    })
+    query = "&".join(
+        f"{k}={v}" for k, v in (("status", status), ("overdue", "1" if only_overdue else "")) if v
+    )
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "page": page,
+            "statuses": CaseStatus.choices,
+            "status": status,
+            "only_overdue": only_overdue,
+            "query": query,
+            "may_open": user.is_superuser or bool(permissions.organisations_for(user, Case, "add")),
+            "today": today,
+        },
+    )
 
 
 # -- opening a case ---------------------------------------------------------------------------------
+
 
 def search_incidents(user, query: str, limit: int = 20):
     query = (query or "").strip()
@@ -104,8 +124,12 @@ def search_incidents(user, query: str, limit: int = 20):
     if number is not None:
         incidents = incidents.filter(pk=number)
     else:
-        incidents = incidents.filter(Q(location__icontains=query) | Q(admin1__name__icontains=query)
-                                     | Q(admin2__name__icontains=query) | Q(admin3__name__icontains=query))
+        incidents = incidents.filter(
+            Q(location__icontains=query)
+            | Q(admin1__name__icontains=query)
+            | Q(admin2__name__icontains=query)
+            | Q(admin3__name__icontains=query)
+        )
     return list(incidents.order_by("-date_start", "-id")[:limit])
 
 
@@ -135,28 +159,53 @@ def case_new(request):
     if form.is_bound and not searching and form.is_valid():
         data = form.cleaned_data
         try:
-            case = services.open_case(data["organisation"], data["reference"], data["title"], user,
-                                      incidents=data["incidents"], lead_investigator=data["lead_investigator"])
+            case = services.open_case(
+                data["organisation"],
+                data["reference"],
+                data["title"],
+                user,
+                incidents=data["incidents"],
+                lead_investigator=data["lead_investigator"],
+            )
         except services.CaseError as error:
             form.add_error(None, str(error))
         except PermissionDenied:
-            return forbidden(request, _("Your role does not allow you to open cases in this organisation."))
+            return forbidden(
+                request, _("Your role does not allow you to open cases in this organisation.")
+            )
         else:
-            messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
+            messages.success(
+                request, _("Case %(reference)s is open.") % {"reference": case.reference}
+            )
             return redirect("cases:case_detail", pk=case.pk)
     shown = {incident.pk for incident in results}
-    kept = [incident for incident in visible.filter(pk__in=ticked).order_by("-date_start") if incident.pk not in shown]
+    kept = [
+        incident
+        for incident in visible.filter(pk__in=ticked).order_by("-date_start")
+        if incident.pk not in shown
+    ]
     candidates = [(incident, incident.pk in ticked) for incident in [*kept, *results]]
-    return render(request, "cases/case_form.html", {
-        "form": form, "candidates": candidates, "searched": searching,
-    })
+    return render(
+        request,
+        "cases/case_form.html",
+        {
+            "form": form,
+            "candidates": candidates,
+            "searched": searching,
+        },
+    )
 
 
 # -- a case's page ----------------------------------------------------------------------------------
 
+
 def _case_or_404(request, pk: int) -> Case:
-    return permissions.get_or_404(Case.objects.select_related("organisation", "lead_investigator"),
-                                  request.user, "view", pk=pk)
+    return permissions.get_or_404(
+        Case.objects.select_related("organisation", "lead_investigator"),
+        request.user,
+        "view",
+        pk=pk,
+    )
 
 
 def _transition_forms(case: Case) -> list[dict]:
@@ -164,9 +213,16 @@ def _transition_forms(case: Case) -> list[dict]:
     for status in CaseStatus.values:
         if status in ALLOWED_TRANSITIONS[case.status]:
             needs_reason = status in NEEDS_REASON or case.status == CaseStatus.CLOSED
-            options.append({"status": status, "label": CaseStatus(status).label, "needs_reason": needs_reason,
-                             "form": StatusForm(initial={"status": status}, case=case,
-                                                prefix=f"to-{status}")})
+            options.append(
+                {
+                    "status": status,
+                    "label": CaseStatus(status).label,
+                    "needs_reason": needs_reason,
+                    "form": StatusForm(
+                        initial={"status": status}, case=case, prefix=f"to-{status}"
+                    ),
+                }
+            )
     return options
 
 
@@ -178,23 +234,36 @@ def render_case(request, case: Case, bound: dict | None = None, status: int = 20
     may_change = permissions.can(user, case, "change")
     today = timezone.localdate()
     linked = list(case.incidents.all().values_list("pk", flat=True))
-    incidents = list(incidents_for(user).filter(pk__in=linked).select_related("admin1", "admin2")
-                     .order_by("date_start", "id"))
+    incidents = list(
+        incidents_for(user)
+        .filter(pk__in=linked)
+        .select_related("admin1", "admin2")
+        .order_by("date_start", "id")
+    )
     evidence_scope = user.is_superuser or case.organisation_id in permissions.organisations_for(
-        user, EvidenceItem, "view")
+        user, EvidenceItem, "view"
+    )
     items, custody = [], []
     if evidence_scope:
-        items = list(permissions.restrict(EvidenceItem.objects.filter(case=case), user, "view")
-                     .defer("original_filename", "description", "collected_by", "source", "transformation")
-                     .order_by("pk"))
-        custody = list(CustodyEvent.objects.filter(item__in=[item.pk for item in items]).defer("note")
-                       .order_by("-time", "-id")[:CUSTODY_ON_CASE_PAGE])
+        items = list(
+            permissions.restrict(EvidenceItem.objects.filter(case=case), user, "view")
+            .defer("original_filename", "description", "collected_by", "source", "transformation")
+            .order_by("pk")
+        )
+        custody = list(
+            CustodyEvent.objects.filter(item__in=[item.pk for item in items])
+            .defer("note")
+            .order_by("-time", "-id")[:CUSTODY_ON_CASE_PAGE]
+        )
     transitions = _transition_forms(case) if may_change else []
     status_errors = []
     if "status" in bound:
         submitted = bound["status"]
-        matching = [option for option in transitions
-                    if option["status"] == submitted.data.get(submitted.add_prefix("status"))]
+        matching = [
+            option
+            for option in transitions
+            if option["status"] == submitted.data.get(submitted.add_prefix("status"))
+        ]
         for option in matching:
             option["form"] = submitted
         if not matching:  # a move that is not offered: its errors go above the buttons
@@ -205,18 +274,28 @@ def render_case(request, case: Case, bound: dict | None = None, status: int = 20
             task.notes = ""
     referrals = list(case.referrals.order_by("-referred_on", "-id"))
     may_add_evidence = user.is_superuser or case.organisation_id in permissions.organisations_for(
-        user, EvidenceItem, "add")
+        user, EvidenceItem, "add"
+    )
     context = {
-        "case": case, "may_change": may_change, "incidents": incidents,
+        "case": case,
+        "may_change": may_change,
+        "incidents": incidents,
         "hidden_incidents": len(linked) - len(incidents),
-        "transitions": transitions, "status_errors": status_errors,
-        "findings_form": bound.get("findings") or (FindingsForm(initial={"findings": case.findings}) if may_change else None),
+        "transitions": transitions,
+        "status_errors": status_errors,
+        "findings_form": bound.get("findings")
+        or (FindingsForm(initial={"findings": case.findings}) if may_change else None),
         "referrals": referrals,
-        "referral_form": bound.get("referral") or (ReferralForm(initial={"referred_on": today}) if may_change else None),
+        "referral_form": bound.get("referral")
+        or (ReferralForm(initial={"referred_on": today}) if may_change else None),
         "referral_status_choices": Referral._meta.get_field("status").choices,
-        "tasks": tasks, "today": today,
-        "task_form": bound.get("task") or (TaskForm(initial={"due_on": today}, case=case) if may_change else None),
-        "evidence_scope": evidence_scope, "items": items, "custody": custody,
+        "tasks": tasks,
+        "today": today,
+        "task_form": bound.get("task")
+        or (TaskForm(initial={"due_on": today}, case=case) if may_change else None),
+        "evidence_scope": evidence_scope,
+        "items": items,
+        "custody": custody,
         "evidence_form": bound.get("evidence") or (EvidenceForm() if may_add_evidence else None),
         "may_add_evidence": may_add_evidence,
         "max_size": human_size(default_store().max_bytes) if may_add_evidence else "",
@@ -239,7 +318,9 @@ def _changing(request, pk: int):
     if request.method != "POST":
         return case, HttpResponseNotAllowed(["POST"])
     if not permissions.can(request.user, case, "change"):
-        return case, forbidden(request, _("Your role allows you to read this case, not to change it."))
+        return case, forbidden(
+            request, _("Your role allows you to read this case, not to change it.")
+        )
     return case, None
 
 
@@ -253,15 +334,27 @@ def case_status(request, pk: int):
     if refusal:
         return refusal
     status = request.POST.get("status") or next(
-        (request.POST[key] for key in request.POST if key.startswith("to-") and key.endswith("-status")), "")
-    form = StatusForm(request.POST, case=case, prefix=f"to-{status}" if status in CaseStatus.values else None)
+        (
+            request.POST[key]
+            for key in request.POST
+            if key.startswith("to-") and key.endswith("-status")
+        ),
+        "",
+    )
+    form = StatusForm(
+        request.POST, case=case, prefix=f"to-{status}" if status in CaseStatus.values else None
+    )
     if form.is_valid():
         try:
-            services.change_status(case, form.cleaned_data["status"], request.user, form.cleaned_data["reason"])
+            services.change_status(
+                case, form.cleaned_data["status"], request.user, form.cleaned_data["reason"]
+            )
         except services.CaseError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()})
+            messages.success(
+                request, _("The case is now “%(status)s”.") % {"status": case.get_status_display()}
+            )
             return _back(case, "status")
     return render_case(request, case, {"status": form})
 
@@ -344,7 +437,11 @@ def case_task_done(request, pk: int):
     if refusal:
         return refusal
     form = TaskDoneForm(request.POST)
-    task = CaseTask.objects.filter(case=case, pk=form.cleaned_data["task"]).first() if form.is_valid() else None
+    task = (
+        CaseTask.objects.filter(case=case, pk=form.cleaned_data["task"]).first()
+        if form.is_valid()
+        else None
+    )
     if task is None:
         raise Http404
     if task.done_on is None:

@@ -77,7 +77,9 @@ class AuditKey:
     created: str
 
     def mac(self, entry_hash: str) -> str:
-        return hmac.new(self.mac_key, _MAC_CONTEXT + entry_hash.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(
+            self.mac_key, _MAC_CONTEXT + entry_hash.encode(), hashlib.sha256
+        ).hexdigest()
 
     def mac_matches(self, entry_hash: str, mac: str) -> bool:
         return hmac.compare_digest(self.mac(entry_hash), mac or "")
@@ -107,8 +109,9 @@ def public_key_id(public_key: Ed25519PublicKey) -> str:
 
 
 def public_key_pem(public_key: Ed25519PublicKey) -> str:
-    return public_key.public_bytes(serialization.Encoding.PEM,
-                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return public_key.public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    ).decode()
 
 
 def read_public_key(path: Path) -> Ed25519PublicKey:
@@ -117,7 +120,9 @@ def read_public_key(path: Path) -> Ed25519PublicKey:
     except (OSError, ValueError) as error:
         raise AuditKeyError(f"{path} is not a public key file: {error}") from None
     if not isinstance(key, Ed25519PublicKey):
-        raise AuditKeyError(f"{path} is not an Ed25519 public key (the kind `vigie audit public-key` writes)")
+        raise AuditKeyError(
+            f"{path} is not an Ed25519 public key (the kind `vigie audit public-key` writes)"
+        )
     return key
 
 
@@ -143,7 +148,8 @@ def load_audit_key(create: bool | None = None) -> AuditKey:
         if not (_may_create(path) if create is None else create):
             raise AuditKeyError(
                 f"no audit key at {path}. It is created by `vigie keys init` (or on first use beside the "
-                "keyring); if the keys folder was restored, restore it from its backup too.") from None
+                "keyring); if the keys folder was restored, restore it from its backup too."
+            ) from None
         create_audit_key(exist_ok=True)
         info = path.stat()
     signature = (info.st_ino, info.st_mtime_ns, info.st_size, info.st_mode)
@@ -163,7 +169,9 @@ def _check_private(path: Path) -> None:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         wanted = 0o700 if path.is_dir() else 0o600
-        raise AuditKeyError(f"{path} can be read by other users (mode {mode:04o}); run: chmod {wanted:o} {path}")
+        raise AuditKeyError(
+            f"{path} can be read by other users (mode {mode:04o}); run: chmod {wanted:o} {path}"
+        )
 
 
 def _read_audit_key(path: Path) -> AuditKey:
@@ -185,15 +193,22 @@ def create_audit_key(exist_ok: bool = False) -> AuditKey:
     """A new MAC key and signing key, written once (0600); an existing audit key is never replaced."""
     path = audit_key_path()
     signing_key = Ed25519PrivateKey.generate()
-    seed = signing_key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
-                                     serialization.NoEncryption())
-    document = {"format": 1, "created": _now(), "mac_key": base64.b64encode(secrets.token_bytes(32)).decode(),
-                "signing_key": base64.b64encode(seed).decode()}
+    seed = signing_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    document = {
+        "format": 1,
+        "created": _now(),
+        "mac_key": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "signing_key": base64.b64encode(seed).decode(),
+    }
     try:
         _write_private(path, json.dumps(document, indent=2) + "\n", exclusive=True)
     except FileExistsError:
         if not exist_ok:
-            raise AuditKeyError(f"an audit key already exists at {path}; it is never replaced") from None
+            raise AuditKeyError(
+                f"an audit key already exists at {path}; it is never replaced"
+            ) from None
         return load_audit_key(create=False)
     key = load_audit_key(create=False)
     logger.info("created the audit key %s (public key %s)", path, key.key_id)
@@ -233,16 +248,22 @@ def _now() -> str:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    sequence: int        # the head's sequence (0 for an empty log)
-    entry_hash: str      # the head's hash
-    count: int           # entries in the log up to and including the head
-    time: str            # when the checkpoint was made (UTC, ISO 8601)
-    key_id: str          # which signing key made it (the public key's fingerprint)
+    sequence: int  # the head's sequence (0 for an empty log)
+    entry_hash: str  # the head's hash
+    count: int  # entries in the log up to and including the head
+    time: str  # when the checkpoint was made (UTC, ISO 8601)
+    key_id: str  # which signing key made it (the public key's fingerprint)
     signature: str = ""  # Ed25519 over the fields above, base64
 
     def payload(self) -> bytes:
-        fields = {"format": CHECKPOINT_FORMAT, "sequence": self.sequence, "entry_hash": self.entry_hash,
-                  "count": self.count, "time": self.time, "key_id": self.key_id}
+        fields = {
+            "format": CHECKPOINT_FORMAT,
+            "sequence": self.sequence,
+            "entry_hash": self.entry_hash,
+            "count": self.count,
+            "time": self.time,
+            "key_id": self.key_id,
+        }
         return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
     def to_json(self) -> str:
@@ -256,8 +277,14 @@ class Checkpoint:
             document = json.loads(text)
             if document.get("format") != CHECKPOINT_FORMAT:
                 raise ValueError(f"not a {CHECKPOINT_FORMAT} file")
-            checkpoint = cls(int(document["sequence"]), str(document["entry_hash"]), int(document["count"]),
-                             str(document["time"]), str(document["key_id"]), str(document["signature"]))
+            checkpoint = cls(
+                int(document["sequence"]),
+                str(document["entry_hash"]),
+                int(document["count"]),
+                str(document["time"]),
+                str(document["key_id"]),
+                str(document["signature"]),
+            )
         except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise CheckpointError(f"not a readable checkpoint: {error}") from None
         if checkpoint.sequence < 0 or checkpoint.count < 0 or len(checkpoint.entry_hash) != 64:
@@ -275,7 +302,9 @@ class Checkpoint:
         return f"checkpoint of {self.time} (sequence {self.sequence}, {self.count} entries)"
 
 
-def sign_checkpoint(sequence: int, entry_hash: str, count: int, key: AuditKey | None = None) -> Checkpoint:
+def sign_checkpoint(
+    sequence: int, entry_hash: str, count: int, key: AuditKey | None = None
+) -> Checkpoint:
     key = key or load_audit_key()
     unsigned = Checkpoint(sequence, entry_hash, count, _now(), key.key_id)
     signature = base64.b64encode(key.signing_key.sign(unsigned.payload())).decode()
@@ -324,13 +353,21 @@ def _checkpoint_lock():
 def _head():
     from .models import ChangeLogEntry
 
-    return ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash", "entry_mac").first()
+    return (
+        ChangeLogEntry.objects.order_by("-sequence")
+        .values_list("sequence", "entry_hash", "entry_mac")
+        .first()
+    )
 
 
 def _hash_at(sequence: int) -> str | None:
     from .models import ChangeLogEntry
 
-    return ChangeLogEntry.objects.filter(sequence=sequence).values_list("entry_hash", flat=True).first()
+    return (
+        ChangeLogEntry.objects.filter(sequence=sequence)
+        .values_list("entry_hash", flat=True)
+        .first()
+    )
 
 
 def _count(up_to: int, after: int = 0) -> int:
@@ -350,19 +387,27 @@ def advance_stored_checkpoint() -> Checkpoint | None:
         try:
             stored = read_stored_checkpoint()
         except CheckpointError as error:
-            logger.error("the stored audit checkpoint is unreadable and is kept as it is: %s", error)
+            logger.error(
+                "the stored audit checkpoint is unreadable and is kept as it is: %s", error
+            )
             return None
         head = _head()
         if head is None or (stored is not None and head[0] <= stored.sequence):
             return None
         sequence, entry_hash, mac = head
         if not key.mac_matches(entry_hash, mac):
-            logger.error("the change log's last entry (sequence %d) has no valid MAC: checkpoint not renewed", sequence)
+            logger.error(
+                "the change log's last entry (sequence %d) has no valid MAC: checkpoint not renewed",
+                sequence,
+            )
             return None
         if stored is not None and stored.sequence > 0:
             if _hash_at(stored.sequence) != stored.entry_hash:
-                logger.error("the change log no longer holds the entry of the stored checkpoint (sequence %d): "
-                             "checkpoint kept; run `vigie audit verify`", stored.sequence)
+                logger.error(
+                    "the change log no longer holds the entry of the stored checkpoint (sequence %d): "
+                    "checkpoint kept; run `vigie audit verify`",
+                    stored.sequence,
+                )
                 return None
             count = stored.count + _count(sequence, after=stored.sequence)
         else:
@@ -377,7 +422,9 @@ def advance_stored_checkpoint() -> Checkpoint | None:
 def _advance_after_commit() -> None:
     try:
         advance_stored_checkpoint()
-    except Exception:  # the commit has happened; a checkpoint not renewed is reported by verify later
+    except (
+        Exception
+    ):  # the commit has happened; a checkpoint not renewed is reported by verify later
         logger.exception("the stored audit checkpoint could not be renewed")
 
 
@@ -395,31 +442,47 @@ def schedule_checkpoint(using: str = "default") -> None:
 # Comparing the log with a checkpoint
 
 
-def compare_with_checkpoint(checkpoint: Checkpoint, public_key: Ed25519PublicKey | None, name: str) -> list[str]:
+def compare_with_checkpoint(
+    checkpoint: Checkpoint, public_key: Ed25519PublicKey | None, name: str
+) -> list[str]:
     """What differs between the log and ``checkpoint`` (nothing when the log continues it)."""
     problems = []
     if public_key is not None and not checkpoint.signed_by(public_key):
-        problems.append(f"{name}: its signature does not match the public key {public_key_id(public_key)} "
-                        f"(made with key {checkpoint.key_id}): the file was altered or comes from another key")
+        problems.append(
+            f"{name}: its signature does not match the public key {public_key_id(public_key)} "
+            f"(made with key {checkpoint.key_id}): the file was altered or comes from another key"
+        )
     if checkpoint.sequence == 0:
         return problems
     head = _head()
-    what = f"{name} of {checkpoint.time} (sequence {checkpoint.sequence}, {checkpoint.count} entries)"
+    what = (
+        f"{name} of {checkpoint.time} (sequence {checkpoint.sequence}, {checkpoint.count} entries)"
+    )
     if head is None:
-        problems.append(f"the change log is empty, but the {what} says it held entries: the log was emptied")
+        problems.append(
+            f"the change log is empty, but the {what} says it held entries: the log was emptied"
+        )
         return problems
     if head[0] < checkpoint.sequence:
-        problems.append(f"the change log ends at sequence {head[0]}, before the {what}: entries were removed "
-                        "from its end (or the database was restored from an older backup)")
+        problems.append(
+            f"the change log ends at sequence {head[0]}, before the {what}: entries were removed "
+            "from its end (or the database was restored from an older backup)"
+        )
         return problems
     at = _hash_at(checkpoint.sequence)
     if at is None:
-        problems.append(f"the entry at sequence {checkpoint.sequence} recorded by the {what} is missing")
+        problems.append(
+            f"the entry at sequence {checkpoint.sequence} recorded by the {what} is missing"
+        )
     elif at != checkpoint.entry_hash:
-        problems.append(f"the entry at sequence {checkpoint.sequence} differs from the {what}: "
-                        "the log was rewritten up to it")
+        problems.append(
+            f"the entry at sequence {checkpoint.sequence} differs from the {what}: "
+            "the log was rewritten up to it"
+        )
     count = _count(checkpoint.sequence)
     if count != checkpoint.count:
-        problems.append(f"the change log holds {count} entries up to sequence {checkpoint.sequence}, "
-                        f"the {what} recorded {checkpoint.count}")
+        problems.append(
+            f"the change log holds {count} entries up to sequence {checkpoint.sequence}, "
+            f"the {what} recorded {checkpoint.count}"
+        )
     return problems

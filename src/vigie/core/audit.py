@@ -45,7 +45,9 @@ def entry_hash(entry: ChangeLogEntry, content_type_label: str, previous_hash: st
         "prechange": entry.prechange,
         "postchange": entry.postchange,
     }
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    text = json.dumps(
+        content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+    )
     return hashlib.sha256((previous_hash + text).encode()).hexdigest()
 
 
@@ -69,7 +71,9 @@ def append_entries(entries: Sequence[ChangeLogEntry]) -> None:
         return
     key = anchor.load_audit_key()
     _lock_chain()
-    last = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    last = (
+        ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    )
     sequence, previous = last if last else (0, GENESIS)
     for entry in entries:
         sequence += 1
@@ -122,20 +126,31 @@ def verify_chain(batch: int = 5000) -> Iterator[ChainBreak]:
             return
         for entry in chunk:
             if entry.sequence != expected_sequence:
-                yield ChainBreak(entry.pk, expected_sequence,
-                                 f"missing: the chain jumps from {expected_sequence - 1} to {entry.sequence} "
-                                 f"(after entry {last_id}); an entry was removed")
+                yield ChainBreak(
+                    entry.pk,
+                    expected_sequence,
+                    f"missing: the chain jumps from {expected_sequence - 1} to {entry.sequence} "
+                    f"(after entry {last_id}); an entry was removed",
+                )
                 expected_sequence = entry.sequence
             if entry.previous_hash != previous:
-                yield ChainBreak(entry.pk, entry.sequence,
-                                 "does not follow the entry before it (removed, inserted or reordered)")
+                yield ChainBreak(
+                    entry.pk,
+                    entry.sequence,
+                    "does not follow the entry before it (removed, inserted or reordered)",
+                )
             recomputed = entry_hash(entry, _label(entry.content_type_id), entry.previous_hash)
             if recomputed != entry.entry_hash:
-                yield ChainBreak(entry.pk, entry.sequence, "its content was changed after it was written")
+                yield ChainBreak(
+                    entry.pk, entry.sequence, "its content was changed after it was written"
+                )
             elif key is not None and not key.mac_matches(entry.entry_hash, entry.entry_mac):
-                yield ChainBreak(entry.pk, entry.sequence,
-                                 "its MAC does not match: the entry was written or rewritten without the audit key "
-                                 "(hashes recomputed after a change)")
+                yield ChainBreak(
+                    entry.pk,
+                    entry.sequence,
+                    "its MAC does not match: the entry was written or rewritten without the audit key "
+                    "(hashes recomputed after a change)",
+                )
             previous, last_id = entry.entry_hash, entry.pk
             expected_sequence += 1
             start = entry.sequence
@@ -146,7 +161,7 @@ class LogReport:
     breaks: list[ChainBreak]
     checkpoint_problems: list[str]
     notes: list[str]
-    head: tuple[int, str] | None      # (sequence, hash) of the last entry
+    head: tuple[int, str] | None  # (sequence, hash) of the last entry
 
     @property
     def problems(self) -> list[str]:
@@ -164,7 +179,9 @@ def verify_log(checkpoints: Sequence = (), public_key=None) -> LogReport:
     kept apart from the server) checks their signatures, the server's own key otherwise.
     """
     # Read before the walk, which goes at least this far: the head reported is one that was checked.
-    head = ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    head = (
+        ChangeLogEntry.objects.order_by("-sequence").values_list("sequence", "entry_hash").first()
+    )
     breaks = list(verify_chain())
     problems, notes = [], []
     if public_key is None:
@@ -188,7 +205,9 @@ def verify_log(checkpoints: Sequence = (), public_key=None) -> LogReport:
         except anchor.CheckpointError as error:
             problems.append(f"checkpoint {path}: {error}")
             continue
-        problems.extend(anchor.compare_with_checkpoint(checkpoint, public_key, f"checkpoint {path}"))
+        problems.extend(
+            anchor.compare_with_checkpoint(checkpoint, public_key, f"checkpoint {path}")
+        )
         notes.append(f"{path}: {checkpoint.describe()}")
     return LogReport(breaks, problems, notes, head)
 
@@ -200,8 +219,10 @@ def export_checkpoint() -> anchor.Checkpoint:
     """
     report = verify_log()
     if not report.ok:
-        raise ValueError(f"the change log is altered ({len(report.problems)} problem(s), the first: "
-                         f"{report.problems[0]}); no checkpoint is made of an altered log")
+        raise ValueError(
+            f"the change log is altered ({len(report.problems)} problem(s), the first: "
+            f"{report.problems[0]}); no checkpoint is made of an altered log"
+        )
     # The head that was verified, even if entries were appended since.
     sequence, head_hash = report.head if report.head else (0, GENESIS)
     count = ChangeLogEntry.objects.filter(sequence__lte=sequence).count()
@@ -223,13 +244,20 @@ def record_read(obj, user=None, purpose: str = "") -> None:
 
     context = current_change_context()
     user_id = getattr(user, "pk", None) if user is not None else context.user_id
-    user_name = user.get_username() if user is not None and user.is_authenticated else context.user_name
+    user_name = (
+        user.get_username() if user is not None and user.is_authenticated else context.user_name
+    )
     entry = ChangeLogEntry(
-        user_id=user_id, user_name=user_name, request_id=context.request_id, origin=context.origin,
+        user_id=user_id,
+        user_name=user_name,
+        request_id=context.request_id,
+        origin=context.origin,
         action=ChangeAction.READ,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
-        object_id=obj.pk, object_repr=f"{obj._meta.model_name} {obj.pk}",
-        prechange=None, postchange={"purpose": purpose} if purpose else None,
+        object_id=obj.pk,
+        object_repr=f"{obj._meta.model_name} {obj.pk}",
+        prechange=None,
+        postchange={"purpose": purpose} if purpose else None,
     )
     with transaction.atomic():
         append_entries([entry])

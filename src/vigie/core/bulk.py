@@ -31,7 +31,8 @@ def allocate_ids(model, count: int) -> list[int]:
     with connection.cursor() as cursor:
         if is_postgresql():
             cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, count]
+                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, count],
             )
             return [row[0] for row in cursor.fetchall()]
         cursor.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')
@@ -42,7 +43,9 @@ def allocate_ids(model, count: int) -> list[int]:
             highest = row[0]
         # Reserve them, so that a second allocation in the same transaction does not repeat them.
         cursor.execute("DELETE FROM sqlite_sequence WHERE name = %s", [table])
-        cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest + count])
+        cursor.execute(
+            "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, highest + count]
+        )
         return list(range(highest + 1, highest + count + 1))
 
 
@@ -141,18 +144,24 @@ class DeferredIndexes:
                 if is_postgresql():
                     cursor.execute(
                         "SELECT c.conname, pg_get_constraintdef(c.oid) FROM pg_constraint c "
-                        "WHERE c.conrelid = %s::regclass AND c.contype = 'f'", [table])
+                        "WHERE c.conrelid = %s::regclass AND c.contype = 'f'",
+                        [table],
+                    )
                     for name, definition in cursor.fetchall():
                         self.foreign_keys.append((table, name, definition))
                     cursor.execute(
                         "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x "
                         "JOIN pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
                         "AND NOT x.indisprimary AND NOT EXISTS "
-                        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)", [table])
+                        "(SELECT 1 FROM pg_constraint c WHERE c.conindid = x.indexrelid)",
+                        [table],
+                    )
                 else:
                     cursor.execute(
                         "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-                        "AND sql IS NOT NULL", [table])
+                        "AND sql IS NOT NULL",
+                        [table],
+                    )
                 for name, definition in cursor.fetchall():
                     if not self.keep(definition):
                         self.indexes.append((name, definition))
@@ -190,7 +199,11 @@ def foreign_keys_checked_once(models):
         return
     disabled = connection.disable_constraint_checking()
     try:
-        yield (lambda: connection.check_constraints(table_names=tables)) if disabled else (lambda: None)
+        yield (
+            (lambda: connection.check_constraints(table_names=tables))
+            if disabled
+            else (lambda: None)
+        )
     finally:
         if disabled:
             connection.enable_constraint_checking()

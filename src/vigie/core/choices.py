@@ -12,8 +12,10 @@ def text_choices(words: type[Vocabulary], module: str) -> type[models.TextChoice
     translated lazily (its msgid is the English label, marked in the vocabulary's module).
     ``module`` is the module that holds the result, so that its members pickle."""
     choices = models.TextChoices(
-        words.__name__, [(member.name, (member.value, _(member.label))) for member in words],
-        module=module, qualname=words.__qualname__,
+        words.__name__,
+        [(member.name, (member.value, _(member.label))) for member in words],
+        module=module,
+        qualname=words.__qualname__,
     )
     choices.__doc__ = words.__doc__
     return choices

@@ -15,7 +15,9 @@ class ChangeContext:
     origin: str = "system"  # web, cli, import, system
 
 
-_current: contextvars.ContextVar[ChangeContext | None] = contextvars.ContextVar("vigie_change_context", default=None)
+_current: contextvars.ContextVar[ChangeContext | None] = contextvars.ContextVar(
+    "vigie_change_context", default=None
+)
 
 
 def current_change_context() -> ChangeContext:

@@ -111,13 +111,19 @@ class KeySet:
     created: dict[str, str]
 
     def retired(self) -> KeySet:
-        return KeySet(self.current, {self.current: self.keys[self.current]},
-                      {self.current: self.created.get(self.current, "")})
+        return KeySet(
+            self.current,
+            {self.current: self.keys[self.current]},
+            {self.current: self.created.get(self.current, "")},
+        )
 
     def with_new_key(self) -> KeySet:
         key_id = _new_key_id(self.keys)
-        return KeySet(key_id, {**self.keys, key_id: AESGCM.generate_key(bit_length=256)},
-                      {**self.created, key_id: _now()})
+        return KeySet(
+            key_id,
+            {**self.keys, key_id: AESGCM.generate_key(bit_length=256)},
+            {**self.created, key_id: _now()},
+        )
 
 
 @dataclass(frozen=True)
@@ -135,11 +141,21 @@ class Keyring:
 
     def to_json(self) -> str:
         def keyset(keys: KeySet) -> dict:
-            return {"current": keys.current, "keys": {
-                key_id: {"key": base64.b64encode(key).decode(), "created": keys.created.get(key_id, "")}
-                for key_id, key in keys.keys.items()}}
+            return {
+                "current": keys.current,
+                "keys": {
+                    key_id: {
+                        "key": base64.b64encode(key).decode(),
+                        "created": keys.created.get(key_id, ""),
+                    }
+                    for key_id, key in keys.keys.items()
+                },
+            }
 
-        return json.dumps({"format": 1, DATA: keyset(self.data), INDEX: keyset(self.index)}, indent=2) + "\n"
+        return (
+            json.dumps({"format": 1, DATA: keyset(self.data), INDEX: keyset(self.index)}, indent=2)
+            + "\n"
+        )
 
 
 def _now() -> str:
@@ -192,7 +208,8 @@ def load_keyring(create: bool | None = None) -> Keyring:
             raise KeyringError(
                 f"no keyring at {path}. In production the keys are created once with `vigie keys init` "
                 "(then backed up apart from the database) or restored from their backup; set VIGIE_KEYS_DIR "
-                "if they are kept elsewhere.") from None
+                "if they are kept elsewhere."
+            ) from None
         create_keyring(exist_ok=True)
         signature = _signature(path)
     with _cache_lock:
@@ -210,7 +227,9 @@ def _check_private(path: Path, mode_bits: int) -> None:
         return
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise KeyringError(f"{path} can be read by other users (mode {mode:04o}); run: chmod {mode_bits:o} {path}")
+        raise KeyringError(
+            f"{path} can be read by other users (mode {mode:04o}); run: chmod {mode_bits:o} {path}"
+        )
 
 
 def _read_keyring(path: Path) -> Keyring:
@@ -221,10 +240,15 @@ def _read_keyring(path: Path) -> Keyring:
         sets = {}
         for purpose in (DATA, INDEX):
             part = document[purpose]
-            keys = {key_id: base64.b64decode(entry["key"], validate=True) for key_id, entry in part["keys"].items()}
+            keys = {
+                key_id: base64.b64decode(entry["key"], validate=True)
+                for key_id, entry in part["keys"].items()
+            }
             created = {key_id: entry.get("created", "") for key_id, entry in part["keys"].items()}
             if part["current"] not in keys:
-                raise ValueError(f"the current {purpose} key {part['current']!r} is not among its keys")
+                raise ValueError(
+                    f"the current {purpose} key {part['current']!r} is not among its keys"
+                )
             if any(len(key) != KEY_BYTES or ":" in key_id for key_id, key in keys.items()):
                 raise ValueError(f"a {purpose} key is not {KEY_BYTES} bytes or has a malformed id")
             sets[purpose] = KeySet(part["current"], keys, created)
@@ -272,10 +296,16 @@ def create_keyring(exist_ok: bool = False) -> Keyring:
         _write_keyring(keyring, exclusive=True)
     except FileExistsError:
         if not exist_ok:
-            raise KeyringError(f"a keyring already exists at {path}; it is never replaced") from None
+            raise KeyringError(
+                f"a keyring already exists at {path}; it is never replaced"
+            ) from None
         return load_keyring(create=False)
-    logger.info("created the keyring %s (data key %s, index key %s)", path, keyring.data.current,
-                keyring.index.current)
+    logger.info(
+        "created the keyring %s (data key %s, index key %s)",
+        path,
+        keyring.data.current,
+        keyring.index.current,
+    )
     return keyring
 
 
@@ -303,21 +333,31 @@ def decrypt(token: str, where: str = "a value", keyring: Keyring | None = None) 
     key_id = key_id_of(token)
     if key_id is None:
         raise DecryptionError(
-            f"{where} holds a value that is not Vigie ciphertext (written outside Vigie, or damaged)", None, where)
+            f"{where} holds a value that is not Vigie ciphertext (written outside Vigie, or damaged)",
+            None,
+            where,
+        )
     keyring = keyring or load_keyring()
     cipher = keyring.cipher(key_id)
     if cipher is None:
         raise DecryptionError(
             f"{where} was encrypted with key {key_id!r}, which is not in the keyring {keyring.path}: "
             "restore the keyring from the backup made with this database (keys are never stored in it)",
-            key_id, where)
+            key_id,
+            where,
+        )
     try:
         raw = base64.b64decode(token.split(":", 2)[2], validate=True)
-        plaintext = cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], f"{FORMAT}:{key_id}".encode())
+        plaintext = cipher.decrypt(
+            raw[:NONCE_BYTES], raw[NONCE_BYTES:], f"{FORMAT}:{key_id}".encode()
+        )
     except (InvalidTag, ValueError) as error:
         raise DecryptionError(
             f"{where} does not decrypt with key {key_id!r}: the stored value was altered, or the key "
-            "with this id is not the one it was encrypted with", key_id, where) from error
+            "with this id is not the one it was encrypted with",
+            key_id,
+            where,
+        ) from error
     return plaintext.decode("utf-8")
 
 
@@ -359,7 +399,11 @@ def change_marker(instance, model_field) -> str | None:
     value = model_field.value_from_object(instance)
     if value is None or value == "":
         return None
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, cls=DjangoJSONEncoder)
+    text = (
+        value
+        if isinstance(value, str)
+        else json.dumps(value, sort_keys=True, cls=DjangoJSONEncoder)
+    )
     keyring = load_keyring()
     key = keyring.index.keys[keyring.index.current]
     message = f"changelog\x00{model_field.model._meta.label}\x00{model_field.name}\x00{instance.pk}\x00{text}"
@@ -382,8 +426,10 @@ class EncryptedFieldMixin:
     def get_lookup(self, lookup_name):
         if lookup_name == "isnull":
             return super().get_lookup(lookup_name)
-        raise FieldError(f"{self.where()} is encrypted and cannot be searched with {lookup_name!r}; "
-                         "search through its blind index (vigie.core.crypto.blind_search)")
+        raise FieldError(
+            f"{self.where()} is encrypted and cannot be searched with {lookup_name!r}; "
+            "search through its blind index (vigie.core.crypto.blind_search)"
+        )
 
     def get_transform(self, lookup_name):
         return None
@@ -424,7 +470,9 @@ class EncryptedJSONField(EncryptedFieldMixin, models.TextField):
         return json.dumps(self.value_from_object(obj), cls=DjangoJSONEncoder)
 
     def formfield(self, **kwargs):
-        return models.Field.formfield(self, **{"form_class": forms.JSONField, "encoder": DjangoJSONEncoder, **kwargs})
+        return models.Field.formfield(
+            self, **{"form_class": forms.JSONField, "encoder": DjangoJSONEncoder, **kwargs}
+        )
 
 
 class BlindIndexField(models.CharField):
@@ -448,8 +496,13 @@ class BlindIndexField(models.CharField):
         kwargs["source"] = self.source
         if self.scope != "name":
             kwargs["scope"] = self.scope
-        for key, default in (("max_length", 64), ("editable", False), ("null", True), ("blank", True),
-                             ("db_index", True)):
+        for key, default in (
+            ("max_length", 64),
+            ("editable", False),
+            ("null", True),
+            ("blank", True),
+            ("db_index", True),
+        ):
             if kwargs.get(key, default) == default:
                 kwargs.pop(key, None)
         return name, path, args, kwargs
@@ -497,12 +550,17 @@ def _refuse_plaintext_snapshots(sender, **kwargs) -> None:
 
     if not issubclass(sender, ChangeLoggedModel) or issubclass(sender, EncryptedSnapshotMixin):
         return
-    leaking = [f.name for f in sender._meta.concrete_fields
-               if (is_encrypted(f) or isinstance(f, BlindIndexField)) and f.name not in sender.changelog_exclude]
+    leaking = [
+        f.name
+        for f in sender._meta.concrete_fields
+        if (is_encrypted(f) or isinstance(f, BlindIndexField))
+        and f.name not in sender.changelog_exclude
+    ]
     if leaking:
         raise ImproperlyConfigured(
             f"{sender._meta.label}: the encrypted field(s) {', '.join(leaking)} would be copied in clear into the "
-            "change log; mix in vigie.core.crypto.EncryptedSnapshotMixin or list them in changelog_exclude")
+            "change log; mix in vigie.core.crypto.EncryptedSnapshotMixin or list them in changelog_exclude"
+        )
 
 
 class_prepared.connect(_refuse_plaintext_snapshots, dispatch_uid="vigie.core.crypto.snapshots")
@@ -539,7 +597,9 @@ def protected_models() -> list[ProtectedModel]:
     return found
 
 
-def _rows(protected: ProtectedModel, columns: list[str], using: str, batch: int = 500) -> Iterator[list[tuple]]:
+def _rows(
+    protected: ProtectedModel, columns: list[str], using: str, batch: int = 500
+) -> Iterator[list[tuple]]:
     """Raw rows (primary key first), bypassing managers (withdrawn records too) and decryption."""
     model = protected.model
     connection = connections[using]
@@ -551,7 +611,10 @@ def _rows(protected: ProtectedModel, columns: list[str], using: str, batch: int 
     while True:
         where, params = (f"WHERE {quote(pk)} > %s ", [last]) if last is not None else ("", [])
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {select} FROM {table} {where}ORDER BY {quote(pk)} LIMIT {int(batch)}", params)
+            cursor.execute(
+                f"SELECT {select} FROM {table} {where}ORDER BY {quote(pk)} LIMIT {int(batch)}",
+                params,
+            )
             rows = cursor.fetchall()
         if not rows:
             return
@@ -579,8 +642,8 @@ class RotationResult:
     new_index_key: str | None = None
     retired_data_keys: list[str] = field(default_factory=list)
     retired_index_keys: list[str] = field(default_factory=list)
-    values: dict[str, int] = field(default_factory=dict)    # "app.Model.field" -> values re-encrypted
-    indexes: dict[str, int] = field(default_factory=dict)   # "app.Model.field" -> digests recomputed
+    values: dict[str, int] = field(default_factory=dict)  # "app.Model.field" -> values re-encrypted
+    indexes: dict[str, int] = field(default_factory=dict)  # "app.Model.field" -> digests recomputed
     resumed: bool = False  # finished a rotation interrupted earlier instead of starting one
 
     @property
@@ -604,9 +667,13 @@ def _reencrypt_pass(keyring: Keyring, result: RotationResult, everything: bool, 
         written = [*protected.encrypted, *protected.indexes]
         positions = {f.name: i + 1 for i, f in enumerate(read)}
         assignments = ", ".join(f"{quote(f.column)} = %s" for f in written)
-        update = (f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
-                  f"WHERE {quote(model._meta.pk.column)} = %s")
-        for rows in _rows(protected, [f.column for f in read] + [f.column for f in protected.indexes], using):
+        update = (
+            f"UPDATE {quote(model._meta.db_table)} SET {assignments} "
+            f"WHERE {quote(model._meta.pk.column)} = %s"
+        )
+        for rows in _rows(
+            protected, [f.column for f in read] + [f.column for f in protected.indexes], using
+        ):
             changes = []
             for row in rows:
                 pk, changed = row[0], False
@@ -623,7 +690,8 @@ def _reencrypt_pass(keyring: Keyring, result: RotationResult, everything: bool, 
                     if everything or key_id_of(stored) != keyring.data.current:
                         new_values.append(encrypt(text, keyring))
                         result.values[f"{protected.label}.{model_field.name}"] = (
-                            result.values.get(f"{protected.label}.{model_field.name}", 0) + 1)
+                            result.values.get(f"{protected.label}.{model_field.name}", 0) + 1
+                        )
                         changed = True
                     else:
                         new_values.append(stored)
@@ -640,7 +708,8 @@ def _reencrypt_pass(keyring: Keyring, result: RotationResult, everything: bool, 
                     new_values.append(digest)
                     if digest != stored:
                         result.indexes[f"{protected.label}.{index_field.name}"] = (
-                            result.indexes.get(f"{protected.label}.{index_field.name}", 0) + 1)
+                            result.indexes.get(f"{protected.label}.{index_field.name}", 0) + 1
+                        )
                         changed = True
                 if changed:
                     changes.append([*new_values, pk])
@@ -696,7 +765,9 @@ NO_KEY = "(no key)"
 UNREADABLE = "(unreadable)"
 
 
-def index_usage(keyring: Keyring | None = None, using: str = "default") -> dict[str, dict[str, int]]:
+def index_usage(
+    keyring: Keyring | None = None, using: str = "default"
+) -> dict[str, dict[str, int]]:
     """For each blind index ("app.Model.field"), how many digests each index key made. A digest that
     its value gives under no key of the keyring counts under NO_KEY (exact search cannot find that
     record); one whose value does not decrypt, under UNREADABLE."""
@@ -719,8 +790,14 @@ def index_usage(keyring: Keyring | None = None, using: str = "default") -> dict[
                         continue  # nothing to index
                     found = NO_KEY
                     if normalised:
-                        found = next((key_id for key_id, key in keyring.index.keys.items()
-                                      if _digest(key, index_field.scope, normalised) == digest), NO_KEY)
+                        found = next(
+                            (
+                                key_id
+                                for key_id, key in keyring.index.keys.items()
+                                if _digest(key, index_field.scope, normalised) == digest
+                            ),
+                            NO_KEY,
+                        )
                     counts[found] = counts.get(found, 0) + 1
     return usage
 
@@ -748,15 +825,27 @@ class RotationStatus:
         return bool(self.old_data_keys or self.old_index_keys)
 
 
-def rotation_status(keyring: Keyring, values: dict[str, dict[str, int]],
-                    indexes: dict[str, dict[str, int]]) -> RotationStatus:
+def rotation_status(
+    keyring: Keyring, values: dict[str, dict[str, int]], indexes: dict[str, dict[str, int]]
+) -> RotationStatus:
     """From ``key_usage()`` and ``index_usage()``: old keys still in the keyring and what they hold."""
     old_data = sorted(set(keyring.data.keys) - {keyring.data.current})
     old_index = sorted(set(keyring.index.keys) - {keyring.index.current})
     return RotationStatus(
-        old_data, old_index,
-        sum(count for counts in values.values() for key_id, count in counts.items() if key_id in old_data),
-        sum(count for counts in indexes.values() for key_id, count in counts.items() if key_id in old_index),
+        old_data,
+        old_index,
+        sum(
+            count
+            for counts in values.values()
+            for key_id, count in counts.items()
+            if key_id in old_data
+        ),
+        sum(
+            count
+            for counts in indexes.values()
+            for key_id, count in counts.items()
+            if key_id in old_index
+        ),
         rotation_running(keyring.path.parent),
     )
 
@@ -780,8 +869,11 @@ def rotate_keys(data: bool = True, index: bool = True, using: str = "default") -
         if len(data_keys.keys) > 1 or len(index_keys.keys) > 1:
             result.resumed = True
             everything = False
-            logger.info("key rotation: finishing the rotation to data key %s, index key %s",
-                        data_keys.current, index_keys.current)
+            logger.info(
+                "key rotation: finishing the rotation to data key %s, index key %s",
+                data_keys.current,
+                index_keys.current,
+            )
         else:
             data_keys = data_keys.with_new_key() if data else data_keys
             index_keys = index_keys.with_new_key() if index else index_keys
@@ -790,7 +882,11 @@ def rotate_keys(data: bool = True, index: bool = True, using: str = "default") -
             everything = data
         result.new_data_key = data_keys.current if len(data_keys.keys) > 1 else None
         result.new_index_key = index_keys.current if len(index_keys.keys) > 1 else None
-        logger.info("key rotation: new data key %s, new index key %s", result.new_data_key, result.new_index_key)
+        logger.info(
+            "key rotation: new data key %s, new index key %s",
+            result.new_data_key,
+            result.new_index_key,
+        )
         with transaction.atomic(using=using):
             _reencrypt_pass(keyring, result, everything=everything, using=using)
         with transaction.atomic(using=using):
@@ -798,7 +894,10 @@ def rotate_keys(data: bool = True, index: bool = True, using: str = "default") -
         result.retired_data_keys = sorted(set(data_keys.keys) - {data_keys.current})
         result.retired_index_keys = sorted(set(index_keys.keys) - {index_keys.current})
         _write_keyring(Keyring(keyring.path, data_keys.retired(), index_keys.retired()))
-        logger.info("key rotation done: %d values re-encrypted, %d index digests recomputed; retired %s",
-                    result.total_values, result.total_indexes,
-                    ", ".join(result.retired_data_keys + result.retired_index_keys) or "no key")
+        logger.info(
+            "key rotation done: %d values re-encrypted, %d index digests recomputed; retired %s",
+            result.total_values,
+            result.total_indexes,
+            ", ".join(result.retired_data_keys + result.retired_index_keys) or "no key",
+        )
     return result

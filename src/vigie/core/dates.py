@@ -56,6 +56,7 @@ def event_date_error(value: datetime.date | None) -> str | None:
     if found is None:
         return None
     if found.kind == "early":
-        return gettext("The date is before %(date)s, the earliest date this deployment accepts.") % {
-            "date": date_format(found.bound, "DATE_FORMAT")}
+        return gettext(
+            "The date is before %(date)s, the earliest date this deployment accepts."
+        ) % {"date": date_format(found.bound, "DATE_FORMAT")}
     return gettext("The date of the event is in the future.")

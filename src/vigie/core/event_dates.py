@@ -25,7 +25,9 @@ def parse_earliest_date(text: str | None) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"VIGIE_EARLIEST_DATE must be a date as YYYY-MM-DD, not {text!r}") from None
+        raise ValueError(
+            f"VIGIE_EARLIEST_DATE must be a date as YYYY-MM-DD, not {text!r}"
+        ) from None
 
 
 def earliest_event_date() -> datetime.date:
@@ -37,7 +39,9 @@ def earliest_event_date() -> datetime.date:
             value = getattr(settings, "VIGIE_EARLIEST_DATE", None)
             if isinstance(value, datetime.date):
                 return value
-    except ImportError:  # pragma: no cover - Django is a dependency, but the engines must not need it
+    except (
+        ImportError
+    ):  # pragma: no cover - Django is a dependency, but the engines must not need it
         pass
     return parse_earliest_date(os.environ.get("VIGIE_EARLIEST_DATE"))
 
@@ -64,13 +68,19 @@ class OutOfBounds:
 
     def __str__(self) -> str:
         if self.kind == "early":
-            return (f"the date is before {self.bound.isoformat()}, the earliest this deployment accepts "
-                    f"(VIGIE_EARLIEST_DATE)")
+            return (
+                f"the date is before {self.bound.isoformat()}, the earliest this deployment accepts "
+                f"(VIGIE_EARLIEST_DATE)"
+            )
         return f"the date is in the future (after {self.bound.isoformat()})"
 
 
-def check_event_date(value: datetime.date, *, earliest: datetime.date | None = None,
-                     latest: datetime.date | None = None) -> OutOfBounds | None:
+def check_event_date(
+    value: datetime.date,
+    *,
+    earliest: datetime.date | None = None,
+    latest: datetime.date | None = None,
+) -> OutOfBounds | None:
     """Why ``value`` cannot be an event's date, or None when it can.
 
     ``earliest`` and ``latest`` default to the deployment's earliest date and today (with a day's

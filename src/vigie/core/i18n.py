@@ -37,8 +37,11 @@ def ensure_catalogues() -> list[Path]:
     try:
         return compile_catalogues(target)
     except OSError as error:
-        print(f"vigie: the translations cannot be compiled into {target} ({error}); "
-              "pages will show in English", file=sys.stderr)
+        print(
+            f"vigie: the translations cannot be compiled into {target} ({error}); "
+            "pages will show in English",
+            file=sys.stderr,
+        )
         return []
 
 
@@ -70,7 +73,9 @@ def compile_catalogues(target: Path) -> list[Path]:
         # Written aside then renamed: another process (a server's worker) never reads half a file.
         temporary = mo_path.with_name(f".django.mo.{secrets.token_hex(4)}.tmp")
         try:
-            with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as handle:
+            with os.fdopen(
+                os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb"
+            ) as handle:
                 write_mo(handle, catalog)
             os.replace(temporary, mo_path)
         finally:

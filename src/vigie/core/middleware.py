@@ -8,7 +8,13 @@ class ChangeContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        user = request.user if getattr(request, "user", None) and request.user.is_authenticated else None
-        with change_context(user=user, user_name="" if user else "anonymous", origin="web") as context:
+        user = (
+            request.user
+            if getattr(request, "user", None) and request.user.is_authenticated
+            else None
+        )
+        with change_context(
+            user=user, user_name="" if user else "anonymous", origin="web"
+        ) as context:
             request.change_context = context
             return self.get_response(request)

@@ -60,12 +60,16 @@ class ChangeLogEntry(models.Model):
     """One write: who, when, under which request, the object before and after."""
 
     time = models.DateTimeField(default=timezone.now, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     user_name = models.CharField(max_length=150, blank=True)
     request_id = models.UUIDField(db_index=True)
     origin = models.CharField(max_length=20, default="system")
     action = models.CharField(max_length=10, choices=ChangeAction.choices)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+", db_index=False)
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     object_id = models.BigIntegerField()
     object_repr = models.CharField(max_length=200)
     prechange = models.JSONField(null=True, blank=True)
@@ -99,12 +103,20 @@ class Role(models.TextChoices):
 class Membership(ChangeLoggedModel):
     """A user's role in an organisation. Access is granted through memberships only."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
     role = models.CharField(max_length=30, choices=Role.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "organisation", "role"], name="membership_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation", "role"], name="membership_unique"
+            )
+        ]
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
 
@@ -133,16 +145,27 @@ class RoleGrant(ChangeLoggedModel):
 
     role = models.CharField(_("role"), max_length=30, choices=Role.choices)
     model = models.CharField(
-        _("record type"), max_length=100,
+        _("record type"),
+        max_length=100,
         help_text=_("The type of record, as app_label.model (for example cases.case)."),
     )
-    actions = models.JSONField(_("actions"), default=list, help_text=_("Some of: view, add, change, delete, share."))
+    actions = models.JSONField(
+        _("actions"), default=list, help_text=_("Some of: view, add, change, delete, share.")
+    )
     constraints = models.JSONField(
-        _("constraints"), null=True, blank=True,
-        help_text=_("Optional: only records matching these lookups (a dictionary, or a list of dictionaries)."),
+        _("constraints"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Optional: only records matching these lookups (a dictionary, or a list of dictionaries)."
+        ),
     )
     organisation = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.CASCADE, related_name="role_grants",
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_grants",
         help_text=_("Only for this organisation's members (empty: in every organisation)."),
     )
     enabled = models.BooleanField(_("enabled"), default=True)
@@ -162,7 +185,9 @@ class RoleGrant(ChangeLoggedModel):
 
         unknown = sorted(set(self.actions or ()) - set(Action.values))
         if not isinstance(self.actions, list) or unknown or not self.actions:
-            raise ValidationError({"actions": _("List one or more of: view, add, change, delete, share.")})
+            raise ValidationError(
+                {"actions": _("List one or more of: view, add, change, delete, share.")}
+            )
         try:
             model = apps.get_model(self.model)
         except (LookupError, ValueError):
@@ -173,7 +198,9 @@ class RoleGrant(ChangeLoggedModel):
             try:
                 str(model._default_manager.filter(constraint_q(self.constraints, user_id=0)).query)
             except Exception as error:  # a bad lookup: say which, do not store it
-                raise ValidationError({"constraints": _("Invalid constraints: %(error)s") % {"error": error}}) from None
+                raise ValidationError(
+                    {"constraints": _("Invalid constraints: %(error)s") % {"error": error}}
+                ) from None
 
 
 class Share(models.Model):
@@ -185,16 +212,22 @@ class Share(models.Model):
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.BigIntegerField()
-    from_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shares_given")
-    to_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="shares_received")
+    from_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="shares_given"
+    )
+    to_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="shares_received"
+    )
     allow_change = models.BooleanField(_("may also change"), default=False)
     note = models.CharField(_("reason"), max_length=300, blank=True)
-    granted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     granted_by_name = models.CharField(max_length=150, blank=True)
     granted_at = models.DateTimeField(default=timezone.now)
-    revoked_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     revoked_by_name = models.CharField(max_length=150, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -202,8 +235,11 @@ class Share(models.Model):
         ordering = ["-granted_at", "-id"]
         indexes = [models.Index(fields=["content_type", "to_organisation", "object_id"])]
         constraints = [
-            models.UniqueConstraint(fields=["content_type", "object_id", "to_organisation"],
-                                    condition=models.Q(revoked_at__isnull=True), name="share_one_active"),
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "to_organisation"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="share_one_active",
+            ),
         ]
         verbose_name = _("share")
         verbose_name_plural = _("shares")

@@ -44,28 +44,39 @@ SHAREABLE_ACTIONS = {Action.VIEW: None, Action.CHANGE: "allow_change"}
 _ALL = {"view", "add", "change", "delete", "share"}
 DEFAULT_GRANTS: dict[str, dict[str, set[str]]] = {
     "incidents.incident": {
-        Role.MONITOR: {"view", "add"}, Role.ANALYST: {"view", "add", "change"},
-        Role.INVESTIGATOR: {"view"}, Role.ASSISTANCE_OFFICER: {"view"},
-        Role.COORDINATOR: _ALL, Role.ADMIN: _ALL,
+        Role.MONITOR: {"view", "add"},
+        Role.ANALYST: {"view", "add", "change"},
+        Role.INVESTIGATOR: {"view"},
+        Role.ASSISTANCE_OFFICER: {"view"},
+        Role.COORDINATOR: _ALL,
+        Role.ADMIN: _ALL,
     },
     # The reports behind incidents (the API lists an organisation's own): as incidents.
     "reports.report": {
-        Role.MONITOR: {"view", "add"}, Role.ANALYST: {"view", "add", "change"},
-        Role.INVESTIGATOR: {"view"}, Role.ASSISTANCE_OFFICER: {"view"},
-        Role.COORDINATOR: _ALL, Role.ADMIN: _ALL,
+        Role.MONITOR: {"view", "add"},
+        Role.ANALYST: {"view", "add", "change"},
+        Role.INVESTIGATOR: {"view"},
+        Role.ASSISTANCE_OFFICER: {"view"},
+        Role.COORDINATOR: _ALL,
+        Role.ADMIN: _ALL,
     },
     "cases.case": {
-        Role.INVESTIGATOR: {"view", "add", "change"}, Role.COORDINATOR: _ALL, Role.ADMIN: {"view"},
+        Role.INVESTIGATOR: {"view", "add", "change"},
+        Role.COORDINATOR: _ALL,
+        Role.ADMIN: {"view"},
     },
     "evidence.evidenceitem": {
-        Role.INVESTIGATOR: {"view", "add", "change"}, Role.COORDINATOR: _ALL,
+        Role.INVESTIGATOR: {"view", "add", "change"},
+        Role.COORDINATOR: _ALL,
     },
     "victims.victim": {
-        Role.INVESTIGATOR: {"view", "add", "change"}, Role.ASSISTANCE_OFFICER: {"view", "add", "change"},
+        Role.INVESTIGATOR: {"view", "add", "change"},
+        Role.ASSISTANCE_OFFICER: {"view", "add", "change"},
         Role.COORDINATOR: _ALL,
     },
     "victims.assistance": {
-        Role.ASSISTANCE_OFFICER: {"view", "add", "change"}, Role.COORDINATOR: _ALL,
+        Role.ASSISTANCE_OFFICER: {"view", "add", "change"},
+        Role.COORDINATOR: _ALL,
     },
 }
 # Constraints seeded with those grants: a "restricted" incident or report is for its
@@ -73,8 +84,10 @@ DEFAULT_GRANTS: dict[str, dict[str, set[str]]] = {
 _NOT_RESTRICTED = {"visibility__in": ["public", "organisation"]}
 DEFAULT_CONSTRAINTS: dict[str, dict[str, dict | list]] = {
     label: {
-        Role.MONITOR: _NOT_RESTRICTED, Role.ANALYST: _NOT_RESTRICTED,
-        Role.INVESTIGATOR: _NOT_RESTRICTED, Role.ASSISTANCE_OFFICER: _NOT_RESTRICTED,
+        Role.MONITOR: _NOT_RESTRICTED,
+        Role.ANALYST: _NOT_RESTRICTED,
+        Role.INVESTIGATOR: _NOT_RESTRICTED,
+        Role.ASSISTANCE_OFFICER: _NOT_RESTRICTED,
     }
     for label in ("incidents.incident", "reports.report")
 }
@@ -83,8 +96,13 @@ DEFAULT_CONSTRAINTS: dict[str, dict[str, dict | list]] = {
 def seed_default_grants(grant_model=RoleGrant) -> int:
     """Write DEFAULT_GRANTS into the grants table (the migration passes its historical model)."""
     rows = [
-        grant_model(role=str(role), model=label, actions=sorted(actions),
-                    constraints=DEFAULT_CONSTRAINTS.get(label, {}).get(role), description="default")
+        grant_model(
+            role=str(role),
+            model=label,
+            actions=sorted(actions),
+            constraints=DEFAULT_CONSTRAINTS.get(label, {}).get(role),
+            description="default",
+        )
         for label, roles in DEFAULT_GRANTS.items()
         for role, actions in roles.items()
     ]
@@ -133,7 +151,9 @@ def memberships_of(user) -> list[tuple[int, str]]:
     if cached is not None and cached[0] == _generation:
         return cached[1]
     generation = _generation
-    memberships = sorted(Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role"))
+    memberships = sorted(
+        Membership.objects.filter(user_id=user.pk).values_list("organisation_id", "role")
+    )
     try:
         user._vigie_memberships = (generation, memberships)
     except AttributeError:  # an object that takes no attributes: no cache
@@ -150,8 +170,9 @@ def _user_grants(user) -> dict[tuple[str, str], list[tuple[int, object]]]:
     memberships = memberships_of(user)
     table: dict[tuple[str, str], list[tuple[int, object]]] = defaultdict(list)
     if memberships:
-        grants = RoleGrant.objects.filter(enabled=True, role__in={role for _, role in memberships}).values_list(
-            "role", "model", "actions", "constraints", "organisation_id")
+        grants = RoleGrant.objects.filter(
+            enabled=True, role__in={role for _, role in memberships}
+        ).values_list("role", "model", "actions", "constraints", "organisation_id")
         for grant_role, label, actions, constraints, grant_organisation in grants:
             for organisation_id, role in memberships:
                 if role != grant_role or grant_organisation not in (None, organisation_id):
@@ -175,6 +196,7 @@ def user_roles(user) -> set[str]:
 
 # -- constraints ---------------------------------------------------------------------------------
 
+
 def _substitute(value, user_id):
     if value == "$user":
         return user_id
@@ -193,19 +215,25 @@ def constraint_q(constraints, user_id) -> Q:
     combined = Q(pk__in=[])
     for lookups in alternatives:
         if not isinstance(lookups, dict):
-            raise ValueError("constraints must be a dictionary of lookups or a list of dictionaries")
+            raise ValueError(
+                "constraints must be a dictionary of lookups or a list of dictionaries"
+            )
         combined |= Q(**{key: _substitute(value, user_id) for key, value in lookups.items()})
     return combined
 
 
 # -- the interface ---------------------------------------------------------------------------------
 
+
 def organisations_for(user, model, action: str = "view") -> set[int]:
     """The organisations in which ``user`` may ``action`` records of ``model`` (their constraints apart)."""
     _check_action(action)
     if not _active(user):
         return set()
-    return {organisation_id for organisation_id, _ in _user_grants(user).get((_label(model), action), ())}
+    return {
+        organisation_id
+        for organisation_id, _ in _user_grants(user).get((_label(model), action), ())
+    }
 
 
 def allowed_q(user, model, action: str = "view") -> Q:
@@ -220,8 +248,12 @@ def allowed_q(user, model, action: str = "view") -> Q:
     if not entries:
         return nothing
     if not any(field.name == "organisation" for field in model._meta.concrete_fields):
-        raise TypeError(f"{_label(model)} has no organisation field: vigie.core.permissions cannot scope it")
-    unconstrained = {organisation_id for organisation_id, constraints in entries if constraints is None}
+        raise TypeError(
+            f"{_label(model)} has no organisation field: vigie.core.permissions cannot scope it"
+        )
+    unconstrained = {
+        organisation_id for organisation_id, constraints in entries if constraints is None
+    }
     constrained: dict[int, list] = defaultdict(list)
     for organisation_id, constraints in entries:
         if organisation_id not in unconstrained:
@@ -236,7 +268,8 @@ def allowed_q(user, model, action: str = "view") -> Q:
 
         shares = Share.objects.filter(
             content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
-            to_organisation_id__in=organisation_ids, revoked_at__isnull=True,
+            to_organisation_id__in=organisation_ids,
+            revoked_at__isnull=True,
         )
         if share_flag:
             shares = shares.filter(**{share_flag: True})
@@ -285,8 +318,11 @@ def allowed_among(user, objects, action: str = "view") -> list:
     allowed_by_database = set()
     if undecided:
         model = type(objects[0])
-        allowed_by_database = set(restrict(model._default_manager.filter(pk__in=undecided), user, action)
-                                  .values_list("pk", flat=True))
+        allowed_by_database = set(
+            restrict(model._default_manager.filter(pk__in=undecided), user, action).values_list(
+                "pk", flat=True
+            )
+        )
     return [obj for obj in objects if obj.pk in allowed_by_database or obj.pk not in undecided]
 
 
@@ -297,8 +333,12 @@ def _granted_in_own_organisation(user, obj, action: str) -> bool:
     if not _active(user) or user.is_superuser:
         return False
     organisation_id = getattr(obj, "organisation_id", None)
-    return any(granted_organisation == organisation_id and _constraints_hold(obj, constraints, user.pk)
-               for granted_organisation, constraints in _user_grants(user).get((_label(type(obj)), action), ()))
+    return any(
+        granted_organisation == organisation_id and _constraints_hold(obj, constraints, user.pk)
+        for granted_organisation, constraints in _user_grants(user).get(
+            (_label(type(obj)), action), ()
+        )
+    )
 
 
 def _constraints_hold(obj, constraints, user_id) -> bool:
@@ -307,9 +347,12 @@ def _constraints_hold(obj, constraints, user_id) -> bool:
     if constraints is None or constraints == []:
         return True
     alternatives = constraints if isinstance(constraints, list) else [constraints]
-    return any(isinstance(lookups, dict) and lookups
-               and all(_holds(obj, key, value, user_id) for key, value in lookups.items())
-               for lookups in alternatives)
+    return any(
+        isinstance(lookups, dict)
+        and lookups
+        and all(_holds(obj, key, value, user_id) for key, value in lookups.items())
+        for lookups in alternatives
+    )
 
 
 def _holds(obj, lookup: str, value, user_id) -> bool:

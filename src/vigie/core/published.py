@@ -88,7 +88,9 @@ def may_publish(user, obj) -> bool:
         return False
     if is_operator(user):
         return True
-    return obj.organisation_id is not None and obj.organisation_id in organisations_for(user, Report, "change")
+    return obj.organisation_id is not None and obj.organisation_id in organisations_for(
+        user, Report, "change"
+    )
 
 
 def publish(obj, user) -> None:
@@ -107,7 +109,12 @@ def publish(obj, user) -> None:
         # organisation not published yet are published with it.
         chain, seen = [obj], {obj.pk}
         parent = getattr(obj, "parent", None)
-        while parent is not None and parent.pk not in seen and not parent.published and may_publish(user, parent):
+        while (
+            parent is not None
+            and parent.pk not in seen
+            and not parent.published
+            and may_publish(user, parent)
+        ):
             seen.add(parent.pk)
             chain.append(parent)
             parent = parent.parent

@@ -62,7 +62,14 @@ def load_demo() -> ImportResult:
     return result
 
 
-DEMO_RELIABILITY = {"un": "B", "ngo": "B", "media": "C", "partner": "C", "official": "C", "dataset": "B"}
+DEMO_RELIABILITY = {
+    "un": "B",
+    "ngo": "B",
+    "media": "C",
+    "partner": "C",
+    "official": "C",
+    "dataset": "B",
+}
 """An analyst's first grading of the demo's sources by kind (editable on each source's page)."""
 
 
@@ -70,7 +77,9 @@ def grade_demo_sources() -> None:
     from vigie.reports.models import Source
 
     for kind, grade in DEMO_RELIABILITY.items():
-        Source.objects.filter(kind=kind, reliability="F", reports__import_run__isnull=False).update(reliability=grade)
+        Source.objects.filter(kind=kind, reliability="F", reports__import_run__isnull=False).update(
+            reliability=grade
+        )
 
 
 @transaction.atomic
@@ -99,9 +108,12 @@ def load_protected_demo(organisation, user) -> None:
     from vigie.incidents.models import Incident
     from vigie.victims.demo import load_demo as load_victim
 
-    incidents = list(Incident.objects.current().filter(organisation=organisation,
-                                             reports__location_text__icontains="Ogossagou")
-                     .distinct().order_by("date_start"))
+    incidents = list(
+        Incident.objects.current()
+        .filter(organisation=organisation, reports__location_text__icontains="Ogossagou")
+        .distinct()
+        .order_by("date_start")
+    )
     if not incidents:
         return
     with change_context(user=user, origin="cli"):

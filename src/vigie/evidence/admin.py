@@ -30,11 +30,38 @@ class EvidenceItemAdmin(ScopedAdmin):
     list_display = ("pk", "case", "media_type", "size", "sha256", "derived_from", "received_at")
     list_filter = ("media_type",)
     search_fields = ("sha256", "case__reference")
-    fields = ("organisation", "case", "sha256", "size", "media_type", "original_filename", "derived_from",
-              "transformation", "description", "captured_at", "captured_place", "latitude", "longitude", "device",
-              "collected_by", "source", "received_at", "received_by")
-    readonly_fields = ("organisation", "case", "sha256", "size", "media_type", "original_filename", "derived_from",
-                       "transformation", "received_at", "received_by")
+    fields = (
+        "organisation",
+        "case",
+        "sha256",
+        "size",
+        "media_type",
+        "original_filename",
+        "derived_from",
+        "transformation",
+        "description",
+        "captured_at",
+        "captured_place",
+        "latitude",
+        "longitude",
+        "device",
+        "collected_by",
+        "source",
+        "received_at",
+        "received_by",
+    )
+    readonly_fields = (
+        "organisation",
+        "case",
+        "sha256",
+        "size",
+        "media_type",
+        "original_filename",
+        "derived_from",
+        "transformation",
+        "received_at",
+        "received_by",
+    )
     raw_id_fields = ("captured_place",)
     record_reads = True
     inlines = [CustodyInline]

@@ -10,11 +10,18 @@ import click
 from vigie.cases.commands import find_case, find_user, operator_name
 
 _user_option = click.option(
-    "--user", "username", metavar="USERNAME",
+    "--user",
+    "username",
+    metavar="USERNAME",
     help="Act as this Vigie account (its permissions are checked and it is named in the chain of custody); "
-         "default: the operator at this shell.")
-_organisation_option = click.option("--organisation", "organisation_slug", metavar="SLUG",
-                                     help="The organisation, when several have a case with this reference.")
+    "default: the operator at this shell.",
+)
+_organisation_option = click.option(
+    "--organisation",
+    "organisation_slug",
+    metavar="SLUG",
+    help="The organisation, when several have a case with this reference.",
+)
 
 
 def _context(command: str, user):
@@ -32,23 +39,49 @@ def evidence_group() -> None:
 
 @evidence_group.command("add")
 @click.argument("reference", metavar="CASE_REF")
-@click.argument("path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--captured-at", help="When it was photographed, recorded or written (e.g. 2024-03-07T14:30).")
+@click.argument(
+    "path", metavar="FILE", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option(
+    "--captured-at", help="When it was photographed, recorded or written (e.g. 2024-03-07T14:30)."
+)
 @click.option("--device", help="The camera, phone or recorder (make and model).")
 @click.option("--collected-by", help="Who collected it, and how to reach them (kept encrypted).")
-@click.option("--source", help="Where it was found: a web address, a channel, a person or an office (kept encrypted).")
+@click.option(
+    "--source",
+    help="Where it was found: a web address, a channel, a person or an office (kept encrypted).",
+)
 @click.option("--place", help="Where it was captured: a place code from the gazetteer.")
 @click.option("--latitude", type=float, help="Where it was captured: latitude (with --longitude).")
 @click.option("--longitude", type=float, help="Where it was captured: longitude (with --latitude).")
 @click.option("--description", help="What it shows (kept encrypted).")
-@click.option("--derived-from", type=int, metavar="ITEM_ID",
-              help="This file is a working copy (redacted, transcribed...) of evidence ITEM_ID of the same case.")
+@click.option(
+    "--derived-from",
+    type=int,
+    metavar="ITEM_ID",
+    help="This file is a working copy (redacted, transcribed...) of evidence ITEM_ID of the same case.",
+)
 @click.option("--transformation", help="With --derived-from: how the working copy was made.")
 @click.option("--note", help="A note for the chain of custody (kept encrypted).")
 @_organisation_option
 @_user_option
-def evidence_add(reference, path, captured_at, device, collected_by, source, place, latitude, longitude, description,
-                 derived_from, transformation, note, organisation_slug, username) -> None:
+def evidence_add(
+    reference,
+    path,
+    captured_at,
+    device,
+    collected_by,
+    source,
+    place,
+    latitude,
+    longitude,
+    description,
+    derived_from,
+    transformation,
+    note,
+    organisation_slug,
+    username,
+) -> None:
     """Receive FILE into case CASE_REF: hash it, store it by its hash (read-only), start its chain of custody."""
     from vigie.cli import setup_django
 
@@ -67,32 +100,60 @@ def evidence_add(reference, path, captured_at, device, collected_by, source, pla
     if derived_from is not None:
         original = EvidenceItem.objects.filter(pk=derived_from, case=case).first()
         if original is None:
-            raise click.BadParameter(f"case {case.reference} has no evidence {derived_from}", param_hint="--derived-from")
+            raise click.BadParameter(
+                f"case {case.reference} has no evidence {derived_from}", param_hint="--derived-from"
+            )
     elif transformation:
-        raise click.BadParameter("--transformation goes with --derived-from", param_hint="--transformation")
-    metadata = {"captured_at": captured_at, "device": device, "collected_by": collected_by, "source": source,
-                "captured_place": place, "latitude": latitude, "longitude": longitude, "description": description,
-                "note": note}
+        raise click.BadParameter(
+            "--transformation goes with --derived-from", param_hint="--transformation"
+        )
+    metadata = {
+        "captured_at": captured_at,
+        "device": device,
+        "collected_by": collected_by,
+        "source": source,
+        "captured_place": place,
+        "latitude": latitude,
+        "longitude": longitude,
+        "description": description,
+        "note": note,
+    }
     try:
         with _context("vigie evidence add", user), open(path, "rb") as handle:
-            intake = add_evidence(case, handle, path.name, {k: v for k, v in metadata.items() if v is not None}, user,
-                                  derived_from=original, transformation=transformation or "")
+            intake = add_evidence(
+                case,
+                handle,
+                path.name,
+                {k: v for k, v in metadata.items() if v is not None},
+                user,
+                derived_from=original,
+                transformation=transformation or "",
+            )
     except EvidenceError as error:
         nothing = gettext("nothing was stored")
         raise click.ClickException(f"{path.name}: {error}; {nothing}") from None
     except (Http404, PermissionDenied):
-        raise click.ClickException(f"{username} may not add evidence to case {case.reference}; nothing was stored") from None
+        raise click.ClickException(
+            f"{username} may not add evidence to case {case.reference}; nothing was stored"
+        ) from None
     item = intake.item
     if intake.created:
-        click.echo(f"evidence {item.pk} received: {item.media_type}, {item.size} bytes, sha256 {item.sha256}")
+        click.echo(
+            f"evidence {item.pk} received: {item.media_type}, {item.size} bytes, sha256 {item.sha256}"
+        )
     else:
-        click.echo(f"case {case.reference} already holds these bytes as evidence {item.pk} (sha256 {item.sha256}); "
-                   "a 'received' event was added to its chain of custody")
+        click.echo(
+            f"case {case.reference} already holds these bytes as evidence {item.pk} (sha256 {item.sha256}); "
+            "a 'received' event was added to its chain of custody"
+        )
 
 
 @evidence_group.command("verify")
-@click.option("--record", is_flag=True,
-              help="Add a 'verified' event to the chain of custody of every item whose file matches its hash.")
+@click.option(
+    "--record",
+    is_flag=True,
+    help="Add a 'verified' event to the chain of custody of every item whose file matches its hash.",
+)
 def evidence_verify(record) -> None:
     """Check every stored file against its hash, and the evidence records and chain of custody against
     the change log; name each problem on a line of its own (exit 1).
@@ -118,16 +179,25 @@ def evidence_verify(record) -> None:
     for problem in records + log.problems:
         click.echo(problem, err=True)
     for sha256 in report.unreferenced:
-        click.echo(f"note: {store.path_for(sha256)} is in the store but no evidence item describes it", err=True)
-    click.echo(f"{report.checked} stored file(s) checked for {report.items} evidence item(s) in {store.root}")
+        click.echo(
+            f"note: {store.path_for(sha256)} is in the store but no evidence item describes it",
+            err=True,
+        )
+    click.echo(
+        f"{report.checked} stored file(s) checked for {report.items} evidence item(s) in {store.root}"
+    )
     failed = False
     if report.problems:
-        click.echo(f"the evidence store does NOT match its hashes: {len(report.problems)} file(s) changed, missing "
-                   "or unreadable")
+        click.echo(
+            f"the evidence store does NOT match its hashes: {len(report.problems)} file(s) changed, missing "
+            "or unreadable"
+        )
         failed = True
     if records or log.problems:
-        click.echo(f"the evidence records or the change log were altered: {len(records) + len(log.problems)} "
-                   "problem(s)")
+        click.echo(
+            f"the evidence records or the change log were altered: {len(records) + len(log.problems)} "
+            "problem(s)"
+        )
         failed = True
     if failed:
         sys.exit(1)
@@ -136,11 +206,18 @@ def evidence_verify(record) -> None:
 
 @evidence_group.command("bundle")
 @click.argument("reference", metavar="CASE_REF")
-@click.option("--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="The ZIP file to write (must not exist).")
-@click.option("--include-personal", is_flag=True,
-              help="Put personal details in the manifest (who collected, sources, original file names, notes, "
-                   "names in the chain of custody). Only for a recipient entitled to them.")
+@click.option(
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The ZIP file to write (must not exist).",
+)
+@click.option(
+    "--include-personal",
+    is_flag=True,
+    help="Put personal details in the manifest (who collected, sources, original file names, notes, "
+    "names in the chain of custody). Only for a recipient entitled to them.",
+)
 @_organisation_option
 @_user_option
 def evidence_bundle(reference, output, include_personal, organisation_slug, username) -> None:
@@ -161,11 +238,15 @@ def evidence_bundle(reference, output, include_personal, organisation_slug, user
     except BundleError as error:
         raise click.ClickException(str(error)) from None
     except (Http404, PermissionDenied):
-        raise click.ClickException(f"{username} may not export the evidence of case {case.reference}") from None
+        raise click.ClickException(
+            f"{username} may not export the evidence of case {case.reference}"
+        ) from None
     click.echo(f"{result.path}: {result.items} file(s)")
     click.echo(f"manifest.json sha256 {result.manifest_sha256}")
     click.echo(f"manifest.csv sha256 {result.manifest_csv_sha256}")
-    click.echo("write these hashes down apart from the bundle; `sha256sum -c SHA256SUMS` inside it checks every file")
+    click.echo(
+        "write these hashes down apart from the bundle; `sha256sum -c SHA256SUMS` inside it checks every file"
+    )
 
 
 commands: list = [evidence_group]

@@ -16,8 +16,22 @@ from django.utils.translation import gettext as _
 from .errors import UnsafeFileName
 
 MAX_NAME_BYTES = 255
-_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10)),
-                     "COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³", "CONIN$", "CONOUT$"}
+_WINDOWS_RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+    "COM¹",
+    "COM²",
+    "COM³",
+    "LPT¹",
+    "LPT²",
+    "LPT³",
+    "CONIN$",
+    "CONOUT$",
+}
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
@@ -33,8 +47,11 @@ def clean_filename(name: str) -> str:
     for position, char in enumerate(name, start=1):
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
             raise UnsafeFileName(
-                _("the file name contains a control or invisible character (U+%(code)04X at position %(position)d)")
-                % {"code": ord(char), "position": position})
+                _(
+                    "the file name contains a control or invisible character (U+%(code)04X at position %(position)d)"
+                )
+                % {"code": ord(char), "position": position}
+            )
     if name.startswith(("/", "\\")) or _DRIVE.match(name):
         raise UnsafeFileName(_("the file name is an absolute path; give the name only"))
     parts = re.split(r"[/\\]", name)
@@ -48,7 +65,11 @@ def clean_filename(name: str) -> str:
         raise UnsafeFileName(_("the file name ends with a dot or a space"))
     stem = name.split(".", 1)[0].rstrip(" ").upper()
     if stem in _WINDOWS_RESERVED:
-        raise UnsafeFileName(_("the file name is reserved for a device on Windows (CON, NUL, COM1...)"))
+        raise UnsafeFileName(
+            _("the file name is reserved for a device on Windows (CON, NUL, COM1...)")
+        )
     if len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        raise UnsafeFileName(_("the file name is longer than %(limit)d bytes") % {"limit": MAX_NAME_BYTES})
+        raise UnsafeFileName(
+            _("the file name is longer than %(limit)d bytes") % {"limit": MAX_NAME_BYTES}
+        )
     return name

@@ -45,21 +45,76 @@ THREE_GP = FileKind("video/3gpp", "3gp", "3GP video")
 WEBM = FileKind("video/webm", "webm", "WebM video")
 TEXT = FileKind("text/plain", "txt", "plain text (UTF-8)")
 
-ACCEPTED = (JPEG, PNG, WEBP, HEIC, HEIF, PDF, MP3, M4A, OGG, WAV, AMR, AMR_WB, MP4, THREE_GP, WEBM, TEXT)
+ACCEPTED = (
+    JPEG,
+    PNG,
+    WEBP,
+    HEIC,
+    HEIF,
+    PDF,
+    MP3,
+    M4A,
+    OGG,
+    WAV,
+    AMR,
+    AMR_WB,
+    MP4,
+    THREE_GP,
+    WEBM,
+    TEXT,
+)
 BY_MEDIA_TYPE = {kind.media_type: kind for kind in ACCEPTED}
 
 # ISO base media file format (MP4 family): the major brand after "ftyp" at offset 4.
 _FTYP_BRANDS = {
-    b"heic": HEIC, b"heix": HEIC, b"hevc": HEIC, b"hevx": HEIC, b"heim": HEIC, b"heis": HEIC,
-    b"mif1": HEIF, b"msf1": HEIF,
-    b"M4A ": M4A, b"M4B ": M4A,
-    b"isom": MP4, b"iso2": MP4, b"iso4": MP4, b"iso5": MP4, b"iso6": MP4, b"mp41": MP4, b"mp42": MP4,
-    b"avc1": MP4, b"M4V ": MP4, b"MSNV": MP4, b"dash": MP4, b"f4v ": MP4, b"qt  ": MP4,
-    b"3gp4": THREE_GP, b"3gp5": THREE_GP, b"3gp6": THREE_GP, b"3gp7": THREE_GP, b"3gp8": THREE_GP,
-    b"3gp9": THREE_GP, b"3gs7": THREE_GP, b"3ge6": THREE_GP, b"3ge7": THREE_GP, b"3gg6": THREE_GP,
-    b"3g2a": THREE_GP, b"3g2b": THREE_GP, b"3g2c": THREE_GP,
+    b"heic": HEIC,
+    b"heix": HEIC,
+    b"hevc": HEIC,
+    b"hevx": HEIC,
+    b"heim": HEIC,
+    b"heis": HEIC,
+    b"mif1": HEIF,
+    b"msf1": HEIF,
+    b"M4A ": M4A,
+    b"M4B ": M4A,
+    b"isom": MP4,
+    b"iso2": MP4,
+    b"iso4": MP4,
+    b"iso5": MP4,
+    b"iso6": MP4,
+    b"mp41": MP4,
+    b"mp42": MP4,
+    b"avc1": MP4,
+    b"M4V ": MP4,
+    b"MSNV": MP4,
+    b"dash": MP4,
+    b"f4v ": MP4,
+    b"qt  ": MP4,
+    b"3gp4": THREE_GP,
+    b"3gp5": THREE_GP,
+    b"3gp6": THREE_GP,
+    b"3gp7": THREE_GP,
+    b"3gp8": THREE_GP,
+    b"3gp9": THREE_GP,
+    b"3gs7": THREE_GP,
+    b"3ge6": THREE_GP,
+    b"3ge7": THREE_GP,
+    b"3gg6": THREE_GP,
+    b"3g2a": THREE_GP,
+    b"3g2b": THREE_GP,
+    b"3g2c": THREE_GP,
 }
-_MARKUP_STARTS = ("<!doctype", "<html", "<svg", "<?xml", "<script", "<head", "<body", "<iframe", "<!--")
+_MARKUP_STARTS = (
+    "<!doctype",
+    "<html",
+    "<svg",
+    "<?xml",
+    "<script",
+    "<head",
+    "<body",
+    "<iframe",
+    "<!--",
+)
 
 
 def accepted_kinds_text() -> str:
@@ -105,10 +160,14 @@ def _text_problem(path: Path) -> str | None:
             try:
                 text = decoder.decode(chunk)
             except UnicodeDecodeError as error:
-                return _("it is not UTF-8 text (byte %(offset)d)") % {"offset": offset + error.start + 1}
+                return _("it is not UTF-8 text (byte %(offset)d)") % {
+                    "offset": offset + error.start + 1
+                }
             control = _CONTROL.search(text)
             if control:
-                return _("it contains binary data (control character U+%(code)04X)") % {"code": ord(control.group())}
+                return _("it contains binary data (control character U+%(code)04X)") % {
+                    "code": ord(control.group())
+                }
             if len(first_text) < 512:
                 first_text += text[:512]
             offset += len(chunk)
@@ -133,4 +192,5 @@ def detect(path: Path) -> FileKind:
         return TEXT
     raise FileTypeNotAllowed(
         _("this kind of file is not accepted: %(problem)s. Accepted: %(accepted)s.")
-        % {"problem": problem, "accepted": accepted_kinds_text()})
+        % {"problem": problem, "accepted": accepted_kinds_text()}
+    )

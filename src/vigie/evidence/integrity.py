@@ -24,11 +24,11 @@ from .store import MISSING, NOT_A_FILE, UNREADABLE, EvidenceStore, default_store
 
 @dataclass(frozen=True)
 class StoreProblem:
-    sha256: str                 # the hash recorded at intake (what the file should hash to)
-    actual: str | None          # what it hashes to now; None when there is no readable file
-    item_ids: tuple[int, ...]   # the items that describe this file
+    sha256: str  # the hash recorded at intake (what the file should hash to)
+    actual: str | None  # what it hashes to now; None when there is no readable file
+    item_ids: tuple[int, ...]  # the items that describe this file
     path: str
-    problem: str = ""           # MISSING, NOT_A_FILE, UNREADABLE, "changed" or "bad hash"
+    problem: str = ""  # MISSING, NOT_A_FILE, UNREADABLE, "changed" or "bad hash"
     detail: str = ""
 
     @property
@@ -50,17 +50,21 @@ class StoreProblem:
 
 @dataclass
 class StoreReport:
-    checked: int = 0                                     # stored objects read and hashed
-    items: int = 0                                       # evidence items they stand for
+    checked: int = 0  # stored objects read and hashed
+    items: int = 0  # evidence items they stand for
     problems: list[StoreProblem] = field(default_factory=list)
-    unreferenced: list[str] = field(default_factory=list)  # objects in the store that no item describes
+    unreferenced: list[str] = field(
+        default_factory=list
+    )  # objects in the store that no item describes
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def verify_store(store: EvidenceStore | None = None, record_user=None, record: bool = False) -> StoreReport:
+def verify_store(
+    store: EvidenceStore | None = None, record_user=None, record: bool = False
+) -> StoreReport:
     """Hash every stored file and compare it with the hash its items were received with.
 
     With ``record``, each item whose file matches gets a 'verified' event in its chain of custody.
@@ -68,7 +72,9 @@ def verify_store(store: EvidenceStore | None = None, record_user=None, record: b
     store = store or default_store()
     report = StoreReport()
     by_hash: dict[str, list[int]] = {}
-    for pk, sha256 in EvidenceItem.objects.order_by("sha256", "pk").values_list("pk", "sha256").iterator():
+    for pk, sha256 in (
+        EvidenceItem.objects.order_by("sha256", "pk").values_list("pk", "sha256").iterator()
+    ):
         by_hash.setdefault(sha256, []).append(pk)
     for sha256, item_ids in by_hash.items():
         report.checked += 1
@@ -80,8 +86,11 @@ def verify_store(store: EvidenceStore | None = None, record_user=None, record: b
             continue
         if stored.actual != sha256:
             problem = stored.problem or "changed"
-            report.problems.append(StoreProblem(sha256, stored.actual, tuple(item_ids), str(stored.path), problem,
-                                                stored.detail))
+            report.problems.append(
+                StoreProblem(
+                    sha256, stored.actual, tuple(item_ids), str(stored.path), problem, stored.detail
+                )
+            )
         elif record:
             from .services import record_custody
 
@@ -104,10 +113,14 @@ def _logged(model) -> dict[int, tuple[int, str, dict | None]]:
 
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=True)
     last: dict[int, tuple[int, str, dict | None]] = {}
-    entries = (ChangeLogEntry.objects
-               .filter(content_type=content_type,
-                       action__in=[ChangeAction.CREATE, ChangeAction.UPDATE, ChangeAction.DELETE])
-               .order_by("sequence").values_list("object_id", "sequence", "action", "postchange"))
+    entries = (
+        ChangeLogEntry.objects.filter(
+            content_type=content_type,
+            action__in=[ChangeAction.CREATE, ChangeAction.UPDATE, ChangeAction.DELETE],
+        )
+        .order_by("sequence")
+        .values_list("object_id", "sequence", "action", "postchange")
+    )
     for object_id, sequence, action, postchange in entries.iterator(chunk_size=2000):
         if isinstance(postchange, str):  # some backends hand JSON back as text through values_list
             postchange = json.loads(postchange)
@@ -137,7 +150,16 @@ def _custody_notes() -> dict[int, tuple[str | None, str]]:
     return notes
 
 
-_CUSTODY_FIELDS = ("id", "organisation_id", "item_id", "time", "actor_id", "actor_name", "action", "sha256")
+_CUSTODY_FIELDS = (
+    "id",
+    "organisation_id",
+    "item_id",
+    "time",
+    "actor_id",
+    "actor_name",
+    "action",
+    "sha256",
+)
 
 
 def verify_custody() -> list[str]:
@@ -149,40 +171,64 @@ def verify_custody() -> list[str]:
     notes = _custody_notes()
     problems = []
     seen = set()
-    for row in CustodyEvent.objects.order_by("pk").values_list(*_CUSTODY_FIELDS).iterator(chunk_size=2000):
+    for row in (
+        CustodyEvent.objects.order_by("pk").values_list(*_CUSTODY_FIELDS).iterator(chunk_size=2000)
+    ):
         values = dict(zip(_CUSTODY_FIELDS, row, strict=True))
         pk, item_id = values["id"], values["item_id"]
         seen.add(pk)
         where = f"custody event {pk} of evidence {item_id}"
         entry = logged.get(pk)
         if entry is None:
-            problems.append(f"{where}: not in the change log: it was inserted directly into the database")
+            problems.append(
+                f"{where}: not in the change log: it was inserted directly into the database"
+            )
             continue
         sequence, action, snapshot = entry
         if action == ChangeAction.DELETE or snapshot is None:
-            problems.append(f"{where}: the change log (sequence {sequence}) records it as deleted, yet it is there")
+            problems.append(
+                f"{where}: the change log (sequence {sequence}) records it as deleted, yet it is there"
+            )
             continue
         note, why = notes.get(pk, ("", ""))
         if note is None:
-            problems.append(f"{where}: its note does not decrypt ({why}): it was edited in the database")
+            problems.append(
+                f"{where}: its note does not decrypt ({why}): it was edited in the database"
+            )
             continue
-        differing = [name for name in _CUSTODY_FIELDS
-                     if name != "id" and name in snapshot and snapshot[name] != json_value(values[name])]
+        differing = [
+            name
+            for name in _CUSTODY_FIELDS
+            if name != "id" and name in snapshot and snapshot[name] != json_value(values[name])
+        ]
         expected_mac = snapshot.get(CUSTODY_MAC)
         if expected_mac is not None:
-            content = custody_content(pk, values["organisation_id"], item_id, values["time"], values["actor_id"],
-                                      values["actor_name"], values["action"], values["sha256"], note)
+            content = custody_content(
+                pk,
+                values["organisation_id"],
+                item_id,
+                values["time"],
+                values["actor_id"],
+                values["actor_name"],
+                values["action"],
+                values["sha256"],
+                note,
+            )
             if custody_mac(content) != expected_mac and not differing:
                 differing = ["note"]
         if differing:
-            problems.append(f"{where}: edited after it was written (change log sequence {sequence}): "
-                            f"{', '.join(differing)} differ")
+            problems.append(
+                f"{where}: edited after it was written (change log sequence {sequence}): "
+                f"{', '.join(differing)} differ"
+            )
     for pk in sorted(set(logged) - seen):
         sequence, action, snapshot = logged[pk]
         if action != ChangeAction.DELETE:
             item = (snapshot or {}).get("item_id", "?")
-            problems.append(f"custody event {pk} of evidence {item}: missing (written at change log sequence "
-                            f"{sequence}): it was deleted from the database")
+            problems.append(
+                f"custody event {pk} of evidence {item}: missing (written at change log sequence "
+                f"{sequence}): it was deleted from the database"
+            )
     return problems
 
 
@@ -196,26 +242,38 @@ def verify_items() -> list[str]:
     logged = _logged(EvidenceItem)
     problems = []
     seen = set()
-    for row in EvidenceItem.objects.order_by("pk").values_list("pk", *_IDENTITY).iterator(chunk_size=2000):
+    for row in (
+        EvidenceItem.objects.order_by("pk").values_list("pk", *_IDENTITY).iterator(chunk_size=2000)
+    ):
         pk, values = row[0], dict(zip(_IDENTITY, row[1:], strict=True))
         seen.add(pk)
         entry = logged.get(pk)
         if entry is None:
-            problems.append(f"evidence {pk}: not in the change log: it was inserted directly into the database")
+            problems.append(
+                f"evidence {pk}: not in the change log: it was inserted directly into the database"
+            )
             continue
         sequence, action, snapshot = entry
         if action == ChangeAction.DELETE or snapshot is None:
-            problems.append(f"evidence {pk}: the change log (sequence {sequence}) records it as deleted, yet it is there")
+            problems.append(
+                f"evidence {pk}: the change log (sequence {sequence}) records it as deleted, yet it is there"
+            )
             continue
-        differing = [name for name in _IDENTITY if name in snapshot and snapshot[name] != values[name]]
+        differing = [
+            name for name in _IDENTITY if name in snapshot and snapshot[name] != values[name]
+        ]
         if differing:
-            problems.append(f"evidence {pk}: {', '.join(differing)} changed in the database since change log "
-                            f"sequence {sequence}")
+            problems.append(
+                f"evidence {pk}: {', '.join(differing)} changed in the database since change log "
+                f"sequence {sequence}"
+            )
     for pk in sorted(set(logged) - seen):
         sequence, action, _snapshot = logged[pk]
         if action != ChangeAction.DELETE:
-            problems.append(f"evidence {pk}: missing (last written at change log sequence {sequence}): "
-                            "it was deleted from the database")
+            problems.append(
+                f"evidence {pk}: missing (last written at change log sequence {sequence}): "
+                "it was deleted from the database"
+            )
     return problems
 
 

@@ -31,15 +31,24 @@ from .filetypes import detect
 from .models import CustodyEvent, EvidenceItem
 from .store import EvidenceStore, default_store
 
-METADATA_FIELDS = ("captured_at", "captured_place", "latitude", "longitude", "device", "collected_by", "source",
-                   "description", "note")
+METADATA_FIELDS = (
+    "captured_at",
+    "captured_place",
+    "latitude",
+    "longitude",
+    "device",
+    "collected_by",
+    "source",
+    "description",
+    "note",
+)
 FUTURE_TOLERANCE = datetime.timedelta(days=1)
 
 
 @dataclass
 class Intake:
     item: EvidenceItem
-    created: bool          # False: the case already held these bytes (one more 'received' event)
+    created: bool  # False: the case already held these bytes (one more 'received' event)
     event: CustodyEvent
 
 
@@ -48,8 +57,10 @@ def clean_metadata(metadata: dict | None, organisation_id: int | None = None) ->
     metadata = dict(metadata or {})
     unknown = sorted(set(metadata) - set(METADATA_FIELDS))
     if unknown:
-        raise BadMetadata(_("unknown capture metadata: %(fields)s (known: %(known)s)")
-                          % {"fields": ", ".join(unknown), "known": ", ".join(METADATA_FIELDS)})
+        raise BadMetadata(
+            _("unknown capture metadata: %(fields)s (known: %(known)s)")
+            % {"fields": ", ".join(unknown), "known": ", ".join(METADATA_FIELDS)}
+        )
     clean: dict = {}
     captured_at = metadata.get("captured_at")
     if captured_at not in (None, ""):
@@ -57,11 +68,14 @@ def clean_metadata(metadata: dict | None, organisation_id: int | None = None) ->
             parsed = parse_datetime(captured_at.strip())
             if parsed is None:
                 try:
-                    parsed = datetime.datetime.combine(datetime.date.fromisoformat(captured_at.strip()),
-                                                       datetime.time())
+                    parsed = datetime.datetime.combine(
+                        datetime.date.fromisoformat(captured_at.strip()), datetime.time()
+                    )
                 except ValueError:
-                    raise BadMetadata(_("captured_at: %(value)r is not a date and time (e.g. 2024-03-07T14:30)")
-                                      % {"value": captured_at}) from None
+                    raise BadMetadata(
+                        _("captured_at: %(value)r is not a date and time (e.g. 2024-03-07T14:30)")
+                        % {"value": captured_at}
+                    ) from None
             captured_at = parsed
         if not isinstance(captured_at, datetime.datetime):
             raise BadMetadata(_("captured_at must be a date and time"))
@@ -78,7 +92,10 @@ def clean_metadata(metadata: dict | None, organisation_id: int | None = None) ->
             # a published place or the case's organisation's own (vigie.core.published)
             found = Place.objects.available_to(organisation_id).filter(code=str(place)).first()
             if found is None:
-                raise BadMetadata(_("captured_place: no place with the code %(code)r in the gazetteer") % {"code": place})
+                raise BadMetadata(
+                    _("captured_place: no place with the code %(code)r in the gazetteer")
+                    % {"code": place}
+                )
             place = found
         clean["captured_place"] = place
     coordinates = {}
@@ -89,16 +106,25 @@ def clean_metadata(metadata: dict | None, organisation_id: int | None = None) ->
         try:
             value = float(value)
         except (TypeError, ValueError):
-            raise BadMetadata(_("%(name)s: %(value)r is not a number") % {"name": name, "value": value}) from None
+            raise BadMetadata(
+                _("%(name)s: %(value)r is not a number") % {"name": name, "value": value}
+            ) from None
         if not -limit <= value <= limit:
-            raise BadMetadata(_("%(name)s must be between -%(limit)d and %(limit)d")
-                              % {"name": name, "limit": limit})
+            raise BadMetadata(
+                _("%(name)s must be between -%(limit)d and %(limit)d")
+                % {"name": name, "limit": limit}
+            )
         coordinates[name] = value
     if len(coordinates) == 1:
         raise BadMetadata(_("give both latitude and longitude, or neither"))
     clean.update(coordinates)
-    for name, limit in (("device", 200), ("collected_by", 2000), ("source", 2000), ("description", 5000),
-                        ("note", 5000)):
+    for name, limit in (
+        ("device", 200),
+        ("collected_by", 2000),
+        ("source", 2000),
+        ("description", 5000),
+        ("note", 5000),
+    ):
         value = metadata.get(name)
         if value in (None, ""):
             continue
@@ -108,7 +134,9 @@ def clean_metadata(metadata: dict | None, organisation_id: int | None = None) ->
         if "\x00" in value:
             raise BadMetadata(_("%(name)s contains a NUL character") % {"name": name})
         if len(value) > limit:
-            raise BadMetadata(_("%(name)s is longer than %(limit)d characters") % {"name": name, "limit": limit})
+            raise BadMetadata(
+                _("%(name)s is longer than %(limit)d characters") % {"name": name, "limit": limit}
+            )
         clean[name] = value
     return clean
 
@@ -119,21 +147,36 @@ def _actor_name(user) -> str:
     return current_change_context().user_name or "operator"
 
 
-def record_custody(item: EvidenceItem, action: str, user, note: str = "", sha256: str = "") -> CustodyEvent:
+def record_custody(
+    item: EvidenceItem, action: str, user, note: str = "", sha256: str = ""
+) -> CustodyEvent:
     """Append one event to the item's chain of custody (and so to the change log)."""
     if action not in CustodyAction.values:
         raise ValueError(f"not a custody action: {action!r}")
     actor = user if user is not None and getattr(user, "is_authenticated", False) else None
     with acting_as(user):
         return CustodyEvent.objects.create(
-            organisation_id=item.organisation_id, item=item, actor=actor, actor_name=_actor_name(user),
-            action=action, sha256=sha256, note=note,
+            organisation_id=item.organisation_id,
+            item=item,
+            actor=actor,
+            actor_name=_actor_name(user),
+            action=action,
+            sha256=sha256,
+            note=note,
         )
 
 
-def add_evidence(case, fileobj: BinaryIO, filename: str, metadata: dict | None = None, user=None, *,
-                 derived_from: EvidenceItem | None = None, transformation: str = "",
-                 store: EvidenceStore | None = None) -> Intake:
+def add_evidence(
+    case,
+    fileobj: BinaryIO,
+    filename: str,
+    metadata: dict | None = None,
+    user=None,
+    *,
+    derived_from: EvidenceItem | None = None,
+    transformation: str = "",
+    store: EvidenceStore | None = None,
+) -> Intake:
     """Receive one file into ``case``: hash it as it arrives, store it by its hash, describe it.
 
     The same bytes received twice in one case make one item and a second 'received' event.
@@ -147,39 +190,69 @@ def add_evidence(case, fileobj: BinaryIO, filename: str, metadata: dict | None =
     note = metadata.pop("note", "")
     if derived_from is not None:
         if derived_from.case_id != case.pk:
-            raise BadMetadata(_("a working copy belongs to the case of the item it is derived from"))
+            raise BadMetadata(
+                _("a working copy belongs to the case of the item it is derived from")
+            )
         transformation = (transformation or "").strip()
         if not transformation:
-            raise BadMetadata(_("say how the working copy was made from the original (the transformation)"))
+            raise BadMetadata(
+                _("say how the working copy was made from the original (the transformation)")
+            )
     store = store or default_store()
 
     received = store.receive(fileobj)  # the hash is known before anything else reads the bytes
-    object_was_stored = True  # until known otherwise: never remove a stored object we did not create
+    object_was_stored = (
+        True  # until known otherwise: never remove a stored object we did not create
+    )
     try:
         kind = detect(received.path)
         with transaction.atomic():
-            existing = EvidenceItem.objects.select_for_update().filter(case=case, sha256=received.sha256).first()
+            existing = (
+                EvidenceItem.objects.select_for_update()
+                .filter(case=case, sha256=received.sha256)
+                .first()
+            )
             if existing is not None and derived_from is not None:
                 raise DuplicateDerivative(
-                    _("this working copy has the same bytes as evidence %(id)d of this case: nothing was derived")
-                    % {"id": existing.pk})
+                    _(
+                        "this working copy has the same bytes as evidence %(id)d of this case: nothing was derived"
+                    )
+                    % {"id": existing.pk}
+                )
             if existing is not None:
-                event = record_custody(existing, CustodyAction.RECEIVED, user, sha256=received.sha256,
-                                       note=_join(_("received again: the same bytes as this item"), note))
+                event = record_custody(
+                    existing,
+                    CustodyAction.RECEIVED,
+                    user,
+                    sha256=received.sha256,
+                    note=_join(_("received again: the same bytes as this item"), note),
+                )
                 item, created = existing, False
             else:
                 with acting_as(user):
                     item = EvidenceItem.objects.create(
-                        organisation_id=case.organisation_id, case=case, sha256=received.sha256, size=received.size,
-                        media_type=kind.media_type, original_filename=filename, derived_from=derived_from,
+                        organisation_id=case.organisation_id,
+                        case=case,
+                        sha256=received.sha256,
+                        size=received.size,
+                        media_type=kind.media_type,
+                        original_filename=filename,
+                        derived_from=derived_from,
                         transformation=transformation if derived_from is not None else "",
                         received_by=user if user is not None and user.is_authenticated else None,
                         **metadata,
                     )
                 if derived_from is not None:
-                    record_custody(derived_from, CustodyAction.DERIVED, user, sha256=derived_from.sha256,
-                                   note=_("working copy: evidence %(id)d") % {"id": item.pk})
-                event = record_custody(item, CustodyAction.RECEIVED, user, sha256=received.sha256, note=note)
+                    record_custody(
+                        derived_from,
+                        CustodyAction.DERIVED,
+                        user,
+                        sha256=derived_from.sha256,
+                        note=_("working copy: evidence %(id)d") % {"id": item.pk},
+                    )
+                event = record_custody(
+                    item, CustodyAction.RECEIVED, user, sha256=received.sha256, note=note
+                )
                 created = True
             object_was_stored = store.exists(received.sha256)
             store.put(received)  # last: a failure before this leaves no file behind
@@ -191,11 +264,26 @@ def add_evidence(case, fileobj: BinaryIO, filename: str, metadata: dict | None =
     return Intake(item=item, created=created, event=event)
 
 
-def derive_evidence(original: EvidenceItem, fileobj: BinaryIO, filename: str, transformation: str, user=None,
-                    metadata: dict | None = None, store: EvidenceStore | None = None) -> Intake:
+def derive_evidence(
+    original: EvidenceItem,
+    fileobj: BinaryIO,
+    filename: str,
+    transformation: str,
+    user=None,
+    metadata: dict | None = None,
+    store: EvidenceStore | None = None,
+) -> Intake:
     """Add a working copy (a redacted photo, a transcript) made from ``original``, linked to it."""
-    return add_evidence(original.case, fileobj, filename, metadata, user, derived_from=original,
-                        transformation=transformation, store=store)
+    return add_evidence(
+        original.case,
+        fileobj,
+        filename,
+        metadata,
+        user,
+        derived_from=original,
+        transformation=transformation,
+        store=store,
+    )
 
 
 def verify_item(item: EvidenceItem, user=None, store: EvidenceStore | None = None) -> bool:

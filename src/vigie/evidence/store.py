@@ -53,8 +53,13 @@ class StoredObject:
 
 
 def _kind_of(mode: int) -> str:
-    for test, name in ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a named pipe"), (stat.S_ISSOCK, "a socket"),
-                       (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device")):
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+    ):
         if test(mode):
             return name
     return "not a regular file"
@@ -99,8 +104,11 @@ class EvidenceStore:
                     size += len(chunk)
                     if size > self.max_bytes:
                         raise FileTooLarge(
-                            _("the file is larger than the limit of %(limit)s (VIGIE_EVIDENCE_MAX_BYTES)")
-                            % {"limit": human_size(self.max_bytes)})
+                            _(
+                                "the file is larger than the limit of %(limit)s (VIGIE_EVIDENCE_MAX_BYTES)"
+                            )
+                            % {"limit": human_size(self.max_bytes)}
+                        )
                     digest.update(chunk)
                     handle.write(chunk)
                 handle.flush()
@@ -171,7 +179,9 @@ class EvidenceStore:
         except FileNotFoundError:
             return StoredObject(path, None, MISSING)
         except NotADirectoryError:
-            return StoredObject(path, None, NOT_A_FILE, "a file stands where one of its folders should be")
+            return StoredObject(
+                path, None, NOT_A_FILE, "a file stands where one of its folders should be"
+            )
         except OSError as error:
             if error.errno == errno.ELOOP:
                 return StoredObject(path, None, NOT_A_FILE, "it is a symbolic link")
@@ -217,7 +227,13 @@ def hash_file(path: Path) -> str:
 def human_size(n: int) -> str:
     for unit in ("bytes", "KB", "MB", "GB"):
         if n < 1000 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.0f} {unit}" if n == int(n) else f"{n:.1f} {unit}"
+            return (
+                f"{n} {unit}"
+                if unit == "bytes"
+                else f"{n:.0f} {unit}"
+                if n == int(n)
+                else f"{n:.1f} {unit}"
+            )
         n /= 1000
     return f"{n} GB"
 

@@ -68,7 +68,9 @@ def download(request, pk: int):
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(handle, as_attachment=True, filename=item.download_name, content_type=item.media_type)
+    response = FileResponse(
+        handle, as_attachment=True, filename=item.download_name, content_type=item.media_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
@@ -76,6 +78,7 @@ def download(request, pk: int):
 
 
 # -- receiving uploads ------------------------------------------------------------------------------
+
 
 class IncomingUpload(UploadedFile):
     """An uploaded file kept in the evidence store's ``incoming/`` directory until the service takes it."""
@@ -105,8 +108,14 @@ class EvidenceUploadHandler(FileUploadHandler):
     def new_file(self, *args, **kwargs):
         super().new_file(*args, **kwargs)
         self.received = 0
-        self.file = IncomingUpload(self.directory, self.file_name, self.content_type, 0, self.charset,
-                                   self.content_type_extra)
+        self.file = IncomingUpload(
+            self.directory,
+            self.file_name,
+            self.content_type,
+            0,
+            self.charset,
+            self.content_type_extra,
+        )
 
     def receive_data_chunk(self, raw_data, start):
         self.received += len(raw_data)
@@ -139,8 +148,11 @@ def _close_uploads(request) -> None:
 
 # -- helpers ----------------------------------------------------------------------------------------
 
+
 def _may(user, organisation_id: int, action: str) -> bool:
-    return user.is_superuser or organisation_id in permissions.organisations_for(user, EvidenceItem, action)
+    return user.is_superuser or organisation_id in permissions.organisations_for(
+        user, EvidenceItem, action
+    )
 
 
 def _case_or_404(request, case_pk: int) -> Case:
@@ -148,20 +160,32 @@ def _case_or_404(request, case_pk: int) -> Case:
 
 
 def _item_or_404(request, pk: int) -> EvidenceItem:
-    return get_or_404(EvidenceItem.objects.select_related("case", "captured_place", "derived_from", "received_by"),
-                      request.user, "view", pk=pk)
+    return get_or_404(
+        EvidenceItem.objects.select_related(
+            "case", "captured_place", "derived_from", "received_by"
+        ),
+        request.user,
+        "view",
+        pk=pk,
+    )
 
 
 def _refusal(error: Exception) -> str:
-    return _("The file was refused: %(reason)s. Nothing was stored.") % {"reason": str(error).rstrip(".")}
+    return _("The file was refused: %(reason)s. Nothing was stored.") % {
+        "reason": str(error).rstrip(".")
+    }
 
 
-def _receive(request, case: Case, form, derived_from: EvidenceItem | None = None) -> tuple[object, str]:
+def _receive(
+    request, case: Case, form, derived_from: EvidenceItem | None = None
+) -> tuple[object, str]:
     """(the intake, "") when the file was received; (None, why) otherwise. Nothing is stored on a refusal."""
     upload = request.FILES.get("file")
     if getattr(request, "evidence_too_large", False):
-        return None, _refusal(_("the file is larger than the limit of %(limit)s") % {
-            "limit": human_size(default_store().max_bytes)})
+        return None, _refusal(
+            _("the file is larger than the limit of %(limit)s")
+            % {"limit": human_size(default_store().max_bytes)}
+        )
     if upload is None:
         return None, _("Choose a file to send.")
     if not form.is_valid():
@@ -171,8 +195,15 @@ def _receive(request, case: Case, form, derived_from: EvidenceItem | None = None
         if derived_from is None:
             intake = add_evidence(case, upload, upload.name, metadata, request.user)
         else:
-            intake = add_evidence(case, upload, upload.name, metadata, request.user, derived_from=derived_from,
-                                  transformation=form.cleaned_data["transformation"])
+            intake = add_evidence(
+                case,
+                upload,
+                upload.name,
+                metadata,
+                request.user,
+                derived_from=derived_from,
+                transformation=form.cleaned_data["transformation"],
+            )
     except EvidenceError as error:
         return None, _refusal(error)
     return intake, ""
@@ -181,14 +212,24 @@ def _receive(request, case: Case, form, derived_from: EvidenceItem | None = None
 def _received_message(request, intake) -> None:
     item = intake.item
     if intake.created:
-        messages.success(request, _("Evidence %(id)d is stored. Its SHA-256 is %(hash)s.") % {
-            "id": item.pk, "hash": item.sha256})
+        messages.success(
+            request,
+            _("Evidence %(id)d is stored. Its SHA-256 is %(hash)s.")
+            % {"id": item.pk, "hash": item.sha256},
+        )
     else:
-        messages.warning(request, _("This case already holds these bytes (evidence %(id)d): no copy was made, and a "
-                                    "second “received” event was added to its chain of custody.") % {"id": item.pk})
+        messages.warning(
+            request,
+            _(
+                "This case already holds these bytes (evidence %(id)d): no copy was made, and a "
+                "second “received” event was added to its chain of custody."
+            )
+            % {"id": item.pk},
+        )
 
 
 # -- receiving a file into a case ------------------------------------------------------------------
+
 
 @login_required
 @csrf_exempt  # the token is checked by _evidence_add, once the upload handler is in place
@@ -213,19 +254,30 @@ def _evidence_add(request, case_pk: int):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = EvidenceForm(request.POST if request.method == "POST" else None, organisation_id=case.organisation_id)
+    form = EvidenceForm(
+        request.POST if request.method == "POST" else None, organisation_id=case.organisation_id
+    )
     problem = ""
     if request.method == "POST":
         try:
             intake, problem = _receive(request, case, form)
         except PermissionDenied:
-            return forbidden(request, _("Your role does not allow you to add evidence to this case."))
+            return forbidden(
+                request, _("Your role does not allow you to add evidence to this case.")
+            )
         if intake is not None:
             _received_message(request, intake)
             return redirect("evidence:evidence_detail", pk=intake.item.pk)
-    return render(request, "evidence/evidence_add.html", {
-        "case": case, "form": form, "problem": problem, "max_size": human_size(default_store().max_bytes),
-    })
+    return render(
+        request,
+        "evidence/evidence_add.html",
+        {
+            "case": case,
+            "form": form,
+            "problem": problem,
+            "max_size": human_size(default_store().max_bytes),
+        },
+    )
 
 
 @login_required
@@ -251,24 +303,35 @@ def _evidence_derive(request, pk: int):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = DerivedEvidenceForm(request.POST if request.method == "POST" else None,
-                               organisation_id=original.organisation_id)
+    form = DerivedEvidenceForm(
+        request.POST if request.method == "POST" else None, organisation_id=original.organisation_id
+    )
     problem = ""
     if request.method == "POST":
         try:
             intake, problem = _receive(request, original.case, form, derived_from=original)
         except PermissionDenied:
-            return forbidden(request, _("Your role does not allow you to add evidence to this case."))
+            return forbidden(
+                request, _("Your role does not allow you to add evidence to this case.")
+            )
         if intake is not None:
             _received_message(request, intake)
             return redirect("evidence:evidence_detail", pk=intake.item.pk)
-    return render(request, "evidence/evidence_derive.html", {
-        "item": original, "case": original.case, "form": form, "problem": problem,
-        "max_size": human_size(default_store().max_bytes),
-    })
+    return render(
+        request,
+        "evidence/evidence_derive.html",
+        {
+            "item": original,
+            "case": original.case,
+            "form": form,
+            "problem": problem,
+            "max_size": human_size(default_store().max_bytes),
+        },
+    )
 
 
 # -- one piece of evidence --------------------------------------------------------------------------
+
 
 @never_cache
 @login_required
@@ -279,12 +342,23 @@ def evidence_detail(request, pk: int):
     user = request.user
     record_read(item, user, "evidence page")
     derivatives = list(permissions.restrict(item.derivatives.all(), user, "view").order_by("pk"))
-    derived_from = item.derived_from if item.derived_from_id and permissions.can(user, item.derived_from) else None
-    return render(request, "evidence/evidence_detail.html", {
-        "item": item, "case": item.case, "derived_from": derived_from, "derivatives": derivatives,
-        "custody": list(item.custody.select_related("actor").order_by("time", "id")),
-        "may_add": _may(user, item.organisation_id, "add"),
-    })
+    derived_from = (
+        item.derived_from
+        if item.derived_from_id and permissions.can(user, item.derived_from)
+        else None
+    )
+    return render(
+        request,
+        "evidence/evidence_detail.html",
+        {
+            "item": item,
+            "case": item.case,
+            "derived_from": derived_from,
+            "derivatives": derivatives,
+            "custody": list(item.custody.select_related("actor").order_by("time", "id")),
+            "may_add": _may(user, item.organisation_id, "add"),
+        },
+    )
 
 
 @login_required
@@ -297,16 +371,27 @@ def evidence_verify(request, pk: int):
 
 def _verify(request, item: EvidenceItem):
     if verify_item(item, request.user):
-        messages.success(request, _("The stored file matches its SHA-256: a “verified” event was added to its chain "
-                                    "of custody."))
+        messages.success(
+            request,
+            _(
+                "The stored file matches its SHA-256: a “verified” event was added to its chain "
+                "of custody."
+            ),
+        )
     else:
-        messages.error(request, _("The stored file does NOT match the SHA-256 recorded on receipt, or it is missing. "
-                                  "Do not use it: tell the person who runs Vigie, who will run “vigie evidence verify” "
-                                  "and restore the file from the backup."))
+        messages.error(
+            request,
+            _(
+                "The stored file does NOT match the SHA-256 recorded on receipt, or it is missing. "
+                "Do not use it: tell the person who runs Vigie, who will run “vigie evidence verify” "
+                "and restore the file from the backup."
+            ),
+        )
     return redirect("evidence:evidence_detail", pk=item.pk)
 
 
 # -- a case's bundle --------------------------------------------------------------------------------
+
 
 def _outgoing_directory() -> Path:
     """Bundles are written beside the evidence (same disk, same protection), and removed once sent."""
@@ -339,16 +424,27 @@ def _bundle(request, case: Case):
             messages.error(request, _("Nothing was exported: %(reason)s") % {"reason": error})
             return redirect("evidence:evidence_bundle", case_pk=case.pk)
         except PermissionDenied:
-            return forbidden(request, _("Your role does not allow you to export this case's evidence."))
+            return forbidden(
+                request, _("Your role does not allow you to export this case's evidence.")
+            )
         handle = open(path, "rb")  # noqa: SIM115 - FileResponse closes it
     finally:
         shutil.rmtree(directory, ignore_errors=True)  # the open handle still reads the file
-    messages.info(request, _("The bundle of case %(reference)s was exported (%(items)d files). Write down the SHA-256 "
-                             "of its manifest.json, apart from the bundle: %(hash)s") % {
-        "reference": case.reference, "items": result.items, "hash": result.manifest_sha256})
+    messages.info(
+        request,
+        _(
+            "The bundle of case %(reference)s was exported (%(items)d files). Write down the SHA-256 "
+            "of its manifest.json, apart from the bundle: %(hash)s"
+        )
+        % {"reference": case.reference, "items": result.items, "hash": result.manifest_sha256},
+    )
     day = timezone.localdate().isoformat()
-    response = FileResponse(handle, as_attachment=True, filename=f"case-{case.pk}-evidence-{day}.zip",
-                            content_type="application/zip")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"case-{case.pk}-evidence-{day}.zip",
+        content_type="application/zip",
+    )
     response["X-Vigie-Manifest-SHA256"] = result.manifest_sha256
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"

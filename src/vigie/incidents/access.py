@@ -28,11 +28,15 @@ from .models import Incident
 def publishable() -> Q:
     from vigie.reports.models import Report
 
-    redistributable = Report.objects.filter(incident=OuterRef("pk"), is_current=True, source__redistributable=True)
+    redistributable = Report.objects.filter(
+        incident=OuterRef("pk"), is_current=True, source__redistributable=True
+    )
     return Q(visibility=Visibility.PUBLIC) & Q(Exists(redistributable))
 
 
-def visible_incidents(queryset=None, *, organisation_ids: Iterable[int] = (), everything: bool = False):
+def visible_incidents(
+    queryset=None, *, organisation_ids: Iterable[int] = (), everything: bool = False
+):
     """Narrow ``queryset`` (default: all incidents) to what the audience may see; never widen it."""
     queryset = (Incident.objects.all() if queryset is None else queryset).current()
     if everything:
@@ -69,4 +73,3 @@ def visible_incident(user, queryset, pk: int):
     if allowed_among(user, [incident]) or visible_to_user(user).filter(pk=pk).exists():
         return incident
     return None
-

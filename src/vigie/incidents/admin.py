@@ -16,7 +16,14 @@ class IncidentViolationInline(admin.TabularInline):
 
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
-    list_display = ("date_start", "location", "event_type", "killed_best", "visibility", "organisation")
+    list_display = (
+        "date_start",
+        "location",
+        "event_type",
+        "killed_best",
+        "visibility",
+        "organisation",
+    )
     list_filter = ("event_type", "visibility", "date_precision")
     search_fields = ("location", "key")
     date_hierarchy = "date_start"

@@ -38,12 +38,22 @@ from dataclasses import dataclass, field
 from .vocabulary import HARMS, STATUSES, Grade
 
 # A report's own figures, as a source gives them (Report columns and reports CSV columns).
-CLAIM_FIELDS = ("killed", "killed_low", "killed_high", "civilians_killed", "combatants_killed", "injured", "abducted")
+CLAIM_FIELDS = (
+    "killed",
+    "killed_low",
+    "killed_high",
+    "civilians_killed",
+    "combatants_killed",
+    "injured",
+    "abducted",
+)
 
 RELIABILITY = ("A", "B", "C", "D", "E", "F")
 CREDIBILITY = (1, 2, 3, 4, 5, 6)
 _TIERS = (("A", "B"), ("C",), ("D", "F"))
-GRADES = tuple(grade.value for grade in Grade)  # ("confirmed", "fair", "weak", "contested", "discounted")
+GRADES = tuple(
+    grade.value for grade in Grade
+)  # ("confirmed", "fair", "weak", "contested", "discounted")
 
 # The phrases of an estimate's rule and of a grade's reason, as stored (in English, with numbers in
 # the {braces}): exports and the API give them as they are; the pages translate them phrase by phrase
@@ -120,13 +130,19 @@ def estimate(reports: Sequence[ReportEvidence]) -> Estimate:
             key = f"{prefix}_best"
             best = None
             for tier in _TIERS:
-                values = [r.figures[key] for r in independent if r.reliability in tier and r.figures.get(key) is not None]
+                values = [
+                    r.figures[key]
+                    for r in independent
+                    if r.reliability in tier and r.figures.get(key) is not None
+                ]
                 if values:
                     best = _median_low(values)
                     best_from.add("independent" if harm == "killed" and status is None else "")
                     break
             if best is None:
-                values = [r.figures[key] for r in credible if r.party and r.figures.get(key) is not None]
+                values = [
+                    r.figures[key] for r in credible if r.party and r.figures.get(key) is not None
+                ]
                 if values:
                     best = _median_low(values)
                     if harm == "killed" and status is None:
@@ -168,14 +184,24 @@ def _independent_sources(reports: Sequence[ReportEvidence]) -> set[str]:
     return {r.source or f"#{i}" for i, r in enumerate(reports)}
 
 
-def _contradiction(credible: Sequence[ReportEvidence], independent: Sequence[ReportEvidence]) -> str:
+def _contradiction(
+    credible: Sequence[ReportEvidence], independent: Sequence[ReportEvidence]
+) -> str:
     party = [r for r in credible if r.party]
     civilians = [r for r in independent if (r.figures.get("killed_civilian_best") or 0) > 0]
-    if party and civilians and any(
-        (r.figures.get("killed_combatant_best") or 0) > 0 and not r.figures.get("killed_civilian_best") for r in party
+    if (
+        party
+        and civilians
+        and any(
+            (r.figures.get("killed_combatant_best") or 0) > 0
+            and not r.figures.get("killed_civilian_best")
+            for r in party
+        )
     ):
         return GRADE_REASONS["party_contradicts"]
-    tolls = [r.figures["killed_best"] for r in independent if r.figures.get("killed_best") is not None]
+    tolls = [
+        r.figures["killed_best"] for r in independent if r.figures.get("killed_best") is not None
+    ]
     if len(tolls) >= 2 and max(tolls) > 2 * min(tolls) + 5:
         return GRADE_REASONS["tolls_disagree"].format(low=min(tolls), high=max(tolls))
     kinds = [r.perpetrator_kinds for r in credible if r.perpetrator_kinds]
@@ -193,8 +219,9 @@ def _grade(reports, credible, independent) -> tuple[str, str]:
     sources = _independent_sources(independent)
     strong = any(r.reliability in ("A", "B") for r in independent)
     if (len(sources) >= 2 and strong) or any(r.credibility == 1 for r in independent):
-        return "confirmed", GRADE_REASONS["confirmed_sources"].format(sources=len(sources)) if len(sources) >= 2 \
-            else GRADE_REASONS["confirmed_credibility"]
+        return "confirmed", GRADE_REASONS["confirmed_sources"].format(sources=len(sources)) if len(
+            sources
+        ) >= 2 else GRADE_REASONS["confirmed_credibility"]
     if len(sources) >= 2:
         return "fair", GRADE_REASONS["fair_sources"].format(sources=len(sources))
     if strong and any(r.credibility <= 2 for r in independent if r.reliability in ("A", "B")):
@@ -216,7 +243,7 @@ def _label(prefix: str) -> str:
 def _whole_bound(figures: dict[str, int | None], harm: str, level: str) -> str | None:
     """The whole's figure the parts' ``level`` must fit in: the same level, or the next one known
     (the parts' lows fit in the whole's best when no low is known, or in its high)."""
-    for upper in LEVELS[LEVELS.index(level):]:
+    for upper in LEVELS[LEVELS.index(level) :]:
         if figures.get(f"{harm}_{upper}") is not None:
             return f"{harm}_{upper}"
     return None
@@ -224,7 +251,7 @@ def _whole_bound(figures: dict[str, int | None], harm: str, level: str) -> str |
 
 def _at_least(figures: dict[str, int | None], prefix: str, level: str) -> int | None:
     """A part's figure at ``level``, or, when not known, the part's figure just below it (at least)."""
-    for lower in reversed(LEVELS[:LEVELS.index(level) + 1]):
+    for lower in reversed(LEVELS[: LEVELS.index(level) + 1]):
         if figures.get(f"{prefix}_{lower}") is not None:
             return figures[f"{prefix}_{lower}"]
     return None
@@ -243,21 +270,29 @@ def inconsistencies(figures: dict[str, int | None]) -> list[str]:
             known = [(level, value) for level, value in known if value is not None]
             for (level, value), (next_level, next_value) in zip(known, known[1:], strict=False):
                 if value > next_value:
-                    problems.append(f"{_label(prefix)}: the {_LEVEL_WORDS[level]} ({value}) is above the "
-                                    f"{_LEVEL_WORDS[next_level]} ({next_value})")
+                    problems.append(
+                        f"{_label(prefix)}: the {_LEVEL_WORDS[level]} ({value}) is above the "
+                        f"{_LEVEL_WORDS[next_level]} ({next_value})"
+                    )
         for level in ("low", "best"):
             bound = _whole_bound(figures, harm, level)
             given = [(prefix, _at_least(figures, prefix, level)) for prefix in parts]
             given = [(prefix, value) for prefix, value in given if value is not None]
             if bound is not None and sum(value for _prefix, value in given) > figures[bound]:
                 named = " + ".join(f"{_label(prefix)} {value}" for prefix, value in given)
-                problems.append(f"{named} ({_LEVEL_WORDS[level]}) is more than {harm} "
-                                f"({figures[bound]}, {_LEVEL_WORDS[bound.rsplit('_', 1)[1]]})")
+                problems.append(
+                    f"{named} ({_LEVEL_WORDS[level]}) is more than {harm} "
+                    f"({figures[bound]}, {_LEVEL_WORDS[bound.rsplit('_', 1)[1]]})"
+                )
         high = figures.get(f"{harm}_high")
         if high is not None:
-            problems += [f"{_label(prefix)} ({figures[f'{prefix}_{level}']}, {_LEVEL_WORDS[level]}) above "
-                         f"{harm} ({high}, high)" for prefix in parts for level in LEVELS
-                         if (figures.get(f"{prefix}_{level}") or 0) > high]
+            problems += [
+                f"{_label(prefix)} ({figures[f'{prefix}_{level}']}, {_LEVEL_WORDS[level]}) above "
+                f"{harm} ({high}, high)"
+                for prefix in parts
+                for level in LEVELS
+                if (figures.get(f"{prefix}_{level}") or 0) > high
+            ]
     return problems
 
 
@@ -265,13 +300,20 @@ def _order(figures: dict[str, int | None], prefix: str, fixed: frozenset[str]) -
     """low <= best <= high for one figure, moving the figures that are not ``fixed``."""
     low, best, high = (f"{prefix}_{level}" for level in LEVELS)
     if figures.get(best) is not None:
-        for bound, wrong in ((low, lambda v: v > figures[best]), (high, lambda v: v < figures[best])):
+        for bound, wrong in (
+            (low, lambda v: v > figures[best]),
+            (high, lambda v: v < figures[best]),
+        ):
             if figures.get(bound) is not None and wrong(figures[bound]):
                 if bound not in fixed:
                     figures[bound] = figures[best]
                 elif best not in fixed:
                     figures[best] = figures[bound]
-    if figures.get(low) is not None and figures.get(high) is not None and figures[low] > figures[high]:
+    if (
+        figures.get(low) is not None
+        and figures.get(high) is not None
+        and figures[low] > figures[high]
+    ):
         if high not in fixed:
             figures[high] = figures[low]
         elif low not in fixed:
@@ -282,12 +324,18 @@ def _shrink_below(figures: dict[str, int | None], prefix: str, fixed: frozenset[
     """A lowered high or best takes the levels below it down (they only shrink: the sums still hold)."""
     for upper, lower in (("high", "best"), ("best", "low"), ("high", "low")):
         top, below = f"{prefix}_{upper}", f"{prefix}_{lower}"
-        if (figures.get(top) is not None and figures.get(below) is not None and figures[below] > figures[top]
-                and below not in fixed):
+        if (
+            figures.get(top) is not None
+            and figures.get(below) is not None
+            and figures[below] > figures[top]
+            and below not in fixed
+        ):
             figures[below] = figures[top]
 
 
-def fit(figures: dict[str, int | None], fixed: frozenset[str] | set[str] = frozenset()) -> dict[str, int | None]:
+def fit(
+    figures: dict[str, int | None], fixed: frozenset[str] | set[str] = frozenset()
+) -> dict[str, int | None]:
     """``figures`` made to keep the rule (``inconsistencies``): each figure in order, then the parts
     fitted inside the whole, level by level. The whole governs: parts that overflow it are lowered,
     civilians kept first. ``fixed`` figures (an analyst's) are not moved; the whole is raised to hold
@@ -303,12 +351,24 @@ def fit(figures: dict[str, int | None], fixed: frozenset[str] | set[str] = froze
             if whole_name is None:
                 continue
             # Each part's figure at this level, or its low when it has no best (``_at_least``).
-            names = [next(f"{prefix}_{lower}" for lower in ("best", "low") if figures.get(f"{prefix}_{lower}") is not None)
-                     if level == "best" else f"{prefix}_low" for prefix in parts
-                     if _at_least(figures, prefix, level) is not None]
+            names = [
+                next(
+                    f"{prefix}_{lower}"
+                    for lower in ("best", "low")
+                    if figures.get(f"{prefix}_{lower}") is not None
+                )
+                if level == "best"
+                else f"{prefix}_low"
+                for prefix in parts
+                if _at_least(figures, prefix, level) is not None
+            ]
             # A part's best stays at or above its fixed low.
-            floors = {name: (figures.get(name.replace("_best", "_low")) or 0)
-                      if name.endswith("_best") and name.replace("_best", "_low") in fixed else 0 for name in names}
+            floors = {
+                name: (figures.get(name.replace("_best", "_low")) or 0)
+                if name.endswith("_best") and name.replace("_best", "_low") in fixed
+                else 0
+                for name in names
+            }
             held_total = sum(figures[name] if name in fixed else floors[name] for name in names)
             if held_total > figures[whole_name] and whole_name not in fixed:
                 figures[whole_name] = held_total
@@ -323,8 +383,12 @@ def fit(figures: dict[str, int | None], fixed: frozenset[str] | set[str] = froze
                 _shrink_below(figures, prefix, fixed)
         high_name = f"{harm}_high"
         if figures.get(high_name) is not None:  # no part above the whole's high, at any level
-            names = [f"{prefix}_{level}" for prefix in parts for level in LEVELS
-                     if figures.get(f"{prefix}_{level}") is not None]
+            names = [
+                f"{prefix}_{level}"
+                for prefix in parts
+                for level in LEVELS
+                if figures.get(f"{prefix}_{level}") is not None
+            ]
             top = max((figures[name] for name in names if name in fixed), default=0)
             if top > figures[high_name] and high_name not in fixed:
                 figures[high_name] = top
@@ -336,12 +400,17 @@ def fit(figures: dict[str, int | None], fixed: frozenset[str] | set[str] = froze
     return figures
 
 
-def combine_figures(reports: Sequence[dict[str, int]],
-                    official: Sequence[bool] | None = None) -> tuple[dict[str, int | None], str]:
+def combine_figures(
+    reports: Sequence[dict[str, int]], official: Sequence[bool] | None = None
+) -> tuple[dict[str, int | None], str]:
     """Figures and rule for reports without grades (``official[i]``: report i is a party's statement)."""
     official = list(official) if official is not None else [False] * len(reports)
-    result = estimate([ReportEvidence(figures=r, source=f"#{i}", party=o)
-                       for i, (r, o) in enumerate(zip(reports, official, strict=True))])
+    result = estimate(
+        [
+            ReportEvidence(figures=r, source=f"#{i}", party=o)
+            for i, (r, o) in enumerate(zip(reports, official, strict=True))
+        ]
+    )
     return result.figures, result.rule
 
 
@@ -362,5 +431,7 @@ def claims_to_casualties(claims: dict[str, int | None]) -> dict[str, int]:
             figures[f"killed_{status}_best"] = claims[claim]
     for harm in ("injured", "abducted"):
         if claims.get(harm) is not None:
-            figures[f"{harm}_low"] = figures[f"{harm}_best"] = figures[f"{harm}_high"] = claims[harm]
+            figures[f"{harm}_low"] = figures[f"{harm}_best"] = figures[f"{harm}_high"] = claims[
+                harm
+            ]
     return figures

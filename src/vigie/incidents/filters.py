@@ -40,23 +40,55 @@ class SearchInput(forms.TextInput):
 
 
 class IncidentFilterSet(api_filters.IncidentFilterSet):
-    date_from = filters.DateFilter(field_name="date_start", lookup_expr="gte", label=_("From"),
-                                   widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = filters.DateFilter(field_name="date_start", lookup_expr="lte", label=_("To"),
-                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    admin1 = filters.CharFilter(method="filter_place", label=_("Region"), max_length=120, widget=forms.Select)
-    admin2 = filters.CharFilter(method="filter_place", label=_("Cercle"), max_length=120, widget=forms.Select)
-    admin3 = filters.CharFilter(method="filter_commune", label=_("Commune"), max_length=120,
-                                widget=SearchInput(attrs={"placeholder": _("Name of the commune")}))
-    actor = filters.CharFilter(method="filter_actor_text", label=_("Actor"), max_length=200,
-                               widget=SearchInput(attrs={"placeholder": _("JNIM, FAMa, Dan Na Ambassagou…")}))
-    actor_category = filters.ChoiceFilter(choices=ActorCategory.choices, method="filter_one",
-                                          label=_("Actor category"), empty_label=_("Any"))
-    event_type = filters.ChoiceFilter(choices=EventType.choices, label=_("Type"), empty_label=_("Any"))
-    violation = filters.ChoiceFilter(choices=ViolationType.choices, method="filter_one", label=_("Violation"),
-                                     empty_label=_("Any"))
+    date_from = filters.DateFilter(
+        field_name="date_start",
+        lookup_expr="gte",
+        label=_("From"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    date_to = filters.DateFilter(
+        field_name="date_start",
+        lookup_expr="lte",
+        label=_("To"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    admin1 = filters.CharFilter(
+        method="filter_place", label=_("Region"), max_length=120, widget=forms.Select
+    )
+    admin2 = filters.CharFilter(
+        method="filter_place", label=_("Cercle"), max_length=120, widget=forms.Select
+    )
+    admin3 = filters.CharFilter(
+        method="filter_commune",
+        label=_("Commune"),
+        max_length=120,
+        widget=SearchInput(attrs={"placeholder": _("Name of the commune")}),
+    )
+    actor = filters.CharFilter(
+        method="filter_actor_text",
+        label=_("Actor"),
+        max_length=200,
+        widget=SearchInput(attrs={"placeholder": _("JNIM, FAMa, Dan Na Ambassagou…")}),
+    )
+    actor_category = filters.ChoiceFilter(
+        choices=ActorCategory.choices,
+        method="filter_one",
+        label=_("Actor category"),
+        empty_label=_("Any"),
+    )
+    event_type = filters.ChoiceFilter(
+        choices=EventType.choices, label=_("Type"), empty_label=_("Any")
+    )
+    violation = filters.ChoiceFilter(
+        choices=ViolationType.choices,
+        method="filter_one",
+        label=_("Violation"),
+        empty_label=_("Any"),
+    )
     grade = filters.ChoiceFilter(choices=Grade.choices, label=_("Confidence"), empty_label=_("Any"))
-    source = filters.CharFilter(method="filter_one", label=_("Source"), max_length=120, widget=forms.Select)
+    source = filters.CharFilter(
+        method="filter_one", label=_("Source"), max_length=120, widget=forms.Select
+    )
     sub_event_type = None  # the API's; the page keeps to the event type
 
     class Meta(api_filters.IncidentFilterSet.Meta):
@@ -79,13 +111,22 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         # Kept per audience: an organisation's unpublished places are its members' alone (vigie.core.published).
         signed_in = bool(self.user is not None and self.user.is_authenticated)
         organisations = name_organisations(self.user) if signed_in else set()
-        audience = "all" if organisations is None else ",".join(str(pk) for pk in sorted(organisations))
-        return cache.get_or_set(f"vigie:filters:places:{int(signed_in)}:{audience}", self._place_choices,
-                                PLACE_CHOICES_SECONDS)
+        audience = (
+            "all" if organisations is None else ",".join(str(pk) for pk in sorted(organisations))
+        )
+        return cache.get_or_set(
+            f"vigie:filters:places:{int(signed_in)}:{audience}",
+            self._place_choices,
+            PLACE_CHOICES_SECONDS,
+        )
 
     def _place_choices(self) -> tuple[list, list]:
-        rows = list(places_for(self.user).filter(kind__in=[PlaceKind.REGION, PlaceKind.CERCLE])
-                    .order_by("name").values_list("pk", "name", "kind", "parent_id"))
+        rows = list(
+            places_for(self.user)
+            .filter(kind__in=[PlaceKind.REGION, PlaceKind.CERCLE])
+            .order_by("name")
+            .values_list("pk", "name", "kind", "parent_id")
+        )
         region_names = {pk: name for pk, name, kind, _parent in rows if kind == PlaceKind.REGION}
         regions = [(str(pk), name) for pk, name in region_names.items()]
         grouped: dict[str, list] = {}
@@ -98,8 +139,11 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
     # -- the lookups: one value from a form field, handed to the API's list lookups -----------------
 
     def filter_one(self, queryset, name, value):
-        method = {"actor_category": self.filter_actor_category, "violation": self.filter_violation,
-                  "source": self.filter_source}[name]
+        method = {
+            "actor_category": self.filter_actor_category,
+            "violation": self.filter_violation,
+            "source": self.filter_source,
+        }[name]
         return method(queryset, name, _one(value)) if _one(value) else queryset
 
     def filter_place(self, queryset, name, value):
@@ -113,9 +157,15 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         communes = places_for(self.user).filter(kind=PlaceKind.COMMUNE)
         ids = api_filters.place_ids(self.user, [value])
         normalized = normalize_name(value)
-        by_name = Q(name__iregex=api_filters.accent_blind_pattern(value)) if normalized else Q(name__icontains=value)
+        by_name = (
+            Q(name__iregex=api_filters.accent_blind_pattern(value))
+            if normalized
+            else Q(name__icontains=value)
+        )
         if normalized:
-            by_name |= Exists(PlaceAlias.objects.filter(place=OuterRef("pk"), normalized__contains=normalized))
+            by_name |= Exists(
+                PlaceAlias.objects.filter(place=OuterRef("pk"), normalized__contains=normalized)
+            )
         ids += list(communes.filter(by_name).values_list("pk", flat=True)[:MAX_MATCHES])
         return queryset.filter(admin3_id__in=ids)
 
@@ -128,6 +178,8 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         normalized = normalize_name(value)
         matching = api_filters.by_id_or(("key",), [value]) | Q(name__icontains=value)
         if normalized:
-            matching |= Exists(ActorAlias.objects.filter(actor=OuterRef("pk"), normalized__contains=normalized))
+            matching |= Exists(
+                ActorAlias.objects.filter(actor=OuterRef("pk"), normalized__contains=normalized)
+            )
         ids = [str(pk) for pk in actors.filter(matching).values_list("pk", flat=True)[:MAX_MATCHES]]
         return self.filter_actor(queryset, name, ids) if ids else queryset.none()

@@ -57,25 +57,61 @@ def surviving(incident: Incident | None) -> Incident | None:
 
 class Incident(ChangeLoggedModel, CasualtyFigures):
     organisation = models.ForeignKey(
-        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="incidents",
-        db_index=False, help_text=_("The organisation that holds this record."),
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+        db_index=False,
+        help_text=_("The organisation that holds this record."),
     )
-    visibility = models.CharField(max_length=20, choices=Visibility.choices, default=Visibility.ORGANISATION)
+    visibility = models.CharField(
+        max_length=20, choices=Visibility.choices, default=Visibility.ORGANISATION
+    )
     key = models.CharField(
-        _("key"), max_length=120, blank=True,
+        _("key"),
+        max_length=120,
+        blank=True,
         help_text=_("The organisation's own key for this incident, if any (from a reports file)."),
     )
 
     date_start = models.DateField(_("start date"), db_index=True)
     date_end = models.DateField(_("end date"))
-    date_precision = models.CharField(max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY)
+    date_precision = models.CharField(
+        max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
 
-    place = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # admin0..admin2 are indexed through the (admin, date) indexes below.
-    admin0 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
-    admin1 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
-    admin2 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False)
-    admin3 = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    admin0 = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    admin1 = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    admin2 = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    admin3 = models.ForeignKey(
+        "places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     location = models.CharField(_("location"), max_length=200, blank=True)
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
@@ -86,22 +122,41 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
     civilian_targeting = models.BooleanField(default=False)
 
     casualty_split = models.JSONField(
-        default=dict, blank=True,
-        help_text=_("The figures split by status beyond civilians killed: killed_combatant_best, injured_civilian_low..."),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "The figures split by status beyond civilians killed: killed_combatant_best, injured_civilian_low..."
+        ),
     )
     estimate_rule = models.CharField(
-        max_length=200, blank=True, help_text=_("The rule that produced the casualty figures from the reports.")
+        max_length=200,
+        blank=True,
+        help_text=_("The rule that produced the casualty figures from the reports."),
     )
-    grade = models.CharField(_("grade"), max_length=12, choices=Grade.choices, blank=True, db_index=True)
+    grade = models.CharField(
+        _("grade"), max_length=12, choices=Grade.choices, blank=True, db_index=True
+    )
     grade_reason = models.CharField(_("why this grade"), max_length=200, blank=True)
     figures_override = models.JSONField(
-        _("analyst's figures"), default=dict, blank=True,
-        help_text=_("Figures set by an analyst (killed_best, killed_low...), replacing the computed ones."),
+        _("analyst's figures"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Figures set by an analyst (killed_best, killed_low...), replacing the computed ones."
+        ),
     )
-    override_reason = models.CharField(_("reason for the analyst's figures"), max_length=500, blank=True)
+    override_reason = models.CharField(
+        _("reason for the analyst's figures"), max_length=500, blank=True
+    )
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_incidents",
-        help_text=_("Set when an analyst or the engine merged this incident into another; a split can revive it."),
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_incidents",
+        help_text=_(
+            "Set when an analyst or the engine merged this incident into another; a split can revive it."
+        ),
     )
     needs_review = models.BooleanField(default=False)
     created = models.DateTimeField(auto_now_add=True)
@@ -133,7 +188,11 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
         places = [getattr(self, name) for name in ("place", "admin0", "admin1", "admin2", "admin3")]
         names = [place.name for place in places if place is not None and not place.published]
         if self.pk is not None:
-            names += list(self.actor_links.filter(actor__published=False).values_list("actor__name", flat=True))
+            names += list(
+                self.actor_links.filter(actor__published=False).values_list(
+                    "actor__name", flat=True
+                )
+            )
         return names
 
     def clean(self) -> None:
@@ -144,9 +203,15 @@ class Incident(ChangeLoggedModel, CasualtyFigures):
             if unpublished:
                 from django.core.exceptions import ValidationError
 
-                raise ValidationError({"visibility": _(
-                    "This incident names places or actors that are not published (%(names)s): publish them "
-                    "before the incident, or remove them.") % {"names": ", ".join(sorted(set(unpublished)))}})
+                raise ValidationError(
+                    {
+                        "visibility": _(
+                            "This incident names places or actors that are not published (%(names)s): publish them "
+                            "before the incident, or remove them."
+                        )
+                        % {"names": ", ".join(sorted(set(unpublished)))}
+                    }
+                )
 
     def __str__(self) -> str:
         what = self.get_event_type_display() or _("Incident")
@@ -157,14 +222,21 @@ class IncidentActor(models.Model):
     """An actor's part in an incident: side 1 or 2 (ACLED's actor1/actor2), main or associated."""
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actor_links")
-    actor = models.ForeignKey("actors.Actor", on_delete=models.PROTECT, related_name="incident_links", db_index=False)
+    actor = models.ForeignKey(
+        "actors.Actor", on_delete=models.PROTECT, related_name="incident_links", db_index=False
+    )
     side = models.PositiveSmallIntegerField(default=1)
     primary = models.BooleanField(default=True)
     role = models.CharField(max_length=20, choices=ActorRole.choices, default=ActorRole.PARTY)
     category = models.CharField(
-        _("category in this incident"), max_length=30, choices=ActorCategory.choices, blank=True,
-        help_text=_("The actor's category in this incident, when it differs by place: a state's forces are "
-                    "state forces at home and foreign forces elsewhere. Empty: the actor's own category."),
+        _("category in this incident"),
+        max_length=30,
+        choices=ActorCategory.choices,
+        blank=True,
+        help_text=_(
+            "The actor's category in this incident, when it differs by place: a state's forces are "
+            "state forces at home and foreign forces elsewhere. Empty: the actor's own category."
+        ),
     )
 
     class Meta:
@@ -176,11 +248,17 @@ class IncidentActor(models.Model):
 
 class IncidentViolation(models.Model):
     # Indexed by the unique (incident, violation) constraint.
-    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="violations", db_index=False)
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="violations", db_index=False
+    )
     violation = models.CharField(max_length=40, choices=ViolationType.choices)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["incident", "violation"], name="incident_violation_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "violation"], name="incident_violation_unique"
+            )
+        ]
         verbose_name = _("violation")
         verbose_name_plural = _("violations")
 
@@ -190,19 +268,27 @@ class LinkPair(models.Model):
     or the question put to an analyst when the score falls between the two thresholds."""
 
     report_a = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
-    report_b = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+", db_index=False)
+    report_b = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     score = models.FloatField()
     log_odds = models.FloatField(help_text=_("Score plus the model's prior: 0 is even odds."))
     weights = models.JSONField(default=dict)
     status = models.CharField(max_length=10, choices=PairStatus.choices, db_index=True)
-    decided_by = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
-    run = models.ForeignKey("LinkageRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs")
+    run = models.ForeignKey(
+        "LinkageRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-score", "id"]
-        constraints = [models.UniqueConstraint(fields=["report_a", "report_b"], name="link_pair_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["report_a", "report_b"], name="link_pair_unique")
+        ]
         verbose_name = _("compared pair of reports")
         verbose_name_plural = _("compared pairs of reports")
 
@@ -212,7 +298,9 @@ class LinkageRun(models.Model):
 
     started = models.DateTimeField(auto_now_add=True)
     finished = models.DateTimeField(null=True, blank=True)
-    organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     model = models.JSONField(default=dict)
     reports = models.PositiveIntegerField(default=0)
     comparisons = models.PositiveIntegerField(default=0)
@@ -229,18 +317,33 @@ class LinkOperation(ChangeLoggedModel):
     """A merge or a split, by an analyst or by the engine: what moved, so that it can be undone exactly."""
 
     action = models.CharField(max_length=10, choices=LinkAction.choices)
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+",
-                                 help_text=_("The incident that kept the reports (merge) or gave them (split)."))
-    other = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="+",
-                              help_text=_("The incident merged away (merge) or created or revived (split)."))
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The incident that kept the reports (merge) or gave them (split)."),
+    )
+    other = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("The incident merged away (merge) or created or revived (split)."),
+    )
     report_ids = models.JSONField(default=list, help_text=_("The reports that moved."))
-    before = models.JSONField(default=dict, blank=True,
-                              help_text=_("Both incidents as they were before a merge, restored by its split."))
+    before = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=_("Both incidents as they were before a merge, restored by its split."),
+    )
     reason = models.CharField(max_length=500, blank=True)
-    user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     origin = models.CharField(max_length=20, default="analyst")
     time = models.DateTimeField(auto_now_add=True)
-    undone_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undone_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["-time", "-id"]
@@ -256,4 +359,7 @@ def link_category(prefix: str = "") -> models.Func:
     the path to them, e.g. "actor_links__"): the link's own category when it has one, else the actor's."""
     from django.db.models.functions import Coalesce, NullIf
 
-    return Coalesce(NullIf(models.F(f"{prefix}category"), models.Value("")), models.F(f"{prefix}actor__category"))
+    return Coalesce(
+        NullIf(models.F(f"{prefix}category"), models.Value("")),
+        models.F(f"{prefix}actor__category"),
+    )

@@ -27,7 +27,9 @@ from .estimates import (
 from .models import Incident, LinkageRun, LinkOperation, LinkPair
 
 # The incident fields a merge can change and a split restores (everything but bookkeeping).
-_RESTORED = [f.attname for f in Incident._meta.concrete_fields if f.name not in ("id", "created", "updated")]
+_RESTORED = [
+    f.attname for f in Incident._meta.concrete_fields if f.name not in ("id", "created", "updated")
+]
 
 
 _NOT_A_KIND = {"other", "civilians", "unidentified_armed_group"}
@@ -44,26 +46,37 @@ def figure_basis(incident: Incident):
 
     reports = incident.reports.filter(is_current=True, accepted=True)
     if incident.visibility == Visibility.PUBLIC:
-        reports = reports.exclude(visibility=Visibility.RESTRICTED).filter(source__redistributable=True)
+        reports = reports.exclude(visibility=Visibility.RESTRICTED).filter(
+            source__redistributable=True
+        )
     return reports
 
 
 def _evidence(incident: Incident) -> list[ReportEvidence]:
     rows = figure_basis(incident).values(
-        *CLAIM_FIELDS, "source_id", "source__reliability", "source__party", "source__kind", "credibility",
+        *CLAIM_FIELDS,
+        "source_id",
+        "source__reliability",
+        "source__party",
+        "source__kind",
+        "credibility",
         "perpetrator_text",
     )
     evidence = []
     for r in rows:
         kind = keyword_category(r["perpetrator_text"]) if r["perpetrator_text"] else ""
-        evidence.append(ReportEvidence(
-            figures=claims_to_casualties({k: r[k] for k in CLAIM_FIELDS}),
-            source=str(r["source_id"]),
-            reliability=r["source__reliability"] or "F",
-            credibility=r["credibility"] or 6,
-            party=bool(r["source__party"]) or r["source__kind"] == "official",
-            perpetrator_kinds=frozenset({kind}) if kind and kind not in _NOT_A_KIND else frozenset(),
-        ))
+        evidence.append(
+            ReportEvidence(
+                figures=claims_to_casualties({k: r[k] for k in CLAIM_FIELDS}),
+                source=str(r["source_id"]),
+                reliability=r["source__reliability"] or "F",
+                credibility=r["credibility"] or 6,
+                party=bool(r["source__party"]) or r["source__kind"] == "official",
+                perpetrator_kinds=frozenset({kind})
+                if kind and kind not in _NOT_A_KIND
+                else frozenset(),
+            )
+        )
     return evidence
 
 
@@ -71,7 +84,9 @@ def refresh_from_reports(incident: Incident) -> Incident:
     """Recompute an incident's dates, casualty figures and grade from its current reports (change-logged).
 
     An analyst's figures (``figures_override``) replace the computed ones, with their reason."""
-    current = list(incident.reports.filter(is_current=True).values("date_start", "date_end", "accepted"))
+    current = list(
+        incident.reports.filter(is_current=True).values("date_start", "date_end", "accepted")
+    )
     if not current:
         return incident
     basis = list(figure_basis(incident).values("date_start", "date_end"))
@@ -82,7 +97,11 @@ def refresh_from_reports(incident: Incident) -> Incident:
     pending = sum(1 for r in current if not r["accepted"])
     withheld = len(current) - pending - len(basis)
     if not evidence:  # nothing accepted yet: no figures until an analyst accepts a report
-        rule, grade, grade_reason = RULE_PHRASES["none_accepted"], "", GRADE_REASONS["none_accepted"]
+        rule, grade, grade_reason = (
+            RULE_PHRASES["none_accepted"],
+            "",
+            GRADE_REASONS["none_accepted"],
+        )
     else:
         rule = result.rule
     if pending:
@@ -111,14 +130,20 @@ def refresh_from_reports(incident: Incident) -> Incident:
     return incident
 
 
-def with_override(computed: dict[str, int | None], override: dict[str, int | None]) -> dict[str, int | None]:
+def with_override(
+    computed: dict[str, int | None], override: dict[str, int | None]
+) -> dict[str, int | None]:
     """The computed figures with an analyst's in their place, the computed ones fitted inside the
     analyst's (vigie.incidents.estimates.fit: the parts within the whole, low <= best <= high)."""
     figures = {**computed, **(override or {})}
-    return fit(figures, fixed={name for name, value in (override or {}).items() if value is not None})
+    return fit(
+        figures, fixed={name for name, value in (override or {}).items() if value is not None}
+    )
 
 
-def set_figures(incident: Incident, figures: dict[str, int | None], reason: str, user=None) -> Incident:
+def set_figures(
+    incident: Incident, figures: dict[str, int | None], reason: str, user=None
+) -> Incident:
     """An analyst's figures for an incident. A reason is required; the change log keeps before/after.
     Empty ``figures`` removes the override (the computed figures return)."""
     from vigie.core.context import acting_as
@@ -135,8 +160,10 @@ def set_figures(incident: Incident, figures: dict[str, int | None], reason: str,
     if figures:
         problems = inconsistencies(with_override(estimate(_evidence(incident)).figures, figures))
         if problems:
-            raise ValueError("these figures do not fit together (the parts within the whole, low <= best "
-                             "<= high): " + "; ".join(problems))
+            raise ValueError(
+                "these figures do not fit together (the parts within the whole, low <= best "
+                "<= high): " + "; ".join(problems)
+            )
     with transaction.atomic(), acting_as(user):
         incident.figures_override = dict(figures)
         incident.override_reason = reason if figures else ""
@@ -154,7 +181,9 @@ def _state(incident: Incident) -> dict:
     return {name: json_value(getattr(incident, name)) for name in _RESTORED}
 
 
-def merge(target: Incident, other: Incident, *, user=None, reason: str = "", origin: str = "analyst") -> LinkOperation:
+def merge(
+    target: Incident, other: Incident, *, user=None, reason: str = "", origin: str = "analyst"
+) -> LinkOperation:
     """Move every report of ``other`` into ``target``; ``other`` stays, marked merged into ``target``,
     so that a split of the same reports revives it as it was. Logged (LinkOperation and change log)."""
     if target.pk == other.pk:
@@ -166,8 +195,13 @@ def merge(target: Incident, other: Incident, *, user=None, reason: str = "", ori
     with transaction.atomic():
         report_ids = sorted(other.reports.values_list("pk", flat=True))
         operation = LinkOperation.objects.create(
-            action=LinkAction.MERGE, incident=target, other=other, report_ids=report_ids, reason=reason,
-            user=user if getattr(user, "is_authenticated", False) else None, origin=origin,
+            action=LinkAction.MERGE,
+            incident=target,
+            other=other,
+            report_ids=report_ids,
+            reason=reason,
+            user=user if getattr(user, "is_authenticated", False) else None,
+            origin=origin,
             before={"incident": _state(target), "other": _state(other)},
         )
         other.reports.update(incident=target)
@@ -176,7 +210,9 @@ def merge(target: Incident, other: Incident, *, user=None, reason: str = "", ori
         refresh_from_reports(target)
         _pairs_between(report_ids, target).filter(status=PairStatus.REVIEW).update(
             status=PairStatus.CONFIRMED if origin == "analyst" else PairStatus.LINKED,
-            decided_by=operation.user, decided_at=timezone.now())
+            decided_by=operation.user,
+            decided_at=timezone.now(),
+        )
     return operation
 
 
@@ -185,11 +221,14 @@ def _pairs_between(report_ids, incident: Incident):
 
     others = list(incident.reports.exclude(pk__in=report_ids).values_list("pk", flat=True))
     return LinkPair.objects.filter(
-        Q(report_a_id__in=report_ids, report_b_id__in=others) | Q(report_b_id__in=report_ids, report_a_id__in=others)
+        Q(report_a_id__in=report_ids, report_b_id__in=others)
+        | Q(report_b_id__in=report_ids, report_a_id__in=others)
     )
 
 
-def split(incident: Incident, report_ids, *, user=None, reason: str = "") -> tuple[LinkOperation, Incident]:
+def split(
+    incident: Incident, report_ids, *, user=None, reason: str = ""
+) -> tuple[LinkOperation, Incident]:
     """Take ``report_ids`` out of ``incident`` into another incident. When they are exactly the
     reports an earlier merge brought in, that merge is undone: the merged incident is revived and
     both incidents get back the state they had before it. Otherwise a new incident is made."""
@@ -202,9 +241,18 @@ def split(incident: Incident, report_ids, *, user=None, reason: str = "") -> tup
     if len(report_ids) == len(current):
         raise ValueError("a split leaves at least one report in the incident")
     with transaction.atomic():
-        merge_op = (LinkOperation.objects.filter(action=LinkAction.MERGE, incident=incident, undone_by__isnull=True,
-                                                 report_ids=report_ids).order_by("-id").first()
-                    if report_ids else None)
+        merge_op = (
+            LinkOperation.objects.filter(
+                action=LinkAction.MERGE,
+                incident=incident,
+                undone_by__isnull=True,
+                report_ids=report_ids,
+            )
+            .order_by("-id")
+            .first()
+            if report_ids
+            else None
+        )
         if merge_op is not None and merge_op.other.merged_into_id == incident.pk:
             other = merge_op.other
             Incident.objects.filter(pk=other.pk).update(merged_into=None)
@@ -224,7 +272,11 @@ def split(incident: Incident, report_ids, *, user=None, reason: str = "") -> tup
             refresh_from_reports(incident)
             merge_op = None
         operation = LinkOperation.objects.create(
-            action=LinkAction.SPLIT, incident=incident, other=other, report_ids=report_ids, reason=reason,
+            action=LinkAction.SPLIT,
+            incident=incident,
+            other=other,
+            report_ids=report_ids,
+            reason=reason,
             user=user if getattr(user, "is_authenticated", False) else None,
             before={},
         )
@@ -232,8 +284,8 @@ def split(incident: Incident, report_ids, *, user=None, reason: str = "") -> tup
             merge_op.undone_by = operation
             merge_op.save(update_fields=["undone_by"])
         _pairs_between(report_ids, incident).filter(
-            status__in=[PairStatus.LINKED, PairStatus.CONFIRMED]).update(
-            status=PairStatus.REJECTED, decided_by=operation.user, decided_at=timezone.now())
+            status__in=[PairStatus.LINKED, PairStatus.CONFIRMED]
+        ).update(status=PairStatus.REJECTED, decided_by=operation.user, decided_at=timezone.now())
     return operation, other
 
 
@@ -258,27 +310,62 @@ def reject_pair(pair: LinkPair, *, user=None) -> LinkPair:
 # Linking the database's reports
 
 
-_PRECISION = {"exact": "exact", "near": "near", "admin3": "admin3", "admin2": "admin2", "admin1": "admin1",
-              "country": "country"}
+_PRECISION = {
+    "exact": "exact",
+    "near": "near",
+    "admin3": "admin3",
+    "admin2": "admin2",
+    "admin1": "admin1",
+    "country": "country",
+}
 
 
 def _link_report(row: dict):
     from vigie.linkage.engine import LinkReport
 
     return LinkReport(
-        report_id=str(row["pk"]), source=str(row["source_id"]), event_date=row["date_start"],
-        published=row["published"], event_date_end=row["date_end"], date_precision=row["date_precision"] or "day",
-        location=row["location_text"] or row["admin3_text"], admin1=row["admin1_text"], admin2=row["admin2_text"],
-        latitude=row["latitude"], longitude=row["longitude"], geo_precision=_PRECISION.get(row["geo_precision"], ""),
-        perpetrator=row["perpetrator_text"], target=row["target_text"],
-        event_label=row["event_label"] or (row["sub_event_type"] or row["event_type"] or "").replace("_", " "),
+        report_id=str(row["pk"]),
+        source=str(row["source_id"]),
+        event_date=row["date_start"],
+        published=row["published"],
+        event_date_end=row["date_end"],
+        date_precision=row["date_precision"] or "day",
+        location=row["location_text"] or row["admin3_text"],
+        admin1=row["admin1_text"],
+        admin2=row["admin2_text"],
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        geo_precision=_PRECISION.get(row["geo_precision"], ""),
+        perpetrator=row["perpetrator_text"],
+        target=row["target_text"],
+        event_label=row["event_label"]
+        or (row["sub_event_type"] or row["event_type"] or "").replace("_", " "),
         killed=row["killed"],
     )
 
 
-_REPORT_FIELDS = ("pk", "source_id", "date_start", "date_end", "published", "date_precision", "location_text", "admin3_text",
-                  "admin1_text", "admin2_text", "latitude", "longitude", "geo_precision", "perpetrator_text",
-                  "target_text", "event_label", "sub_event_type", "event_type", "killed", "incident_id")
+_REPORT_FIELDS = (
+    "pk",
+    "source_id",
+    "date_start",
+    "date_end",
+    "published",
+    "date_precision",
+    "location_text",
+    "admin3_text",
+    "admin1_text",
+    "admin2_text",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "perpetrator_text",
+    "target_text",
+    "event_label",
+    "sub_event_type",
+    "event_type",
+    "killed",
+    "incident_id",
+)
 
 
 def link_database(*, organisation=None, relink: bool = False, user=None) -> LinkageRun:
@@ -293,7 +380,9 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
     from vigie.reports.models import Report
 
     run = LinkageRun.objects.create(organisation=organisation)
-    base = Report.objects.filter(is_current=True, incident__in=Incident.objects.current(), date_start__isnull=False)
+    base = Report.objects.filter(
+        is_current=True, incident__in=Incident.objects.current(), date_start__isnull=False
+    )
     if organisation is not None:
         base = base.filter(incident__organisation=organisation)
     if relink:
@@ -302,7 +391,11 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
     stored = Model.from_json(last.model) if last else None
     totals = {"reports": 0, "comparisons": 0, "merges": 0, "review": 0}
     model_used = None
-    organisations = set(base.filter(linked_at__isnull=True).order_by().values_list("incident__organisation_id", flat=True))
+    organisations = set(
+        base.filter(linked_at__isnull=True)
+        .order_by()
+        .values_list("incident__organisation_id", flat=True)
+    )
     for organisation_id in sorted(organisations, key=lambda v: (v is None, v or 0)):
         scope = base.filter(incident__organisation_id=organisation_id)
         new_rows = list(scope.filter(linked_at__isnull=True).values(*_REPORT_FIELDS))
@@ -310,9 +403,16 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
             continue
         first = min(r["date_start"] for r in new_rows) - datetime.timedelta(days=10)
         last_day = max(r["date_start"] for r in new_rows) + datetime.timedelta(days=10)
-        held_rows = list(scope.filter(linked_at__isnull=False, date_start__range=(first, last_day)).values(*_REPORT_FIELDS))
+        held_rows = list(
+            scope.filter(linked_at__isnull=False, date_start__range=(first, last_day)).values(
+                *_REPORT_FIELDS
+            )
+        )
         linker = Linker()
-        linker.seed([_link_report(r) for r in held_rows], {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows})
+        linker.seed(
+            [_link_report(r) for r in held_rows],
+            {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows},
+        )
         fresh = [_link_report(r) for r in new_rows]
         together = {str(r["pk"]): f"P{r['incident_id']}" for r in new_rows}
         result = linker.add(fresh, together=together, fallback=stored)
@@ -322,7 +422,9 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
         merges, review = _apply(linker, new_rows, held_rows, result, user=user)
         totals["merges"] += merges
         totals["review"] += review
-    Report.objects.filter(pk__in=base.filter(linked_at__isnull=True).values("pk")).update(linked_at=timezone.now())
+    Report.objects.filter(pk__in=base.filter(linked_at__isnull=True).values("pk")).update(
+        linked_at=timezone.now()
+    )
     run.model = model_used.as_json() if model_used is not None else (last.model if last else {})
     run.finished = timezone.now()
     for name, value in totals.items():
@@ -357,7 +459,9 @@ def _apply(linker, new_rows, held_rows, result, *, user=None) -> tuple[int, int]
     model = result.model
     ids = {int(p.a) for p in result.pairs} | {int(p.b) for p in result.pairs}
     final = dict(Report.objects.filter(pk__in=ids).values_list("pk", "incident_id"))
-    existing = set(LinkPair.objects.filter(report_a_id__in=ids).values_list("report_a_id", "report_b_id"))
+    existing = set(
+        LinkPair.objects.filter(report_a_id__in=ids).values_list("report_a_id", "report_b_id")
+    )
     rows, review = [], 0
     for pair in result.pairs:
         a, b = sorted((int(pair.a), int(pair.b)))
@@ -371,7 +475,15 @@ def _apply(linker, new_rows, held_rows, result, *, user=None) -> tuple[int, int]
             review += 1
         else:
             continue
-        rows.append(LinkPair(report_a_id=a, report_b_id=b, score=pair.score, log_odds=round(log_odds, 4),
-                             weights=pair.weights, status=status))
+        rows.append(
+            LinkPair(
+                report_a_id=a,
+                report_b_id=b,
+                score=pair.score,
+                log_odds=round(log_odds, 4),
+                weights=pair.weights,
+                status=status,
+            )
+        )
     LinkPair.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)
     return merges, review

@@ -19,22 +19,34 @@ from .estimates import GRADE_REASONS, RULE_PHRASES, RULE_SEPARATOR
 # English template (the msgid) reads exactly as the stored phrase, so English pages show what is stored.
 RULE_TRANSLATIONS = {
     "single": gettext_noop("single report: its own figures"),
-    "party_only": gettext_noop("only a party's claim gives the toll (%(parties)s of %(count)s reports)"),
-    "median": gettext_noop("median of the most reliable independent reports (%(independent)s of %(count)s)"),
+    "party_only": gettext_noop(
+        "only a party's claim gives the toll (%(parties)s of %(count)s reports)"
+    ),
+    "median": gettext_noop(
+        "median of the most reliable independent reports (%(independent)s of %(count)s)"
+    ),
     "party_in_range": gettext_noop("party statements in the range only"),
     "range": gettext_noop("range from the lowest to the highest credible report"),
     "left_out": gettext_noop("%(left_out)s report(s) not credible, left out"),
     "analyst": gettext_noop("analyst's figures: %(reason)s"),
-    "pending": gettext_noop("%(pending)s report(s) waiting for an analyst's acceptance, not counted"),
-    "withheld": gettext_noop("%(withheld)s report(s) that cannot be shown to the public, not counted"),
+    "pending": gettext_noop(
+        "%(pending)s report(s) waiting for an analyst's acceptance, not counted"
+    ),
+    "withheld": gettext_noop(
+        "%(withheld)s report(s) that cannot be shown to the public, not counted"
+    ),
     "none_accepted": gettext_noop("no accepted report yet: no figures"),
 }
 GRADE_REASON_TRANSLATIONS = {
     "no_credible": gettext_noop("no credible report (credibility 5 or an unreliable source)"),
-    "party_contradicts": gettext_noop("a party reports combatants killed where independent sources report civilians"),
+    "party_contradicts": gettext_noop(
+        "a party reports combatants killed where independent sources report civilians"
+    ),
     "tolls_disagree": gettext_noop("independent tolls disagree (%(low)s to %(high)s)"),
     "perpetrators_differ": gettext_noop("reports blame perpetrators of different kinds"),
-    "confirmed_sources": gettext_noop("%(sources)s independent sources, at least one reliable (A-B)"),
+    "confirmed_sources": gettext_noop(
+        "%(sources)s independent sources, at least one reliable (A-B)"
+    ),
     "confirmed_credibility": gettext_noop("confirmed by other sources (credibility 1)"),
     "fair_sources": gettext_noop("%(sources)s independent sources, none graded A or B"),
     "fair_reliable": gettext_noop("one reliable source (A-B) whose report is probably true (1-2)"),

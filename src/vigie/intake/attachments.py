@@ -26,7 +26,10 @@ MAX_FILES = 10
 
 def attachment_store() -> EvidenceStore:
     """VIGIE_HOME/attachments (or VIGIE_ATTACHMENTS_DIR if set), with the evidence size limit."""
-    root = getattr(settings, "VIGIE_ATTACHMENTS_DIR", None) or Path(settings.VIGIE_HOME) / "attachments"
+    root = (
+        getattr(settings, "VIGIE_ATTACHMENTS_DIR", None)
+        or Path(settings.VIGIE_HOME) / "attachments"
+    )
     max_bytes = int(getattr(settings, "VIGIE_EVIDENCE_MAX_BYTES", 200 * 1000 * 1000))
     return EvidenceStore(root, max_bytes)
 
@@ -48,7 +51,9 @@ def receive_files(uploads, store: EvidenceStore | None = None) -> list[CheckedFi
     store = store or attachment_store()
     uploads = [upload for upload in uploads if upload is not None]
     if len(uploads) > MAX_FILES:
-        raise AttachmentError(_("At most %(n)d files can be attached to one report.") % {"n": MAX_FILES})
+        raise AttachmentError(
+            _("At most %(n)d files can be attached to one report.") % {"n": MAX_FILES}
+        )
     checked: list[CheckedFile] = []
     try:
         for upload in uploads:
@@ -62,7 +67,9 @@ def receive_files(uploads, store: EvidenceStore | None = None) -> list[CheckedFi
                     received.discard()
                     raise
             except EvidenceError as error:
-                raise AttachmentError(_("File “%(name)s”: %(reason)s") % {"name": name[:120], "reason": error}) from None
+                raise AttachmentError(
+                    _("File “%(name)s”: %(reason)s") % {"name": name[:120], "reason": error}
+                ) from None
             checked.append(CheckedFile(received, kind, filename))
     except BaseException:
         discard(checked)
@@ -75,15 +82,24 @@ def discard(checked: list[CheckedFile]) -> None:
         item.received.discard()
 
 
-def attach(checked: list[CheckedFile], *, organisation, user, report=None, draft=None) -> list[ReportAttachment]:
+def attach(
+    checked: list[CheckedFile], *, organisation, user, report=None, draft=None
+) -> list[ReportAttachment]:
     """The rows for received files (call inside the transaction that stores the report or draft)."""
     rows = []
     for item in checked:
-        rows.append(ReportAttachment.objects.create(
-            organisation=organisation, report=report, draft=draft, sha256=item.received.sha256,
-            size=item.received.size, media_type=item.kind.media_type, original_filename=item.filename,
-            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-        ))
+        rows.append(
+            ReportAttachment.objects.create(
+                organisation=organisation,
+                report=report,
+                draft=draft,
+                sha256=item.received.sha256,
+                size=item.received.size,
+                media_type=item.kind.media_type,
+                original_filename=item.filename,
+                uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            )
+        )
     return rows
 
 

@@ -16,9 +16,15 @@ from vigie.core.models import ChangeLoggedModel
 
 
 class ReportDraft(models.Model):
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.CASCADE, related_name="+",
-                                     verbose_name=_("organisation"))
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_drafts")
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_drafts"
+    )
     data = EncryptedJSONField(_("content"), default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -35,17 +41,31 @@ class ReportDraft(models.Model):
 class ReportAttachment(EncryptedSnapshotMixin, ChangeLoggedModel):
     """A photograph, a recording or a document sent with a report (or kept with a draft until then)."""
 
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+")
-    report = models.ForeignKey("reports.Report", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="attachments")
-    draft = models.ForeignKey(ReportDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments")
+    organisation = models.ForeignKey(
+        "core.Organisation", on_delete=models.PROTECT, related_name="+"
+    )
+    report = models.ForeignKey(
+        "reports.Report",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+    )
+    draft = models.ForeignKey(
+        ReportDraft, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True, editable=False)
     size = models.BigIntegerField(_("size (bytes)"), editable=False)
-    media_type = models.CharField(_("media type"), max_length=100, editable=False,
-                                  help_text=_("Recognised from the file's first bytes, not from its name."))
+    media_type = models.CharField(
+        _("media type"),
+        max_length=100,
+        editable=False,
+        help_text=_("Recognised from the file's first bytes, not from its name."),
+    )
     original_filename = EncryptedTextField(_("original file name"), blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:

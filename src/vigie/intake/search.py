@@ -45,16 +45,26 @@ def clear_indexes() -> None:
 
 
 def _place_names() -> list[tuple[str, int, str, str]]:
-    rows = [(normalize_name(name), pk, name, "") for pk, name in Place.objects.values_list("pk", "name")]
-    rows += [(normalized, pk, name, "alias") for pk, name, normalized in
-             PlaceAlias.objects.values_list("place_id", "name", "normalized")]
+    rows = [
+        (normalize_name(name), pk, name, "") for pk, name in Place.objects.values_list("pk", "name")
+    ]
+    rows += [
+        (normalized, pk, name, "alias")
+        for pk, name, normalized in PlaceAlias.objects.values_list("place_id", "name", "normalized")
+    ]
     return rows
 
 
 def _actor_names() -> list[tuple[str, int, str, str]]:
-    rows = [(normalize_name(name), pk, name, "") for pk, name in Actor.objects.values_list("pk", "name")]
-    rows += [(normalized, pk, name, language) for pk, name, normalized, language in
-             ActorAlias.objects.values_list("actor_id", "name", "normalized", "language")]
+    rows = [
+        (normalize_name(name), pk, name, "") for pk, name in Actor.objects.values_list("pk", "name")
+    ]
+    rows += [
+        (normalized, pk, name, language)
+        for pk, name, normalized, language in ActorAlias.objects.values_list(
+            "actor_id", "name", "normalized", "language"
+        )
+    ]
     return rows
 
 
@@ -100,7 +110,7 @@ def _best(kind: str, query: str) -> dict[int, tuple[int, str, str]]:
 @dataclass
 class PlaceMatch:
     place: Place
-    matched: str          # the spelling that matched (an alias, or the name itself)
+    matched: str  # the spelling that matched (an alias, or the name itself)
     is_alias: bool
     exact: bool
 
@@ -127,19 +137,33 @@ def search_places(text: str, limit: int = 12, queryset=None) -> list[PlaceMatch]
     queryset = Place.objects.all() if queryset is None else queryset
     # a few more than needed: the ordering below also weighs the kind of place
     candidates = sorted(best, key=lambda pk: (best[pk][0], pk))[: limit * 4]
-    places = {place.pk: place for place in queryset.filter(pk__in=candidates)
-              .select_related("parent__parent__parent__parent")}
-    ordered = sorted(places.values(), key=lambda p: (best[p.pk][0], p.needs_review, ADMIN_LEVEL.get(p.kind, 9),
-                                                     normalize_name(p.name), p.pk))
-    return [PlaceMatch(place, best[place.pk][1], bool(best[place.pk][2]), best[place.pk][0] == 0)
-            for place in ordered[:limit]]
+    places = {
+        place.pk: place
+        for place in queryset.filter(pk__in=candidates).select_related(
+            "parent__parent__parent__parent"
+        )
+    }
+    ordered = sorted(
+        places.values(),
+        key=lambda p: (
+            best[p.pk][0],
+            p.needs_review,
+            ADMIN_LEVEL.get(p.kind, 9),
+            normalize_name(p.name),
+            p.pk,
+        ),
+    )
+    return [
+        PlaceMatch(place, best[place.pk][1], bool(best[place.pk][2]), best[place.pk][0] == 0)
+        for place in ordered[:limit]
+    ]
 
 
 @dataclass
 class ActorMatch:
     actor: Actor
     matched: str
-    language: str   # the alias's language (fr, en, acronym...), "" for the actor's own name
+    language: str  # the alias's language (fr, en, acronym...), "" for the actor's own name
     exact: bool
 
     @property
@@ -162,16 +186,26 @@ def search_actors(text: str, limit: int = 12, queryset=None) -> list[ActorMatch]
         return []
     queryset = Actor.objects.all() if queryset is None else queryset
     candidates = sorted(best, key=lambda pk: (best[pk][0], pk))[: limit * 4]
-    actors = {actor.pk: actor for actor in queryset.filter(pk__in=candidates).select_related("parent")}
-    ordered = sorted(actors.values(), key=lambda a: (best[a.pk][0], a.needs_review, normalize_name(a.name), a.pk))
-    return [ActorMatch(actor, best[actor.pk][1], best[actor.pk][2], best[actor.pk][0] == 0)
-            for actor in ordered[:limit]]
+    actors = {
+        actor.pk: actor for actor in queryset.filter(pk__in=candidates).select_related("parent")
+    }
+    ordered = sorted(
+        actors.values(), key=lambda a: (best[a.pk][0], a.needs_review, normalize_name(a.name), a.pk)
+    )
+    return [
+        ActorMatch(actor, best[actor.pk][1], best[actor.pk][2], best[actor.pk][0] == 0)
+        for actor in ordered[:limit]
+    ]
 
 
 def exact_places(text: str, queryset=None) -> list[Place]:
     """The places called exactly ``text`` (any spelling, normalised)."""
-    return [match.place for match in search_places(text, limit=20, queryset=queryset) if match.exact]
+    return [
+        match.place for match in search_places(text, limit=20, queryset=queryset) if match.exact
+    ]
 
 
 def exact_actors(text: str, queryset=None) -> list[Actor]:
-    return [match.actor for match in search_actors(text, limit=20, queryset=queryset) if match.exact]
+    return [
+        match.actor for match in search_actors(text, limit=20, queryset=queryset) if match.exact
+    ]

@@ -44,6 +44,7 @@ more than this many wait (a large import not yet linked: `vigie link` does that 
 
 # -- who may do what ---------------------------------------------------------------------------------
 
+
 def _active(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
@@ -52,12 +53,16 @@ def intake_organisations(user):
     """The organisations in which ``user`` may add reports (every one for an operator)."""
     if _active(user) and user.is_superuser:
         return Organisation.objects.order_by("name", "pk")
-    return Organisation.objects.filter(pk__in=organisations_for(user, Report, "add")).order_by("name", "pk")
+    return Organisation.objects.filter(pk__in=organisations_for(user, Report, "add")).order_by(
+        "name", "pk"
+    )
 
 
 def may_review(user) -> bool:
     """Whether ``user`` may change incidents somewhere (analysts, coordinators, administrators)."""
-    return _active(user) and (user.is_superuser or bool(organisations_for(user, Incident, "change")))
+    return _active(user) and (
+        user.is_superuser or bool(organisations_for(user, Incident, "change"))
+    )
 
 
 def may_edit_source(user, source: Source) -> bool:
@@ -68,15 +73,20 @@ def may_edit_source(user, source: Source) -> bool:
         return True
     if source.organisation_id is None:
         return False
-    return Membership.objects.filter(user=user, organisation_id=source.organisation_id,
-                                     role__in=[Role.COORDINATOR, Role.ADMIN]).exists()
+    return Membership.objects.filter(
+        user=user, organisation_id=source.organisation_id, role__in=[Role.COORDINATOR, Role.ADMIN]
+    ).exists()
 
 
 def readable_reports(user) -> Q:
     """The reports ``user`` may read: public ones from a source that may be named and redistributed, and
     those their grants open. The same rule as the incident pages (vigie.web.views.common.readable_reports)."""
-    readable = (Q(visibility=Visibility.PUBLIC) & ~Q(source__kind="witness") & Q(source__redistributable=True)
-                & Q(source__published=True))
+    readable = (
+        Q(visibility=Visibility.PUBLIC)
+        & ~Q(source__kind="witness")
+        & Q(source__redistributable=True)
+        & Q(source__published=True)
+    )
     if _active(user):
         readable |= allowed_q(user, Report, "view")
     return readable
@@ -91,18 +101,24 @@ def review_pairs(user):
     ``user`` may change."""
     incidents = changeable_incidents(user)
     readable = restrict(Report.objects.all(), user, "view")
-    return (LinkPair.objects.filter(status=PairStatus.REVIEW)
-            .filter(report_a__incident__in=incidents, report_b__incident__in=incidents)
-            .filter(report_a__in=readable, report_b__in=readable)
-            .exclude(report_a__incident=F("report_b__incident")))
+    return (
+        LinkPair.objects.filter(status=PairStatus.REVIEW)
+        .filter(report_a__incident__in=incidents, report_b__incident__in=incidents)
+        .filter(report_a__in=readable, report_b__in=readable)
+        .exclude(report_a__incident=F("report_b__incident"))
+    )
 
 
 def reports_to_accept(user):
     """Monitors' reports waiting for an analyst's acceptance, in incidents ``user`` may change and
     readable by ``user``: until accepted, no figure of their incident rests on them."""
     readable = restrict(Report.objects.all(), user, "view")
-    return Report.objects.filter(is_current=True, accepted=False, incident__in=changeable_incidents(user),
-                                 pk__in=readable.values("pk"))
+    return Report.objects.filter(
+        is_current=True,
+        accepted=False,
+        incident__in=changeable_incidents(user),
+        pk__in=readable.values("pk"),
+    )
 
 
 def accept_reports(user, report_ids) -> list[Report]:
@@ -114,13 +130,15 @@ def accept_reports(user, report_ids) -> list[Report]:
     with transaction.atomic(), acting_as(user):
         reports = list(reports_to_accept(user).filter(pk__in=list(report_ids)))
         Report.objects.filter(pk__in=[report.pk for report in reports]).update(
-            accepted=True, accepted_by=user, accepted_at=timezone.now())
+            accepted=True, accepted_by=user, accepted_at=timezone.now()
+        )
         for incident in Incident.objects.filter(pk__in={report.incident_id for report in reports}):
             refresh_from_reports(incident)
     return reports
 
 
 # -- the report form -----------------------------------------------------------------------------------
+
 
 @dataclass
 class Resolved:
@@ -159,7 +177,9 @@ def resolve_place(data: dict, chosen_for: str, places=None) -> tuple[Place | Non
             return place, None
     if not query:
         return None, None
-    exact = [match.place for match in search_places(query, limit=20, queryset=places) if match.exact]
+    exact = [
+        match.place for match in search_places(query, limit=20, queryset=places) if match.exact
+    ]
     if not exact:
         return None, None
     deepest = max(exact, key=lambda p: (ADMIN_LEVEL.get(p.kind, 9), -p.pk))
@@ -180,7 +200,9 @@ def _ancestors(place: Place) -> list[Place]:
     return chain
 
 
-def resolve_actor(data: dict, name: str, chosen_for: str, actors=None) -> tuple[dict | None, str | None]:
+def resolve_actor(
+    data: dict, name: str, chosen_for: str, actors=None
+) -> tuple[dict | None, str | None]:
     """An actor among ``actors`` (default: all; {"actor": Actor}) or a new name ({"name": ...}), or a
     problem asking to choose."""
     actors = Actor.objects.all() if actors is None else actors
@@ -200,7 +222,9 @@ def resolve_actor(data: dict, name: str, chosen_for: str, actors=None) -> tuple[
     if len({m.actor.pk for m in exact}) == 1:
         return {"actor": exact[0].actor}, None
     if exact or matches:
-        return None, _("Choose the actor that “%(name)s” means, or keep it as a new name.") % {"name": query}
+        return None, _("Choose the actor that “%(name)s” means, or keep it as a new name.") % {
+            "name": query
+        }
     return {"name": query}, None
 
 
@@ -242,18 +266,30 @@ def submission_data(cleaned: dict, resolved: Resolved) -> dict:
         "source": cleaned.get("source"),
         "source_name": (cleaned.get("source_name") or "").strip(),
         "source_kind": cleaned.get("source_kind") or "witness",
-        "date_start": cleaned["date_start"], "date_end": cleaned.get("date_end"),
-        "date_precision": cleaned["date_precision"], "published": cleaned.get("published"),
-        "place": place, "location_text": location[:200],
-        "latitude": cleaned.get("latitude"), "longitude": cleaned.get("longitude"),
-        "event_type": cleaned.get("event_type") or "", "sub_event_type": cleaned.get("sub_event_type") or "",
+        "date_start": cleaned["date_start"],
+        "date_end": cleaned.get("date_end"),
+        "date_precision": cleaned["date_precision"],
+        "published": cleaned.get("published"),
+        "place": place,
+        "location_text": location[:200],
+        "latitude": cleaned.get("latitude"),
+        "longitude": cleaned.get("longitude"),
+        "event_type": cleaned.get("event_type") or "",
+        "sub_event_type": cleaned.get("sub_event_type") or "",
         "event_label": cleaned.get("event_label") or "",
-        "perpetrator_text": actor_text("perpetrator")[:500], "target_text": actor_text("target")[:500],
-        "actors": actors, "violations": [],
-        **{name: cleaned.get(name) for name in ("killed", "civilians_killed", "combatants_killed", "injured",
-                                                   "abducted")},
-        "killed_low": None, "killed_high": None,
-        "text": cleaned.get("text") or "", "url": cleaned.get("url") or "", "language": "",
+        "perpetrator_text": actor_text("perpetrator")[:500],
+        "target_text": actor_text("target")[:500],
+        "actors": actors,
+        "violations": [],
+        **{
+            name: cleaned.get(name)
+            for name in ("killed", "civilians_killed", "combatants_killed", "injured", "abducted")
+        },
+        "killed_low": None,
+        "killed_high": None,
+        "text": cleaned.get("text") or "",
+        "url": cleaned.get("url") or "",
+        "language": "",
     }
 
 
@@ -266,8 +302,12 @@ def _admin_texts(report: Report, place: Place | None) -> None:
         seen.add(place.pk)
         names.setdefault(place.kind, place.name)
         place = place.parent
-    fields = {"country_text": names.get("country", ""), "admin1_text": names.get("region", ""),
-              "admin2_text": names.get("cercle", ""), "admin3_text": names.get("commune", "")}
+    fields = {
+        "country_text": names.get("country", ""),
+        "admin1_text": names.get("region", ""),
+        "admin2_text": names.get("cercle", ""),
+        "admin3_text": names.get("commune", ""),
+    }
     if any(fields.values()):
         Report.objects.filter(pk=report.pk).update(**{k: v[:200] for k, v in fields.items()})
         for name, value in fields.items():
@@ -277,11 +317,16 @@ def _admin_texts(report: Report, place: Place | None) -> None:
 @dataclass
 class Submitted:
     report: Report
-    linked: bool   # False when the linkage failed (the report is kept; `vigie link` will place it)
+    linked: bool  # False when the linkage failed (the report is kept; `vigie link` will place it)
 
 
-def submit(cleaned: dict, resolved: Resolved, user, checked: list[files.CheckedFile],
-           draft: ReportDraft | None = None) -> Submitted:
+def submit(
+    cleaned: dict,
+    resolved: Resolved,
+    user,
+    checked: list[files.CheckedFile],
+    draft: ReportDraft | None = None,
+) -> Submitted:
     """Store the report, its incident and its files in one transaction, then link it at once."""
     data = submission_data(cleaned, resolved)
     if not data.get("event_type") and data.get("sub_event_type"):
@@ -294,7 +339,9 @@ def submit(cleaned: dict, resolved: Resolved, user, checked: list[files.CheckedF
             _admin_texts(report, resolved.place)
             files.attach(checked, organisation=report.organisation, user=user, report=report)
             if draft is not None:
-                for attachment in draft.attachments.all():  # one by one: each move is in the change log
+                for (
+                    attachment
+                ) in draft.attachments.all():  # one by one: each move is in the change log
                     attachment.report, attachment.draft = report, None
                     attachment.organisation_id = report.organisation_id
                     attachment.save()
@@ -305,9 +352,14 @@ def submit(cleaned: dict, resolved: Resolved, user, checked: list[files.CheckedF
         files.remove_unreferenced(stored)
         raise
     linked = False
-    waiting = Report.objects.filter(is_current=True, linked_at__isnull=True, incident__organisation=report.organisation,
-                                    incident__in=Incident.objects.current(), date_start__isnull=False)
-    if waiting[:LINK_AT_ONCE_MAX + 1].count() <= LINK_AT_ONCE_MAX:
+    waiting = Report.objects.filter(
+        is_current=True,
+        linked_at__isnull=True,
+        incident__organisation=report.organisation,
+        incident__in=Incident.objects.current(),
+        date_start__isnull=False,
+    )
+    if waiting[: LINK_AT_ONCE_MAX + 1].count() <= LINK_AT_ONCE_MAX:
         try:
             with transaction.atomic():
                 link_database(organisation=report.organisation, user=user)
@@ -315,15 +367,19 @@ def submit(cleaned: dict, resolved: Resolved, user, checked: list[files.CheckedF
         except Exception:  # the report is kept; the next `vigie link` places it
             logger.exception("linking report %s after intake failed", report.pk)
     else:  # an import was not linked yet: linking it all would hold the monitor's page for minutes
-        logger.warning("report %s not linked at intake: more than %d reports of its organisation wait for "
-                       "`vigie link`", report.pk, LINK_AT_ONCE_MAX)
+        logger.warning(
+            "report %s not linked at intake: more than %d reports of its organisation wait for "
+            "`vigie link`",
+            report.pk,
+            LINK_AT_ONCE_MAX,
+        )
     report.refresh_from_db()
     return Submitted(report, linked)
 
 
 @dataclass
 class Outcome:
-    kind: str                  # "joined", "review" or "new"
+    kind: str  # "joined", "review" or "new"
     incident: Incident | None
     other_reports: int
     review_pairs: int
@@ -332,8 +388,12 @@ class Outcome:
 def outcome(report: Report) -> Outcome:
     """Where a report went: joined an incident with other reports, waits for an analyst, or stands alone."""
     incident = surviving(report.incident)
-    others = incident.reports.filter(is_current=True).exclude(pk=report.pk).count() if incident else 0
-    waiting = LinkPair.objects.filter(Q(report_a=report) | Q(report_b=report), status=PairStatus.REVIEW).count()
+    others = (
+        incident.reports.filter(is_current=True).exclude(pk=report.pk).count() if incident else 0
+    )
+    waiting = LinkPair.objects.filter(
+        Q(report_a=report) | Q(report_b=report), status=PairStatus.REVIEW
+    ).count()
     if others:
         kind = "joined"
     elif waiting:
@@ -343,8 +403,15 @@ def outcome(report: Report) -> Outcome:
     return Outcome(kind, incident, others, waiting)
 
 
-def save_draft(draft: ReportDraft | None, *, user, organisation, data: dict,
-               checked: list[files.CheckedFile], remove_ids=()) -> ReportDraft:
+def save_draft(
+    draft: ReportDraft | None,
+    *,
+    user,
+    organisation,
+    data: dict,
+    checked: list[files.CheckedFile],
+    remove_ids=(),
+) -> ReportDraft:
     """Create or update a draft with the form as typed and any new files (one transaction)."""
     stored: list[str] = []
     removed: list[str] = []
@@ -381,6 +448,7 @@ def delete_draft(draft: ReportDraft) -> None:
 
 # -- the review queue ----------------------------------------------------------------------------------
 
+
 @dataclass
 class Decisions:
     done: list[int] = field(default_factory=list)
@@ -390,19 +458,36 @@ class Decisions:
 def _log_pair_decision(pair: LinkPair, before: str) -> None:
     """The analyst's decision on a pair in the chained change log (pairs are not change-logged models)."""
     context = current_change_context()
-    append_entries([ChangeLogEntry(
-        user_id=context.user_id, user_name=context.user_name, request_id=context.request_id, origin=context.origin,
-        action=ChangeAction.UPDATE, content_type=ContentType.objects.get_for_model(LinkPair), object_id=pair.pk,
-        object_repr=f"pair {pair.pk}", prechange={"status": before},
-        postchange={"status": pair.status, "decided_by": pair.decided_by_id,
-                    "report_a": pair.report_a_id, "report_b": pair.report_b_id},
-    )])
+    append_entries(
+        [
+            ChangeLogEntry(
+                user_id=context.user_id,
+                user_name=context.user_name,
+                request_id=context.request_id,
+                origin=context.origin,
+                action=ChangeAction.UPDATE,
+                content_type=ContentType.objects.get_for_model(LinkPair),
+                object_id=pair.pk,
+                object_repr=f"pair {pair.pk}",
+                prechange={"status": before},
+                postchange={
+                    "status": pair.status,
+                    "decided_by": pair.decided_by_id,
+                    "report_a": pair.report_a_id,
+                    "report_b": pair.report_b_id,
+                },
+            )
+        ]
+    )
 
 
 def _target_and_other(first: Incident, second: Incident) -> tuple[Incident, Incident]:
     """The incident that keeps the reports: the one with more reports, else the older."""
-    counts = dict(Incident.objects.filter(pk__in=[first.pk, second.pk]).annotate(
-        n=Count("reports", filter=Q(reports__is_current=True))).values_list("pk", "n"))
+    counts = dict(
+        Incident.objects.filter(pk__in=[first.pk, second.pk])
+        .annotate(n=Count("reports", filter=Q(reports__is_current=True)))
+        .values_list("pk", "n")
+    )
     ordered = sorted([first, second], key=lambda i: (-counts.get(i.pk, 0), i.pk))
     return ordered[0], ordered[1]
 
@@ -415,17 +500,29 @@ def decide(user, pair_ids, action: str, reason: str = "") -> Decisions:
     for pair_id in pair_ids:
         try:
             with transaction.atomic():
-                pair = (review_pairs(user).select_related("report_a__incident", "report_b__incident")
-                        .select_for_update(of=("self",)).filter(pk=pair_id).first())
+                pair = (
+                    review_pairs(user)
+                    .select_related("report_a__incident", "report_b__incident")
+                    .select_for_update(of=("self",))
+                    .filter(pk=pair_id)
+                    .first()
+                )
                 if pair is None:
                     raise LookupError(_("not found, or already decided"))
                 if action == "reject":
                     reject_pair(pair, user=user)
                     _log_pair_decision(pair, PairStatus.REVIEW)
                 else:
-                    target, other = _target_and_other(pair.report_a.incident, pair.report_b.incident)
-                    merge(target, other, user=user,
-                          reason=(reason or "").strip()[:500] or _("review queue: pair %(id)d") % {"id": pair.pk})
+                    target, other = _target_and_other(
+                        pair.report_a.incident, pair.report_b.incident
+                    )
+                    merge(
+                        target,
+                        other,
+                        user=user,
+                        reason=(reason or "").strip()[:500]
+                        or _("review queue: pair %(id)d") % {"id": pair.pk},
+                    )
                     pair.refresh_from_db()
                     if pair.status == PairStatus.REVIEW:  # merge() confirms it; make sure
                         pair.status = PairStatus.CONFIRMED

@@ -68,6 +68,7 @@ def forbidden(request, message: str):
 
 # -- pagination without COUNT(*) ------------------------------------------------------------------------
 
+
 @dataclass
 class Page:
     items: list
@@ -94,29 +95,37 @@ def page_of(request, queryset, size: int) -> Page:
     except ValueError:
         number = 1
     start = (number - 1) * size
-    items = list(queryset[start:start + size + 1])
+    items = list(queryset[start : start + size + 1])
     query = urlencode([(k, v) for k, values in request.GET.lists() if k != "page" for v in values])
     return Page(items[:size], number, len(items) > size, query)
 
 
 def capped_count(queryset) -> str:
-    n = queryset[:COUNT_CAP + 1].count()
+    n = queryset[: COUNT_CAP + 1].count()
     return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 # -- pickers: places and actors -------------------------------------------------------------------------
 
+
 def place_options(query: str, chosen: str = "", user=None) -> list[dict]:
     places = Place.objects.visible_to(user)
-    matches = search_places(query, limit=6, queryset=places) if len(query.strip()) >= MIN_QUERY else []
+    matches = (
+        search_places(query, limit=6, queryset=places) if len(query.strip()) >= MIN_QUERY else []
+    )
     options = []
     for match in matches:
         place = match.place
-        options.append({
-            "value": str(place.pk), "label": place.name, "kind": place.get_kind_display(),
-            "also": match.matched if match.is_alias else "",
-            "context": " · ".join(p.name for p in match.hierarchy), "review": place.needs_review,
-        })
+        options.append(
+            {
+                "value": str(place.pk),
+                "label": place.name,
+                "kind": place.get_kind_display(),
+                "also": match.matched if match.is_alias else "",
+                "context": " · ".join(p.name for p in match.hierarchy),
+                "review": place.needs_review,
+            }
+        )
     if chosen and chosen not in {o["value"] for o in options} and chosen.isdigit():
         place = places.select_related("parent__parent__parent").filter(pk=chosen).first()
         if place is not None:
@@ -124,8 +133,17 @@ def place_options(query: str, chosen: str = "", user=None) -> list[dict]:
             while parent is not None and parent.kind != "country" and len(chain) < 4:
                 chain.append(parent.name)
                 parent = parent.parent
-            options.insert(0, {"value": str(place.pk), "label": place.name, "kind": place.get_kind_display(),
-                               "also": "", "context": " · ".join(chain), "review": place.needs_review})
+            options.insert(
+                0,
+                {
+                    "value": str(place.pk),
+                    "label": place.name,
+                    "kind": place.get_kind_display(),
+                    "also": "",
+                    "context": " · ".join(chain),
+                    "review": place.needs_review,
+                },
+            )
     for option in options:
         option["checked"] = option["value"] == chosen
     return options
@@ -133,20 +151,38 @@ def place_options(query: str, chosen: str = "", user=None) -> list[dict]:
 
 def actor_options(query: str, chosen: str = "", user=None) -> list[dict]:
     actors = Actor.objects.visible_to(user)
-    matches = search_actors(query, limit=6, queryset=actors) if len(query.strip()) >= MIN_QUERY else []
+    matches = (
+        search_actors(query, limit=6, queryset=actors) if len(query.strip()) >= MIN_QUERY else []
+    )
     options = []
     for match in matches:
         actor = match.actor
-        options.append({
-            "value": str(actor.pk), "label": actor.name, "kind": actor.get_category_display(),
-            "also": f"{match.matched} ({match.get_language_display()})" if match.is_alias else "",
-            "context": actor.parent.name if actor.parent_id else "", "review": actor.needs_review,
-        })
+        options.append(
+            {
+                "value": str(actor.pk),
+                "label": actor.name,
+                "kind": actor.get_category_display(),
+                "also": f"{match.matched} ({match.get_language_display()})"
+                if match.is_alias
+                else "",
+                "context": actor.parent.name if actor.parent_id else "",
+                "review": actor.needs_review,
+            }
+        )
     if chosen.isdigit() and chosen not in {o["value"] for o in options}:
         actor = actors.filter(pk=chosen).first()
         if actor is not None:
-            options.insert(0, {"value": str(actor.pk), "label": actor.name, "kind": actor.get_category_display(),
-                               "also": "", "context": "", "review": actor.needs_review})
+            options.insert(
+                0,
+                {
+                    "value": str(actor.pk),
+                    "label": actor.name,
+                    "kind": actor.get_category_display(),
+                    "also": "",
+                    "context": "",
+                    "review": actor.needs_review,
+                },
+            )
     for option in options:
         option["checked"] = option["value"] == chosen
     return options
@@ -156,12 +192,21 @@ def picker(name: str, query: str, chosen: str, user=None) -> dict:
     """What the template needs to draw the choices under a place or actor box: the places or actors
     ``user`` may see (vigie.core.published)."""
     query = (query or "").strip()
-    options = place_options(query, chosen, user) if name == "place" else actor_options(query, chosen, user)
+    options = (
+        place_options(query, chosen, user)
+        if name == "place"
+        else actor_options(query, chosen, user)
+    )
     return {
-        "name": name, "query": query, "options": options,
+        "name": name,
+        "query": query,
+        "options": options,
         "none_value": NO_PLACE if name == "place" else NEW,
-        "none_label": (_("None of these: keep the place as written") if name == "place"
-                       else _("None of these: a new name, as written")),
+        "none_label": (
+            _("None of these: keep the place as written")
+            if name == "place"
+            else _("None of these: a new name, as written")
+        ),
         "none_checked": chosen in (NO_PLACE, NEW),
         "searched": len(query) >= MIN_QUERY,
     }
@@ -175,9 +220,13 @@ def place_search(request):
     """Places matching ``q`` in any spelling. For HTMX: the choices of the report form; otherwise a page."""
     query = (request.GET.get("q") or request.GET.get("place_query") or "").strip()[:200]
     if request.headers.get("HX-Request"):
-        return render(request, "intake/_choices.html", {"picker": picker("place", query, "", request.user)})
+        return render(
+            request, "intake/_choices.html", {"picker": picker("place", query, "", request.user)}
+        )
     matches = search_places(query, limit=30, queryset=Place.objects.visible_to(request.user))
-    return render(request, "intake/search.html", {"query": query, "places": matches, "kind": "place"})
+    return render(
+        request, "intake/search.html", {"query": query, "places": matches, "kind": "place"}
+    )
 
 
 @never_cache
@@ -190,12 +239,17 @@ def actor_search(request):
     role = role if role in ("perpetrator", "target") else "perpetrator"
     query = (request.GET.get("q") or request.GET.get(f"{role}_query") or "").strip()[:300]
     if request.headers.get("HX-Request"):
-        return render(request, "intake/_choices.html", {"picker": picker(role, query, "", request.user)})
+        return render(
+            request, "intake/_choices.html", {"picker": picker(role, query, "", request.user)}
+        )
     matches = search_actors(query, limit=30, queryset=Actor.objects.visible_to(request.user))
-    return render(request, "intake/search.html", {"query": query, "actors": matches, "kind": "actor"})
+    return render(
+        request, "intake/search.html", {"query": query, "actors": matches, "kind": "actor"}
+    )
 
 
 # -- the report form and drafts ---------------------------------------------------------------------------
+
 
 def _filled(data: dict) -> dict:
     """What was typed, without the empty fields (the form's own defaults show for those)."""
@@ -224,19 +278,32 @@ def _render_form(request, form, draft, organisations, status=200, attachment_err
         raw = data.get(name, "")
         return "" if raw is None else str(raw)
 
-    pickers = {name: picker(name, value(f"{name}_query"), value(name), request.user) for name in PICKERS}
-    return render(request, "intake/report_form.html", {
-        "form": form, "draft": draft, "pickers": pickers, "several_organisations": len(organisations) > 1,
-        "attachments": list(draft.attachments.all()) if draft else [], "max_files": MAX_FILES,
-        "attachment_error": attachment_error,
-    }, status=status)
+    pickers = {
+        name: picker(name, value(f"{name}_query"), value(name), request.user) for name in PICKERS
+    }
+    return render(
+        request,
+        "intake/report_form.html",
+        {
+            "form": form,
+            "draft": draft,
+            "pickers": pickers,
+            "several_organisations": len(organisations) > 1,
+            "attachments": list(draft.attachments.all()) if draft else [],
+            "max_files": MAX_FILES,
+            "attachment_error": attachment_error,
+        },
+        status=status,
+    )
 
 
 def _report_form(request, draft: ReportDraft | None):
     user = request.user
     organisations = list(services.intake_organisations(user))
     if not organisations:
-        return forbidden(request, _("Your role does not allow you to add reports in any organisation."))
+        return forbidden(
+            request, _("Your role does not allow you to add reports in any organisation.")
+        )
     org_queryset = services.intake_organisations(user)
     sources = sources_for_intake(user, organisations)
     if request.method != "POST":
@@ -252,18 +319,30 @@ def _report_form(request, draft: ReportDraft | None):
         messages.success(request, _("The draft was deleted."))
         return redirect("intake:drafts")
     if action == "find":  # without JavaScript: show the places and actors matching what was typed
-        form = ReportForm(initial=_filled(_typed(request.POST)), organisations=org_queryset, sources=sources)
+        form = ReportForm(
+            initial=_filled(_typed(request.POST)), organisations=org_queryset, sources=sources
+        )
         return _render_form(request, form, draft, organisations)
     uploads = request.FILES.getlist("attachments")
     if action == "draft":
-        form = ReportForm(initial=_filled(_typed(request.POST)), organisations=org_queryset, sources=sources)
+        form = ReportForm(
+            initial=_filled(_typed(request.POST)), organisations=org_queryset, sources=sources
+        )
         remove = [int(v) for v in request.POST.getlist("remove_attachment") if v.isdigit()]
         try:
             checked = receive_files(uploads)
         except AttachmentError as error:
-            return _render_form(request, form, draft, organisations, status=400, attachment_error=str(error))
-        draft = services.save_draft(draft, user=user, organisation=_organisation_of(request.POST, organisations),
-                                    data=_typed(request.POST), checked=checked, remove_ids=remove)
+            return _render_form(
+                request, form, draft, organisations, status=400, attachment_error=str(error)
+            )
+        draft = services.save_draft(
+            draft,
+            user=user,
+            organisation=_organisation_of(request.POST, organisations),
+            data=_typed(request.POST),
+            checked=checked,
+            remove_ids=remove,
+        )
         messages.success(request, _("Draft saved. You can finish it later from “My drafts”."))
         return redirect("intake:draft_edit", pk=draft.pk)
 
@@ -278,16 +357,30 @@ def _report_form(request, draft: ReportDraft | None):
         return _render_form(request, form, draft, organisations, status=400)
     kept = draft.attachments.count() if draft else 0
     if kept + len(uploads) > MAX_FILES:
-        return _render_form(request, form, draft, organisations, status=400, attachment_error=_(
-            "At most %(n)d files can be attached to one report.") % {"n": MAX_FILES})
+        return _render_form(
+            request,
+            form,
+            draft,
+            organisations,
+            status=400,
+            attachment_error=_("At most %(n)d files can be attached to one report.")
+            % {"n": MAX_FILES},
+        )
     try:
         checked = receive_files(uploads)
     except AttachmentError as error:
-        return _render_form(request, form, draft, organisations, status=400, attachment_error=str(error))
+        return _render_form(
+            request, form, draft, organisations, status=400, attachment_error=str(error)
+        )
     submitted = services.submit(form.cleaned_data, resolved, user, checked, draft=draft)
     if not submitted.linked:
-        messages.warning(request, _("The report is saved, but it could not be linked now; it will be at the next "
-                                    "linkage run."))
+        messages.warning(
+            request,
+            _(
+                "The report is saved, but it could not be linked now; it will be at the next "
+                "linkage run."
+            ),
+        )
     return redirect("intake:report_status", pk=submitted.report.pk)
 
 
@@ -311,17 +404,32 @@ def draft_edit(request, pk: int):
 @login_required
 @require_safe
 def drafts(request):
-    page = page_of(request, ReportDraft.objects.filter(author=request.user).select_related("organisation"), 25)
+    page = page_of(
+        request, ReportDraft.objects.filter(author=request.user).select_related("organisation"), 25
+    )
     rows = []
     for draft in page.items:
         data = draft.data or {}
         typed = data.get("date_start") or ""  # as typed: YYYY-MM-DD, shown in the page's language
         day = parse_iso_date(typed)
-        rows.append({"draft": draft, "date": date_format(day, "SHORT_DATE_FORMAT") if day else typed,
-                     "place": data.get("place_query") or "",
-                     "source": data.get("source_name") or "", "label": data.get("event_label") or ""})
-    return render(request, "intake/drafts.html", {"page": page, "rows": rows,
-                                                  "may_add": services.intake_organisations(request.user).exists()})
+        rows.append(
+            {
+                "draft": draft,
+                "date": date_format(day, "SHORT_DATE_FORMAT") if day else typed,
+                "place": data.get("place_query") or "",
+                "source": data.get("source_name") or "",
+                "label": data.get("event_label") or "",
+            }
+        )
+    return render(
+        request,
+        "intake/drafts.html",
+        {
+            "page": page,
+            "rows": rows,
+            "may_add": services.intake_organisations(request.user).exists(),
+        },
+    )
 
 
 @never_cache
@@ -329,15 +437,25 @@ def drafts(request):
 @require_safe
 def report_status(request, pk: int):
     """Where a report went: the incident it joined, the review it waits for, or its own new incident."""
-    queryset = reports_for(request.user).select_related("source", "place", "incident", "organisation")
+    queryset = reports_for(request.user).select_related(
+        "source", "place", "incident", "organisation"
+    )
     report = get_object_or_404(queryset, pk=pk)
     result = services.outcome(report)
-    incident_visible = (result.incident is not None
-                        and visible_to_user(request.user).filter(pk=result.incident.pk).exists())
-    return render(request, "intake/report_status.html", {
-        "report": report, "outcome": result, "incident_visible": incident_visible,
-        "attachments": list(report.attachments.all()),
-    })
+    incident_visible = (
+        result.incident is not None
+        and visible_to_user(request.user).filter(pk=result.incident.pk).exists()
+    )
+    return render(
+        request,
+        "intake/report_status.html",
+        {
+            "report": report,
+            "outcome": result,
+            "incident_visible": incident_visible,
+            "attachments": list(report.attachments.all()),
+        },
+    )
 
 
 def _attachment_for(user, pk: int) -> ReportAttachment:
@@ -371,8 +489,12 @@ def attachment_download(request, pk: int):
     except BaseException:
         handle.close()
         raise
-    response = FileResponse(handle, as_attachment=True, filename=attachment.download_name,
-                            content_type=attachment.media_type or "application/octet-stream")
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=attachment.download_name,
+        content_type=attachment.media_type or "application/octet-stream",
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
@@ -381,10 +503,16 @@ def attachment_download(request, pk: int):
 
 # -- the review queue ------------------------------------------------------------------------------------
 
+
 def _field_label(name: str) -> str:
     labels = {
-        "date": _("Date"), "distance": _("Distance"), "place_name": _("Place name"), "actor": _("Actors"),
-        "type": _("Type of event"), "casualties": _("Casualties"), "same_source": _("Same source"),
+        "date": _("Date"),
+        "distance": _("Distance"),
+        "place_name": _("Place name"),
+        "actor": _("Actors"),
+        "type": _("Type of event"),
+        "casualties": _("Casualties"),
+        "same_source": _("Same source"),
     }
     return labels.get(name, name)
 
@@ -393,12 +521,22 @@ def explain(pair) -> dict:
     """A pair's weights as rows (largest first) with a bar length, and its posterior odds."""
     weights = {k: float(v) for k, v in (pair.weights or {}).items() if isinstance(v, int | float)}
     scale = max([8.0, *(abs(v) for v in weights.values())])
-    rows = [{"name": _field_label(name), "weight": weight, "size": round(abs(weight), 2), "positive": weight >= 0,
-             "scale": scale} for name, weight in sorted(weights.items(), key=lambda item: -abs(item[1]))]
+    rows = [
+        {
+            "name": _field_label(name),
+            "weight": weight,
+            "size": round(abs(weight), 2),
+            "positive": weight >= 0,
+            "scale": scale,
+        }
+        for name, weight in sorted(weights.items(), key=lambda item: -abs(item[1]))
+    ]
     log_odds = max(min(pair.log_odds, 60.0), -60.0)
     probability = 1.0 / (1.0 + math.pow(2.0, -log_odds))
     odds = math.pow(2.0, log_odds)
-    odds_text = (f"{number_format(odds, 1)} : 1" if odds >= 1 else f"1 : {number_format(1 / odds, 1)}")
+    odds_text = (
+        f"{number_format(odds, 1)} : 1" if odds >= 1 else f"1 : {number_format(1 / odds, 1)}"
+    )
     return {"rows": rows, "probability": round(probability * 100), "odds": odds_text}
 
 
@@ -408,18 +546,42 @@ def explain(pair) -> dict:
 def review_queue(request):
     user = request.user
     if not services.may_review(user):
-        return forbidden(request, _("Only analysts, coordinators and administrators review suggested links."))
-    pairs = (services.review_pairs(user)
-             .select_related("report_a__source", "report_b__source", "report_a__place__parent",
-                             "report_b__place__parent", "report_a__incident", "report_b__incident")
-             .order_by("-score", "id"))
+        return forbidden(
+            request, _("Only analysts, coordinators and administrators review suggested links.")
+        )
+    pairs = (
+        services.review_pairs(user)
+        .select_related(
+            "report_a__source",
+            "report_b__source",
+            "report_a__place__parent",
+            "report_b__place__parent",
+            "report_a__incident",
+            "report_b__incident",
+        )
+        .order_by("-score", "id")
+    )
     page = page_of(request, pairs, 20)
-    rows = [{"pair": pair, "a": pair.report_a, "b": pair.report_b, "why": explain(pair)} for pair in page.items]
+    rows = [
+        {"pair": pair, "a": pair.report_a, "b": pair.report_b, "why": explain(pair)}
+        for pair in page.items
+    ]
     waiting = services.reports_to_accept(user)
-    to_accept = list(waiting.select_related("source", "place").order_by("created", "id")[:ACCEPT_SHOWN])
-    return render(request, "intake/review_queue.html", {
-        "page": page, "rows": rows, "to_accept": to_accept,
-        "to_accept_count": capped_count(waiting) if len(to_accept) == ACCEPT_SHOWN else len(to_accept)})
+    to_accept = list(
+        waiting.select_related("source", "place").order_by("created", "id")[:ACCEPT_SHOWN]
+    )
+    return render(
+        request,
+        "intake/review_queue.html",
+        {
+            "page": page,
+            "rows": rows,
+            "to_accept": to_accept,
+            "to_accept_count": capped_count(waiting)
+            if len(to_accept) == ACCEPT_SHOWN
+            else len(to_accept),
+        },
+    )
 
 
 ACCEPT_SHOWN = 50  # monitors' reports waiting for acceptance shown at once, oldest first
@@ -432,7 +594,9 @@ def reports_accept(request):
     """Accept one report (button "accept-<id>") or the ticked ones: their incidents' figures now rest on them."""
     user = request.user
     if not services.may_review(user):
-        return forbidden(request, _("Only analysts, coordinators and administrators review suggested links."))
+        return forbidden(
+            request, _("Only analysts, coordinators and administrators review suggested links.")
+        )
     do = request.POST.get("do", "")
     _action, _sep, single = do.partition("-")
     if single:
@@ -440,16 +604,24 @@ def reports_accept(request):
             raise Http404
         ids = [int(single)]
     else:
-        ids = sorted({int(v) for v in request.POST.getlist("report") if v.isdigit() and len(v) < 19})
+        ids = sorted(
+            {int(v) for v in request.POST.getlist("report") if v.isdigit() and len(v) < 19}
+        )
     if not ids:
         messages.error(request, _("Tick at least one report first."))
         return redirect("intake:review_queue")
     accepted = services.accept_reports(user, ids)
     if single and not accepted:
         raise Http404
-    messages.success(request, ngettext("%(n)d report accepted: its incident's figures now count it.",
-                                       "%(n)d reports accepted: their incidents' figures now count them.",
-                                       len(accepted)) % {"n": len(accepted)})
+    messages.success(
+        request,
+        ngettext(
+            "%(n)d report accepted: its incident's figures now count it.",
+            "%(n)d reports accepted: their incidents' figures now count them.",
+            len(accepted),
+        )
+        % {"n": len(accepted)},
+    )
     return redirect("intake:review_queue")
 
 
@@ -462,7 +634,9 @@ def review_decide(request):
     Each pair in its own transaction; what failed is reported. A single pair outside the user's scope: 404."""
     user = request.user
     if not services.may_review(user):
-        return forbidden(request, _("Only analysts, coordinators and administrators review suggested links."))
+        return forbidden(
+            request, _("Only analysts, coordinators and administrators review suggested links.")
+        )
     do = request.POST.get("do", "")
     action, _sep, single = do.partition("-")
     if action not in ("merge", "reject"):
@@ -481,12 +655,17 @@ def review_decide(request):
         raise Http404
     result = services.decide(user, ids, action, reason=request.POST.get("reason", ""))
     if result.done:
-        text = (ngettext("%(n)d pair merged.", "%(n)d pairs merged.", len(result.done)) if action == "merge"
-                else ngettext("%(n)d pair rejected.", "%(n)d pairs rejected.", len(result.done)))
+        text = (
+            ngettext("%(n)d pair merged.", "%(n)d pairs merged.", len(result.done))
+            if action == "merge"
+            else ngettext("%(n)d pair rejected.", "%(n)d pairs rejected.", len(result.done))
+        )
         messages.success(request, text % {"n": len(result.done)})
     for pair_id, reason in result.failed:
         messages.error(request, _("Pair %(id)d: %(reason)s") % {"id": pair_id, "reason": reason})
-    return HttpResponseRedirect(reverse("intake:review_queue") + (f"?{request.GET.urlencode()}" if request.GET else ""))
+    return HttpResponseRedirect(
+        reverse("intake:review_queue") + (f"?{request.GET.urlencode()}" if request.GET else "")
+    )
 
 
 @never_cache
@@ -498,28 +677,46 @@ def split_incident(request, pk: int):
     incident = get_object_or_404(visible_to_user(user, Incident.objects.current()), pk=pk)
     if not services.changeable_incidents(user).filter(pk=incident.pk).exists():
         return forbidden(request, _("Your role does not allow you to change this incident."))
-    reports = list(incident.reports.filter(is_current=True).filter(readable_reports(user))
-                   .select_related("source", "place").order_by("date_start", "id"))
+    reports = list(
+        incident.reports.filter(is_current=True)
+        .filter(readable_reports(user))
+        .select_related("source", "place")
+        .order_by("date_start", "id")
+    )
     choices = [(str(r.pk), str(r.pk)) for r in reports]
     form = SplitForm(request.POST or None, report_choices=choices)
     if request.method == "POST" and form.is_valid():
         try:
-            _operation, other = split(incident, form.cleaned_data["reports"], user=user,
-                                      reason=form.cleaned_data["reason"])
+            _operation, other = split(
+                incident,
+                form.cleaned_data["reports"],
+                user=user,
+                reason=form.cleaned_data["reason"],
+            )
         except ValueError as error:
             form.add_error("reports", str(error))
         else:
-            messages.success(request, ngettext(
-                "%(n)d report moved to incident %(id)d.", "%(n)d reports moved to incident %(id)d.",
-                len(form.cleaned_data["reports"])) % {"n": len(form.cleaned_data["reports"]), "id": other.pk})
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)d report moved to incident %(id)d.",
+                    "%(n)d reports moved to incident %(id)d.",
+                    len(form.cleaned_data["reports"]),
+                )
+                % {"n": len(form.cleaned_data["reports"]), "id": other.pk},
+            )
             return redirect("intake:split", pk=incident.pk)
     chosen = set(form["reports"].value() or [])
-    return render(request, "intake/split.html", {"incident": incident, "reports": reports, "form": form,
-                                                 "chosen": chosen},
-                  status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "intake/split.html",
+        {"incident": incident, "reports": reports, "form": form, "chosen": chosen},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 # -- reference pages: sources, actors, places ------------------------------------------------------------
+
 
 @never_cache
 @login_required
@@ -535,9 +732,15 @@ def source_list(request):
         sources = sources.filter(kind=kind)
     page = page_of(request, sources, 25)
     readable = Report.objects.filter(is_current=True).filter(readable_reports(user))
-    rows = [{"source": source, "reports": capped_count(readable.filter(source=source))} for source in page.items]
-    return render(request, "intake/source_list.html", {"page": page, "rows": rows, "query": query, "kind": kind,
-                                                       "kinds": SourceKind.choices})
+    rows = [
+        {"source": source, "reports": capped_count(readable.filter(source=source))}
+        for source in page.items
+    ]
+    return render(
+        request,
+        "intake/source_list.html",
+        {"page": page, "rows": rows, "query": query, "kind": kind, "kinds": SourceKind.choices},
+    )
 
 
 @never_cache
@@ -550,8 +753,13 @@ def source_detail(request, pk: int):
     form = SourceForm(instance=source) if may_edit else None
     if request.method == "POST":
         if not may_edit:
-            return forbidden(request, _("Only the coordinators and administrators of the source's organisation "
-                                        "change its reliability."))
+            return forbidden(
+                request,
+                _(
+                    "Only the coordinators and administrators of the source's organisation "
+                    "change its reliability."
+                ),
+            )
         form = SourceForm(request.POST, instance=source)
         if form.is_valid():
             form.save()
@@ -559,11 +767,20 @@ def source_detail(request, pk: int):
             return redirect("intake:source_detail", pk=source.pk)
     readable = Report.objects.filter(source=source, is_current=True).filter(readable_reports(user))
     latest = readable.order_by("-date_start", "-id").values_list("date_start", flat=True).first()
-    return render(request, "intake/source_detail.html", {
-        "source": source, "form": form, "may_edit": may_edit, "reports": capped_count(readable),
-        "latest": latest, "may_publish": may_publish(user, source),
-        "publish_url": reverse("intake:source_publish", args=[source.pk]),
-    }, status=400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "intake/source_detail.html",
+        {
+            "source": source,
+            "form": form,
+            "may_edit": may_edit,
+            "reports": capped_count(readable),
+            "latest": latest,
+            "may_publish": may_publish(user, source),
+            "publish_url": reverse("intake:source_publish", args=[source.pk]),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @never_cache
@@ -581,10 +798,18 @@ def actor_list(request):
         page = None
     else:
         page = page_of(request, actors, 50)
-    return render(request, "intake/actor_list.html", {
-        "page": page, "matches": matches, "query": query, "category": category,
-        "categories": ActorCategory.choices, "min_query": MIN_QUERY,
-    })
+    return render(
+        request,
+        "intake/actor_list.html",
+        {
+            "page": page,
+            "matches": matches,
+            "query": query,
+            "category": category,
+            "categories": ActorCategory.choices,
+            "min_query": MIN_QUERY,
+        },
+    )
 
 
 @never_cache
@@ -596,20 +821,32 @@ def actor_detail(request, pk: int):
     languages = dict(AliasLanguage.choices)
     aliases: dict[str, list[str]] = {}
     for alias in actor.aliases.order_by("language", "name"):
-        aliases.setdefault(str(languages.get(alias.language, alias.language)), []).append(alias.name)
+        aliases.setdefault(str(languages.get(alias.language, alias.language)), []).append(
+            alias.name
+        )
     chain, parent = [], actor.parent
     while parent is not None and len(chain) < 10 and parent.pk != actor.pk:
         chain.append(parent)
         parent = parent.parent
     language = getattr(request, "LANGUAGE_CODE", "fr")
-    description = (actor.description_fr if language == "fr" else actor.description_en) or \
-        actor.description_en or actor.description_fr
-    return render(request, "intake/actor_detail.html", {
-        "actor": actor, "aliases": sorted(aliases.items()), "parents": chain, "description": description,
-        "children": list(visible.filter(parent=actor).order_by("name")[:200]),
-        "may_publish": may_publish(request.user, actor),
-        "publish_url": reverse("intake:actor_publish", args=[actor.pk]),
-    })
+    description = (
+        (actor.description_fr if language == "fr" else actor.description_en)
+        or actor.description_en
+        or actor.description_fr
+    )
+    return render(
+        request,
+        "intake/actor_detail.html",
+        {
+            "actor": actor,
+            "aliases": sorted(aliases.items()),
+            "parents": chain,
+            "description": description,
+            "children": list(visible.filter(parent=actor).order_by("name")[:200]),
+            "may_publish": may_publish(request.user, actor),
+            "publish_url": reverse("intake:actor_publish", args=[actor.pk]),
+        },
+    )
 
 
 @never_cache
@@ -627,10 +864,18 @@ def place_list(request):
         matches = search_places(query, limit=50, queryset=places)
     else:
         page = page_of(request, places, 50)
-    return render(request, "intake/place_list.html", {
-        "page": page, "matches": matches, "query": query, "kind": kind, "kinds": PlaceKind.choices,
-        "min_query": MIN_QUERY,
-    })
+    return render(
+        request,
+        "intake/place_list.html",
+        {
+            "page": page,
+            "matches": matches,
+            "query": query,
+            "kind": kind,
+            "kinds": PlaceKind.choices,
+            "min_query": MIN_QUERY,
+        },
+    )
 
 
 @never_cache
@@ -644,15 +889,23 @@ def place_detail(request, pk: int):
         chain.append(parent)
         parent = parent.parent
     children = list(visible.filter(parent=place).order_by("kind", "name")[:201])
-    return render(request, "intake/place_detail.html", {
-        "place": place, "parents": list(reversed(chain)), "aliases": list(place.aliases.order_by("name")),
-        "children": children[:200], "more_children": len(children) > 200,
-        "may_publish": may_publish(request.user, place),
-        "publish_url": reverse("intake:place_publish", args=[place.pk]),
-    })
+    return render(
+        request,
+        "intake/place_detail.html",
+        {
+            "place": place,
+            "parents": list(reversed(chain)),
+            "aliases": list(place.aliases.order_by("name")),
+            "children": children[:200],
+            "more_children": len(children) > 200,
+            "may_publish": may_publish(request.user, place),
+            "publish_url": reverse("intake:place_publish", args=[place.pk]),
+        },
+    )
 
 
 # -- publishing a name -------------------------------------------------------------------------------------
+
 
 def _publish(request, queryset, pk: int, detail: str):
     """Publish an unpublished name the user may see (vigie.core.published.publish, in the change log):
@@ -662,7 +915,10 @@ def _publish(request, queryset, pk: int, detail: str):
         return HttpResponseNotAllowed(["POST"])
     if not obj.published:
         if not may_publish(request.user, obj):
-            return forbidden(request, _("Only an analyst of the organisation that recorded this name publishes it."))
+            return forbidden(
+                request,
+                _("Only an analyst of the organisation that recorded this name publishes it."),
+            )
         publish(obj, request.user)
         messages.success(request, _("The name is published: everyone may see it now."))
     return redirect(detail, pk=obj.pk)

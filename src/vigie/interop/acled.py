@@ -35,12 +35,21 @@ EVENT_TYPES: dict[str, tuple[str, str]] = {
     # Before the 2019 recoding
     "battle no change of territory": ("battles", "armed_clash"),
     "battle government regains territory": ("battles", "government_regains_territory"),
-    "battle non state actor overtakes territory": ("battles", "non_state_actor_overtakes_territory"),
+    "battle non state actor overtakes territory": (
+        "battles",
+        "non_state_actor_overtakes_territory",
+    ),
     "remote violence": ("explosions_remote_violence", ""),
     "riots protests": ("protests", ""),
     "strategic development": ("strategic_developments", ""),
-    "non violent transfer of territory": ("strategic_developments", "non_violent_transfer_of_territory"),
-    "headquarters or base established": ("strategic_developments", "headquarters_or_base_established"),
+    "non violent transfer of territory": (
+        "strategic_developments",
+        "non_violent_transfer_of_territory",
+    ),
+    "headquarters or base established": (
+        "strategic_developments",
+        "headquarters_or_base_established",
+    ),
 }
 
 SUB_EVENT_TYPES: dict[str, str] = {
@@ -76,9 +85,19 @@ SUB_EVENT_TYPES: dict[str, str] = {
 
 # inter1/inter2: numbers (to 2023) or words (from 2024).
 INTER_WORDS: dict[str, int] = {
-    "state forces": 1, "rebel group": 2, "rebel groups": 2, "political militia": 3, "political militias": 3,
-    "identity militia": 4, "identity militias": 4, "rioters": 5, "protesters": 6, "civilians": 7,
-    "external other forces": 8, "external other force": 8, "other forces": 8,
+    "state forces": 1,
+    "rebel group": 2,
+    "rebel groups": 2,
+    "political militia": 3,
+    "political militias": 3,
+    "identity militia": 4,
+    "identity militias": 4,
+    "rioters": 5,
+    "protesters": 6,
+    "civilians": 7,
+    "external other forces": 8,
+    "external other force": 8,
+    "other forces": 8,
 }
 
 TIME_PRECISION = {1: "day", 2: "week", 3: "month"}
@@ -116,7 +135,9 @@ def _actors_expected(interaction: str, has_actor2: bool) -> int:
     return 1 if "only" in lowered or "-" not in lowered else 2
 
 
-def violations_of(event_type: str, sub_event_type: str, fatalities: int, civilian: bool) -> tuple[str, ...]:
+def violations_of(
+    event_type: str, sub_event_type: str, fatalities: int, civilian: bool
+) -> tuple[str, ...]:
     """Human-rights violation categories that an ACLED event implies (docs/formats.md)."""
     found: list[str] = []
     if sub_event_type == "abduction_forced_disappearance":
@@ -134,8 +155,12 @@ def fatality_figures(fatalities: int, civilian: bool) -> dict[str, int]:
     """ACLED's one fatality figure as incident figures: all civilians when the event targets civilians."""
     status = "civilian" if civilian else "unknown"
     return {
-        "killed_low": fatalities, "killed_best": fatalities, "killed_high": fatalities,
-        f"killed_{status}_low": fatalities, f"killed_{status}_best": fatalities, f"killed_{status}_high": fatalities,
+        "killed_low": fatalities,
+        "killed_best": fatalities,
+        "killed_high": fatalities,
+        f"killed_{status}_low": fatalities,
+        f"killed_{status}_best": fatalities,
+        f"killed_{status}_high": fatalities,
     }
 
 
@@ -200,18 +225,39 @@ class AcledReader:
         i_a1, i_as1, i_in1 = col("actor1"), col("assoc_actor_1"), col("inter1")
         i_a2, i_as2, i_in2 = col("actor2"), col("assoc_actor_2"), col("inter2")
         i_interaction, i_civ = col("interaction"), col("civilian_targeting")
-        i_country, i_a1n, i_a2n, i_a3n, i_loc = col("country"), col("admin1"), col("admin2"), col("admin3"), col("location")
+        i_country, i_a1n, i_a2n, i_a3n, i_loc = (
+            col("country"),
+            col("admin1"),
+            col("admin2"),
+            col("admin3"),
+            col("location"),
+        )
         i_lat, i_lon, i_geo = col("latitude"), col("longitude"), col("geo_precision")
-        i_source, i_notes, i_fat, i_ts = col("source"), col("notes"), col("fatalities"), col("timestamp")
+        i_source, i_notes, i_fat, i_ts = (
+            col("source"),
+            col("notes"),
+            col("fatalities"),
+            col("timestamp"),
+        )
 
         def get(values: list[str], position: int) -> str:
             return values[position] if position >= 0 else ""
 
         bounds = date_bounds()
         categories: dict[tuple[str, int, str], str] = {}
-        named_columns = [(name, position) for name, position in (
-            ("actor1", i_a1), ("actor2", i_a2), ("country", i_country), ("admin1", i_a1n), ("admin2", i_a2n),
-            ("admin3", i_a3n), ("location", i_loc)) if position >= 0]
+        named_columns = [
+            (name, position)
+            for name, position in (
+                ("actor1", i_a1),
+                ("actor2", i_a2),
+                ("country", i_country),
+                ("admin1", i_a1n),
+                ("admin2", i_a2n),
+                ("admin3", i_a3n),
+                ("location", i_loc),
+            )
+            if position >= 0
+        ]
         monadic = self.monadic
 
         def category(name: str, inter: int, country: str) -> str:
@@ -229,7 +275,10 @@ class AcledReader:
             try:
                 event_id = get(values, i_id).strip() or get(values, i_id_no).strip()
                 if not event_id:
-                    raise RowError(columns[i_id] if i_id >= 0 else "event_id_no_cnty", "the event id is missing")
+                    raise RowError(
+                        columns[i_id] if i_id >= 0 else "event_id_no_cnty",
+                        "the event id is missing",
+                    )
                 date = parse_event_date(values[i_date], "event_date", bounds)
                 type_text = values[i_type]
                 mapped = EVENT_TYPES.get(normalize_name(type_text))
@@ -260,12 +309,20 @@ class AcledReader:
                 if not actor1:
                     raise RowError("actor1", "the first actor is missing")
                 if len(event_id) > MAX_ID:
-                    check_length(event_id, "event_id_cnty" if i_id >= 0 else "event_id_no_cnty", MAX_ID)
+                    check_length(
+                        event_id, "event_id_cnty" if i_id >= 0 else "event_id_no_cnty", MAX_ID
+                    )
                 for name, position in named_columns:
                     if len(values[position]) > MAX_NAME:
                         check_length(values[position], name, MAX_NAME)
-                associated1, associated2 = split_actor_names(get(values, i_as1)), split_actor_names(get(values, i_as2))
-                for name, associated in (("assoc_actor_1", associated1), ("assoc_actor_2", associated2)):
+                associated1, associated2 = (
+                    split_actor_names(get(values, i_as1)),
+                    split_actor_names(get(values, i_as2)),
+                )
+                for name, associated in (
+                    ("assoc_actor_1", associated1),
+                    ("assoc_actor_2", associated2),
+                ):
                     for actor in associated:
                         if len(actor) > MAX_NAME:
                             check_length(actor, name, MAX_NAME)
@@ -278,10 +335,13 @@ class AcledReader:
             # Since 2023 ACLED says which events target civilians; older exports: the event type, or
             # civilians as an actor (inter 7), says it.
             if i_civ >= 0:
-                civilian_targeting = bool(values[i_civ].strip()) or event_type == "violence_against_civilians"
+                civilian_targeting = (
+                    bool(values[i_civ].strip()) or event_type == "violence_against_civilians"
+                )
             else:
-                civilian_targeting = (event_type == "violence_against_civilians"
-                                      or CIVILIAN_INTER in (inter1, inter2))
+                civilian_targeting = (
+                    event_type == "violence_against_civilians" or CIVILIAN_INTER in (inter1, inter2)
+                )
             one_sided = event_type == "violence_against_civilians" or inter2 == CIVILIAN_INTER
             role1, role2 = ("perpetrator", "target") if one_sided else ("party", "party")
             actors = [ActorClaim(actor1, 1, True, role1, category(actor1, inter1, country))]
@@ -314,15 +374,21 @@ class AcledReader:
                 event_type=event_type,
                 sub_event_type=sub_event_type,
                 civilian_targeting=civilian_targeting,
-                violations=violations_of(event_type, sub_event_type, fatalities, civilian_targeting),
+                violations=violations_of(
+                    event_type, sub_event_type, fatalities, civilian_targeting
+                ),
                 actors=actors,
                 casualties=fatality_figures(fatalities, civilian_targeting),
                 claims=fatality_claims(fatalities, civilian_targeting),
                 text=get(values, i_notes),
                 original_source=get(values, i_source).strip(),
                 language="en",
-                raw=[[*values[:notes_position], None, *values[notes_position + 1:]]] if notes_position >= 0 else [values],
-                expected_rows=_actors_expected(get(values, i_interaction), bool(actor2) and not monadic),
+                raw=[[*values[:notes_position], None, *values[notes_position + 1 :]]]
+                if notes_position >= 0
+                else [values],
+                expected_rows=_actors_expected(
+                    get(values, i_interaction), bool(actor2) and not monadic
+                ),
             )
 
 
@@ -334,12 +400,16 @@ def merge_event_rows(first: ReportRecord, other: ReportRecord) -> list[Problem]:
     """
     problems: list[Problem] = []
     if other.casualties.get("killed_best") != first.casualties.get("killed_best"):
-        problems.append(Problem(
-            other.line, "fatalities",
-            f"event {first.external_id}: its rows disagree on fatalities "
-            f"({first.casualties.get('killed_best')} on line {first.line}); the larger figure is kept",
-            str(other.casualties.get("killed_best")), fatal=False,
-        ))
+        problems.append(
+            Problem(
+                other.line,
+                "fatalities",
+                f"event {first.external_id}: its rows disagree on fatalities "
+                f"({first.casualties.get('killed_best')} on line {first.line}); the larger figure is kept",
+                str(other.casualties.get("killed_best")),
+                fatal=False,
+            )
+        )
         if (other.casualties.get("killed_best") or 0) > (first.casualties.get("killed_best") or 0):
             first.casualties = other.casualties
             first.claims = other.claims
@@ -358,7 +428,9 @@ def merge_event_rows(first: ReportRecord, other: ReportRecord) -> list[Problem]:
         )
         for actor in first.actors + incoming:
             if actor.primary:
-                actor.role = ("perpetrator" if actor.side == 1 else "target") if one_sided else "party"
+                actor.role = (
+                    ("perpetrator" if actor.side == 1 else "target") if one_sided else "party"
+                )
         first.actors = sorted(first.actors + incoming, key=lambda a: (a.side, not a.primary))
     if other.civilian_targeting and not first.civilian_targeting:
         first.civilian_targeting = True

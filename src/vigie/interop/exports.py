@@ -32,15 +32,44 @@ CHUNK_SIZE = 5_000
 
 # The export columns, in order. Each is documented in docs/formats-export.md.
 COLUMNS: tuple[str, ...] = (
-    "incident_id", "date_start", "date_end", "date_precision", "event_type", "sub_event_type",
-    "violation_types", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude",
-    "geo_precision", "actor1", "actor1_category", "actor2", "actor2_category", "assoc_actors1",
+    "incident_id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "violation_types",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "actor1",
+    "actor1_category",
+    "actor2",
+    "actor2_category",
+    "assoc_actors1",
     "assoc_actors2",
-    "killed_low", "killed_best", "killed_high",
-    "civilians_killed_low", "civilians_killed_best", "civilians_killed_high",
-    "injured_low", "injured_best", "injured_high",
-    "abducted_low", "abducted_best", "abducted_high",
-    "estimate_rule", "n_reports", "n_sources", "source_ids", "updated",
+    "killed_low",
+    "killed_best",
+    "killed_high",
+    "civilians_killed_low",
+    "civilians_killed_best",
+    "civilians_killed_high",
+    "injured_low",
+    "injured_best",
+    "injured_high",
+    "abducted_low",
+    "abducted_best",
+    "abducted_high",
+    "estimate_rule",
+    "n_reports",
+    "n_sources",
+    "source_ids",
+    "updated",
 )
 
 # HXL hashtags (https://hxlstandard.org), one per column. The date precision is tagged #meta, not
@@ -91,14 +120,33 @@ assert tuple(HXL_TAGS) == COLUMNS
 # civilians_killed_* are the model's killed_civilian_* figures.
 _CASUALTIES: tuple[tuple[str, str], ...] = tuple(
     (f"{column}_{bound}", f"{field}_{bound}")
-    for column, field in (("killed", "killed"), ("civilians_killed", "killed_civilian"),
-                          ("injured", "injured"), ("abducted", "abducted"))
+    for column, field in (
+        ("killed", "killed"),
+        ("civilians_killed", "killed_civilian"),
+        ("injured", "injured"),
+        ("abducted", "abducted"),
+    )
     for bound in ("low", "best", "high")
 )
 _INCIDENT_FIELDS: tuple[str, ...] = (
-    "id", "date_start", "date_end", "date_precision", "event_type", "sub_event_type",
-    "admin0_id", "admin1_id", "admin2_id", "admin3_id", "place_id", "location", "latitude", "longitude",
-    "geo_precision", *(field for _column, field in _CASUALTIES), "estimate_rule", "updated",
+    "id",
+    "date_start",
+    "date_end",
+    "date_precision",
+    "event_type",
+    "sub_event_type",
+    "admin0_id",
+    "admin1_id",
+    "admin2_id",
+    "admin3_id",
+    "place_id",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    *(field for _column, field in _CASUALTIES),
+    "estimate_rule",
+    "updated",
 )
 
 _CASUALTY_COLUMNS: tuple[str, ...] = tuple(column for column, _field in _CASUALTIES)
@@ -110,6 +158,7 @@ WITNESS = "witness"
 
 # -- who sees what ---------------------------------------------------------------------------------
 
+
 def visible_incidents(queryset=None, organisation=None):
     """The incidents an audience may see (vigie.incidents.access): ``queryset`` can narrow, never widen."""
     from vigie.incidents.access import visible_incidents as allowed
@@ -117,26 +166,41 @@ def visible_incidents(queryset=None, organisation=None):
     return allowed(queryset, organisation_ids=[organisation.pk] if organisation is not None else [])
 
 
-def _report_is_listed(visibility: str, report_organisation_id: int | None, source_kind: str,
-                      audience_organisation_id: int | None) -> bool:
+def _report_is_listed(
+    visibility: str,
+    report_organisation_id: int | None,
+    source_kind: str,
+    audience_organisation_id: int | None,
+) -> bool:
     """Whether a current report's "source-slug:id" may appear in ``source_ids`` for the audience."""
     if visibility == Visibility.PUBLIC:
         # A witness is never named publicly, nor to another organisation.
         return source_kind != WITNESS or (
-            audience_organisation_id is not None and report_organisation_id == audience_organisation_id)
+            audience_organisation_id is not None
+            and report_organisation_id == audience_organisation_id
+        )
     if visibility == Visibility.ORGANISATION:
-        return audience_organisation_id is not None and report_organisation_id == audience_organisation_id
+        return (
+            audience_organisation_id is not None
+            and report_organisation_id == audience_organisation_id
+        )
     return False  # restricted reports are never listed
 
 
 def actor_category(category: str, actor_country: str, incident_country: str | None) -> str:
     """An actor's category as exported: another country's state forces are foreign forces here."""
-    if category == STATE_FORCES and actor_country and incident_country and actor_country != incident_country:
+    if (
+        category == STATE_FORCES
+        and actor_country
+        and incident_country
+        and actor_country != incident_country
+    ):
         return FOREIGN_FORCES
     return category
 
 
 # -- rows --------------------------------------------------------------------------------------------
+
 
 def _iso_date(value: datetime.date | None) -> str | None:
     return value.isoformat() if value is not None else None
@@ -155,20 +219,28 @@ def _joined(values: Iterable[str]) -> str | None:
     return ";".join(values) or None
 
 
-def _name_shown(published: bool, name_organisation_id: int | None, audience_organisation_id: int | None) -> bool:
+def _name_shown(
+    published: bool, name_organisation_id: int | None, audience_organisation_id: int | None
+) -> bool:
     """Whether an actor's or a place's name goes into an export for the audience: a published name
     always; an unpublished one (vigie.core.published) only in its own organisation's export. A public
     incident never carries an unpublished name into open data: it is left empty there."""
-    return published or (audience_organisation_id is not None and name_organisation_id == audience_organisation_id)
+    return published or (
+        audience_organisation_id is not None and name_organisation_id == audience_organisation_id
+    )
 
 
 def _place_table(audience_organisation_id: int | None = None) -> dict[int, tuple[str, str]]:
     """Place id -> (name, code), for the places whose names the audience may read."""
     from vigie.places.models import Place
 
-    return {pk: (name, code) for pk, name, code, published, organisation_id in
-            Place.objects.order_by().values_list("id", "name", "code", "published", "organisation_id")
-            if _name_shown(published, organisation_id, audience_organisation_id)}
+    return {
+        pk: (name, code)
+        for pk, name, code, published, organisation_id in Place.objects.order_by().values_list(
+            "id", "name", "code", "published", "organisation_id"
+        )
+        if _name_shown(published, organisation_id, audience_organisation_id)
+    }
 
 
 def _for_chunk(ids: list[int]) -> dict[str, Any]:
@@ -181,19 +253,45 @@ def _for_chunk(ids: list[int]) -> dict[str, Any]:
     return {"incident_id__in": ids}
 
 
-def _chunk_actors(ids: list[int], audience_organisation_id: int | None = None) -> dict[int, list[tuple]]:
+def _chunk_actors(
+    ids: list[int], audience_organisation_id: int | None = None
+) -> dict[int, list[tuple]]:
     """incident id -> its actor links as (side, not main, link id, name, category, country), sorted; the
     name None when the audience may not read it (``_name_shown``)."""
     from vigie.incidents.models import IncidentActor
 
     found: dict[int, list[tuple]] = {}
-    rows = (IncidentActor.objects.filter(**_for_chunk(ids)).order_by()
-            .values_list("incident_id", "side", "primary", "id", "actor__name", "actor__category",
-                         "actor__country", "actor__published", "actor__organisation_id"))
-    for incident_id, side, primary, link_id, name, category, country, published, organisation_id in rows:
+    rows = (
+        IncidentActor.objects.filter(**_for_chunk(ids))
+        .order_by()
+        .values_list(
+            "incident_id",
+            "side",
+            "primary",
+            "id",
+            "actor__name",
+            "actor__category",
+            "actor__country",
+            "actor__published",
+            "actor__organisation_id",
+        )
+    )
+    for (
+        incident_id,
+        side,
+        primary,
+        link_id,
+        name,
+        category,
+        country,
+        published,
+        organisation_id,
+    ) in rows:
         if not _name_shown(published, organisation_id, audience_organisation_id):
             name = None
-        found.setdefault(incident_id, []).append((side, not primary, link_id, name, category, country))
+        found.setdefault(incident_id, []).append(
+            (side, not primary, link_id, name, category, country)
+        )
     for links in found.values():
         links.sort()
     return found
@@ -203,31 +301,64 @@ def _chunk_violations(ids: list[int]) -> dict[int, list[str]]:
     from vigie.incidents.models import IncidentViolation
 
     found: dict[int, list[str]] = {}
-    for incident_id, violation in (IncidentViolation.objects.filter(**_for_chunk(ids)).order_by()
-                                   .values_list("incident_id", "violation")):
+    for incident_id, violation in (
+        IncidentViolation.objects.filter(**_for_chunk(ids))
+        .order_by()
+        .values_list("incident_id", "violation")
+    ):
         found.setdefault(incident_id, []).append(violation)
     return found
 
 
-def _chunk_reports(ids: list[int], audience_organisation_id: int | None) -> dict[int, tuple[int, int, str | None]]:
+def _chunk_reports(
+    ids: list[int], audience_organisation_id: int | None
+) -> dict[int, tuple[int, int, str | None]]:
     """incident id -> (current reports, distinct sources, listed "source-slug:external_id" joined)."""
     from vigie.reports.models import Report
 
     by_incident: dict[int, list[tuple]] = {}
-    rows = (Report.objects.filter(is_current=True, **_for_chunk(ids)).order_by()
-            .values_list("incident_id", "id", "source_id", "source__slug", "source__kind", "external_id",
-                         "visibility", "organisation_id", "source__published", "source__organisation_id"))
+    rows = (
+        Report.objects.filter(is_current=True, **_for_chunk(ids))
+        .order_by()
+        .values_list(
+            "incident_id",
+            "id",
+            "source_id",
+            "source__slug",
+            "source__kind",
+            "external_id",
+            "visibility",
+            "organisation_id",
+            "source__published",
+            "source__organisation_id",
+        )
+    )
     for incident_id, *rest in rows:
         by_incident.setdefault(incident_id, []).append(tuple(rest))
     found: dict[int, tuple[int, int, str | None]] = {}
     for incident_id, reports in by_incident.items():
         reports.sort()
-        listed = [f"{slug}:{external_id}"
-                  for (_id, _source_id, slug, kind, external_id, visibility, organisation_id, source_published,
-                       source_organisation_id) in reports
-                  if _report_is_listed(visibility, organisation_id, kind, audience_organisation_id)
-                  and _name_shown(source_published, source_organisation_id, audience_organisation_id)]
-        found[incident_id] = (len(reports), len({report[1] for report in reports}), _joined(dict.fromkeys(listed)))
+        listed = [
+            f"{slug}:{external_id}"
+            for (
+                _id,
+                _source_id,
+                slug,
+                kind,
+                external_id,
+                visibility,
+                organisation_id,
+                source_published,
+                source_organisation_id,
+            ) in reports
+            if _report_is_listed(visibility, organisation_id, kind, audience_organisation_id)
+            and _name_shown(source_published, source_organisation_id, audience_organisation_id)
+        ]
+        found[incident_id] = (
+            len(reports),
+            len({report[1] for report in reports}),
+            _joined(dict.fromkeys(listed)),
+        )
     return found
 
 
@@ -243,7 +374,9 @@ def _sides(links: list[tuple], incident_country: str | None) -> tuple:
         main = on_side[0] if on_side and not on_side[0][1] else None
         main_values.append(main[3] if main else None)
         main_values.append(actor_category(main[4], main[5], incident_country) if main else None)
-        associates.append(_joined(dict.fromkeys(link[3] for link in on_side if link is not main and link[3])))
+        associates.append(
+            _joined(dict.fromkeys(link[3] for link in on_side if link is not main and link[3]))
+        )
     return (*main_values, *associates)
 
 
@@ -252,7 +385,9 @@ _NO_REPORTS = (0, 0, None)
 _NO_PLACE = (None, None)
 
 
-def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int = CHUNK_SIZE) -> Iterator[dict]:
+def incident_rows(
+    queryset=None, audience_organisation=None, *, chunk_size: int = CHUNK_SIZE
+) -> Iterator[dict]:
     """One export dict per incident (keys: ``COLUMNS``, in order), by increasing incident id.
 
     Only the incidents the audience may see are yielded, whatever ``queryset`` holds (it may only
@@ -260,7 +395,11 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
     """
     audience_id = audience_organisation.pk if audience_organisation is not None else None
     places = _place_table(audience_id)
-    base = visible_incidents(queryset, audience_organisation).order_by("pk").values_list(*_INCIDENT_FIELDS)
+    base = (
+        visible_incidents(queryset, audience_organisation)
+        .order_by("pk")
+        .values_list(*_INCIDENT_FIELDS)
+    )
     last_id = None
     while True:
         page = base if last_id is None else base.filter(pk__gt=last_id)
@@ -271,12 +410,30 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
         actors = _chunk_actors(ids, audience_id)
         violations = _chunk_violations(ids)
         reports = _chunk_reports(ids, audience_id)
-        for (incident_id, date_start, date_end, date_precision, event_type, sub_event_type,
-             admin0, admin1, admin2, admin3, place_id, location, latitude, longitude, geo_precision,
-             *casualties, estimate_rule, updated) in chunk:
+        for (
+            incident_id,
+            date_start,
+            date_end,
+            date_precision,
+            event_type,
+            sub_event_type,
+            admin0,
+            admin1,
+            admin2,
+            admin3,
+            place_id,
+            location,
+            latitude,
+            longitude,
+            geo_precision,
+            *casualties,
+            estimate_rule,
+            updated,
+        ) in chunk:
             country, country_code = places.get(admin0, _NO_PLACE)
             actor1, category1, actor2, category2, associates1, associates2 = _sides(
-                actors.get(incident_id, ()), country_code)
+                actors.get(incident_id, ()), country_code
+            )
             n_reports, n_sources, source_ids = reports.get(incident_id, _NO_REPORTS)
             incident_violations = violations.get(incident_id)
             row = {
@@ -286,7 +443,9 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
                 "date_precision": date_precision or None,
                 "event_type": event_type or None,
                 "sub_event_type": sub_event_type or None,
-                "violation_types": ";".join(sorted(incident_violations)) if incident_violations else None,
+                "violation_types": ";".join(sorted(incident_violations))
+                if incident_violations
+                else None,
                 "country": country,
                 "admin1": places.get(admin1, _NO_PLACE)[0],
                 "admin2": places.get(admin2, _NO_PLACE)[0],
@@ -317,6 +476,7 @@ def incident_rows(queryset=None, audience_organisation=None, *, chunk_size: int 
 
 # -- writers: (rows, handle) -> count ------------------------------------------------------------
 
+
 def _write_table(rows: Iterable[dict], handle: TextIO, tags: bool) -> int:
     # RFC 4180: commas, double quotes, CRLF line ends; None as ""; no cell a spreadsheet runs as a formula
     writer = spreadsheet.writer(handle)
@@ -342,7 +502,11 @@ def write_hxl(rows: Iterable[dict], handle: TextIO) -> int:
 
 
 def _geometry(latitude: float | None, longitude: float | None) -> dict | None:
-    if latitude is None or longitude is None or not (math.isfinite(latitude) and math.isfinite(longitude)):
+    if (
+        latitude is None
+        or longitude is None
+        or not (math.isfinite(latitude) and math.isfinite(longitude))
+    ):
         return None
     if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
         return None
@@ -354,17 +518,26 @@ def write_geojson(rows: Iterable[dict], handle: TextIO) -> int:
     handle.write('{"type": "FeatureCollection", "features": [')
     count = 0
     for row in rows:
-        properties = {column: row[column] for column in COLUMNS if column not in ("latitude", "longitude")}
-        feature = {"type": "Feature", "id": row["incident_id"],
-                   "geometry": _geometry(row["latitude"], row["longitude"]), "properties": properties}
-        handle.write(("\n" if count == 0 else ",\n")
-                     + json.dumps(feature, ensure_ascii=False, allow_nan=False, separators=(",", ":")))
+        properties = {
+            column: row[column] for column in COLUMNS if column not in ("latitude", "longitude")
+        }
+        feature = {
+            "type": "Feature",
+            "id": row["incident_id"],
+            "geometry": _geometry(row["latitude"], row["longitude"]),
+            "properties": properties,
+        }
+        handle.write(
+            ("\n" if count == 0 else ",\n")
+            + json.dumps(feature, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        )
         count += 1
     handle.write("\n]}\n")
     return count
 
 
 # -- the entry point -----------------------------------------------------------------------------
+
 
 def export_incidents(handle: TextIO, format_name: str, *, organisation=None, queryset=None) -> int:
     """Write the incidents ``organisation`` (or, without one, the public) may see; return how many.
@@ -378,5 +551,15 @@ def export_incidents(handle: TextIO, format_name: str, *, organisation=None, que
     return spec.writer(incident_rows(queryset, organisation), handle)
 
 
-__all__ = ["COLUMNS", "HXL_TAGS", "CHUNK_SIZE", "export_incidents", "incident_rows", "visible_incidents",
-           "actor_category", "write_csv", "write_geojson", "write_hxl"]
+__all__ = [
+    "COLUMNS",
+    "HXL_TAGS",
+    "CHUNK_SIZE",
+    "export_incidents",
+    "incident_rows",
+    "visible_incidents",
+    "actor_category",
+    "write_csv",
+    "write_geojson",
+    "write_hxl",
+]

@@ -72,13 +72,16 @@ class ImportResult:
             f"rows read: {self.rows_read}",
             f"incidents created: {self.created}",
             f"incidents updated: {self.updated}",
-            f"unchanged: {self.unchanged}" + (f" (of which {self.older} older than the stored version)" if self.older else ""),
+            f"unchanged: {self.unchanged}"
+            + (f" (of which {self.older} older than the stored version)" if self.older else ""),
             f"rows rejected: {self.rejected_rows}",
         ]
         if self.warnings:
             lines.append(f"warnings: {len(self.warnings)}")
         if self.places_created or self.actors_created:
-            lines.append(f"new places to review: {self.places_created}; new actors to review: {self.actors_created}")
+            lines.append(
+                f"new places to review: {self.places_created}; new actors to review: {self.actors_created}"
+            )
         if self.strict_rejected:
             lines.append("strict mode: the file had bad rows, nothing was imported")
         return lines
@@ -102,8 +105,14 @@ INCIDENT_ACTOR_FIELDS = ["incident", "actor", "side", "primary", "role", "catego
 class Loader:
     """Writes the prepared records of one import run. Use inside transaction.atomic()."""
 
-    def __init__(self, run: ImportRun, organisation: Organisation | None, visibility: str,
-                 default_source: Source | None, result: ImportResult):
+    def __init__(
+        self,
+        run: ImportRun,
+        organisation: Organisation | None,
+        visibility: str,
+        default_source: Source | None,
+        result: ImportResult,
+    ):
         self.run = run
         self.organisation_id = organisation.pk if organisation else None
         self.visibility = visibility
@@ -111,8 +120,9 @@ class Loader:
         self.result = result
         # Names from an organisation's non-public reports stay that organisation's until an analyst
         # publishes them (vigie.core.published); a dataset's (ACLED, UCDP) are public knowledge.
-        self.private_names = (organisation is not None and visibility != Visibility.PUBLIC
-                              and default_source is None)
+        self.private_names = (
+            organisation is not None and visibility != Visibility.PUBLIC and default_source is None
+        )
         self.gazetteer = Gazetteer.load(self.organisation_id, self.private_names)
         self.actors = ActorDirectory.load(self.organisation_id, self.private_names)
         self.now = timezone.now()
@@ -125,7 +135,9 @@ class Loader:
         self.extra_actors: dict[int, list[tuple]] = {}
         self.extra_violations: dict[int, set[str]] = {}
         self.created_ids: list[int] = []
-        self.link_categories: dict[int, dict[str, int]] = {}  # actor id -> category in its events -> links
+        self.link_categories: dict[
+            int, dict[str, int]
+        ] = {}  # actor id -> category in its events -> links
         self.batches_written = 0
 
     # -- sources ---------------------------------------------------------------------------
@@ -140,17 +152,25 @@ class Loader:
             available = Source.objects.available_to(self.organisation_id)
             source = available.filter(slug=slug).first()
             if source is None and self.organisation_id is not None:
-                source = available.filter(organisation_id=self.organisation_id, name=record.source_name).first()
+                source = available.filter(
+                    organisation_id=self.organisation_id, name=record.source_name
+                ).first()
             if source is None:
                 if self.private_names or Source.objects.filter(slug=slug).exists():
                     slug = f"{slug[:100]}-{private_suffix()}"
                 source = Source.objects.create(
-                    slug=slug, name=record.source_name, kind=record.source_kind or "partner",
-                    language=record.language, organisation_id=self.organisation_id,
-                    party=record.source_kind == "official", published=not self.private_names,
+                    slug=slug,
+                    name=record.source_name,
+                    kind=record.source_kind or "partner",
+                    language=record.language,
+                    organisation_id=self.organisation_id,
+                    party=record.source_kind == "official",
+                    published=not self.private_names,
                 )
             elif not source.published and self.visibility == Visibility.PUBLIC:
-                source.published = True  # the organisation publishes reports from it: it is named with them
+                source.published = (
+                    True  # the organisation publishes reports from it: it is named with them
+                )
                 source.save(update_fields=["published"])
             found = self.sources[key] = source.pk
         return found
@@ -167,14 +187,20 @@ class Loader:
         found: dict[str, tuple] = {}
         with connection.cursor() as cursor:
             for start in range(0, len(external_ids), 900):
-                chunk = external_ids[start:start + 900]
+                chunk = external_ids[start : start + 900]
                 marks = ", ".join(["%s"] * len(chunk))
                 cursor.execute(
                     f"SELECT external_id, id, incident_id, source_timestamp, content_hash "
                     f"FROM {Report._meta.db_table} WHERE source_id = %s AND is_current AND external_id IN ({marks})",
                     [source_id, *chunk],
                 )
-                for external_id, report_id, incident_id, timestamp, content_hash in cursor.fetchall():
+                for (
+                    external_id,
+                    report_id,
+                    incident_id,
+                    timestamp,
+                    content_hash,
+                ) in cursor.fetchall():
                     found[external_id] = (report_id, incident_id, timestamp, content_hash)
         return found
 
@@ -184,9 +210,15 @@ class Loader:
         for record in records:
             earlier = unique.get(record.external_id)
             if earlier is not None:
-                self.result.warnings.append(Problem(
-                    record.line, "id", f"{record.external_id} appears again (first on line {earlier.line}); "
-                    "the later row is kept", fatal=False))
+                self.result.warnings.append(
+                    Problem(
+                        record.line,
+                        "id",
+                        f"{record.external_id} appears again (first on line {earlier.line}); "
+                        "the later row is kept",
+                        fatal=False,
+                    )
+                )
             unique[record.external_id] = record
         existing = self._existing(source_id, list(unique))
         new: list[Prepared] = []
@@ -199,8 +231,11 @@ class Loader:
             _report_id, _incident_id, stored_timestamp, stored_hash = stored
             if record.digest == stored_hash:
                 self.result.unchanged += 1
-            elif (record.source_timestamp is not None and stored_timestamp is not None
-                  and record.source_timestamp < stored_timestamp):
+            elif (
+                record.source_timestamp is not None
+                and stored_timestamp is not None
+                and record.source_timestamp < stored_timestamp
+            ):
                 self.result.unchanged += 1
                 self.result.older += 1
             else:
@@ -217,7 +252,10 @@ class Loader:
         the source for each batch (quadratic: 454 s for a million rows). Analysing after batches
         1, 2, 4, 8... keeps the plan on the (source, external_id) index at a logarithmic cost."""
         self.batches_written += 1
-        if connection.vendor == "postgresql" and self.batches_written & (self.batches_written - 1) == 0:
+        if (
+            connection.vendor == "postgresql"
+            and self.batches_written & (self.batches_written - 1) == 0
+        ):
             with connection.cursor() as cursor:
                 cursor.execute(f"ANALYZE {Report._meta.db_table}")
 
@@ -225,15 +263,49 @@ class Loader:
         return self.gazetteer.resolve(*record.place_query)
 
     def _incident_row(self, incident_id: int, record: Prepared, place, key: str) -> tuple:
-        return (incident_id, self.organisation_id, self.visibility, key, place.place_id, place.admin0_id,
-                place.admin1_id, place.admin2_id, place.admin3_id, self.now, self.now, *SINGLE_REPORT_GRADE, "{}", "",
-                *record.incident_part)
+        return (
+            incident_id,
+            self.organisation_id,
+            self.visibility,
+            key,
+            place.place_id,
+            place.admin0_id,
+            place.admin1_id,
+            place.admin2_id,
+            place.admin3_id,
+            self.now,
+            self.now,
+            *SINGLE_REPORT_GRADE,
+            "{}",
+            "",
+            *record.incident_part,
+        )
 
-    def _report_row(self, report_id: int, source_id: int, record: Prepared, place, incident_id: int,
-                    supersedes: int | None = None) -> tuple:
+    def _report_row(
+        self,
+        report_id: int,
+        source_id: int,
+        record: Prepared,
+        place,
+        incident_id: int,
+        supersedes: int | None = None,
+    ) -> tuple:
         link_method = "key" if record.incident_key else "dataset"
-        return (report_id, source_id, self.organisation_id, self.visibility, True, supersedes, place.place_id,
-                incident_id, link_method, self.run.pk, self.now, 6, *record.report_part)
+        return (
+            report_id,
+            source_id,
+            self.organisation_id,
+            self.visibility,
+            True,
+            supersedes,
+            place.place_id,
+            incident_id,
+            link_method,
+            self.run.pk,
+            self.now,
+            6,
+            *record.report_part,
+        )
 
     def _actor_rows(self, incident_id: int, record: Prepared) -> list[tuple]:
         rows, seen = [], set()
@@ -253,8 +325,11 @@ class Loader:
     def _incident_for_key(self, key: str) -> int | None:
         incident_id = self.keyed_incidents.get(key)
         if incident_id is None:
-            incident_id = (Incident.objects.filter(organisation_id=self.organisation_id, key=key)
-                           .values_list("id", flat=True).first())
+            incident_id = (
+                Incident.objects.filter(organisation_id=self.organisation_id, key=key)
+                .values_list("id", flat=True)
+                .first()
+            )
             if incident_id is not None:
                 self.keyed_incidents[key] = incident_id
         return incident_id
@@ -263,7 +338,9 @@ class Loader:
         report_ids = allocate_ids(Report, len(records))
         fresh: list[int] = []  # positions of the records that start a new incident
         attach: dict[int, int] = {}  # position -> existing incident id
-        attach_in_batch: dict[int, int] = {}  # position -> position of the record that starts its incident
+        attach_in_batch: dict[
+            int, int
+        ] = {}  # position -> position of the record that starts its incident
         first_of_key: dict[str, int] = {}
         for position, record in enumerate(records):
             key = record.incident_key
@@ -292,14 +369,20 @@ class Loader:
             place = self._place(record)
             incident_id = incident_of.get(position)
             if incident_id is not None:
-                incident_rows.append(self._incident_row(incident_id, record, place, record.incident_key))
+                incident_rows.append(
+                    self._incident_row(incident_id, record, place, record.incident_key)
+                )
                 actor_rows.extend(self._actor_rows(incident_id, record))
                 violation_rows.extend((incident_id, violation) for violation in record.violations)
             else:
                 incident_id = attach[position]
-                self.extra_actors.setdefault(incident_id, []).extend(self._actor_rows(incident_id, record))
+                self.extra_actors.setdefault(incident_id, []).extend(
+                    self._actor_rows(incident_id, record)
+                )
                 self.extra_violations.setdefault(incident_id, set()).update(record.violations)
-            report_rows.append(self._report_row(report_ids[position], source_id, record, place, incident_id))
+            report_rows.append(
+                self._report_row(report_ids[position], source_id, record, place, incident_id)
+            )
         bulk_insert(Incident, INCIDENT_FIELDS, incident_rows)
         bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, actor_rows)
         bulk_insert(IncidentViolation, ["incident", "violation"], violation_rows)
@@ -316,12 +399,23 @@ class Loader:
         incident = Incident.objects.filter(pk=incident_id).first()
         if incident is None:  # its incident was deleted: the new version starts a new one
             incident_id = allocate_ids(Incident, 1)[0]
-            bulk_insert(Incident, INCIDENT_FIELDS, [self._incident_row(incident_id, record, place, record.incident_key)])
+            bulk_insert(
+                Incident,
+                INCIDENT_FIELDS,
+                [self._incident_row(incident_id, record, place, record.incident_key)],
+            )
             bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, self._actor_rows(incident_id, record))
             self.result.created += 1
             self.created_ids.append(incident_id)
-        bulk_insert(Report, REPORT_FIELDS, [self._report_row(report_id, source_id, record, place, incident_id,
-                                                             supersedes=old_report_id)])
+        bulk_insert(
+            Report,
+            REPORT_FIELDS,
+            [
+                self._report_row(
+                    report_id, source_id, record, place, incident_id, supersedes=old_report_id
+                )
+            ],
+        )
         if incident is None:
             return
         self.incidents_updated.add(incident_id)
@@ -330,7 +424,13 @@ class Loader:
             return
         # The incident is this one report: it takes the new version's values (saved through the ORM,
         # so the change log keeps it before and after).
-        values = dict(zip(INCIDENT_FIELDS, self._incident_row(incident_id, record, place, incident.key), strict=True))
+        values = dict(
+            zip(
+                INCIDENT_FIELDS,
+                self._incident_row(incident_id, record, place, incident.key),
+                strict=True,
+            )
+        )
         for name in ("id", "organisation", "visibility", "key", "created", "updated"):
             values.pop(name)
         for name, value in values.items():
@@ -344,7 +444,11 @@ class Loader:
         incident.actor_links.all().delete()
         incident.violations.all().delete()
         bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, self._actor_rows(incident_id, record))
-        bulk_insert(IncidentViolation, ["incident", "violation"], [(incident_id, v) for v in record.violations])
+        bulk_insert(
+            IncidentViolation,
+            ["incident", "violation"],
+            [(incident_id, v) for v in record.violations],
+        )
 
     def finish(self) -> None:
         """Incidents that received reports from several rows: add their actors, recompute their figures;
@@ -352,8 +456,11 @@ class Loader:
         from vigie.incidents.services import refresh_from_reports
 
         if self.extra_actors or self.extra_violations:
-            known_actors = set(IncidentActor.objects.filter(incident_id__in=self.extra_actors)
-                               .values_list("incident_id", "actor_id", "side"))
+            known_actors = set(
+                IncidentActor.objects.filter(incident_id__in=self.extra_actors).values_list(
+                    "incident_id", "actor_id", "side"
+                )
+            )
             rows = []
             for actor_rows in self.extra_actors.values():
                 for row in actor_rows:
@@ -361,11 +468,21 @@ class Loader:
                         known_actors.add(row[:3])
                         rows.append(row)
             bulk_insert(IncidentActor, INCIDENT_ACTOR_FIELDS, rows)
-            known_violations = set(IncidentViolation.objects.filter(incident_id__in=self.extra_violations)
-                                   .values_list("incident_id", "violation"))
-            bulk_insert(IncidentViolation, ["incident", "violation"], [
-                (incident_id, violation) for incident_id, violations in self.extra_violations.items()
-                for violation in sorted(violations) if (incident_id, violation) not in known_violations])
+            known_violations = set(
+                IncidentViolation.objects.filter(incident_id__in=self.extra_violations).values_list(
+                    "incident_id", "violation"
+                )
+            )
+            bulk_insert(
+                IncidentViolation,
+                ["incident", "violation"],
+                [
+                    (incident_id, violation)
+                    for incident_id, violations in self.extra_violations.items()
+                    for violation in sorted(violations)
+                    if (incident_id, violation) not in known_violations
+                ],
+            )
         self.actors.settle_categories(self.link_categories)
         self.actors.settle_countries(self.gazetteer.country_code)
         for incident in Incident.objects.filter(pk__in=self.incidents_to_refresh):
@@ -393,15 +510,29 @@ class Loader:
             previous = value
         ranges.append([start, previous])
         context = self.context
-        append_entries([ChangeLogEntry(
-            user_id=context.user_id, user_name=context.user_name, request_id=context.request_id,
-            origin="import", action=ChangeAction.CREATE,
-            content_type=ContentType.objects.get_for_model(ImportRun), object_id=self.run.pk,
-            object_repr=f"{len(ids)} incidents from import run {self.run.pk} ({self.run.file_name})"[:200],
-            prechange=None,
-            postchange={"import_run": self.run.pk, "file_sha256": self.run.file_sha256,
-                        "incidents_created": len(ids), "incident_ids": ranges},
-        )])
+        append_entries(
+            [
+                ChangeLogEntry(
+                    user_id=context.user_id,
+                    user_name=context.user_name,
+                    request_id=context.request_id,
+                    origin="import",
+                    action=ChangeAction.CREATE,
+                    content_type=ContentType.objects.get_for_model(ImportRun),
+                    object_id=self.run.pk,
+                    object_repr=f"{len(ids)} incidents from import run {self.run.pk} ({self.run.file_name})"[
+                        :200
+                    ],
+                    prechange=None,
+                    postchange={
+                        "import_run": self.run.pk,
+                        "file_sha256": self.run.file_sha256,
+                        "incidents_created": len(ids),
+                        "incident_ids": ranges,
+                    },
+                )
+            ]
+        )
 
 
 def run_import(
@@ -431,8 +562,20 @@ def run_import(
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return _run_import(spec, path, sha256, result, organisation, strict, encoding, visibility,
-                           options or {}, on_read, batch_size, parallel)
+        return _run_import(
+            spec,
+            path,
+            sha256,
+            result,
+            organisation,
+            strict,
+            encoding,
+            visibility,
+            options or {},
+            on_read,
+            batch_size,
+            parallel,
+        )
     finally:
         if gc_was_enabled:
             gc.enable()
@@ -441,8 +584,20 @@ def run_import(
 BULK_MODE_ROWS = 200_000  # expected new rows from which indexes are rebuilt rather than updated
 
 
-def _run_import(spec, path, sha256, result, organisation, strict, encoding, visibility, options, on_read,
-                batch_size, parallel) -> ImportResult:
+def _run_import(
+    spec,
+    path,
+    sha256,
+    result,
+    organisation,
+    strict,
+    encoding,
+    visibility,
+    options,
+    on_read,
+    batch_size,
+    parallel,
+) -> ImportResult:
     context = current_change_context()
     size = max(path.stat().st_size, 1)
     bytes_read = 0
@@ -453,8 +608,16 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
         if on_read is not None:
             on_read(read)
 
-    events = read_events(spec.name, path, encoding=encoding, options=options, tally=result, on_read=count,
-                         batch_size=batch_size, parallel=parallel)
+    events = read_events(
+        spec.name,
+        path,
+        encoding=encoding,
+        options=options,
+        tally=result,
+        on_read=count,
+        batch_size=batch_size,
+        parallel=parallel,
+    )
     written = [Incident, IncidentActor, IncidentViolation, Report]
     deferred = DeferredIndexes(
         written,
@@ -467,12 +630,19 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
             with open_table(path, encoding=encoding) as table:
                 columns = table.columns
             run = ImportRun.objects.create(
-                format=spec.name, file_name=path.name, file_sha256=sha256, source=source,
-                organisation=organisation, user_name=context.user_name, started=timezone.now(),
+                format=spec.name,
+                file_name=path.name,
+                file_sha256=sha256,
+                source=source,
+                organisation=organisation,
+                user_name=context.user_name,
+                started=timezone.now(),
                 columns=columns,
             )
             result.run_id = run.pk
-            loader = Loader(run, organisation, visibility or spec.default_visibility, source, result)
+            loader = Loader(
+                run, organisation, visibility or spec.default_visibility, source, result
+            )
             for number, batch in enumerate(events):
                 created_before = result.created
                 loader.load(batch)
@@ -491,15 +661,24 @@ def _run_import(spec, path, sha256, result, organisation, strict, encoding, visi
             run.incidents_updated = result.updated
             run.incidents_unchanged = result.unchanged
             run.rows_rejected = result.rejected_rows
-            run.problems = [p.describe() for p in (result.problems + result.warnings)[:MAX_STORED_PROBLEMS]]
+            run.problems = [
+                p.describe() for p in (result.problems + result.warnings)[:MAX_STORED_PROBLEMS]
+            ]
             run.save()
     except StrictRejection:
         result.strict_rejected = True
         result.created = result.updated = result.unchanged = result.older = 0
         result.run_id = ImportRun.objects.create(
-            format=spec.name, file_name=path.name, file_sha256=sha256, source=None,
-            organisation=organisation, user_name=context.user_name, started=timezone.now(),
-            finished=timezone.now(), status=ImportRun.Status.REJECTED, rows_read=result.rows_read,
+            format=spec.name,
+            file_name=path.name,
+            file_sha256=sha256,
+            source=None,
+            organisation=organisation,
+            user_name=context.user_name,
+            started=timezone.now(),
+            finished=timezone.now(),
+            status=ImportRun.Status.REJECTED,
+            rows_read=result.rows_read,
             rows_rejected=result.rejected_rows,
             problems=[p.describe() for p in result.problems[:MAX_STORED_PROBLEMS]],
         ).pk
@@ -518,7 +697,9 @@ def refresh_statistics() -> None:
     has no statistics: PostgreSQL then plans the incident list by scanning it, 1 s instead of 1 ms)."""
     from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 
-    tables = [model._meta.db_table for model in (Incident, Report, IncidentActor, IncidentViolation)]
+    tables = [
+        model._meta.db_table for model in (Incident, Report, IncidentActor, IncidentViolation)
+    ]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for table in tables:

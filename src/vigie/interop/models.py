@@ -12,8 +12,12 @@ class ImportRun(models.Model):
     format = models.CharField(max_length=20)
     file_name = models.CharField(max_length=500)
     file_sha256 = models.CharField(max_length=64)
-    source = models.ForeignKey("reports.Source", on_delete=models.PROTECT, null=True, related_name="import_runs")
-    organisation = models.ForeignKey("core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source = models.ForeignKey(
+        "reports.Source", on_delete=models.PROTECT, null=True, related_name="import_runs"
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     user_name = models.CharField(max_length=150, blank=True)
     started = models.DateTimeField()
     finished = models.DateTimeField(null=True, blank=True)
@@ -23,8 +27,13 @@ class ImportRun(models.Model):
     incidents_updated = models.PositiveIntegerField(default=0)
     incidents_unchanged = models.PositiveIntegerField(default=0)
     rows_rejected = models.PositiveIntegerField(default=0)
-    problems = models.JSONField(default=list, help_text=_("The first problems found, with line and column."))
-    columns = models.JSONField(default=list, help_text=_("The file's header (normalised): the key to its reports' raw rows."))
+    problems = models.JSONField(
+        default=list, help_text=_("The first problems found, with line and column.")
+    )
+    columns = models.JSONField(
+        default=list,
+        help_text=_("The file's header (normalised): the key to its reports' raw rows."),
+    )
 
     class Meta:
         ordering = ["-started"]

@@ -36,14 +36,24 @@ def check_names(values: dict[str, str], limit: int = MAX_NAME) -> None:
     for column, value in values.items():
         check_length(value, column, limit)
 
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
-        [("january", "jan", "janvier", "janv"), ("february", "feb", "fevrier", "février", "fev", "févr"),
-         ("march", "mar", "mars"), ("april", "apr", "avril", "avr"), ("may", "mai"), ("june", "jun", "juin"),
-         ("july", "jul", "juillet", "juil"), ("august", "aug", "aout", "août"),
-         ("september", "sep", "sept", "septembre"), ("october", "oct", "octobre"),
-         ("november", "nov", "novembre"), ("december", "dec", "decembre", "décembre", "déc")],
+        [
+            ("january", "jan", "janvier", "janv"),
+            ("february", "feb", "fevrier", "février", "fev", "févr"),
+            ("march", "mar", "mars"),
+            ("april", "apr", "avril", "avr"),
+            ("may", "mai"),
+            ("june", "jun", "juin"),
+            ("july", "jul", "juillet", "juil"),
+            ("august", "aug", "aout", "août"),
+            ("september", "sep", "sept", "septembre"),
+            ("october", "oct", "octobre"),
+            ("november", "nov", "novembre"),
+            ("december", "dec", "decembre", "décembre", "déc"),
+        ],
         start=1,
     )
     for name in names
@@ -96,15 +106,22 @@ def parse_date(value: str, column: str, *, required: bool = True) -> datetime.da
 
 
 @overload
-def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,
-                     required: Literal[True] = ...) -> datetime.date: ...
+def parse_event_date(
+    value: str,
+    column: str,
+    bounds: tuple[datetime.date, datetime.date],
+    *,
+    required: Literal[True] = ...,
+) -> datetime.date: ...
 @overload
-def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,
-                     required: bool) -> datetime.date | None: ...
+def parse_event_date(
+    value: str, column: str, bounds: tuple[datetime.date, datetime.date], *, required: bool
+) -> datetime.date | None: ...
 
 
-def parse_event_date(value: str, column: str, bounds: tuple[datetime.date, datetime.date], *,
-                     required: bool = True) -> datetime.date | None:
+def parse_event_date(
+    value: str, column: str, bounds: tuple[datetime.date, datetime.date], *, required: bool = True
+) -> datetime.date | None:
     """A date of the event (or of its account) within the deployment's period (core.event_dates)."""
     parsed = parse_date(value, column, required=required)
     if parsed is not None and not bounds[0] <= parsed <= bounds[1]:
@@ -141,7 +158,11 @@ def parse_coordinate(value: str, column: str, limit: float) -> float | None:
     if not text:
         return None
     try:
-        number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
+        number = (
+            float(text.replace(",", "."))
+            if text.count(",") == 1 and "." not in text
+            else float(text)
+        )
     except ValueError:
         raise RowError(column, "not a number", value) from None
     if not -limit <= number <= limit or number != number:

@@ -31,8 +31,9 @@ class Tally:
 MergeRows = Callable[[ReportRecord, ReportRecord], list[Problem]]
 
 
-def group_events(records: Iterable[ReportRecord | Problem], tally: Tally,
-                 merge_rows: MergeRows | None = None) -> Iterator[Prepared]:
+def group_events(
+    records: Iterable[ReportRecord | Problem], tally: Tally, merge_rows: MergeRows | None = None
+) -> Iterator[Prepared]:
     """Yield complete events, prepared: rows of one event (ACLED's monadic form) are merged first,
     however far apart they are in the file, by the format's ``merge_rows`` (its reader's)."""
     pending: dict[str, ReportRecord] = {}
@@ -48,7 +49,9 @@ def group_events(records: Iterable[ReportRecord | Problem], tally: Tally,
         earlier = pending.get(item.external_id)
         if earlier is not None:
             if merge_rows is None:
-                raise ValueError(f"event {item.external_id}: the format has no way to merge an event's rows")
+                raise ValueError(
+                    f"event {item.external_id}: the format has no way to merge an event's rows"
+                )
             tally.warnings.extend(merge_rows(earlier, item))
             item = earlier
         if len(item.lines) >= item.expected_rows:
@@ -57,11 +60,14 @@ def group_events(records: Iterable[ReportRecord | Problem], tally: Tally,
         else:
             pending[item.external_id] = item
     for item in pending.values():
-        tally.warnings.append(Problem(
-            item.line, "interaction",
-            f"event {item.external_id}: the interaction names two actors but only one of its rows was found",
-            fatal=False,
-        ))
+        tally.warnings.append(
+            Problem(
+                item.line,
+                "interaction",
+                f"event {item.external_id}: the interaction names two actors but only one of its rows was found",
+                fatal=False,
+            )
+        )
         yield prepare(item)
 
 
@@ -76,21 +82,34 @@ def batched(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
-def _events_inline(format_name: str, path: Path, encoding: str | None, options: dict, tally: Tally,
-                   on_read: Callable[[int], None] | None, batch_size: int) -> Iterator[list[Prepared]]:
+def _events_inline(
+    format_name: str,
+    path: Path,
+    encoding: str | None,
+    options: dict,
+    tally: Tally,
+    on_read: Callable[[int], None] | None,
+    batch_size: int,
+) -> Iterator[list[Prepared]]:
     with open_table(path, encoding=encoding, on_read=on_read) as table:
         reader = READERS[format_name](table, **options)
-        events = group_events(_with_table_problems(reader.records(), table), tally, reader.merge_rows)
+        events = group_events(
+            _with_table_problems(reader.records(), table), tally, reader.merge_rows
+        )
         yield from batched(events, batch_size)
 
 
-def _with_table_problems(records: Iterable[ReportRecord | Problem], table) -> Iterator[ReportRecord | Problem]:
+def _with_table_problems(
+    records: Iterable[ReportRecord | Problem], table
+) -> Iterator[ReportRecord | Problem]:
     """The reader's records, then the rows the file itself spoilt (undecodable bytes, broken CSV)."""
     yield from records
     yield from table.problems
 
 
-def _worker(connection, format_name: str, path: str, encoding: str | None, options: dict, batch_size: int) -> None:
+def _worker(
+    connection, format_name: str, path: str, encoding: str | None, options: dict, batch_size: int
+) -> None:
     gc.disable()  # as in the writing process: no reference cycles here, and the collector halves the speed
     tally = Tally()
     read = 0
@@ -100,7 +119,9 @@ def _worker(connection, format_name: str, path: str, encoding: str | None, optio
         read += size
 
     try:
-        for batch in _events_inline(format_name, Path(path), encoding, options, tally, count, batch_size):
+        for batch in _events_inline(
+            format_name, Path(path), encoding, options, tally, count, batch_size
+        ):
             connection.send(("batch", batch, read))
         connection.send(("done", tally, read))
     except (TableError, ValueError, UnicodeError) as error:
@@ -109,12 +130,25 @@ def _worker(connection, format_name: str, path: str, encoding: str | None, optio
         connection.close()
 
 
-def _events_from_worker(format_name: str, path: Path, encoding: str | None, options: dict, tally: Tally,
-                        on_read: Callable[[int], None] | None, batch_size: int) -> Iterator[list[Prepared]]:
-    context = multiprocessing.get_context("spawn")  # a clean process: no copy of our database connection
+def _events_from_worker(
+    format_name: str,
+    path: Path,
+    encoding: str | None,
+    options: dict,
+    tally: Tally,
+    on_read: Callable[[int], None] | None,
+    batch_size: int,
+) -> Iterator[list[Prepared]]:
+    context = multiprocessing.get_context(
+        "spawn"
+    )  # a clean process: no copy of our database connection
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_worker, args=(sender, format_name, str(path), encoding, options, batch_size),
-                              daemon=True, name="vigie-import-parser")
+    process = context.Process(
+        target=_worker,
+        args=(sender, format_name, str(path), encoding, options, batch_size),
+        daemon=True,
+        name="vigie-import-parser",
+    )
     process.start()
     sender.close()
     reported = 0
@@ -123,7 +157,9 @@ def _events_from_worker(format_name: str, path: Path, encoding: str | None, opti
             try:
                 kind, payload, read = receiver.recv()
             except EOFError:
-                raise RuntimeError("the parsing process stopped without finishing (see its error above)") from None
+                raise RuntimeError(
+                    "the parsing process stopped without finishing (see its error above)"
+                ) from None
             if on_read is not None and read > reported:
                 on_read(read - reported)
                 reported = read
@@ -144,12 +180,22 @@ def _events_from_worker(format_name: str, path: Path, encoding: str | None, opti
             process.kill()
 
 
-def read_events(format_name: str, path: Path, *, encoding: str | None = None, options: dict | None = None,
-                tally: Tally, on_read: Callable[[int], None] | None = None, batch_size: int = 20_000,
-                parallel: bool | None = None) -> Iterator[list[Prepared]]:
+def read_events(
+    format_name: str,
+    path: Path,
+    *,
+    encoding: str | None = None,
+    options: dict | None = None,
+    tally: Tally,
+    on_read: Callable[[int], None] | None = None,
+    batch_size: int = 20_000,
+    parallel: bool | None = None,
+) -> Iterator[list[Prepared]]:
     """Complete events of the file, in batches. ``parallel``: None decides by the file's size."""
     if format_name not in READERS:
-        raise ValueError(f"unknown import format {format_name!r} (known: {', '.join(sorted(READERS))})")
+        raise ValueError(
+            f"unknown import format {format_name!r} (known: {', '.join(sorted(READERS))})"
+        )
     options = options or {}
     if parallel is None:
         parallel = path.stat().st_size >= WORKER_THRESHOLD_BYTES

@@ -64,8 +64,12 @@ class ReportRecord:
     civilian_targeting: bool = False
     violations: tuple[str, ...] = ()
     actors: list[ActorClaim] = field(default_factory=list)
-    casualties: dict[str, int] = field(default_factory=dict)  # incident figures: killed_best, killed_civilian_best…
-    claims: dict[str, int | None] = field(default_factory=dict)  # the report's own: killed, injured…
+    casualties: dict[str, int] = field(
+        default_factory=dict
+    )  # incident figures: killed_best, killed_civilian_best…
+    claims: dict[str, int | None] = field(
+        default_factory=dict
+    )  # the report's own: killed, injured…
     event_label: str = ""
     perpetrator_text: str = ""
     target_text: str = ""
@@ -76,8 +80,12 @@ class ReportRecord:
     incident_key: str = ""
     source_name: str = ""
     source_kind: str = ""
-    raw: list[Sequence[str | None]] = field(default_factory=list)  # the row(s) as they came, in file column order
-    expected_rows: int = 1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
+    raw: list[Sequence[str | None]] = field(
+        default_factory=list
+    )  # the row(s) as they came, in file column order
+    expected_rows: int = (
+        1  # rows that make up this event (2 for a two-actor event in ACLED's monadic form)
+    )
     lines: list[int] = field(default_factory=list)
     flags: tuple[str, ...] = ()  # marks kept on the report (Report.flags): "figures_out_of_order"
     notes: list[Problem] = field(default_factory=list)  # warnings about a row that is imported
@@ -88,13 +96,37 @@ class ReportRecord:
         actors = "|".join(sorted(f"{a.name}/{a.primary:d}/{a.category_hint}" for a in self.actors))
         figures = "|".join(f"{k}={v}" for k, v in sorted(self.casualties.items()))
         claims = "|".join(f"{k}={v}" for k, v in sorted(self.claims.items()) if v is not None)
-        meaning = "\x1f".join((
-            self.external_id, str(self.source_timestamp), str(self.date_start), str(self.date_end),
-            self.date_precision, str(self.published), self.country, self.admin1, self.admin2, self.admin3,
-            self.location, str(self.latitude), str(self.longitude), self.geo_precision, self.event_type,
-            self.sub_event_type, str(self.civilian_targeting), ",".join(sorted(self.violations)), actors,
-            figures, claims, self.event_label, self.perpetrator_text, self.target_text, self.text,
-            self.original_source, self.url, self.language, self.incident_key,
-        ))
+        meaning = "\x1f".join(
+            (
+                self.external_id,
+                str(self.source_timestamp),
+                str(self.date_start),
+                str(self.date_end),
+                self.date_precision,
+                str(self.published),
+                self.country,
+                self.admin1,
+                self.admin2,
+                self.admin3,
+                self.location,
+                str(self.latitude),
+                str(self.longitude),
+                self.geo_precision,
+                self.event_type,
+                self.sub_event_type,
+                str(self.civilian_targeting),
+                ",".join(sorted(self.violations)),
+                actors,
+                figures,
+                claims,
+                self.event_label,
+                self.perpetrator_text,
+                self.target_text,
+                self.text,
+                self.original_source,
+                self.url,
+                self.language,
+                self.incident_key,
+            )
+        )
         return hashlib.blake2b(meaning.encode(), digest_size=16).hexdigest()
-

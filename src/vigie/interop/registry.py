@@ -48,7 +48,9 @@ def get_format(name: str) -> ImportFormat:
     try:
         return IMPORT_FORMATS[name]
     except KeyError:
-        raise ValueError(f"unknown import format {name!r} (known: {', '.join(sorted(IMPORT_FORMATS))})") from None
+        raise ValueError(
+            f"unknown import format {name!r} (known: {', '.join(sorted(IMPORT_FORMATS))})"
+        ) from None
 
 
 def get_export_format(name: str) -> ExportFormat:
@@ -56,7 +58,9 @@ def get_export_format(name: str) -> ExportFormat:
     try:
         return EXPORT_FORMATS[name]
     except KeyError:
-        raise ValueError(f"unknown export format {name!r} (known: {', '.join(sorted(EXPORT_FORMATS))})") from None
+        raise ValueError(
+            f"unknown export format {name!r} (known: {', '.join(sorted(EXPORT_FORMATS))})"
+        ) from None
 
 
 def _load_builtins() -> None:
@@ -65,5 +69,14 @@ def _load_builtins() -> None:
     from . import builtin  # noqa: F401  (registers the built-in formats)
 
 
-__all__ = ["ImportFormat", "ExportFormat", "register_import", "register_export", "get_format",
-           "get_export_format", "IMPORT_FORMATS", "EXPORT_FORMATS", "Visibility"]
+__all__ = [
+    "ImportFormat",
+    "ExportFormat",
+    "register_import",
+    "register_export",
+    "get_format",
+    "get_export_format",
+    "IMPORT_FORMATS",
+    "EXPORT_FORMATS",
+    "Visibility",
+]

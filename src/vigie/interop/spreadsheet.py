@@ -29,7 +29,12 @@ _PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 
 def safe_cell(value: Any) -> Any:
     """``value`` as a spreadsheet may open it: a text that would start a formula gets a leading quote."""
-    if isinstance(value, str) and value and value[0] in FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(value):
+    if (
+        isinstance(value, str)
+        and value
+        and value[0] in FORMULA_STARTS
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return QUOTE + value
     return value
 

@@ -87,7 +87,9 @@ def normalize_header(name: str) -> str:
 def is_hxl_row(values: list[str]) -> bool:
     """An HXL hashtag row (#date, #adm1+name...), which HDX puts just under the header."""
     cells = [value.strip() for value in values if value.strip()]
-    return bool(cells) and all(cell.startswith("#") and len(cell) > 1 and cell[1].isalpha() for cell in cells)
+    return bool(cells) and all(
+        cell.startswith("#") and len(cell) > 1 and cell[1].isalpha() for cell in cells
+    )
 
 
 class _CountingReader(io.RawIOBase):
@@ -142,16 +144,20 @@ class _Lines:
         if not data:
             raise StopIteration
         if self.number == 0 and data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8):]
+            data = data[len(codecs.BOM_UTF8) :]
         self.number += 1
         try:
             text = data.decode(self.encoding)
         except UnicodeDecodeError as error:
             self.undecodable[self.number] = (error.start, data[error.start])
             text = data.decode(self.encoding, "replace")
-        if "\x00" in text:  # no database text column holds it (PostgreSQL refuses it): the row cannot be kept
+        if (
+            "\x00" in text
+        ):  # no database text column holds it (PostgreSQL refuses it): the row cannot be kept
             self.undecodable.setdefault(self.number, (text.index("\x00"), 0))
-        if "\r" in text[:-2]:  # old Mac line ends (a lone CR): one line each, as the csv module reads them
+        if (
+            "\r" in text[:-2]
+        ):  # old Mac line ends (a lone CR): one line each, as the csv module reads them
             parts = [part for part in _AFTER_LONE_CR.split(text) if part]
             text = parts[0]
             self._pending = parts[:0:-1]
@@ -180,8 +186,11 @@ class Table:
     def _column_at(self, values: list[str], marker: str = "\ufffd") -> str:
         for position, value in enumerate(values):
             if marker in value:
-                return self.columns[position] if position < len(self.columns) and self.columns[position] \
+                return (
+                    self.columns[position]
+                    if position < len(self.columns) and self.columns[position]
                     else f"#{position + 1}"
+                )
         return "(row)"
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
@@ -199,7 +208,9 @@ class Table:
                 return
             except csv.Error as error:
                 previous_end = reader.line_num
-                self.problems.append(Problem(start, "(row)", f"the row cannot be read as CSV: {error}"))
+                self.problems.append(
+                    Problem(start, "(row)", f"the row cannot be read as CSV: {error}")
+                )
                 continue
             previous_end = reader.line_num
             if not values or (len(values) == 1 and not values[0].strip()):
@@ -210,28 +221,49 @@ class Table:
                     self.hxl_line = start
                     continue
             if undecodable:
-                spoiled = next((n for n in range(start, previous_end + 1) if n in undecodable), None)
+                spoiled = next(
+                    (n for n in range(start, previous_end + 1) if n in undecodable), None
+                )
                 if spoiled is not None:
                     offset, byte = undecodable[spoiled]
-                    where = f"byte {offset + 1} of line {spoiled}" if spoiled != start else f"byte {offset + 1} of the line"
+                    where = (
+                        f"byte {offset + 1} of line {spoiled}"
+                        if spoiled != start
+                        else f"byte {offset + 1} of the line"
+                    )
                     if byte == 0:
                         reason = f"a NUL character (0x00) at {where}, which cannot be stored; the row is not imported"
                         column = self._column_at(values, "\x00")
                     else:
-                        reason = (f"undecodable byte 0x{byte:02X} at {where} (the file is read as {self.encoding}); "
-                                  "the row is not imported")
+                        reason = (
+                            f"undecodable byte 0x{byte:02X} at {where} (the file is read as {self.encoding}); "
+                            "the row is not imported"
+                        )
                         column = self._column_at(values)
                     self.problems.append(Problem(start, column, reason))
                     continue
-            if self._lines is None:  # UTF-16 or UTF-32: decoded with replacement characters for broken units
+            if (
+                self._lines is None
+            ):  # UTF-16 or UTF-32: decoded with replacement characters for broken units
                 if any("\ufffd" in value for value in values):
-                    self.problems.append(Problem(start, self._column_at(values),
-                                                 f"undecodable bytes (the file is read as {self.encoding}); "
-                                                 "the row is not imported"))
+                    self.problems.append(
+                        Problem(
+                            start,
+                            self._column_at(values),
+                            f"undecodable bytes (the file is read as {self.encoding}); "
+                            "the row is not imported",
+                        )
+                    )
                     continue
                 if any("\x00" in value for value in values):
-                    self.problems.append(Problem(start, self._column_at(values, "\x00"), "a NUL character "
-                                                 "(0x00), which cannot be stored; the row is not imported"))
+                    self.problems.append(
+                        Problem(
+                            start,
+                            self._column_at(values, "\x00"),
+                            "a NUL character "
+                            "(0x00), which cannot be stored; the row is not imported",
+                        )
+                    )
                     continue
             if len(values) < width:
                 values = values + [""] * (width - len(values))
@@ -248,7 +280,10 @@ class Table:
 
 
 def open_table(
-    path: str | os.PathLike, *, encoding: str | None = None, on_read: Callable[[int], None] | None = None
+    path: str | os.PathLike,
+    *,
+    encoding: str | None = None,
+    on_read: Callable[[int], None] | None = None,
 ) -> Table:
     """Open a CSV (or semicolon- or tab-separated) file and read its header."""
     path = Path(path)
@@ -277,12 +312,16 @@ def open_table(
     if lines is not None and 1 in lines.undecodable:
         handle.close()
         offset, byte = lines.undecodable[1]
-        raise TableError(f"{path}: line 1: undecodable byte 0x{byte:02X} at byte {offset + 1} of the header "
-                         f"(the file is read as {encoding})")
+        raise TableError(
+            f"{path}: line 1: undecodable byte 0x{byte:02X} at byte {offset + 1} of the header "
+            f"(the file is read as {encoding})"
+        )
     if "\x00" in header_line:
         handle.close()
-        raise TableError(f"{path}: line 1: the header holds a NUL character (0x00): not a text file, or not "
-                         f"in {encoding}")
+        raise TableError(
+            f"{path}: line 1: the header holds a NUL character (0x00): not a text file, or not "
+            f"in {encoding}"
+        )
     if not header_line.strip():
         handle.close()
         raise TableError(f"{path}: line 1: the file is empty or has no header row")
@@ -299,8 +338,16 @@ def open_table(
             index[name] = position
     reader = csv.reader(source, delimiter=delimiter)
     reader_line_offset = 1  # the header was line 1
-    return Table(path, encoding, delimiter, columns, index, _OffsetReader(reader, reader_line_offset), handle,
-                 lines)
+    return Table(
+        path,
+        encoding,
+        delimiter,
+        columns,
+        index,
+        _OffsetReader(reader, reader_line_offset),
+        handle,
+        lines,
+    )
 
 
 class _OffsetReader:

@@ -30,11 +30,21 @@ ATTRIBUTION = (
 )
 
 DATE_PRECISION = {1: "day", 2: "range", 3: "week", 4: "month", 5: "year"}
-WHERE_PRECISION = {1: "exact", 2: "near", 3: "admin2", 4: "admin1", 5: "admin1", 6: "country", 7: "country"}
+WHERE_PRECISION = {
+    1: "exact",
+    2: "near",
+    3: "admin2",
+    4: "admin1",
+    5: "admin1",
+    6: "country",
+    7: "country",
+}
 TYPE_OF_VIOLENCE = {1: "state-based", 2: "non-state", 3: "one-sided"}
 REQUIRED = ("id", "date_start", "date_end", "side_a", "side_b", "best", "type_of_violence")
 
-_ADMIN_SUFFIX = re.compile(r"\s+(region|province|cercle|district|commune|department|prefecture)$", re.IGNORECASE)
+_ADMIN_SUFFIX = re.compile(
+    r"\s+(region|province|cercle|district|commune|department|prefecture)$", re.IGNORECASE
+)
 _PLACE_SUFFIX = re.compile(r"\s+(village|town|city|area|hamlet)$", re.IGNORECASE)
 
 
@@ -70,17 +80,30 @@ class UcdpGedReader:
                     raise RowError("id", "the event id is missing")
                 check_length(event_id, "id", MAX_ID)
                 parse_int(event_id, "id", required=True)
-                check_names({name: get(values, name) for name in ("country", "adm_1", "adm_2", "where_coordinates")})
+                check_names(
+                    {
+                        name: get(values, name)
+                        for name in ("country", "adm_1", "adm_2", "where_coordinates")
+                    }
+                )
                 for side in ("side_a", "side_b"):
                     for name in split_actor_names(get(values, side)):
                         check_length(name, side, 200)
                 start = parse_event_date(get(values, "date_start"), "date_start", bounds)
                 end = parse_event_date(get(values, "date_end"), "date_end", bounds)
                 if end < start:
-                    raise RowError("date_end", f"ends before it starts ({start.isoformat()})", get(values, "date_end"))
-                violence = parse_int(get(values, "type_of_violence"), "type_of_violence", required=True)
+                    raise RowError(
+                        "date_end",
+                        f"ends before it starts ({start.isoformat()})",
+                        get(values, "date_end"),
+                    )
+                violence = parse_int(
+                    get(values, "type_of_violence"), "type_of_violence", required=True
+                )
                 if violence not in TYPE_OF_VIOLENCE:
-                    raise RowError("type_of_violence", "must be 1, 2 or 3", get(values, "type_of_violence"))
+                    raise RowError(
+                        "type_of_violence", "must be 1, 2 or 3", get(values, "type_of_violence")
+                    )
                 date_prec = parse_int(get(values, "date_prec"), "date_prec") or 1
                 if date_prec not in DATE_PRECISION:
                     raise RowError("date_prec", "must be 1 to 5", get(values, "date_prec"))
@@ -89,7 +112,15 @@ class UcdpGedReader:
                     raise RowError("where_prec", "must be 1 to 7", get(values, "where_prec"))
                 counts = {
                     name: parse_count(get(values, name), name)
-                    for name in ("deaths_a", "deaths_b", "deaths_civilians", "deaths_unknown", "best", "low", "high")
+                    for name in (
+                        "deaths_a",
+                        "deaths_b",
+                        "deaths_civilians",
+                        "deaths_unknown",
+                        "best",
+                        "low",
+                        "high",
+                    )
                 }
                 best = counts["best"]
                 if best is None:
@@ -105,25 +136,48 @@ class UcdpGedReader:
             # UCDP publishes some rows (0.2 to 1.3 % of a release) with low, best and high out of order.
             # The row is kept as published (raw, and a mark on the report); the figures the incident is
             # estimated from are a range that holds the best figure: the least and the most of the three.
-            low, high = min(published_low, best, published_high), max(published_low, best, published_high)
+            low, high = (
+                min(published_low, best, published_high),
+                max(published_low, best, published_high),
+            )
             flags: tuple[str, ...] = ()
             notes: list[Problem] = []
             if not published_low <= best <= published_high:
                 flags = ("figures_out_of_order",)
-                notes.append(Problem(
-                    line, "best",
-                    f"low ({published_low}), best ({best}) and high ({published_high}) are out of order as "
-                    f"published; the row is kept as published and the incident's range is {low} to {high}",
-                    str(best), fatal=False,
-                ))
+                notes.append(
+                    Problem(
+                        line,
+                        "best",
+                        f"low ({published_low}), best ({best}) and high ({published_high}) are out of order as "
+                        f"published; the row is kept as published and the incident's range is {low} to {high}",
+                        str(best),
+                        fatal=False,
+                    )
+                )
             country = get(values, "country").strip()
             side_a, side_b = get(values, "side_a").strip(), get(values, "side_b").strip()
             one_sided = violence == 3
             # A side may name several actors ("GATIA, MSA"): each is an actor of that side.
-            actors = [ActorClaim(name, 1, True, "perpetrator" if one_sided else "party",
-                                 category_from_ucdp_side(name, country)) for name in split_actor_names(side_a)]
-            actors += [ActorClaim(name, 2, True, "target" if one_sided else "party",
-                                  category_from_ucdp_side(name, country)) for name in split_actor_names(side_b)]
+            actors = [
+                ActorClaim(
+                    name,
+                    1,
+                    True,
+                    "perpetrator" if one_sided else "party",
+                    category_from_ucdp_side(name, country),
+                )
+                for name in split_actor_names(side_a)
+            ]
+            actors += [
+                ActorClaim(
+                    name,
+                    2,
+                    True,
+                    "target" if one_sided else "party",
+                    category_from_ucdp_side(name, country),
+                )
+                for name in split_actor_names(side_b)
+            ]
             civilians = counts["deaths_civilians"]
             combatants = (counts["deaths_a"] or 0) + (counts["deaths_b"] or 0)
             unknown = counts["deaths_unknown"]
@@ -142,7 +196,9 @@ class UcdpGedReader:
                 external_id=event_id,
                 date_start=start,
                 date_end=end,
-                date_precision=DATE_PRECISION[date_prec] if start != end or date_prec == 1 else "day",
+                date_precision=DATE_PRECISION[date_prec]
+                if start != end or date_prec == 1
+                else "day",
                 country=country,
                 admin1=_admin_name(get(values, "adm_1")),
                 admin2=_admin_name(get(values, "adm_2")),
@@ -156,11 +212,17 @@ class UcdpGedReader:
                 violations=("killing",) if (civilians or 0) > 0 else (),
                 actors=actors,
                 casualties=casualties,
-                claims={"killed": best, "killed_low": low, "killed_high": high,
-                        "civilians_killed": civilians, "combatants_killed": combatants or None},
+                claims={
+                    "killed": best,
+                    "killed_low": low,
+                    "killed_high": high,
+                    "civilians_killed": civilians,
+                    "combatants_killed": combatants or None,
+                },
                 event_label=get(values, "dyad_name").strip(),
                 text="\n".join(part for part in (headline, description) if part),
-                original_source=get(values, "source_office").strip() or get(values, "source_article").strip()[:500],
+                original_source=get(values, "source_office").strip()
+                or get(values, "source_article").strip()[:500],
                 language="en",
                 raw=[values],
                 flags=flags,

@@ -47,7 +47,9 @@ class VigieReportsReader:
     def __init__(self, table: Table):
         missing = [name for name in REQUIRED if name not in table.index]
         if missing:
-            raise TableError(f"{table.path}: line 1: not a Vigie reports file: missing column(s) {', '.join(missing)}")
+            raise TableError(
+                f"{table.path}: line 1: not a Vigie reports file: missing column(s) {', '.join(missing)}"
+            )
         self.table = table
 
     def records(self) -> Iterator[ReportRecord | Problem]:
@@ -68,38 +70,76 @@ class VigieReportsReader:
                     raise RowError("source", "the source is missing")
                 check_length(report_id, "report_id", MAX_ID)
                 check_length(get(values, "incident"), "incident", MAX_ID)
-                check_names({name: get(values, name) for name in (
-                    "source", "country", "admin1", "admin2", "admin3", "location")})
+                check_names(
+                    {
+                        name: get(values, name)
+                        for name in ("source", "country", "admin1", "admin2", "admin3", "location")
+                    }
+                )
                 for column in ("perpetrator", "target"):
                     for name in get(values, column).split(";"):
                         check_length(name.strip(), column, 200)
-                source_kind = _choice(get(values, "source_kind"), "source_kind", SOURCE_KINDS, "partner")
+                source_kind = _choice(
+                    get(values, "source_kind"), "source_kind", SOURCE_KINDS, "partner"
+                )
                 start = parse_event_date(get(values, "event_date"), "event_date", bounds)
-                end = parse_event_date(get(values, "event_date_end"), "event_date_end", bounds, required=False) or start
+                end = (
+                    parse_event_date(
+                        get(values, "event_date_end"), "event_date_end", bounds, required=False
+                    )
+                    or start
+                )
                 if end < start:
-                    raise RowError("event_date_end", "ends before it starts", get(values, "event_date_end"))
-                published = parse_event_date(get(values, "published"), "published", bounds, required=False)
-                precision = _choice(get(values, "date_precision"), "date_precision", DATE_PRECISIONS,
-                                    "day" if end == start else "range")
+                    raise RowError(
+                        "event_date_end", "ends before it starts", get(values, "event_date_end")
+                    )
+                published = parse_event_date(
+                    get(values, "published"), "published", bounds, required=False
+                )
+                precision = _choice(
+                    get(values, "date_precision"),
+                    "date_precision",
+                    DATE_PRECISIONS,
+                    "day" if end == start else "range",
+                )
                 geo = _choice(get(values, "geo_precision"), "geo_precision", GEO_PRECISIONS, "")
                 latitude = parse_coordinate(get(values, "latitude"), "latitude", 90)
                 longitude = parse_coordinate(get(values, "longitude"), "longitude", 180)
                 if (latitude is None) != (longitude is None):
-                    raise RowError("longitude" if latitude is not None else "latitude", "latitude and longitude go together")
+                    raise RowError(
+                        "longitude" if latitude is not None else "latitude",
+                        "latitude and longitude go together",
+                    )
                 event_type, sub_event_type = "", ""
                 if get(values, "event_type"):
                     mapped = EVENT_TYPES.get(normalize_name(get(values, "event_type")))
                     if mapped is None:
-                        raise RowError("event_type", "not an ACLED-compatible event type", get(values, "event_type"))
+                        raise RowError(
+                            "event_type",
+                            "not an ACLED-compatible event type",
+                            get(values, "event_type"),
+                        )
                     event_type, sub_event_type = mapped
                 if get(values, "sub_event_type"):
-                    sub_event_type = SUB_EVENT_TYPES.get(normalize_name(get(values, "sub_event_type")), "")
+                    sub_event_type = SUB_EVENT_TYPES.get(
+                        normalize_name(get(values, "sub_event_type")), ""
+                    )
                     if not sub_event_type:
-                        raise RowError("sub_event_type", "not an ACLED-compatible sub-event type", get(values, "sub_event_type"))
-                violations = tuple(v.strip() for v in get(values, "violation_types").split(";") if v.strip())
+                        raise RowError(
+                            "sub_event_type",
+                            "not an ACLED-compatible sub-event type",
+                            get(values, "sub_event_type"),
+                        )
+                violations = tuple(
+                    v.strip() for v in get(values, "violation_types").split(";") if v.strip()
+                )
                 for violation in violations:
                     if violation not in VIOLATIONS:
-                        raise RowError("violation_types", f"unknown violation type (one of {', '.join(sorted(VIOLATIONS))})", violation)
+                        raise RowError(
+                            "violation_types",
+                            f"unknown violation type (one of {', '.join(sorted(VIOLATIONS))})",
+                            violation,
+                        )
                 claims = {name: parse_count(get(values, name), name) for name in CLAIM_FIELDS}
             except RowError as error:
                 yield Problem(line, error.column, error.reason, error.value)
@@ -107,11 +147,19 @@ class VigieReportsReader:
 
             perpetrators = [n.strip() for n in get(values, "perpetrator").split(";") if n.strip()]
             targets = [n.strip() for n in get(values, "target").split(";") if n.strip()]
-            actors = [ActorClaim(n, 1, i == 0, "perpetrator" if i == 0 else "associated", keyword_category(n))
-                      for i, n in enumerate(perpetrators)]
-            actors += [ActorClaim(n, 2, i == 0, "target" if i == 0 else "associated", keyword_category(n))
-                       for i, n in enumerate(targets)]
-            civilian = bool(claims.get("civilians_killed")) or event_type == "violence_against_civilians"
+            actors = [
+                ActorClaim(
+                    n, 1, i == 0, "perpetrator" if i == 0 else "associated", keyword_category(n)
+                )
+                for i, n in enumerate(perpetrators)
+            ]
+            actors += [
+                ActorClaim(n, 2, i == 0, "target" if i == 0 else "associated", keyword_category(n))
+                for i, n in enumerate(targets)
+            ]
+            civilian = (
+                bool(claims.get("civilians_killed")) or event_type == "violence_against_civilians"
+            )
             yield ReportRecord(
                 line=line,
                 lines=[line],

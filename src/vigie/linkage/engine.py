@@ -30,8 +30,19 @@ from vigie.core.text import normalize_name
 
 from .reference import PlaceEntry, Reference, default_reference
 
-__all__ = ["LinkReport", "PairScore", "LinkResult", "Linker", "Model", "HAND", "estimate", "link", "score_pair",
-           "event_type", "resolve_actors"]
+__all__ = [
+    "LinkReport",
+    "PairScore",
+    "LinkResult",
+    "Linker",
+    "Model",
+    "HAND",
+    "estimate",
+    "link",
+    "score_pair",
+    "event_type",
+    "resolve_actors",
+]
 
 FIELDS = ("date", "distance", "place_name", "actor", "type", "casualties", "same_source")
 
@@ -58,7 +69,9 @@ class LinkReport:
     source: str
     event_date: datetime.date
     published: datetime.date | None = None
-    event_date_end: datetime.date | None = None  # when the report gives a period (an operation over days)
+    event_date_end: datetime.date | None = (
+        None  # when the report gives a period (an operation over days)
+    )
     date_precision: str = "day"  # day, range, week, month, year
     location: str = ""
     admin1: str = ""
@@ -145,8 +158,19 @@ _PLACE_PREFIX = re.compile(
     r"(?: rurale| urbaine)?(?: de| d| du| des| of)? |(?:pres de|pres d|near|around|vicinity of|environs de) )+"
 )
 _KIND_ORDER = {"locality": 0, "commune": 1, "cercle": 2, "region": 3, "country": 4}
-_KIND_FOR_PRECISION = {"admin3": "commune", "admin2": "cercle", "admin1": "region", "country": "country"}
-_LEVEL_OF_KIND = {"locality": "point", "commune": "admin3", "cercle": "admin2", "region": "admin1", "country": "country"}
+_KIND_FOR_PRECISION = {
+    "admin3": "commune",
+    "admin2": "cercle",
+    "admin1": "region",
+    "country": "country",
+}
+_LEVEL_OF_KIND = {
+    "locality": "point",
+    "commune": "admin3",
+    "cercle": "admin2",
+    "region": "admin1",
+    "country": "country",
+}
 _LEVEL_RANK = {"point": 0, "admin3": 1, "admin2": 2, "admin1": 3, "country": 4}
 GAZETTEER_SLACK_KM = 10.0
 """Gazetteer positions of villages are approximate (10–30 km, see the gazetteer's README)."""
@@ -183,8 +207,14 @@ class _Resolved:
     keys: list[str] = field(default_factory=list)
 
 
-def _pick(candidates: list[PlaceEntry], ref: Reference, *, within: str = "", kind: str = "",
-          near: tuple[float, float] | None = None) -> PlaceEntry | None:
+def _pick(
+    candidates: list[PlaceEntry],
+    ref: Reference,
+    *,
+    within: str = "",
+    kind: str = "",
+    near: tuple[float, float] | None = None,
+) -> PlaceEntry | None:
     """One gazetteer entry for a name, or None when the name stays ambiguous."""
     if within:
         candidates = [c for c in candidates if ref.contains(within, c.code)]
@@ -201,7 +231,9 @@ def _pick(candidates: list[PlaceEntry], ref: Reference, *, within: str = "", kin
         located = [c for c in candidates if c.latitude is not None]
         if located:
             # a gazetteer place has both coordinates or neither (places/data/mali_places.csv)
-            return min(located, key=lambda c: (haversine_km(*near, c.latitude, c.longitude), c.code))  # type: ignore[arg-type]
+            return min(
+                located, key=lambda c: (haversine_km(*near, c.latitude, c.longitude), c.code)
+            )  # type: ignore[arg-type]
     return None
 
 
@@ -212,13 +244,18 @@ def _lookup(name: str, ref: Reference) -> list[PlaceEntry]:
 def _resolve_place(r: _Resolved, ref: Reference, cercle_index: list[PlaceEntry]) -> None:
     report = r.report
     precision = (report.geo_precision or "").lower()
-    point = ((float(report.latitude), float(report.longitude))
-             if report.latitude is not None and report.longitude is not None else None)
+    point = (
+        (float(report.latitude), float(report.longitude))
+        if report.latitude is not None and report.longitude is not None
+        else None
+    )
     has_point = point is not None
 
     region = _pick([c for c in _lookup(report.admin1, ref) if c.kind == "region"], ref)
     within = region.code if region else ""
-    cercle = _pick([c for c in _lookup(report.admin2, ref) if c.kind == "cercle"], ref, within=within)
+    cercle = _pick(
+        [c for c in _lookup(report.admin2, ref) if c.kind == "cercle"], ref, within=within
+    )
     within = cercle.code if cercle else within
 
     place = None
@@ -229,7 +266,13 @@ def _resolve_place(r: _Resolved, ref: Reference, cercle_index: list[PlaceEntry])
             candidates = _lookup(part, ref)
             if within and not any(ref.contains(within, c.code) for c in candidates):
                 continue
-            place = _pick(candidates, ref, within=within, kind=_KIND_FOR_PRECISION.get(precision, ""), near=point)
+            place = _pick(
+                candidates,
+                ref,
+                within=within,
+                kind=_KIND_FOR_PRECISION.get(precision, ""),
+                near=point,
+            )
             if place is not None:
                 break
     r.place = place
@@ -260,20 +303,26 @@ def _resolve_place(r: _Resolved, ref: Reference, cercle_index: list[PlaceEntry])
 
     anchor = place.code if place is not None else ""
     r.commune = ref.ancestor_of_kind(anchor, "commune") if anchor else ""
-    r.cercle = (cercle.code if cercle else "") or (ref.ancestor_of_kind(anchor, "cercle") if anchor else "")
+    r.cercle = (cercle.code if cercle else "") or (
+        ref.ancestor_of_kind(anchor, "cercle") if anchor else ""
+    )
     if r.cercle:
         r.cercles = (r.cercle,)
     elif point is not None and cercle_index:
         # no named cercle: the nearest cercle chief town, and the second nearest when about as near
         # (Reference.cercles keeps those with coordinates)
-        ranked = sorted((haversine_km(*point, c.latitude, c.longitude), c.code)  # type: ignore[arg-type]
-                        for c in cercle_index)
+        ranked = sorted(
+            (haversine_km(*point, c.latitude, c.longitude), c.code)  # type: ignore[arg-type]
+            for c in cercle_index
+        )
         r.cercle = ranked[0][1]
         keys = [ranked[0][1]]
         if len(ranked) > 1 and ranked[1][0] <= 1.3 * ranked[0][0] + 1.0:
             keys.append(ranked[1][1])
         r.cercles = tuple(keys)
-    r.region = (region.code if region else "") or (ref.ancestor_of_kind(r.cercle or anchor, "region"))
+    r.region = (region.code if region else "") or (
+        ref.ancestor_of_kind(r.cercle or anchor, "region")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -305,7 +354,9 @@ ACTOR_INCOMPATIBLE = -10.0
 (contested attribution), the pair still lands in the review queue rather than being joined."""
 
 
-def resolve_actors(text: str, reference: Reference | None = None) -> frozenset[tuple[str | None, str]]:
+def resolve_actors(
+    text: str, reference: Reference | None = None
+) -> frozenset[tuple[str | None, str]]:
     """Actors named in a perpetrator string, as (actor key or None, category) pairs.
 
     The whole string is looked up first, then the longest aliases found in it, left to right
@@ -374,13 +425,28 @@ def _actor_weight(a: _Resolved, b: _Resolved, ref: Reference) -> float:
 # Event types
 
 _TYPE_PATTERNS = (
-    ("airstrike", r"frappes? aeriennes?|air ?strikes?|airstrikes?|drones?|bombardements?|bombing|frappes?|air raids?"),
+    (
+        "airstrike",
+        r"frappes? aeriennes?|air ?strikes?|airstrikes?|drones?|bombardements?|bombing|frappes?|air raids?",
+    ),
     ("ambush", r"embuscades?|ambush\w*"),
-    ("explosive", r"ied|eei|engins? explosifs?|landmines?|mines?|explosi\w*|roadside bombs?|kamikaze|suicide bomb\w*"),
-    ("abduction", r"enlevements?|enleve\w*|abduct\w*|kidnapp\w*|rapts?|otages?|hostages?|disappearances?|disparitions? forcees?"),
+    (
+        "explosive",
+        r"ied|eei|engins? explosifs?|landmines?|mines?|explosi\w*|roadside bombs?|kamikaze|suicide bomb\w*",
+    ),
+    (
+        "abduction",
+        r"enlevements?|enleve\w*|abduct\w*|kidnapp\w*|rapts?|otages?|hostages?|disappearances?|disparitions? forcees?",
+    ),
     ("clash", r"affrontements?|clash\w*|combats?|fighting|accrochages?|battles?|heurts?"),
-    ("massacre", r"massacres?|tueries?|killings?|executions?|executes?|exactions?|assassinats?|meurtres?"),
-    ("attack", r"attaques?|attacks?|assauts?|assaults?|raids?|incursions?|violence against civilians|violences?"),
+    (
+        "massacre",
+        r"massacres?|tueries?|killings?|executions?|executes?|exactions?|assassinats?|meurtres?",
+    ),
+    (
+        "attack",
+        r"attaques?|attacks?|assauts?|assaults?|raids?|incursions?|violence against civilians|violences?",
+    ),
 )
 _TYPE_RES = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, pattern in _TYPE_PATTERNS)
 
@@ -465,7 +531,9 @@ def _date_weight(a: _Resolved, b: _Resolved) -> float:
     gap = max(0, (max(a.start, b.start) - min(a.end, b.end)).days)
     if gap not in DATE_WEIGHTS:
         return DATE_FAR
-    penalty = max(_PRECISION_PENALTY.get(a.precision, 0.0), _PRECISION_PENALTY.get(b.precision, 0.0))
+    penalty = max(
+        _PRECISION_PENALTY.get(a.precision, 0.0), _PRECISION_PENALTY.get(b.precision, 0.0)
+    )
     base = DATE_WEIGHTS[gap]
     return max(0.0, base - penalty) if base > 0 else base
 
@@ -497,8 +565,12 @@ def _distance_weight(a: _Resolved, b: _Resolved, ref: Reference) -> float:
     other cercle -2; same region
     0, other region -2; nothing known 0."""
     if a.point and b.point:
-        if not (a.from_coordinates and b.from_coordinates) and a.place and b.place \
-                and a.place.kind == b.place.kind == "locality":
+        if (
+            not (a.from_coordinates and b.from_coordinates)
+            and a.place
+            and b.place
+            and a.place.kind == b.place.kind == "locality"
+        ):
             if a.place.code == b.place.code:
                 return 2.0
             # two different villages of the gazetteer: their distance cannot make them one place
@@ -520,8 +592,11 @@ def _distance_weight(a: _Resolved, b: _Resolved, ref: Reference) -> float:
         level = "admin2"
     if level == "admin2":
         if a.cercle and b.cercle:
-            same = a.cercle == b.cercle or (a.cercle in b.cercles and b.from_coordinates) \
+            same = (
+                a.cercle == b.cercle
+                or (a.cercle in b.cercles and b.from_coordinates)
                 or (b.cercle in a.cercles and a.from_coordinates)
+            )
             return SAME_CERCLE if same else -2.0
         level = "admin1"
     if level == "admin1" and a.region and b.region:
@@ -631,14 +706,27 @@ class Model:
         return REVIEW_LOG_ODDS - self.prior
 
     def as_json(self) -> dict:
-        return {"prior": self.prior, "pairs": self.pairs, "iterations": self.iterations,
-                "weights": {name: [[level, w] for level, w in sorted(levels.items())]
-                            for name, levels in sorted(self.weights.items())}}
+        return {
+            "prior": self.prior,
+            "pairs": self.pairs,
+            "iterations": self.iterations,
+            "weights": {
+                name: [[level, w] for level, w in sorted(levels.items())]
+                for name, levels in sorted(self.weights.items())
+            },
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> Model:
-        return cls({name: {float(level): float(w) for level, w in levels} for name, levels in data["weights"].items()},
-                   float(data["prior"]), int(data.get("pairs", 0)), int(data.get("iterations", 0)))
+        return cls(
+            {
+                name: {float(level): float(w) for level, w in levels}
+                for name, levels in data["weights"].items()
+            },
+            float(data["prior"]),
+            int(data.get("pairs", 0)),
+            int(data.get("iterations", 0)),
+        )
 
 
 HAND = Model()
@@ -688,7 +776,9 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
         for code, level in zip(codes, values, strict=True):
             m = np.bincount(code, weights=posterior, minlength=len(level)) + 0.1
             u = np.bincount(code, weights=1.0 - posterior, minlength=len(level)) + 0.1
-            table = np.log2((m / (matched + 0.1 * len(level))) / (u / (unmatched + 0.1 * len(level))))
+            table = np.log2(
+                (m / (matched + 0.1 * len(level))) / (u / (unmatched + 0.1 * len(level)))
+            )
             tables.append(table)
             log_odds += table[code]
         share = min(max(matched / len(rows), 1e-6), 1 - 1e-6)
@@ -701,7 +791,9 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
         for k, hand in enumerate(level):
             learned = float(np.clip(table[k], *WEIGHT_BOUNDS))
             n = float(counts[k])
-            weights[name][float(hand)] = round((n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS), 3)
+            weights[name][float(hand)] = round(
+                (n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS), 3
+            )
     n = float(len(rows))
     prior = (n * prior - SHRINKAGE_PAIRS * MATCH_THRESHOLD) / (n + SHRINKAGE_PAIRS)
     return Model(weights, round(prior, 3), len(rows), iterations)
@@ -710,7 +802,9 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
 def _weigh(a: _Resolved, b: _Resolved, levels: dict[str, float], model: Model) -> PairScore:
     """A pair's weight per field under ``model``, from its comparison levels; the score is their sum."""
     weights = {name: model.weight(name, level) for name, level in levels.items()}
-    return PairScore(a.report.report_id, b.report.report_id, round(math.fsum(weights.values()), 6), weights)
+    return PairScore(
+        a.report.report_id, b.report.report_id, round(math.fsum(weights.values()), 6), weights
+    )
 
 
 def _score(a: _Resolved, b: _Resolved, ref: Reference, model: Model = HAND) -> PairScore:
@@ -726,8 +820,9 @@ def _prepare(reports: Sequence[LinkReport], ref: Reference) -> list[_Resolved]:
     return Linker(reference=ref)._resolve(reports)
 
 
-def score_pair(a: LinkReport, b: LinkReport, *, reference: Reference | None = None,
-               model: Model = HAND) -> PairScore:
+def score_pair(
+    a: LinkReport, b: LinkReport, *, reference: Reference | None = None, model: Model = HAND
+) -> PairScore:
     """The score of two reports, whether or not blocking would compare them (for explanations)."""
     ref = reference or default_reference()
     x, y = _prepare([a, b], ref)
@@ -771,8 +866,14 @@ class Linker:
                 raise ValueError(f"duplicate report_id: {report.report_id!r}")
             start, end = _window(report)
             index = len(self.resolved)
-            r = _Resolved(index, report, normalize_name(report.source or ""), start, end,
-                          (report.date_precision or "day").lower())
+            r = _Resolved(
+                index,
+                report,
+                normalize_name(report.source or ""),
+                start,
+                end,
+                (report.date_precision or "day").lower(),
+            )
             _resolve_place(r, self.ref, self.cercle_index)
             r.actors = resolve_actors(report.perpetrator, self.ref)
             r.type = event_type(report.event_label)
@@ -799,7 +900,9 @@ class Linker:
             starts = [m.start for m in members]
             for r in (m for m in members if m.index in new):
                 # every member whose window comes within the slack of r's window
-                lo = bisect.bisect_left(starts, r.start - datetime.timedelta(days=_LONGEST_WINDOW_DAYS) - slack)
+                lo = bisect.bisect_left(
+                    starts, r.start - datetime.timedelta(days=_LONGEST_WINDOW_DAYS) - slack
+                )
                 for other in members[lo:]:
                     if other.start > r.end + slack:
                         break
@@ -816,7 +919,9 @@ class Linker:
         key = (i, j) if i < j else (j, i)
         value = self._cache.get(key)
         if value is None:
-            value = _score(self.resolved[key[0]], self.resolved[key[1]], self.ref, self.model or HAND).score
+            value = _score(
+                self.resolved[key[0]], self.resolved[key[1]], self.ref, self.model or HAND
+            ).score
             value += (self.model or HAND).prior
             self._cache[key] = value
         return value
@@ -833,7 +938,9 @@ class Linker:
         return math.fsum(cross) / len(cross) >= AVERAGE_LINK_LOG_ODDS
 
     def _merge(self, ri: int, rj: int) -> None:
-        keep, gone = (ri, rj) if (ri in self.fixed or (rj not in self.fixed and ri < rj)) else (rj, ri)
+        keep, gone = (
+            (ri, rj) if (ri in self.fixed or (rj not in self.fixed and ri < rj)) else (rj, ri)
+        )
         for m in self.members[gone]:
             self.root[m] = keep
         self.members[keep].extend(self.members.pop(gone))
@@ -859,8 +966,14 @@ class Linker:
                 self.labels[r.index] = label
                 self.fixed.add(r.index)
 
-    def add(self, reports: Sequence[LinkReport], *, learn: bool = True,
-            together: dict[str, str] | None = None, fallback: Model | None = None) -> LinkResult:
+    def add(
+        self,
+        reports: Sequence[LinkReport],
+        *,
+        learn: bool = True,
+        together: dict[str, str] | None = None,
+        fallback: Model | None = None,
+    ) -> LinkResult:
         """Link new reports (to each other and to those held). Returns the labels of the new reports
         (incidents held keep theirs; new ones are labelled I000001... after those) and their scored
         pairs. ``together`` maps report ids to a group key: reports of one group start as one
@@ -881,7 +994,9 @@ class Linker:
                 else:
                     first_of[key] = r.index
         candidates = self._candidates(fresh)
-        levels = [(i, j, _levels(self.resolved[i], self.resolved[j], self.ref)) for i, j in candidates]
+        levels = [
+            (i, j, _levels(self.resolved[i], self.resolved[j], self.ref)) for i, j in candidates
+        ]
         if self.model is None:
             self.model = estimate([lv for _, _, lv in levels]) if learn else HAND
             if self.model is HAND and fallback is not None:
@@ -907,8 +1022,12 @@ class Linker:
                 self.issued += 1
                 self.labels[root] = f"I{self.issued:06d}"
             incident_of[r.report.report_id] = self.labels[root]
-        return LinkResult(incident_of=incident_of, pairs=[p for p, _, _ in scored], comparisons=len(candidates),
-                          model=model)
+        return LinkResult(
+            incident_of=incident_of,
+            pairs=[p for p, _, _ in scored],
+            comparisons=len(candidates),
+            model=model,
+        )
 
     def incident_of(self) -> dict[str, str]:
         return {r.report.report_id: self.labels[self.root[r.index]] for r in self.resolved}
@@ -918,8 +1037,13 @@ _LONGEST_WINDOW_DAYS = 366
 """No date window is longer than a year (year precision)."""
 
 
-def link(reports: Sequence[LinkReport], *, reference: Reference | None = None, model: Model | None = None,
-         learn: bool = True) -> LinkResult:
+def link(
+    reports: Sequence[LinkReport],
+    *,
+    reference: Reference | None = None,
+    model: Model | None = None,
+    learn: bool = True,
+) -> LinkResult:
     """Group reports into incidents.
 
     Candidate pairs come from blocking (same cercle, date windows within BLOCK_DAYS); each is

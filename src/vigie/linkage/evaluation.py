@@ -116,6 +116,8 @@ def exact_key_baseline(reports: Iterable[Any]) -> dict[str, str]:
     ``event_date`` and ``admin2``. Reports with an empty admin2 share a key per date.
     """
     return {
-        _field(r, "report_id"): f"{_field(r, 'event_date').strip()}|{normalize_name(_field(r, 'admin2'))}"
+        _field(
+            r, "report_id"
+        ): f"{_field(r, 'event_date').strip()}|{normalize_name(_field(r, 'admin2'))}"
         for r in reports
     }

@@ -12,8 +12,21 @@ from vigie.interop.tables import TableError, open_table
 from .engine import LinkReport, LinkResult
 
 REQUIRED = ("report_id", "source", "event_date")
-COLUMNS = ("report_id", "source", "published", "event_date", "location", "admin1", "admin2", "latitude",
-           "longitude", "perpetrator", "target", "event_label", "killed")
+COLUMNS = (
+    "report_id",
+    "source",
+    "published",
+    "event_date",
+    "location",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "perpetrator",
+    "target",
+    "event_label",
+    "killed",
+)
 PRECISIONS = {"point": "exact"}  # the benchmark generator's word for an exact place
 
 
@@ -38,24 +51,39 @@ def read_link_reports(path: str | Path) -> tuple[list[LinkReport], list[Problem]
                 if not report_id:
                     raise RowError("report_id", "the report id is missing")
                 if report_id in seen:
-                    raise RowError("report_id", f"already used on line {seen[report_id]}", report_id)
+                    raise RowError(
+                        "report_id", f"already used on line {seen[report_id]}", report_id
+                    )
                 latitude = parse_coordinate(get(values, "latitude"), "latitude", 90)
                 longitude = parse_coordinate(get(values, "longitude"), "longitude", 180)
                 if (latitude is None) != (longitude is None):
-                    raise RowError("longitude" if latitude is not None else "latitude", "latitude and longitude go together")
+                    raise RowError(
+                        "longitude" if latitude is not None else "latitude",
+                        "latitude and longitude go together",
+                    )
                 geo = get(values, "geo_precision").lower()
-                reports.append(LinkReport(
-                    report_id=report_id,
-                    source=get(values, "source"),
-                    event_date=parse_date(get(values, "event_date"), "event_date"),
-                    published=parse_date(get(values, "published"), "published", required=False),
-                    event_date_end=parse_date(get(values, "event_date_end"), "event_date_end", required=False),
-                    date_precision=get(values, "date_precision").lower() or "day",
-                    location=get(values, "location"), admin1=get(values, "admin1"), admin2=get(values, "admin2"),
-                    latitude=latitude, longitude=longitude, geo_precision=PRECISIONS.get(geo, geo),
-                    perpetrator=get(values, "perpetrator"), target=get(values, "target"),
-                    event_label=get(values, "event_label"), killed=parse_count(get(values, "killed"), "killed"),
-                ))
+                reports.append(
+                    LinkReport(
+                        report_id=report_id,
+                        source=get(values, "source"),
+                        event_date=parse_date(get(values, "event_date"), "event_date"),
+                        published=parse_date(get(values, "published"), "published", required=False),
+                        event_date_end=parse_date(
+                            get(values, "event_date_end"), "event_date_end", required=False
+                        ),
+                        date_precision=get(values, "date_precision").lower() or "day",
+                        location=get(values, "location"),
+                        admin1=get(values, "admin1"),
+                        admin2=get(values, "admin2"),
+                        latitude=latitude,
+                        longitude=longitude,
+                        geo_precision=PRECISIONS.get(geo, geo),
+                        perpetrator=get(values, "perpetrator"),
+                        target=get(values, "target"),
+                        event_label=get(values, "event_label"),
+                        killed=parse_count(get(values, "killed"), "killed"),
+                    )
+                )
                 seen[report_id] = line
             except RowError as error:
                 problems.append(Problem(line, error.column, error.reason, error.value))

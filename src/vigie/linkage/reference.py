@@ -51,7 +51,9 @@ class Reference:
     place_names: dict[str, set[str]] = field(default_factory=dict)  # code -> normalised names
 
     @classmethod
-    def load(cls, actors_path: Path = DEFAULT_ACTORS, places_path: Path = DEFAULT_PLACES) -> Reference:
+    def load(
+        cls, actors_path: Path = DEFAULT_ACTORS, places_path: Path = DEFAULT_PLACES
+    ) -> Reference:
         ref = cls()
         with open(actors_path, encoding="utf-8") as handle:
             data = json.load(handle)
@@ -67,12 +69,19 @@ class Reference:
         with open(places_path, encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 place = PlaceEntry(
-                    row["code"], row["kind"], row["parent_code"] or "",
-                    _float(row["latitude"]), _float(row["longitude"]),
+                    row["code"],
+                    row["kind"],
+                    row["parent_code"] or "",
+                    _float(row["latitude"]),
+                    _float(row["longitude"]),
                 )
                 ref.places[place.code] = place
                 place_names = {normalize_name(row["name"])}
-                place_names |= {normalize_name(alt) for alt in (row["alt_names"] or "").split("|") if alt.strip()}
+                place_names |= {
+                    normalize_name(alt)
+                    for alt in (row["alt_names"] or "").split("|")
+                    if alt.strip()
+                }
                 place_names.discard("")
                 ref.place_names[place.code] = place_names
                 for name in sorted(place_names):

@@ -20,9 +20,24 @@ from functools import lru_cache
 from .engine import Linker, LinkReport, Model, _resolve_place, _Resolved, link
 from .reference import default_reference
 
-COLUMNS = ("report_id", "source", "published", "event_date", "event_date_end", "date_precision", "location",
-           "admin1", "admin2", "latitude", "longitude", "geo_precision", "perpetrator", "target", "event_label",
-           "killed")
+COLUMNS = (
+    "report_id",
+    "source",
+    "published",
+    "event_date",
+    "event_date_end",
+    "date_precision",
+    "location",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "perpetrator",
+    "target",
+    "event_label",
+    "killed",
+)
 
 
 def _as_report(row) -> LinkReport:
@@ -32,20 +47,33 @@ def _as_report(row) -> LinkReport:
         value = data.get(name)
         if value in (None, ""):
             return None
-        return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(str(value)[:10])
+        return (
+            value
+            if isinstance(value, datetime.date)
+            else datetime.date.fromisoformat(str(value)[:10])
+        )
 
     def number(name: str, kind=float):
         value = data.get(name)
         return None if value in (None, "") else kind(value)
 
     return LinkReport(
-        report_id=str(data["report_id"]), source=data.get("source") or "", event_date=day("event_date"),
-        published=day("published"), event_date_end=day("event_date_end"),
-        date_precision=data.get("date_precision") or "day", location=data.get("location") or "",
-        admin1=data.get("admin1") or "", admin2=data.get("admin2") or "", latitude=number("latitude"),
-        longitude=number("longitude"), geo_precision=data.get("geo_precision") or "",
-        perpetrator=data.get("perpetrator") or "", target=data.get("target") or "",
-        event_label=data.get("event_label") or "", killed=number("killed", int),
+        report_id=str(data["report_id"]),
+        source=data.get("source") or "",
+        event_date=day("event_date"),
+        published=day("published"),
+        event_date_end=day("event_date_end"),
+        date_precision=data.get("date_precision") or "day",
+        location=data.get("location") or "",
+        admin1=data.get("admin1") or "",
+        admin2=data.get("admin2") or "",
+        latitude=number("latitude"),
+        longitude=number("longitude"),
+        geo_precision=data.get("geo_precision") or "",
+        perpetrator=data.get("perpetrator") or "",
+        target=data.get("target") or "",
+        event_label=data.get("event_label") or "",
+        killed=number("killed", int),
     )
 
 
@@ -78,7 +106,11 @@ def link_spark(frame, *, model: Model | None = None, sample: int = 50_000, seed:
     if model is None:
         total = frame.count()
         fraction = min(1.0, sample / total) if total else 1.0
-        rows = frame.sample(fraction=fraction, seed=seed).limit(sample).collect() if fraction < 1 else frame.collect()
+        rows = (
+            frame.sample(fraction=fraction, seed=seed).limit(sample).collect()
+            if fraction < 1
+            else frame.collect()
+        )
         model = link([_as_report(r) for r in rows]).model
     broadcast = frame.sparkSession.sparkContext.broadcast(model.as_json())
 

@@ -37,9 +37,21 @@ from typing import Any
 __all__ = ["COLUMNS", "generate", "iter_reports", "write_csv", "SOURCES"]
 
 COLUMNS = (
-    "report_id", "source", "published", "event_date", "location", "admin1", "admin2",
-    "latitude", "longitude", "perpetrator", "target", "event_label", "killed",
-    "date_precision", "geo_precision",
+    "report_id",
+    "source",
+    "published",
+    "event_date",
+    "location",
+    "admin1",
+    "admin2",
+    "latitude",
+    "longitude",
+    "perpetrator",
+    "target",
+    "event_label",
+    "killed",
+    "date_precision",
+    "geo_precision",
 )
 
 _DATA = Path(__file__).resolve().parent.parent
@@ -55,53 +67,128 @@ than crowding more incidents into each day and cercle than any real conflict has
 
 # (name, language): "fr", "en", or "both" (the language is drawn per report).
 SOURCES: tuple[tuple[str, str], ...] = (
-    ("Studio Tamani", "fr"), ("RFI", "fr"), ("AFP", "both"), ("Reuters", "en"),
-    ("Radio Kledu", "fr"), ("Radio Jamana", "fr"), ("Radio Guintan", "fr"),
-    ("Radio Dandé Douentza", "fr"), ("Radio Soudou Baba", "fr"), ("Radio Naata Ménaka", "fr"),
-    ("ORTM", "fr"), ("L'Essor", "fr"), ("Maliweb", "fr"), ("Malijet", "fr"),
-    ("Jeune Afrique", "fr"), ("Le Monde Afrique", "fr"), ("VOA Afrique", "fr"),
-    ("Al Jazeera", "en"), ("MINUSMA", "both"), ("OHCHR", "en"), ("HRW", "en"),
-    ("Amnesty International", "en"), ("AMDH", "fr"), ("Tabital Pulaaku", "fr"),
-    ("Ginna Dogon", "fr"), ("Association Kisal", "fr"), ("Gouvernement du Mali", "fr"),
-    ("FAMa (communiqué)", "fr"), ("OCHA", "en"), ("ACLED", "acled"),
+    ("Studio Tamani", "fr"),
+    ("RFI", "fr"),
+    ("AFP", "both"),
+    ("Reuters", "en"),
+    ("Radio Kledu", "fr"),
+    ("Radio Jamana", "fr"),
+    ("Radio Guintan", "fr"),
+    ("Radio Dandé Douentza", "fr"),
+    ("Radio Soudou Baba", "fr"),
+    ("Radio Naata Ménaka", "fr"),
+    ("ORTM", "fr"),
+    ("L'Essor", "fr"),
+    ("Maliweb", "fr"),
+    ("Malijet", "fr"),
+    ("Jeune Afrique", "fr"),
+    ("Le Monde Afrique", "fr"),
+    ("VOA Afrique", "fr"),
+    ("Al Jazeera", "en"),
+    ("MINUSMA", "both"),
+    ("OHCHR", "en"),
+    ("HRW", "en"),
+    ("Amnesty International", "en"),
+    ("AMDH", "fr"),
+    ("Tabital Pulaaku", "fr"),
+    ("Ginna Dogon", "fr"),
+    ("Association Kisal", "fr"),
+    ("Gouvernement du Mali", "fr"),
+    ("FAMa (communiqué)", "fr"),
+    ("OCHA", "en"),
+    ("ACLED", "acled"),
 )
 
 _REGIONS = {"MLI.mopti": 50, "MLI.segou": 16, "MLI.tombouctou": 14, "MLI.gao": 12, "MLI.menaka": 8}
 
 _PERPETRATORS = {
-    "MLI.mopti": {"katiba_macina": 15, "jnim": 8, "dan_na_ambassagou": 8, "fama": 10,
-                  "wagner_group": 6, "dozo_militia_mali": 3, "fulani_militia_mali": 3,
-                  "unidentified_armed_group_mali": 8, "issp": 1, "katiba_serma": 2},
-    "MLI.segou": {"katiba_macina": 10, "jnim": 8, "fama": 8, "wagner_group": 3,
-                  "dozo_militia_mali": 6, "unidentified_armed_group_mali": 6},
-    "MLI.tombouctou": {"jnim": 10, "katiba_macina": 3, "fama": 8, "wagner_group": 4, "issp": 2,
-                       "unidentified_armed_group_mali": 6, "arab_militia_mali": 1},
-    "MLI.gao": {"issp": 15, "jnim": 6, "fama": 6, "wagner_group": 4, "msa": 2, "gatia": 2,
-                "unidentified_armed_group_mali": 6},
-    "MLI.menaka": {"issp": 15, "jnim": 4, "fama": 5, "wagner_group": 3, "msa": 4, "gatia": 3,
-                   "unidentified_armed_group_mali": 6},
+    "MLI.mopti": {
+        "katiba_macina": 15,
+        "jnim": 8,
+        "dan_na_ambassagou": 8,
+        "fama": 10,
+        "wagner_group": 6,
+        "dozo_militia_mali": 3,
+        "fulani_militia_mali": 3,
+        "unidentified_armed_group_mali": 8,
+        "issp": 1,
+        "katiba_serma": 2,
+    },
+    "MLI.segou": {
+        "katiba_macina": 10,
+        "jnim": 8,
+        "fama": 8,
+        "wagner_group": 3,
+        "dozo_militia_mali": 6,
+        "unidentified_armed_group_mali": 6,
+    },
+    "MLI.tombouctou": {
+        "jnim": 10,
+        "katiba_macina": 3,
+        "fama": 8,
+        "wagner_group": 4,
+        "issp": 2,
+        "unidentified_armed_group_mali": 6,
+        "arab_militia_mali": 1,
+    },
+    "MLI.gao": {
+        "issp": 15,
+        "jnim": 6,
+        "fama": 6,
+        "wagner_group": 4,
+        "msa": 2,
+        "gatia": 2,
+        "unidentified_armed_group_mali": 6,
+    },
+    "MLI.menaka": {
+        "issp": 15,
+        "jnim": 4,
+        "fama": 5,
+        "wagner_group": 3,
+        "msa": 4,
+        "gatia": 3,
+        "unidentified_armed_group_mali": 6,
+    },
 }
 _AIR = {"fama": 75, "operation_barkhane": 25}
 
 # type: (weight, French labels, English labels, toll range)
 _TYPES = {
     "massacre": (10, ("massacre", "tuerie de masse"), ("massacre", "mass killing"), (10, 160)),
-    "attack": (30, ("attaque", "attaque contre un village", "attaque armée"),
-               ("attack", "attack on village", "armed attack"), (1, 30)),
-    "killing": (22, ("tuerie", "assassinat", "exécutions sommaires"),
-                ("killing", "killings", "summary executions"), (1, 10)),
-    "air_strike": (8, ("frappe aérienne", "frappe de drone", "bombardement"),
-                   ("air strike", "drone strike", "airstrike"), (2, 50)),
+    "attack": (
+        30,
+        ("attaque", "attaque contre un village", "attaque armée"),
+        ("attack", "attack on village", "armed attack"),
+        (1, 30),
+    ),
+    "killing": (
+        22,
+        ("tuerie", "assassinat", "exécutions sommaires"),
+        ("killing", "killings", "summary executions"),
+        (1, 10),
+    ),
+    "air_strike": (
+        8,
+        ("frappe aérienne", "frappe de drone", "bombardement"),
+        ("air strike", "drone strike", "airstrike"),
+        (2, 50),
+    ),
     "abduction": (15, ("enlèvement", "rapt"), ("abduction", "kidnapping"), (0, 0)),
     "ambush": (15, ("embuscade",), ("ambush",), (1, 20)),
 }
 _CONFUSABLE = ("massacre", "attack", "killing")
 
 _TARGETS = (
-    ("villageois", "villagers"), ("civils", "civilians"), ("habitants", "residents"),
-    ("bergers peuls", "Fulani herders"), ("cultivateurs dogons", "Dogon farmers"),
-    ("passagers d'un car", "bus passengers"), ("commerçants", "traders"),
-    ("forains", "market-goers"), ("déplacés", "displaced people"), ("fidèles", "worshippers"),
+    ("villageois", "villagers"),
+    ("civils", "civilians"),
+    ("habitants", "residents"),
+    ("bergers peuls", "Fulani herders"),
+    ("cultivateurs dogons", "Dogon farmers"),
+    ("passagers d'un car", "bus passengers"),
+    ("commerçants", "traders"),
+    ("forains", "market-goers"),
+    ("déplacés", "displaced people"),
+    ("fidèles", "worshippers"),
 )
 _UNIDENTIFIED = {
     "fr": ("hommes armés non identifiés", "individus armés", "hommes armés", "assaillants"),
@@ -124,8 +211,8 @@ class _Place:
 class _World:
     regions: tuple[str, ...]
     region_weights: tuple[int, ...]
-    villages: dict[str, tuple[_Place, ...]]     # region code -> villages
-    by_cercle: dict[int, tuple[_Place, ...]]    # id(cercle) -> its villages
+    villages: dict[str, tuple[_Place, ...]]  # region code -> villages
+    by_cercle: dict[int, tuple[_Place, ...]]  # id(cercle) -> its villages
     actors: dict[str, dict]
 
 
@@ -146,14 +233,21 @@ def _world() -> _World:
             elif kind == "cercle":
                 region = parent
             alts = tuple(a.strip() for a in r["alt_names"].split("|") if a.strip())
-            p = _Place(r["name"], alts, float(r["latitude"]), float(r["longitude"]),
-                       commune, cercle, region)
+            p = _Place(
+                r["name"],
+                alts,
+                float(r["latitude"]),
+                float(r["longitude"]),
+                commune,
+                cercle,
+                region,
+            )
             # A place is its own commune / cercle / region when it is one.
             if kind in ("commune", "cercle", "region"):
-                p = _Place(p.name, p.alt_names, p.latitude, p.longitude,
-                           None, p.cercle, p.region)
-                object.__setattr__(p, {"commune": "commune", "cercle": "cercle",
-                                       "region": "region"}[kind], p)
+                p = _Place(p.name, p.alt_names, p.latitude, p.longitude, None, p.cercle, p.region)
+                object.__setattr__(
+                    p, {"commune": "commune", "cercle": "cercle", "region": "region"}[kind], p
+                )
             built[code] = p
         return built[code]
 
@@ -176,9 +270,13 @@ def _world() -> _World:
     with _ACTORS.open(encoding="utf-8") as f:
         actors = {a["key"]: a for a in json.load(f)["actors"]}
     regions = tuple(_REGIONS)
-    return _World(regions, tuple(_REGIONS[r] for r in regions),
-                  {k: tuple(v) for k, v in villages.items()},
-                  {k: tuple(v) for k, v in by_cercle.items()}, actors)
+    return _World(
+        regions,
+        tuple(_REGIONS[r] for r in regions),
+        {k: tuple(v) for k, v in villages.items()},
+        {k: tuple(v) for k, v in by_cercle.items()},
+        actors,
+    )
 
 
 def _weighted(rng: random.Random, table: dict[str, int]) -> str:
@@ -204,18 +302,30 @@ def _incidents(n: int, rng: random.Random) -> Iterator[dict[str, Any]]:
         kind = _weighted(rng, types)
         perpetrator = _weighted(rng, _AIR if kind == "air_strike" else _PERPETRATORS[region])
         # The nearest other villages of the same cercle.
-        others = sorted((v for v in neighbours if v is not first),
-                        key=lambda v: (v.latitude - first.latitude) ** 2
-                        + (v.longitude - first.longitude) ** 2)
+        others = sorted(
+            (v for v in neighbours if v is not first),
+            key=lambda v: (v.latitude - first.latitude) ** 2 + (v.longitude - first.longitude) ** 2,
+        )
         for village in [first, *others[: size - 1]]:
             if made >= n:
                 return
             if village is not first and kind != "air_strike" and rng.random() < 0.5:
                 kind = _weighted(rng, ground)
             low, high = _TYPES[kind][3]
-            killed = low if high == low else min(high, low + int(rng.expovariate(1 / max(1, (high - low) / 4))))
-            yield {"id": f"I{made:07d}", "date": day, "place": village, "perpetrator": perpetrator,
-                   "type": kind, "target": rng.choice(_TARGETS), "killed": killed}
+            killed = (
+                low
+                if high == low
+                else min(high, low + int(rng.expovariate(1 / max(1, (high - low) / 4))))
+            )
+            yield {
+                "id": f"I{made:07d}",
+                "date": day,
+                "place": village,
+                "perpetrator": perpetrator,
+                "type": kind,
+                "target": rng.choice(_TARGETS),
+                "killed": killed,
+            }
             made += 1
 
 
@@ -235,8 +345,7 @@ def _actor_name(rng: random.Random, key: str, lang: str) -> str:
     actor = actors[key]
     if actor["parent"] and roll < 0.30:
         actor = actors[actor["parent"]]
-    wanted = {"fr": ("fr", "acronym"), "en": ("en", "acronym", "ucdp"),
-              "acled": ("acled",)}[lang]
+    wanted = {"fr": ("fr", "acronym"), "en": ("en", "acronym", "ucdp"), "acled": ("acled",)}[lang]
     names = [a["name"] for a in actor["aliases"] if a["lang"] in wanted]
     if not names and actor["parent"]:
         names = [a["name"] for a in actors[actor["parent"]]["aliases"] if a["lang"] in wanted]
@@ -291,7 +400,9 @@ def _report(rng: random.Random, incident: dict[str, Any], source: str, lang: str
     if target_roll < 0.10:
         target = ""
     elif target_roll < 0.35:
-        target = "Civilians (Mali)" if lang == "acled" else ("civilians" if words == "en" else "civils")
+        target = (
+            "Civilians (Mali)" if lang == "acled" else ("civilians" if words == "en" else "civils")
+        )
     else:
         target = incident["target"][1 if words == "en" else 0]
 

@@ -33,7 +33,9 @@ class Gazetteer:
         self.organisation_id = organisation_id
         self.private = bool(private and organisation_id is not None)
         self._children: dict[tuple[int | None, str], int] = {}  # (parent id, name) -> place id
-        self._below_cercle: dict[tuple[int, str], int] = {}  # (cercle id, name) -> locality/commune id
+        self._below_cercle: dict[
+            tuple[int, str], int
+        ] = {}  # (cercle id, name) -> locality/commune id
         self._kind: dict[int, str] = {}
         self._parent: dict[int, int | None] = {}
         self._code: dict[int, str] = {}
@@ -52,7 +54,9 @@ class Gazetteer:
             gazetteer._code[place_id] = code
         names: list[tuple[int, str]] = [(pid, name) for pid, _k, _p, code, name in rows]
         names += [(pid, code) for pid, kind, _p, code, _n in rows if kind == "country"]
-        names += list(PlaceAlias.objects.filter(place__in=available).values_list("place_id", "name"))
+        names += list(
+            PlaceAlias.objects.filter(place__in=available).values_list("place_id", "name")
+        )
         for place_id, name in names:
             gazetteer._index(place_id, name)
         return gazetteer
@@ -80,9 +84,16 @@ class Gazetteer:
         slug = (slugify_ascii(name) or "unnamed")[:40]
         code = new_place_code(base, slug, self.private)
         place = Place.objects.create(
-            code=code, kind=kind, name=name[:200], parent_id=parent_id, latitude=latitude, longitude=longitude,
-            needs_review=True, note="created from an imported name",
-            organisation_id=self.organisation_id, published=not self.private,
+            code=code,
+            kind=kind,
+            name=name[:200],
+            parent_id=parent_id,
+            latitude=latitude,
+            longitude=longitude,
+            needs_review=True,
+            note="created from an imported name",
+            organisation_id=self.organisation_id,
+            published=not self.private,
         )
         self._kind[place.pk] = kind
         self._parent[place.pk] = parent_id
@@ -97,8 +108,16 @@ class Gazetteer:
         code = self._code.get(place_id, "") if place_id is not None else ""
         return code if len(code) == 3 and code.isalpha() and code.isupper() else ""
 
-    def resolve(self, country: str, admin1: str, admin2: str, admin3: str, location: str,
-                latitude: float | None = None, longitude: float | None = None) -> ResolvedPlace:
+    def resolve(
+        self,
+        country: str,
+        admin1: str,
+        admin2: str,
+        admin3: str,
+        location: str,
+        latitude: float | None = None,
+        longitude: float | None = None,
+    ) -> ResolvedPlace:
         key = (country, admin1, admin2, admin3, location)
         found = self._cache.get(key)
         if found is not None:
@@ -113,8 +132,13 @@ class Gazetteer:
             if place_id is None and level == 3 and chain[2] is not None:
                 place_id = self._below_cercle.get((chain[2], normalized))
             if place_id is None:
-                place_id = self._create(KIND_AT_LEVEL[level], name.strip(), parent,
-                                        latitude if level == 3 else None, longitude if level == 3 else None)
+                place_id = self._create(
+                    KIND_AT_LEVEL[level],
+                    name.strip(),
+                    parent,
+                    latitude if level == 3 else None,
+                    longitude if level == 3 else None,
+                )
             chain[level] = place_id
             parent = place_id
         place_id = parent

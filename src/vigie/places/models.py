@@ -14,24 +14,36 @@ class Place(ChangeLoggedModel):
     code = models.CharField(_("code"), max_length=120, unique=True)
     kind = models.CharField(_("kind"), max_length=10, choices=PlaceKind.choices)
     name = models.CharField(_("name"), max_length=200)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     pcode = models.CharField(_("OCHA p-code"), max_length=20, blank=True)
     needs_review = models.BooleanField(
-        _("needs review"), default=False,
+        _("needs review"),
+        default=False,
         help_text=_("Created from an imported name that the gazetteer did not know."),
     )
     note = models.CharField(max_length=300, blank=True)
     organisation = models.ForeignKey(
-        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="places",
+        "core.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="places",
         verbose_name=_("organisation"),
-        help_text=_("The organisation whose report named this place first (empty: the gazetteer or a dataset)."),
+        help_text=_(
+            "The organisation whose report named this place first (empty: the gazetteer or a dataset)."
+        ),
     )
     published = models.BooleanField(
-        _("published name"), default=True,
-        help_text=_("Off: named in an organisation's non-public report; only that organisation sees it until "
-                    "one of its analysts publishes it."),
+        _("published name"),
+        default=True,
+        help_text=_(
+            "Off: named in an organisation's non-public report; only that organisation sees it until "
+            "one of its analysts publishes it."
+        ),
     )
 
     objects = ImportedNameQuerySet.as_manager()
@@ -56,7 +68,9 @@ class PlaceAlias(models.Model):
     normalized = models.CharField(max_length=200, db_index=True, editable=False)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["place", "normalized"], name="place_alias_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["place", "normalized"], name="place_alias_unique")
+        ]
         verbose_name = _("other spelling")
         verbose_name_plural = _("other spellings")
 

@@ -35,9 +35,13 @@ def load_gazetteer(path: Path = DEFAULT_GAZETTEER) -> tuple[int, int]:
                 continue
             parent = done.get(parent_code) or existing.get(parent_code) if parent_code else None
             values = {
-                "kind": row["kind"], "name": row["name"].strip(), "parent": parent,
-                "latitude": _float(row.get("latitude", "")), "longitude": _float(row.get("longitude", "")),
-                "pcode": (row.get("pcode") or "").strip(), "note": (row.get("note") or "").strip()[:300],
+                "kind": row["kind"],
+                "name": row["name"].strip(),
+                "parent": parent,
+                "latitude": _float(row.get("latitude", "")),
+                "longitude": _float(row.get("longitude", "")),
+                "pcode": (row.get("pcode") or "").strip(),
+                "note": (row.get("note") or "").strip()[:300],
                 "needs_review": False,
             }
             place = existing.get(code)
@@ -53,7 +57,11 @@ def load_gazetteer(path: Path = DEFAULT_GAZETTEER) -> tuple[int, int]:
             known = set(place.aliases.values_list("normalized", flat=True))
             for alias in (row.get("alt_names") or "").split("|"):
                 alias = alias.strip()
-                if alias and normalize_name(alias) not in known and normalize_name(alias) != normalize_name(place.name):
+                if (
+                    alias
+                    and normalize_name(alias) not in known
+                    and normalize_name(alias) != normalize_name(place.name)
+                ):
                     PlaceAlias.objects.create(place=place, name=alias)
                     known.add(normalize_name(alias))
             del pending[code]

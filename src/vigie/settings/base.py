@@ -22,9 +22,13 @@ def vigie_home() -> Path:
 
 
 VIGIE_HOME = vigie_home()
-VIGIE_EVIDENCE_DIR = Path(os.environ.get("VIGIE_EVIDENCE_DIR") or VIGIE_HOME / "evidence").expanduser()
+VIGIE_EVIDENCE_DIR = Path(
+    os.environ.get("VIGIE_EVIDENCE_DIR") or VIGIE_HOME / "evidence"
+).expanduser()
 VIGIE_EVIDENCE_MAX_BYTES = int(os.environ.get("VIGIE_EVIDENCE_MAX_BYTES") or 200_000_000)  # 200 MB
-VIGIE_KEYS_DIR = Path(os.environ.get("VIGIE_KEYS_DIR") or VIGIE_HOME / "keys").expanduser()  # outside the database
+VIGIE_KEYS_DIR = Path(
+    os.environ.get("VIGIE_KEYS_DIR") or VIGIE_HOME / "keys"
+).expanduser()  # outside the database
 # Events dated before this (the conflict era the deployment covers) or after today are refused by the
 # importers, the report form and the API (vigie.core.event_dates).
 VIGIE_EARLIEST_DATE = parse_earliest_date(os.environ.get("VIGIE_EARLIEST_DATE"))
@@ -36,7 +40,9 @@ def database_from_environment(default_sqlite: Path) -> dict:
     # Connections are kept between requests (one per server thread) and checked before reuse:
     # opening one costs a few milliseconds per request, more than a list page's own queries.
     conn_max_age = int(os.environ.get("VIGIE_DB_CONN_MAX_AGE", "300"))
-    config = dj_database_url.parse(url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0)
+    config = dj_database_url.parse(
+        url, conn_max_age=conn_max_age, conn_health_checks=conn_max_age > 0
+    )
     if config["ENGINE"] == "django.db.backends.postgresql":
         # PostgreSQL's JIT compiles a plan whose estimated cost is high even when the costly part is
         # never run (an access rule's subquery on a million rows): 0.5 s of compilation on a query
@@ -72,7 +78,9 @@ DATABASES = {"default": database_from_environment(VIGIE_HOME / "vigie.sqlite3")}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": str(Path(os.environ.get("VIGIE_CACHE_DIR") or VIGIE_HOME / "cache").expanduser()),
+        "LOCATION": str(
+            Path(os.environ.get("VIGIE_CACHE_DIR") or VIGIE_HOME / "cache").expanduser()
+        ),
         "OPTIONS": {"MAX_ENTRIES": 10000},
     },
     # Drawn fragments (filter forms, the dashboard's tables): each process keeps its own, in memory.
@@ -192,7 +200,10 @@ VIGIE_API_TOKEN_DAYS = float(os.environ.get("VIGIE_API_TOKEN_DAYS", "30"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]

@@ -14,7 +14,9 @@ if len(SECRET_KEY) < 50:
     )
 ALLOWED_HOSTS = [h for h in os.environ.get("VIGIE_ALLOWED_HOSTS", "").split(",") if h]
 if not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("VIGIE_ALLOWED_HOSTS must list the host names this server answers to.")
+    raise ImproperlyConfigured(
+        "VIGIE_ALLOWED_HOSTS must list the host names this server answers to."
+    )
 DEBUG = False
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

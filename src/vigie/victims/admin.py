@@ -44,7 +44,9 @@ class ScopedAdmin(admin.ModelAdmin):
     def _allowed(self, request, action: str, obj=None) -> bool:
         if obj is not None:
             return permissions.can(request.user, obj, action)
-        return permissions.is_operator(request.user) or bool(permissions.organisations_for(request.user, self.model, action))
+        return permissions.is_operator(request.user) or bool(
+            permissions.organisations_for(request.user, self.model, action)
+        )
 
     def has_module_permission(self, request):
         return self._allowed(request, "view")
@@ -117,13 +119,28 @@ class VictimIncidentInline(PartInline):
 
 class ConsentInline(PartInline):
     model = Consent
-    fields = ("purpose", "given_on", "given_by", "recorded_by", "withdrawn_on", "withdrawal_recorded_by")
+    fields = (
+        "purpose",
+        "given_on",
+        "given_by",
+        "recorded_by",
+        "withdrawn_on",
+        "withdrawal_recorded_by",
+    )
     raw_id_fields = ("recorded_by", "withdrawal_recorded_by")
 
 
 @admin.register(Victim)
 class VictimAdmin(ScopedAdmin):
-    list_display = ("__str__", "organisation", "sex", "age_group", "civilian_status", "region", "created")
+    list_display = (
+        "__str__",
+        "organisation",
+        "sex",
+        "age_group",
+        "civilian_status",
+        "region",
+        "created",
+    )
     list_filter = ("organisation", "sex", "age_group", "civilian_status")
     # The search box looks the exact name up through the blind index (get_search_results).
     search_fields = ("name_index",)
@@ -176,8 +193,12 @@ class AssistanceAdmin(ScopedAdmin):
 
     def get_queryset(self, request):
         # The victim shown in the list is its number: none of its encrypted fields are loaded.
-        return super().get_queryset(request).select_related("victim", "organisation").defer(
-            *(f"victim__{name}" for name in _encrypted_fields(Victim)))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("victim", "organisation")
+            .defer(*(f"victim__{name}" for name in _encrypted_fields(Victim)))
+        )
 
     def save_model(self, request, obj, form, change):
         obj.organisation_id = obj.victim.organisation_id

@@ -18,18 +18,32 @@ def _date(value: str | None, option: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option) from None
+        raise click.BadParameter(
+            f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option
+        ) from None
 
 
 @victims.command("report")
-@click.option("--organisation", "organisation_slug",
-              help="Count only this organisation's assistance cases (default: every organisation).")
-@click.option("--by", default="region,sex,age_group", show_default=True,
-              help="What to break the counts down by: some of region, sex, age_group, comma-separated.")
+@click.option(
+    "--organisation",
+    "organisation_slug",
+    help="Count only this organisation's assistance cases (default: every organisation).",
+)
+@click.option(
+    "--by",
+    default="region,sex,age_group",
+    show_default=True,
+    help="What to break the counts down by: some of region, sex, age_group, comma-separated.",
+)
 @click.option("--start", help="First day of the period (YYYY-MM-DD).")
 @click.option("--end", help="Last day of the period (YYYY-MM-DD).")
-@click.option("--output", "-o", default="-", type=click.Path(dir_okay=False, path_type=Path),
-              help="The CSV file to write ('-' for standard output).")
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The CSV file to write ('-' for standard output).",
+)
 def victims_report(organisation_slug, by, start, end, output) -> None:
     """Count assistance outcomes (needs, referrals, services, closed cases) as CSV, identifying no one.
 
@@ -46,11 +60,17 @@ def victims_report(organisation_slug, by, start, end, output) -> None:
     if organisation_slug:
         organisation = Organisation.objects.filter(slug=organisation_slug).first()
         if organisation is None:
-            raise click.BadParameter(f"no organisation {organisation_slug!r}", param_hint="--organisation")
+            raise click.BadParameter(
+                f"no organisation {organisation_slug!r}", param_hint="--organisation"
+            )
         cases = cases.filter(organisation=organisation)
     try:
-        report = assistance_outcomes(cases, by=[part.strip() for part in by.split(",") if part.strip()],
-                                     start=_date(start, "--start"), end=_date(end, "--end"))
+        report = assistance_outcomes(
+            cases,
+            by=[part.strip() for part in by.split(",") if part.strip()],
+            start=_date(start, "--start"),
+            end=_date(end, "--end"),
+        )
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     if str(output) == "-":

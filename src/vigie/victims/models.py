@@ -40,8 +40,10 @@ def validate_harms(value) -> None:
         raise ValidationError(_("Harm suffered must be a list."))
     unknown = [item for item in value if item not in Harm.values]
     if unknown:
-        raise ValidationError(_("Unknown harm: %(harms)s. Known: %(known)s."),
-                              params={"harms": ", ".join(map(str, unknown)), "known": ", ".join(Harm.values)})
+        raise ValidationError(
+            _("Unknown harm: %(harms)s. Known: %(known)s."),
+            params={"harms": ", ".join(map(str, unknown)), "known": ", ".join(Harm.values)},
+        )
 
 
 class VisibleManager(models.Manager):
@@ -54,7 +56,11 @@ class VisibleManager(models.Manager):
     victim_path = ""
 
     def get_queryset(self):
-        lookup = f"{self.victim_path}__withdrawn_at__isnull" if self.victim_path else "withdrawn_at__isnull"
+        lookup = (
+            f"{self.victim_path}__withdrawn_at__isnull"
+            if self.victim_path
+            else "withdrawn_at__isnull"
+        )
         return super().get_queryset().filter(**{lookup: True})
 
 
@@ -77,31 +83,68 @@ class ProtectedRecord(EncryptedSnapshotMixin, ChangeLoggedModel):
 
 
 class Victim(ProtectedRecord):
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
-                                     verbose_name=_("organisation"))
-    name = EncryptedTextField(_("name"), help_text=_("Encrypted. Found again only by its exact spelling."))
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    name = EncryptedTextField(
+        _("name"), help_text=_("Encrypted. Found again only by its exact spelling.")
+    )
     name_index = BlindIndexField(source="name")
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
     age = models.PositiveSmallIntegerField(_("age"), null=True, blank=True)
-    age_group = models.CharField(_("age group"), max_length=10, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN,
-                                 help_text=_("Set from the age when the age is known."))
-    community = EncryptedTextField(_("community or ethnic group"), blank=True, help_text=_("Encrypted."))
-    civilian_status = models.CharField(_("civilian status"), max_length=10, choices=CivilianStatus.choices,
-                                       default=CivilianStatus.UNKNOWN)
-    harms = models.JSONField(_("harm suffered"), default=list, blank=True, validators=[validate_harms])
-    contact = EncryptedTextField(_("contact"), blank=True,
-                                 help_text=_("Encrypted. Telephone, address or intermediary."))
-    home_location = EncryptedTextField(_("exact home location"), blank=True,
-                                       help_text=_("Encrypted. Village, quarter, coordinates."))
-    region = models.ForeignKey("places.Place", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                               verbose_name=_("region"),
-                               help_text=_("The region (not the place) where the person lives; used in reports."))
+    age_group = models.CharField(
+        _("age group"),
+        max_length=10,
+        choices=AgeGroup.choices,
+        default=AgeGroup.UNKNOWN,
+        help_text=_("Set from the age when the age is known."),
+    )
+    community = EncryptedTextField(
+        _("community or ethnic group"), blank=True, help_text=_("Encrypted.")
+    )
+    civilian_status = models.CharField(
+        _("civilian status"),
+        max_length=10,
+        choices=CivilianStatus.choices,
+        default=CivilianStatus.UNKNOWN,
+    )
+    harms = models.JSONField(
+        _("harm suffered"), default=list, blank=True, validators=[validate_harms]
+    )
+    contact = EncryptedTextField(
+        _("contact"), blank=True, help_text=_("Encrypted. Telephone, address or intermediary.")
+    )
+    home_location = EncryptedTextField(
+        _("exact home location"),
+        blank=True,
+        help_text=_("Encrypted. Village, quarter, coordinates."),
+    )
+    region = models.ForeignKey(
+        "places.Place",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("region"),
+        help_text=_("The region (not the place) where the person lives; used in reports."),
+    )
     testimony = EncryptedTextField(_("testimony"), blank=True, help_text=_("Encrypted."))
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("recorded by"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created = models.DateTimeField(_("created"), auto_now_add=True)
     updated = models.DateTimeField(_("updated"), auto_now=True)
-    withdrawn_at = models.DateTimeField(_("consent withdrawn at"), null=True, blank=True, editable=False)
+    withdrawn_at = models.DateTimeField(
+        _("consent withdrawn at"), null=True, blank=True, editable=False
+    )
 
     objects = VisibleManager()
     all_objects = models.Manager()  # the audit and key rotation only
@@ -123,8 +166,13 @@ class Victim(ProtectedRecord):
 class VictimPart(ProtectedRecord):
     """A record attached to a victim: it belongs to the victim's organisation and hides with it."""
 
-    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT, related_name="+",
-                                     editable=False, verbose_name=_("organisation"))
+    organisation = models.ForeignKey(
+        "core.Organisation",
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("organisation"),
+    )
 
     class Meta:
         abstract = True
@@ -156,18 +204,29 @@ class VictimAlias(VictimPart):
 
 class VictimIncident(VictimPart):
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="incident_links")
-    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="victim_links",
-                                 verbose_name=_("incident"))
-    relation = models.CharField(_("relation to the incident"), max_length=20, choices=Relation.choices,
-                                default=Relation.DIRECT_VICTIM)
+    incident = models.ForeignKey(
+        "incidents.Incident",
+        on_delete=models.PROTECT,
+        related_name="victim_links",
+        verbose_name=_("incident"),
+    )
+    relation = models.CharField(
+        _("relation to the incident"),
+        max_length=20,
+        choices=Relation.choices,
+        default=Relation.DIRECT_VICTIM,
+    )
 
     objects = VisiblePartManager()
     all_objects = models.Manager()
 
     class Meta:
         default_manager_name = "objects"
-        constraints = [models.UniqueConstraint(fields=["victim", "incident", "relation"],
-                                               name="victims_victimincident_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["victim", "incident", "relation"], name="victims_victimincident_unique"
+            )
+        ]
         verbose_name = _("link to an incident")
         verbose_name_plural = _("links to incidents")
 
@@ -179,14 +238,26 @@ class Consent(VictimPart):
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
     purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
     given_on = models.DateField(_("given on"))
-    given_by = models.CharField(_("given by"), max_length=10, choices=ConsentGiver.choices,
-                                default=ConsentGiver.VICTIM)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+", verbose_name=_("recorded by"))
+    given_by = models.CharField(
+        _("given by"), max_length=10, choices=ConsentGiver.choices, default=ConsentGiver.VICTIM
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
-    withdrawal_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                               on_delete=models.SET_NULL, related_name="+",
-                                               verbose_name=_("withdrawal recorded by"))
+    withdrawal_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("withdrawal recorded by"),
+    )
 
     objects = VisiblePartManager()
     all_objects = models.Manager()
@@ -194,8 +265,13 @@ class Consent(VictimPart):
     class Meta:
         default_manager_name = "objects"
         ordering = ["given_on", "id"]
-        constraints = [models.UniqueConstraint(fields=["victim", "purpose"], condition=models.Q(withdrawn_on=None),
-                                               name="victims_consent_one_active_per_purpose")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["victim", "purpose"],
+                condition=models.Q(withdrawn_on=None),
+                name="victims_consent_one_active_per_purpose",
+            )
+        ]
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
 
@@ -210,14 +286,22 @@ class Consent(VictimPart):
 class Assistance(VictimPart):
     """One assistance case: a victim's needs, the referrals and services that answer them, follow-ups."""
 
-    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="assistance_cases",
-                               verbose_name=_("victim"))
-    officer = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                related_name="+", verbose_name=_("assistance officer"))
+    victim = models.ForeignKey(
+        Victim, on_delete=models.CASCADE, related_name="assistance_cases", verbose_name=_("victim")
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("assistance officer"),
+    )
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    closure_reason = models.CharField(_("reason for closure"), max_length=20, choices=ClosureReason.choices,
-                                      blank=True)
+    closure_reason = models.CharField(
+        _("reason for closure"), max_length=20, choices=ClosureReason.choices, blank=True
+    )
 
     objects = VisiblePartManager()
     all_objects = models.Manager()
@@ -256,7 +340,9 @@ class Need(AssistancePart):
     assistance = models.ForeignKey(Assistance, on_delete=models.CASCADE, related_name="needs")
     category = models.CharField(_("category"), max_length=20, choices=NeedCategory.choices)
     identified_on = models.DateField(_("identified on"))
-    status = models.CharField(_("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=NeedStatus.choices, default=NeedStatus.OPEN
+    )
     details = EncryptedTextField(_("details"), blank=True, help_text=_("Encrypted."))
 
     class Meta(AssistancePart.Meta):
@@ -267,13 +353,23 @@ class Need(AssistancePart):
 
 class Referral(AssistancePart):
     assistance = models.ForeignKey(Assistance, on_delete=models.CASCADE, related_name="referrals")
-    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="referrals",
-                             verbose_name=_("need"))
-    provider = models.CharField(_("provider"), max_length=200,
-                                help_text=_("The organisation or service the person is referred to."))
+    need = models.ForeignKey(
+        Need,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="referrals",
+        verbose_name=_("need"),
+    )
+    provider = models.CharField(
+        _("provider"),
+        max_length=200,
+        help_text=_("The organisation or service the person is referred to."),
+    )
     referred_on = models.DateField(_("referred on"))
-    status = models.CharField(_("status"), max_length=20, choices=ReferralStatus.choices,
-                              default=ReferralStatus.REFERRED)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ReferralStatus.choices, default=ReferralStatus.REFERRED
+    )
     status_on = models.DateField(_("status since"), null=True, blank=True)
 
     class Meta(AssistancePart.Meta):
@@ -284,8 +380,14 @@ class Referral(AssistancePart):
 
 class Service(AssistancePart):
     assistance = models.ForeignKey(Assistance, on_delete=models.CASCADE, related_name="services")
-    need = models.ForeignKey(Need, null=True, blank=True, on_delete=models.SET_NULL, related_name="services",
-                             verbose_name=_("need"))
+    need = models.ForeignKey(
+        Need,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="services",
+        verbose_name=_("need"),
+    )
     category = models.CharField(_("category"), max_length=20, choices=NeedCategory.choices)
     provider = models.CharField(_("provider"), max_length=200, blank=True)
     delivered_on = models.DateField(_("delivered on"))
@@ -301,8 +403,14 @@ class FollowUp(AssistancePart):
     assistance = models.ForeignKey(Assistance, on_delete=models.CASCADE, related_name="follow_ups")
     date = models.DateField(_("date"))
     note = EncryptedTextField(_("note"), blank=True, help_text=_("Encrypted."))
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                           related_name="+", verbose_name=_("by"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
 
     class Meta(AssistancePart.Meta):
         ordering = ["date", "id"]

@@ -35,11 +35,11 @@ UNKNOWN_REGION = "unknown"
 
 @dataclass(frozen=True)
 class Measure:
-    name: str          # needs, referrals, services, closed_cases
+    name: str  # needs, referrals, services, closed_cases
     model: type
-    category: str      # the field counted by
-    date: str          # the field that places an item in the period
-    victim_path: str   # from the model to the victim
+    category: str  # the field counted by
+    date: str  # the field that places an item in the period
+    victim_path: str  # from the model to the victim
 
 
 MEASURES: tuple[Measure, ...] = (
@@ -73,15 +73,22 @@ def _cell(count: int, people: int) -> int | str:
     return count if people >= MINIMUM_PEOPLE else SUPPRESSED
 
 
-def assistance_outcomes(assistance_cases=None, *, by: Iterable[str] = DIMENSIONS,
-                        start: datetime.date | None = None, end: datetime.date | None = None) -> OutcomeReport:
+def assistance_outcomes(
+    assistance_cases=None,
+    *,
+    by: Iterable[str] = DIMENSIONS,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+) -> OutcomeReport:
     """Count outcomes over ``assistance_cases`` (a queryset of Assistance, already narrowed to what the
     reader may see, e.g. ``services.assistance_for(user)``; default: all), between ``start`` and
     ``end`` inclusive."""
     by = tuple(by)
     unknown = [name for name in by if name not in DIMENSIONS]
     if unknown:
-        raise ValueError(f"cannot count by {', '.join(unknown)}: choose among {', '.join(DIMENSIONS)}")
+        raise ValueError(
+            f"cannot count by {', '.join(unknown)}: choose among {', '.join(DIMENSIONS)}"
+        )
     if start and end and end < start:
         raise ValueError("the end of the period is before its start")
     cases = Assistance.objects.all() if assistance_cases is None else assistance_cases
@@ -95,15 +102,23 @@ def assistance_outcomes(assistance_cases=None, *, by: Iterable[str] = DIMENSIONS
             queryset = queryset.filter(**{f"{measure.date}__gte": start})
         if end:
             queryset = queryset.filter(**{f"{measure.date}__lte": end})
-        paths = {"region": f"{measure.victim_path}__region__name", "sex": f"{measure.victim_path}__sex",
-                 "age_group": f"{measure.victim_path}__age_group"}
-        grouped = (queryset.order_by().values(measure.category, *(paths[name] for name in by))
-                   .annotate(items=Count("pk"), people=Count(f"{measure.victim_path}", distinct=True)))
+        paths = {
+            "region": f"{measure.victim_path}__region__name",
+            "sex": f"{measure.victim_path}__sex",
+            "age_group": f"{measure.victim_path}__age_group",
+        }
+        grouped = (
+            queryset.order_by()
+            .values(measure.category, *(paths[name] for name in by))
+            .annotate(items=Count("pk"), people=Count(f"{measure.victim_path}", distinct=True))
+        )
         rows = []
         for values in grouped:
             row = {"measure": measure.name, "category": values[measure.category]}
             for name in by:
-                row[name] = values[paths[name]] or (UNKNOWN_REGION if name == "region" else "unknown")
+                row[name] = values[paths[name]] or (
+                    UNKNOWN_REGION if name == "region" else "unknown"
+                )
             row["count"] = _cell(values["items"], values["people"])
             rows.append(row)
         rows.sort(key=lambda row: tuple(str(row[column]) for column in ("category", *by)))

@@ -56,8 +56,19 @@ from .models import (
 )
 
 # The victim's fields a caller may set (create_victim, update_victim); aliases and links apart.
-VICTIM_FIELDS = ("name", "sex", "age", "age_group", "community", "civilian_status", "harms", "contact",
-                 "home_location", "region", "testimony")
+VICTIM_FIELDS = (
+    "name",
+    "sex",
+    "age",
+    "age_group",
+    "community",
+    "civilian_status",
+    "harms",
+    "contact",
+    "home_location",
+    "region",
+    "testimony",
+)
 ENCRYPTED_VICTIM_FIELDS = tuple(f.name for f in Victim._meta.concrete_fields if is_encrypted(f))
 
 
@@ -66,7 +77,6 @@ class VictimError(ValueError):
 
 
 # -- who acts, and may they ------------------------------------------------------------------------
-
 
 
 def victims_for(user, action: str = "view"):
@@ -102,6 +112,7 @@ def follow_ups_for(user, action: str = "view"):
 
 
 # -- reading ---------------------------------------------------------------------------------------
+
 
 def _purpose(purpose: str) -> str:
     purpose = (purpose or "").strip()
@@ -147,7 +158,9 @@ def find_by_name(user, name: str, purpose: str) -> list[Victim]:
     Through the blind index only: nothing is decrypted to search. Each victim found is a logged read.
     """
     purpose = _purpose(purpose)
-    digests = blind_digests(name)  # under every index key: a rotation half-done still finds everyone
+    digests = blind_digests(
+        name
+    )  # under every index key: a rotation half-done still finds everyone
     if not digests:
         return []
     alias_owners = VictimAlias.objects.filter(name_index__in=digests).values("victim_id")
@@ -161,16 +174,21 @@ def find_by_name(user, name: str, purpose: str) -> list[Victim]:
 
 
 def has_consent(victim: Victim, purpose: str) -> bool:
-    return Consent.objects.filter(victim=victim, purpose=purpose, withdrawn_on__isnull=True).exists()
+    return Consent.objects.filter(
+        victim=victim, purpose=purpose, withdrawn_on__isnull=True
+    ).exists()
 
 
 # -- checking input --------------------------------------------------------------------------------
 
+
 def _choice(value, choices, what: str) -> str:
     if value not in choices.values:
         # The value itself is not repeated: a name typed in the wrong box must not reach a log.
-        raise VictimError(_("not a valid %(what)s; choose one of: %(choices)s")
-                          % {"what": what, "choices": ", ".join(choices.values)})
+        raise VictimError(
+            _("not a valid %(what)s; choose one of: %(choices)s")
+            % {"what": what, "choices": ", ".join(choices.values)}
+        )
     return value
 
 
@@ -183,7 +201,9 @@ def _text(value, what: str, required: bool = False, max_length: int = 20_000) ->
     if required and not value:
         raise VictimError(_("%(what)s is required") % {"what": what})
     if len(value) > max_length:
-        raise VictimError(_("%(what)s is longer than %(limit)d characters") % {"what": what, "limit": max_length})
+        raise VictimError(
+            _("%(what)s is longer than %(limit)d characters") % {"what": what, "limit": max_length}
+        )
     return value
 
 
@@ -207,8 +227,11 @@ def _clean_victim_fields(values: dict) -> dict:
     cleaned = dict(values)
     if "name" in cleaned:
         cleaned["name"] = _text(cleaned["name"], _("the name"), required=True, max_length=300)
-    for name, what in (("community", _("the community")), ("contact", _("the contact")),
-                       ("home_location", _("the home location"))):
+    for name, what in (
+        ("community", _("the community")),
+        ("contact", _("the contact")),
+        ("home_location", _("the home location")),
+    ):
         if name in cleaned:
             cleaned[name] = _text(cleaned[name], what, max_length=1000)
     if "testimony" in cleaned:
@@ -233,26 +256,39 @@ def _clean_victim_fields(values: dict) -> dict:
         cleaned["harms"] = harms
     region = cleaned.get("region")
     if region is not None and getattr(region, "kind", None) != "region":
-        raise VictimError(_("the region must be a region of the gazetteer (not a cercle, commune or locality)"))
+        raise VictimError(
+            _("the region must be a region of the gazetteer (not a cercle, commune or locality)")
+        )
     return cleaned
 
 
 def _aliases(aliases) -> list[str]:
     if isinstance(aliases, str):
         raise VictimError(_("other names must be a list"))
-    return list(dict.fromkeys(_text(alias, _("an other name"), required=True, max_length=300) for alias in aliases))
+    return list(
+        dict.fromkeys(
+            _text(alias, _("an other name"), required=True, max_length=300) for alias in aliases
+        )
+    )
 
 
 def _full_clean(obj, exclude=()) -> None:
     try:
-        obj.full_clean(exclude=["organisation", *exclude], validate_unique=False, validate_constraints=False)
+        obj.full_clean(
+            exclude=["organisation", *exclude], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as error:
-        details = "; ".join(f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items())
+        details = "; ".join(
+            f"{field}: {' '.join(messages)}" for field, messages in error.message_dict.items()
+        )
         raise VictimError(details) from None
 
 
 def _check_incidents(user, links) -> list[tuple]:
-    links = [(incident, _choice(relation, Relation, _("relation to the incident"))) for incident, relation in links]
+    links = [
+        (incident, _choice(relation, Relation, _("relation to the incident")))
+        for incident, relation in links
+    ]
     if user is not None and links:
         from vigie.incidents.access import visible_to_user
 
@@ -265,10 +301,19 @@ def _check_incidents(user, links) -> list[tuple]:
 
 # -- victims ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def create_victim(user, organisation, *, aliases: Iterable[str] = (), incidents: Iterable[tuple] = (),
-                  consents: Iterable[str] = (), consent_given_on=None, consent_given_by: str = ConsentGiver.VICTIM,
-                  **fields) -> Victim:
+def create_victim(
+    user,
+    organisation,
+    *,
+    aliases: Iterable[str] = (),
+    incidents: Iterable[tuple] = (),
+    consents: Iterable[str] = (),
+    consent_given_on=None,
+    consent_given_by: str = ConsentGiver.VICTIM,
+    **fields,
+) -> Victim:
     """Record a victim for ``organisation``.
 
     ``fields``: VICTIM_FIELDS (name required). ``incidents``: (incident, relation) pairs, incidents
@@ -281,7 +326,10 @@ def create_victim(user, organisation, *, aliases: Iterable[str] = (), incidents:
     values = _clean_victim_fields(fields)
     aliases = _aliases(aliases)
     links = _check_incidents(user, incidents)
-    consents = [_choice(purpose, ConsentPurpose, _("consent purpose")) for purpose in dict.fromkeys(consents)]
+    consents = [
+        _choice(purpose, ConsentPurpose, _("consent purpose"))
+        for purpose in dict.fromkeys(consents)
+    ]
     _choice(consent_given_by, ConsentGiver, _("giver of consent"))
     given_on = _date(consent_given_on, _("the date consent was given"))
     recorder = user if getattr(user, "is_authenticated", False) else None
@@ -292,15 +340,24 @@ def create_victim(user, organisation, *, aliases: Iterable[str] = (), incidents:
         for alias in aliases:
             VictimAlias.objects.create(victim=victim, name=alias)
         for incident, relation in links:
-            VictimIncident.objects.get_or_create(victim=victim, incident=incident, relation=relation)
+            VictimIncident.objects.get_or_create(
+                victim=victim, incident=incident, relation=relation
+            )
         for purpose in consents:
-            Consent.objects.create(victim=victim, purpose=purpose, given_on=given_on, given_by=consent_given_by,
-                                   recorded_by=recorder)
+            Consent.objects.create(
+                victim=victim,
+                purpose=purpose,
+                given_on=given_on,
+                given_by=consent_given_by,
+                recorded_by=recorder,
+            )
     return victim
 
 
 @transaction.atomic
-def update_victim(user, victim: Victim, *, aliases: Iterable[str] | None = None, **fields) -> Victim:
+def update_victim(
+    user, victim: Victim, *, aliases: Iterable[str] | None = None, **fields
+) -> Victim:
     """Change some of the victim's fields; ``aliases``, when given, replaces the other names."""
     require(user, victim, "change")
     values = _clean_victim_fields(fields)
@@ -323,30 +380,42 @@ def update_victim(user, victim: Victim, *, aliases: Iterable[str] | None = None,
 
 
 @transaction.atomic
-def link_incident(user, victim: Victim, incident, relation: str = Relation.DIRECT_VICTIM) -> VictimIncident:
+def link_incident(
+    user, victim: Victim, incident, relation: str = Relation.DIRECT_VICTIM
+) -> VictimIncident:
     require(user, victim, "change")
     [(incident, relation)] = _check_incidents(user, [(incident, relation)])
     with acting_as(user):
-        link, _created = VictimIncident.objects.get_or_create(victim=victim, incident=incident, relation=relation)
+        link, _created = VictimIncident.objects.get_or_create(
+            victim=victim, incident=incident, relation=relation
+        )
     return link
 
 
 # -- consent ---------------------------------------------------------------------------------------
 
+
 @transaction.atomic
-def record_consent(user, victim: Victim, purpose: str, *, given_on=None,
-                   given_by: str = ConsentGiver.VICTIM) -> Consent:
+def record_consent(
+    user, victim: Victim, purpose: str, *, given_on=None, given_by: str = ConsentGiver.VICTIM
+) -> Consent:
     """Record consent for ``purpose``; an active consent for the same purpose is kept as it is."""
     require(user, victim, "change")
     _choice(purpose, ConsentPurpose, _("consent purpose"))
     _choice(given_by, ConsentGiver, _("giver of consent"))
-    existing = Consent.objects.filter(victim=victim, purpose=purpose, withdrawn_on__isnull=True).first()
+    existing = Consent.objects.filter(
+        victim=victim, purpose=purpose, withdrawn_on__isnull=True
+    ).first()
     if existing is not None:
         return existing
     with acting_as(user):
-        return Consent.objects.create(victim=victim, purpose=purpose, given_on=_date(given_on, _("the date given")),
-                                      given_by=given_by,
-                                      recorded_by=user if getattr(user, "is_authenticated", False) else None)
+        return Consent.objects.create(
+            victim=victim,
+            purpose=purpose,
+            given_on=_date(given_on, _("the date given")),
+            given_by=given_by,
+            recorded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
 
 
 @transaction.atomic
@@ -381,6 +450,7 @@ def withdraw_consent(user, victim: Victim, purpose: str | None = None, *, on=Non
 
 # -- assistance ------------------------------------------------------------------------------------
 
+
 def _require_assistance(user, assistance: Assistance, action: str) -> None:
     require(user, assistance, action)
     if assistance.closed_on is not None and action != "view":
@@ -392,27 +462,50 @@ def open_assistance(user, victim: Victim, *, opened_on=None, officer=None) -> As
     """Open an assistance case for a victim the user may see, in the victim's organisation."""
     require(user, victim, "view")
     require_in_organisation(user, Assistance, victim.organisation, "add")
-    assistance = Assistance(victim=victim, organisation_id=victim.organisation_id,
-                            opened_on=_date(opened_on, _("the opening date")), officer=officer)
-    if officer is not None and not officer.is_superuser and victim.organisation_id not in (
-            permissions.organisations_for(officer, Assistance, "change")):
-        raise VictimError(_("the assistance officer must be a member of the victim's organisation with a role "
-                            "that may work on assistance"))
+    assistance = Assistance(
+        victim=victim,
+        organisation_id=victim.organisation_id,
+        opened_on=_date(opened_on, _("the opening date")),
+        officer=officer,
+    )
+    if (
+        officer is not None
+        and not officer.is_superuser
+        and victim.organisation_id
+        not in (permissions.organisations_for(officer, Assistance, "change"))
+    ):
+        raise VictimError(
+            _(
+                "the assistance officer must be a member of the victim's organisation with a role "
+                "that may work on assistance"
+            )
+        )
     with acting_as(user):
         assistance.save()
     return assistance
 
 
 @transaction.atomic
-def add_need(user, assistance: Assistance, category: str, *, identified_on=None, details: str = "",
-             status: str = NeedStatus.OPEN) -> Need:
+def add_need(
+    user,
+    assistance: Assistance,
+    category: str,
+    *,
+    identified_on=None,
+    details: str = "",
+    status: str = NeedStatus.OPEN,
+) -> Need:
     _require_assistance(user, assistance, "change")
     _choice(category, NeedCategory, _("need"))
     _choice(status, NeedStatus, _("need status"))
     with acting_as(user):
-        return Need.objects.create(assistance=assistance, category=category, status=status,
-                                   identified_on=_date(identified_on, _("the date the need was identified")),
-                                   details=_text(details, _("the details")))
+        return Need.objects.create(
+            assistance=assistance,
+            category=category,
+            status=status,
+            identified_on=_date(identified_on, _("the date the need was identified")),
+            details=_text(details, _("the details")),
+        )
 
 
 @transaction.atomic
@@ -430,20 +523,36 @@ def _check_need(assistance: Assistance, need: Need | None) -> None:
 
 
 @transaction.atomic
-def refer(user, assistance: Assistance, provider: str, *, referred_on=None, need: Need | None = None,
-          status: str = ReferralStatus.REFERRED) -> Referral:
+def refer(
+    user,
+    assistance: Assistance,
+    provider: str,
+    *,
+    referred_on=None,
+    need: Need | None = None,
+    status: str = ReferralStatus.REFERRED,
+) -> Referral:
     """Refer the person to a provider. Needs the person's active consent to referral."""
     _require_assistance(user, assistance, "change")
     _check_need(assistance, need)
     _choice(status, ReferralStatus, _("referral status"))
     if not has_consent(assistance.victim, ConsentPurpose.REFERRAL):
-        raise VictimError(_("the person has not consented to referral for assistance (or withdrew it); "
-                            "record their consent first"))
+        raise VictimError(
+            _(
+                "the person has not consented to referral for assistance (or withdrew it); "
+                "record their consent first"
+            )
+        )
     referred_on = _date(referred_on, _("the referral date"))
     with acting_as(user):
-        return Referral.objects.create(assistance=assistance, need=need, status=status, referred_on=referred_on,
-                                       status_on=referred_on,
-                                       provider=_text(provider, _("the provider"), required=True, max_length=200))
+        return Referral.objects.create(
+            assistance=assistance,
+            need=need,
+            status=status,
+            referred_on=referred_on,
+            status_on=referred_on,
+            provider=_text(provider, _("the provider"), required=True, max_length=200),
+        )
 
 
 @transaction.atomic
@@ -457,25 +566,40 @@ def set_referral_status(user, referral: Referral, status: str, *, on=None) -> Re
 
 
 @transaction.atomic
-def record_service(user, assistance: Assistance, category: str, *, delivered_on=None, provider: str = "",
-                   details: str = "", need: Need | None = None) -> Service:
+def record_service(
+    user,
+    assistance: Assistance,
+    category: str,
+    *,
+    delivered_on=None,
+    provider: str = "",
+    details: str = "",
+    need: Need | None = None,
+) -> Service:
     _require_assistance(user, assistance, "change")
     _check_need(assistance, need)
     _choice(category, NeedCategory, _("service"))
     with acting_as(user):
-        return Service.objects.create(assistance=assistance, need=need, category=category,
-                                      delivered_on=_date(delivered_on, _("the delivery date")),
-                                      provider=_text(provider, _("the provider"), max_length=200),
-                                      details=_text(details, _("the details")))
+        return Service.objects.create(
+            assistance=assistance,
+            need=need,
+            category=category,
+            delivered_on=_date(delivered_on, _("the delivery date")),
+            provider=_text(provider, _("the provider"), max_length=200),
+            details=_text(details, _("the details")),
+        )
 
 
 @transaction.atomic
 def add_follow_up(user, assistance: Assistance, *, date=None, note: str = "") -> FollowUp:
     _require_assistance(user, assistance, "change")
     with acting_as(user):
-        return FollowUp.objects.create(assistance=assistance, date=_date(date, _("the follow-up date")),
-                                       note=_text(note, _("the note")),
-                                       by=user if getattr(user, "is_authenticated", False) else None)
+        return FollowUp.objects.create(
+            assistance=assistance,
+            date=_date(date, _("the follow-up date")),
+            note=_text(note, _("the note")),
+            by=user if getattr(user, "is_authenticated", False) else None,
+        )
 
 
 @transaction.atomic

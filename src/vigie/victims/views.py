@@ -69,14 +69,27 @@ from .reports import DIMENSIONS, UNKNOWN_REGION, assistance_outcomes
 PAGE_SIZE = 50
 CONSULTATION_MINUTES = 15
 SESSION_KEY = "vigie_victim_consultations"
-INLINE_FORMS = {"need_status", "referral_status", "reopen"}  # drawn as a select and a button, not field by field
-MEASURES = {"needs": gettext_lazy("Needs"), "referrals": gettext_lazy("Referrals"),
-            "services": gettext_lazy("Services delivered"), "closed_cases": gettext_lazy("Assistance cases closed")}
-CATEGORY_CHOICES = {"needs": NeedCategory, "referrals": ReferralStatus, "services": NeedCategory,
-                    "closed_cases": ClosureReason}
+INLINE_FORMS = {
+    "need_status",
+    "referral_status",
+    "reopen",
+}  # drawn as a select and a button, not field by field
+MEASURES = {
+    "needs": gettext_lazy("Needs"),
+    "referrals": gettext_lazy("Referrals"),
+    "services": gettext_lazy("Services delivered"),
+    "closed_cases": gettext_lazy("Assistance cases closed"),
+}
+CATEGORY_CHOICES = {
+    "needs": NeedCategory,
+    "referrals": ReferralStatus,
+    "services": NeedCategory,
+    "closed_cases": ClosureReason,
+}
 
 
 # -- consultations: a purpose, for a while, for one victim -------------------------------------------
+
 
 def consultation(request, pk: int) -> str | None:
     """The purpose the user gave for opening victim ``pk``, while the consultation lasts."""
@@ -88,7 +101,11 @@ def consultation(request, pk: int) -> str | None:
 
 def start_consultation(request, pk: int, purpose: str) -> None:
     now = time.time()
-    entries = {key: entry for key, entry in request.session.get(SESSION_KEY, {}).items() if entry.get("until", 0) > now}
+    entries = {
+        key: entry
+        for key, entry in request.session.get(SESSION_KEY, {}).items()
+        if entry.get("until", 0) > now
+    }
     entries[str(pk)] = {"purpose": purpose, "until": now + CONSULTATION_MINUTES * 60}
     request.session[SESSION_KEY] = entries
 
@@ -101,10 +118,15 @@ def end_consultation(request, pk: int) -> None:
 
 # -- helpers ---------------------------------------------------------------------------------------
 
+
 def _summary_or_404(request, pk: int) -> Victim:
     """The victim without its identifying fields (not decrypted, not a read), or 404 outside the scope."""
-    return permissions.get_or_404(Victim.objects.defer(*services.ENCRYPTED_VICTIM_FIELDS).select_related(
-        "organisation"), request.user, "view", pk=pk)
+    return permissions.get_or_404(
+        Victim.objects.defer(*services.ENCRYPTED_VICTIM_FIELDS).select_related("organisation"),
+        request.user,
+        "view",
+        pk=pk,
+    )
 
 
 def _harm_labels(victim) -> list[str]:
@@ -121,6 +143,7 @@ def _may_change(user, victim) -> bool:
 
 # -- the list and the search -----------------------------------------------------------------------
 
+
 @never_cache
 @login_required
 def victim_list(request):
@@ -130,18 +153,28 @@ def victim_list(request):
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     visible_links = Prefetch(
-        "incident_links", to_attr="visible_links",
+        "incident_links",
+        to_attr="visible_links",
         queryset=VictimIncident.objects.filter(incident__in=incidents_for(user).values("pk"))
-        .select_related("incident").order_by("incident__date_start", "incident_id"))
+        .select_related("incident")
+        .order_by("incident__date_start", "incident_id"),
+    )
     filters = VictimFilterForm(request.GET)
     search = SearchForm(request.POST if request.method == "POST" else None)
     found = None
     if request.method == "POST" and search.is_valid():
         # Each victim found is a logged read; the answer shows numbers only, and the name typed is not
         # written back into the page.
-        found = services.find_by_name(user, search.cleaned_data["name"], f"search: {search.cleaned_data['purpose']}")
-        found = list(services.victims_for(user).filter(pk__in=[v.pk for v in found]).select_related("organisation")
-                     .prefetch_related(visible_links).order_by("pk"))
+        found = services.find_by_name(
+            user, search.cleaned_data["name"], f"search: {search.cleaned_data['purpose']}"
+        )
+        found = list(
+            services.victims_for(user)
+            .filter(pk__in=[v.pk for v in found])
+            .select_related("organisation")
+            .prefetch_related(visible_links)
+            .order_by("pk")
+        )
         search = SearchForm()
     victims = services.victims_for(user).select_related("organisation").order_by("-created", "-id")
     if filters.is_valid():
@@ -151,33 +184,68 @@ def victim_list(request):
             victims = victims.filter(age_group=filters.cleaned_data["age_group"])
         if filters.cleaned_data["harm"]:
             victims = victims.annotate(harms_text=Cast("harms", TextField())).filter(
-                harms_text__contains=f'"{filters.cleaned_data["harm"]}"')
-    page = Paginator(victims.prefetch_related(visible_links), PAGE_SIZE).get_page(request.GET.get("page"))
+                harms_text__contains=f'"{filters.cleaned_data["harm"]}"'
+            )
+    page = Paginator(victims.prefetch_related(visible_links), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     for victim in [*page.object_list, *(found or [])]:
         victim.harm_labels = _harm_labels(victim)
-    query = "&".join(f"{name}={value}" for name, value in (filters.cleaned_data.items() if filters.is_valid() else ())
-                     if value)
-    return render(request, "victims/victim_list.html", {
-        "page": page, "filters": filters, "search": search, "found": found, "query": query,
-        "may_add": user.is_superuser or bool(permissions.organisations_for(user, Victim, "add")),
-        "may_report": may_see_any(user, Assistance),
-        "several_organisations": user.is_superuser or len(permissions.organisations_for(user, Victim, "view")) > 1,
-    })
+    query = "&".join(
+        f"{name}={value}"
+        for name, value in (filters.cleaned_data.items() if filters.is_valid() else ())
+        if value
+    )
+    return render(
+        request,
+        "victims/victim_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "search": search,
+            "found": found,
+            "query": query,
+            "may_add": user.is_superuser
+            or bool(permissions.organisations_for(user, Victim, "add")),
+            "may_report": may_see_any(user, Assistance),
+            "several_organisations": user.is_superuser
+            or len(permissions.organisations_for(user, Victim, "view")) > 1,
+        },
+    )
 
 
 # -- a victim's page ---------------------------------------------------------------------------------
 
+
 def render_summary(request, victim: Victim, form=None, then: str = "", status: int = 200):
     """The page before a purpose is given: nothing that identifies the person."""
-    links = list(VictimIncident.objects.filter(victim_id=victim.pk, incident__in=incidents_for(request.user).values("pk"))
-                 .select_related("incident").order_by("incident__date_start"))
-    active = sorted(Consent.objects.filter(victim_id=victim.pk, withdrawn_on__isnull=True)
-                    .values_list("purpose", flat=True))
-    return render(request, "victims/victim_summary.html", {
-        "victim": victim, "harms": _harm_labels(victim), "links": links,
-        "active_consents": [ConsentPurpose(p).label for p in active], "form": form or PurposeForm(), "then": then,
-        "may_change": _may_change(request.user, victim), "minutes": CONSULTATION_MINUTES,
-    }, status=status)
+    links = list(
+        VictimIncident.objects.filter(
+            victim_id=victim.pk, incident__in=incidents_for(request.user).values("pk")
+        )
+        .select_related("incident")
+        .order_by("incident__date_start")
+    )
+    active = sorted(
+        Consent.objects.filter(victim_id=victim.pk, withdrawn_on__isnull=True).values_list(
+            "purpose", flat=True
+        )
+    )
+    return render(
+        request,
+        "victims/victim_summary.html",
+        {
+            "victim": victim,
+            "harms": _harm_labels(victim),
+            "links": links,
+            "active_consents": [ConsentPurpose(p).label for p in active],
+            "form": form or PurposeForm(),
+            "then": then,
+            "may_change": _may_change(request.user, victim),
+            "minutes": CONSULTATION_MINUTES,
+        },
+        status=status,
+    )
 
 
 def render_victim(request, pk: int, purpose: str, bound: dict | None = None, status: int = 200):
@@ -187,45 +255,92 @@ def render_victim(request, pk: int, purpose: str, bound: dict | None = None, sta
     bound = bound or {}
     victim = services.read_victim(user, pk, purpose)
     may_change = _may_change(user, victim)
-    links = list(VictimIncident.objects.filter(victim=victim).select_related("incident").order_by("incident__date_start"))
-    visible = set(incidents_for(user).filter(pk__in=[link.incident_id for link in links]).values_list("pk", flat=True))
-    consents = list(victim.consents.select_related("recorded_by", "withdrawal_recorded_by").order_by("given_on", "id"))
+    links = list(
+        VictimIncident.objects.filter(victim=victim)
+        .select_related("incident")
+        .order_by("incident__date_start")
+    )
+    visible = set(
+        incidents_for(user)
+        .filter(pk__in=[link.incident_id for link in links])
+        .values_list("pk", flat=True)
+    )
+    consents = list(
+        victim.consents.select_related("recorded_by", "withdrawal_recorded_by").order_by(
+            "given_on", "id"
+        )
+    )
     active = {consent.purpose for consent in consents if consent.active}
     cases = []
     bound_assistance = {key: form for key, form in bound.items() if isinstance(key, tuple)}
-    for row in services.assistance_for(user).filter(victim=victim).order_by("-opened_on", "-id").values_list("pk"):
+    for row in (
+        services.assistance_for(user)
+        .filter(victim=victim)
+        .order_by("-opened_on", "-id")
+        .values_list("pk")
+    ):
         assistance = services.read_assistance(user, row[0], purpose)
         changeable = permissions.can(user, assistance, "change")
         forms = {}
         if changeable:
-            kinds = ["reopen"] if assistance.closed_on else [k for k in ASSISTANCE_FORMS if k != "reopen"]
+            kinds = (
+                ["reopen"]
+                if assistance.closed_on
+                else [k for k in ASSISTANCE_FORMS if k != "reopen"]
+            )
             for kind in kinds:
-                forms[kind] = bound.get((assistance.pk, kind)) or ASSISTANCE_FORMS[kind](assistance=assistance)
+                forms[kind] = bound.get((assistance.pk, kind)) or ASSISTANCE_FORMS[kind](
+                    assistance=assistance
+                )
         errors = []  # errors of a form that is not drawn with its fields (a status change, a closed case)
         for (assistance_pk, kind), form in bound_assistance.items():
             if assistance_pk == assistance.pk and (kind not in forms or kind in INLINE_FORMS):
-                errors += [str(error) for field_errors in form.errors.values() for error in field_errors]
-        cases.append({
-            "assistance": assistance, "errors": errors, "changeable": changeable and assistance.closed_on is None,
-            "may_reopen": changeable and assistance.closed_on is not None, "forms": forms,
-            "needs": list(assistance.needs.all()), "referrals": list(assistance.referrals.select_related("need")),
-            "services": list(assistance.services.select_related("need")),
-            "follow_ups": list(assistance.follow_ups.select_related("by")),
-            "referral_consent": ConsentPurpose.REFERRAL in active,
-        })
-    may_open_assistance = user.is_superuser or victim.organisation_id in permissions.organisations_for(
-        user, Assistance, "add")
+                errors += [
+                    str(error) for field_errors in form.errors.values() for error in field_errors
+                ]
+        cases.append(
+            {
+                "assistance": assistance,
+                "errors": errors,
+                "changeable": changeable and assistance.closed_on is None,
+                "may_reopen": changeable and assistance.closed_on is not None,
+                "forms": forms,
+                "needs": list(assistance.needs.all()),
+                "referrals": list(assistance.referrals.select_related("need")),
+                "services": list(assistance.services.select_related("need")),
+                "follow_ups": list(assistance.follow_ups.select_related("by")),
+                "referral_consent": ConsentPurpose.REFERRAL in active,
+            }
+        )
+    may_open_assistance = (
+        user.is_superuser
+        or victim.organisation_id in permissions.organisations_for(user, Assistance, "add")
+    )
     consent_form = None
     if may_change and len(active) < len(ConsentPurpose.values):
         consent_form = bound.get("consent") or ConsentForm(active=active)
-    return render(request, "victims/victim_detail.html", {
-        "victim": victim, "purpose": purpose_label(purpose), "minutes": CONSULTATION_MINUTES, "may_change": may_change,
-        "harms": _harm_labels(victim), "aliases": list(victim.aliases.order_by("pk")),
-        "links": [link for link in links if link.incident_id in visible], "hidden_links": len(links) - len(visible),
-        "consents": consents, "consent_form": consent_form, "assistance_cases": cases,
-        "may_open_assistance": may_open_assistance, "sees_assistance": may_see_any(user, Assistance),
-        "need_statuses": NeedStatus.choices, "referral_statuses": ReferralStatus.choices,
-    }, status=status)
+    return render(
+        request,
+        "victims/victim_detail.html",
+        {
+            "victim": victim,
+            "purpose": purpose_label(purpose),
+            "minutes": CONSULTATION_MINUTES,
+            "may_change": may_change,
+            "harms": _harm_labels(victim),
+            "aliases": list(victim.aliases.order_by("pk")),
+            "links": [link for link in links if link.incident_id in visible],
+            "hidden_links": len(links) - len(visible),
+            "consents": consents,
+            "consent_form": consent_form,
+            "assistance_cases": cases,
+            "may_open_assistance": may_open_assistance,
+            "sees_assistance": may_see_any(user, Assistance),
+            "need_statuses": NeedStatus.choices,
+            "referral_statuses": ReferralStatus.choices,
+        },
+        status=status,
+    )
 
 
 @never_cache
@@ -255,6 +370,7 @@ def victim_detail(request, pk: int):
 
 # -- recording and editing -------------------------------------------------------------------------
 
+
 @never_cache
 @login_required
 def victim_new(request):
@@ -263,19 +379,30 @@ def victim_new(request):
         raise Http404
     if not (user.is_superuser or permissions.organisations_for(user, Victim, "add")):
         return forbidden(request, _("Your role does not allow you to record victims."))
-    form = NewVictimForm(request.POST if request.method == "POST" else None, user=user,
-                         visible_incidents=incidents_for(user))
+    form = NewVictimForm(
+        request.POST if request.method == "POST" else None,
+        user=user,
+        visible_incidents=incidents_for(user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             victim = services.create_victim(
-                user, data["organisation"], aliases=data["aliases"], incidents=form.links(), consents=data["consents"],
-                consent_given_on=data["consent_given_on"], consent_given_by=data["consent_given_by"],
-                **form.victim_fields())
+                user,
+                data["organisation"],
+                aliases=data["aliases"],
+                incidents=form.links(),
+                consents=data["consents"],
+                consent_given_on=data["consent_given_on"],
+                consent_given_by=data["consent_given_by"],
+                **form.victim_fields(),
+            )
         except services.VictimError as error:
             form.add_error(None, str(error))
         except PermissionDenied:
-            return forbidden(request, _("Your role does not allow you to record victims in this organisation."))
+            return forbidden(
+                request, _("Your role does not allow you to record victims in this organisation.")
+            )
         else:
             start_consultation(request, victim.pk, RECORDING)
             messages.success(request, _("Victim %(id)d is recorded.") % {"id": victim.pk})
@@ -299,7 +426,9 @@ def victim_edit(request, pk: int):
         if form.is_valid():
             try:
                 with transaction.atomic():
-                    services.update_victim(user, victim, aliases=form.cleaned_data["aliases"], **form.victim_fields())
+                    services.update_victim(
+                        user, victim, aliases=form.cleaned_data["aliases"], **form.victim_fields()
+                    )
                     for incident, relation in form.links():
                         services.link_incident(user, victim, incident, relation)
             except services.VictimError as error:
@@ -308,15 +437,31 @@ def victim_edit(request, pk: int):
                 messages.success(request, _("Victim %(id)d is updated.") % {"id": pk})
                 return redirect("victims:victim_detail", pk=pk)
     else:
-        initial = {name: getattr(victim, name) for name in ("name", "sex", "age", "age_group", "civilian_status",
-                                                            "harms", "community", "region", "home_location",
-                                                            "contact", "testimony")}
+        initial = {
+            name: getattr(victim, name)
+            for name in (
+                "name",
+                "sex",
+                "age",
+                "age_group",
+                "civilian_status",
+                "harms",
+                "community",
+                "region",
+                "home_location",
+                "contact",
+                "testimony",
+            )
+        }
         initial["aliases"] = "\n".join(alias.name for alias in victim.aliases.order_by("pk"))
         form = VictimForm(initial=initial, visible_incidents=incidents_for(user))
-    return render(request, "victims/victim_form.html", {"form": form, "new": False, "victim": victim})
+    return render(
+        request, "victims/victim_form.html", {"form": form, "new": False, "victim": victim}
+    )
 
 
 # -- consent ---------------------------------------------------------------------------------------
+
 
 def _changing(request, pk: int):
     """The victim (summary) for a change: 404 outside the scope, 405 unless POST, 403 without the right."""
@@ -324,13 +469,18 @@ def _changing(request, pk: int):
     if request.method != "POST":
         return summary, HttpResponseNotAllowed(["POST"])
     if not _may_change(request.user, summary):
-        return summary, forbidden(request, _("Your role allows you to read this record, not to change it."))
+        return summary, forbidden(
+            request, _("Your role allows you to read this record, not to change it.")
+        )
     return summary, None
 
 
 def _active_consents(victim) -> set[str]:
-    return set(Consent.objects.filter(victim_id=victim.pk, withdrawn_on__isnull=True)
-               .values_list("purpose", flat=True))
+    return set(
+        Consent.objects.filter(victim_id=victim.pk, withdrawn_on__isnull=True).values_list(
+            "purpose", flat=True
+        )
+    )
 
 
 def _show_errors(request, victim_pk: int, form, bound: dict, anchor: str):
@@ -353,8 +503,13 @@ def victim_consent(request, pk: int):
         try:
             with transaction.atomic():
                 for purpose in form.cleaned_data["purposes"]:
-                    services.record_consent(request.user, victim, purpose, given_on=form.cleaned_data["given_on"],
-                                            given_by=form.cleaned_data["given_by"])
+                    services.record_consent(
+                        request.user,
+                        victim,
+                        purpose,
+                        given_on=form.cleaned_data["given_on"],
+                        given_by=form.cleaned_data["given_by"],
+                    )
         except services.VictimError as error:
             form.add_error(None, str(error))
         else:
@@ -376,21 +531,39 @@ def victim_withdraw(request, pk: int):
     if request.method == "POST" and form.is_valid():
         purpose = form.cleaned_data["purpose"]
         everything = purpose in (ALL, ConsentPurpose.DOCUMENTATION)
-        services.withdraw_consent(request.user, victim, None if purpose == ALL else purpose, on=form.cleaned_data["on"])
+        services.withdraw_consent(
+            request.user, victim, None if purpose == ALL else purpose, on=form.cleaned_data["on"]
+        )
         if everything:
             end_consultation(request, pk)
-            messages.success(request, _("Consent is withdrawn. The record of victim %(id)d is now hidden from everyone; "
-                                        "only the audit log keeps a trace that it existed.") % {"id": pk})
+            messages.success(
+                request,
+                _(
+                    "Consent is withdrawn. The record of victim %(id)d is now hidden from everyone; "
+                    "only the audit log keeps a trace that it existed."
+                )
+                % {"id": pk},
+            )
             return redirect("victims:victim_list")
-        messages.success(request, _("Consent to “%(purpose)s” is withdrawn.") % {
-            "purpose": ConsentPurpose(purpose).label})
+        messages.success(
+            request,
+            _("Consent to “%(purpose)s” is withdrawn.")
+            % {"purpose": ConsentPurpose(purpose).label},
+        )
         return redirect(_detail_url(pk, "consent"))
-    return render(request, "victims/victim_withdraw.html", {
-        "victim": victim, "form": form, "active": [ConsentPurpose(p).label for p in sorted(active)],
-    })
+    return render(
+        request,
+        "victims/victim_withdraw.html",
+        {
+            "victim": victim,
+            "form": form,
+            "active": [ConsentPurpose(p).label for p in sorted(active)],
+        },
+    )
 
 
 # -- assistance ------------------------------------------------------------------------------------
+
 
 @login_required
 def assistance_open(request, pk: int):
@@ -398,10 +571,19 @@ def assistance_open(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     user = request.user
-    if not (user.is_superuser or victim.organisation_id in permissions.organisations_for(user, Assistance, "add")):
+    if not (
+        user.is_superuser
+        or victim.organisation_id in permissions.organisations_for(user, Assistance, "add")
+    ):
         return forbidden(request, _("Your role does not allow you to open assistance cases."))
-    officer = user if (user.is_superuser or victim.organisation_id in permissions.organisations_for(
-        user, Assistance, "change")) else None
+    officer = (
+        user
+        if (
+            user.is_superuser
+            or victim.organisation_id in permissions.organisations_for(user, Assistance, "change")
+        )
+        else None
+    )
     try:
         assistance = services.open_assistance(user, victim, officer=officer)
     except services.VictimError as error:
@@ -415,8 +597,14 @@ def _apply(kind: str, form, assistance: Assistance, user) -> str:
     """Do what the assistance form asks; the message to show."""
     data = form.cleaned_data
     if kind == "need":
-        services.add_need(user, assistance, data["category"], identified_on=data["identified_on"],
-                          details=data["details"], status=data["status"])
+        services.add_need(
+            user,
+            assistance,
+            data["category"],
+            identified_on=data["identified_on"],
+            details=data["details"],
+            status=data["status"],
+        )
         return _("The need is recorded.")
     if kind == "need_status":
         need = assistance.needs.filter(pk=data["need"]).first()
@@ -425,8 +613,14 @@ def _apply(kind: str, form, assistance: Assistance, user) -> str:
         services.set_need_status(user, need, data["status"])
         return _("The need's status is changed.")
     if kind == "referral":
-        services.refer(user, assistance, data["provider"], referred_on=data["referred_on"], need=data["need"],
-                       status=data["status"])
+        services.refer(
+            user,
+            assistance,
+            data["provider"],
+            referred_on=data["referred_on"],
+            need=data["need"],
+            status=data["status"],
+        )
         return _("The referral is recorded.")
     if kind == "referral_status":
         referral = assistance.referrals.filter(pk=data["referral"]).first()
@@ -435,8 +629,15 @@ def _apply(kind: str, form, assistance: Assistance, user) -> str:
         services.set_referral_status(user, referral, data["status"])
         return _("The referral's status is changed.")
     if kind == "service":
-        services.record_service(user, assistance, data["category"], delivered_on=data["delivered_on"],
-                                provider=data["provider"], details=data["details"], need=data["need"])
+        services.record_service(
+            user,
+            assistance,
+            data["category"],
+            delivered_on=data["delivered_on"],
+            provider=data["provider"],
+            details=data["details"],
+            need=data["need"],
+        )
         return _("The service is recorded.")
     if kind == "follow_up":
         services.add_follow_up(user, assistance, date=data["date"], note=data["note"])
@@ -455,7 +656,9 @@ def assistance_update(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not permissions.can(user, assistance, "change"):
-        return forbidden(request, _("Your role allows you to read this assistance case, not to change it."))
+        return forbidden(
+            request, _("Your role allows you to read this assistance case, not to change it.")
+        )
     kind = request.POST.get("form", "")
     form_class = ASSISTANCE_FORMS.get(kind)
     anchor = f"assistance-{assistance.pk}"
@@ -476,6 +679,7 @@ def assistance_update(request, pk: int):
 
 # -- the outcome report -------------------------------------------------------------------------------
 
+
 def _label(choices, value) -> str:
     return str(choices(value).label) if value in choices.values else str(value)
 
@@ -486,8 +690,10 @@ def assistance_report(request):
     user = request.user
     if not may_see_any(user, Assistance):
         raise Http404
-    form = ReportForm(request.GET if "by" in request.GET or "start" in request.GET else None,
-                      initial={"by": list(DIMENSIONS)})
+    form = ReportForm(
+        request.GET if "by" in request.GET or "start" in request.GET else None,
+        initial={"by": list(DIMENSIONS)},
+    )
     by, start, end = DIMENSIONS, None, None
     if form.is_bound and form.is_valid():
         by = tuple(name for name in DIMENSIONS if name in form.cleaned_data["by"])
@@ -501,8 +707,12 @@ def assistance_report(request):
         return response
     rows = []
     for row in report.rows:
-        cells = {"measure": MEASURES[row["measure"]],
-                 "category": _label(CATEGORY_CHOICES[row["measure"]], row["category"]) if row["category"] else "—"}
+        cells = {
+            "measure": MEASURES[row["measure"]],
+            "category": _label(CATEGORY_CHOICES[row["measure"]], row["category"])
+            if row["category"]
+            else "—",
+        }
         shown = []
         for name in by:
             value = row[name]
@@ -517,7 +727,13 @@ def assistance_report(request):
         cells["count"] = row["count"]
         rows.append(cells)
     headers = {"region": _("Region"), "sex": _("Sex"), "age_group": _("Age group")}
-    return render(request, "victims/assistance_report.html", {
-        "form": form, "rows": rows, "by_headers": [headers[name] for name in by], "query": request.GET.urlencode(),
-    })
-
+    return render(
+        request,
+        "victims/assistance_report.html",
+        {
+            "form": form,
+            "rows": rows,
+            "by_headers": [headers[name] for name in by],
+            "query": request.GET.urlencode(),
+        },
+    )

@@ -23,7 +23,9 @@ BOUNDARY_FILES = {
     0: "geo/mali_admin0.geojson",  # the country outline
     1: "geo/mali_admin1.geojson",  # the eight regions and the District of Bamako (pre-2012 framework)
 }
-CONTEXT_FILE = "geo/mali_neighbours.geojson"  # neighbouring countries, drawn in grey for orientation
+CONTEXT_FILE = (
+    "geo/mali_neighbours.geojson"  # neighbouring countries, drawn in grey for orientation
+)
 
 # The only incident fields a map point is made of. Nothing else leaves the database for a map.
 POINT_FIELDS = ("id", "latitude", "longitude", "geo_precision", "location")
@@ -88,10 +90,15 @@ def points_for(incidents: Iterable, url_name: str = "web:incident_detail") -> li
         # An incident placed by name only is drawn at its gazetteer place, with its (broad) precision.
         from django.db.models.functions import Coalesce
 
-        rows = (incidents.annotate(map_lat=Coalesce("latitude", "place__latitude"),
-                                   map_lon=Coalesce("longitude", "place__longitude"))
-                .exclude(map_lat=None).exclude(map_lon=None)
-                .values_list("pk", "map_lat", "map_lon", "geo_precision", "location"))
+        rows = (
+            incidents.annotate(
+                map_lat=Coalesce("latitude", "place__latitude"),
+                map_lon=Coalesce("longitude", "place__longitude"),
+            )
+            .exclude(map_lat=None)
+            .exclude(map_lon=None)
+            .values_list("pk", "map_lat", "map_lon", "geo_precision", "location")
+        )
     else:
         rows = (tuple(getattr(incident, field) for field in POINT_FIELDS) for incident in incidents)
     url_template = reverse(url_name, args=[_PK_PLACEHOLDER])
@@ -99,14 +106,16 @@ def points_for(incidents: Iterable, url_name: str = "web:incident_detail") -> li
     for pk, latitude, longitude, precision, location in rows:
         if latitude is None or longitude is None:
             continue
-        points.append({
-            "id": pk,
-            "lat": round(latitude, COORDINATE_DECIMALS),
-            "lon": round(longitude, COORDINATE_DECIMALS),
-            "precision": precision or "",
-            "label": location or "",
-            "url": url_template.replace(str(_PK_PLACEHOLDER), str(pk)),
-        })
+        points.append(
+            {
+                "id": pk,
+                "lat": round(latitude, COORDINATE_DECIMALS),
+                "lon": round(longitude, COORDINATE_DECIMALS),
+                "precision": precision or "",
+                "label": location or "",
+                "url": url_template.replace(str(_PK_PLACEHOLDER), str(pk)),
+            }
+        )
     return points
 
 

@@ -5,45 +5,125 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Actor',
+            name="Actor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=120, unique=True, verbose_name='key')),
-                ('name', models.CharField(max_length=300, verbose_name='name')),
-                ('category', models.CharField(choices=[('state_forces', 'State forces'), ('foreign_forces', 'Foreign forces'), ('un_mission', 'UN mission'), ('jihadist_group', 'Jihadist group'), ('separatist_group', 'Separatist group'), ('pro_government_militia', 'Pro-government militia'), ('community_militia', 'Community militia'), ('political_militia', 'Political militia'), ('criminal_group', 'Criminal group'), ('unidentified_armed_group', 'Unidentified armed group'), ('civilians', 'Civilians'), ('protesters', 'Protesters'), ('rioters', 'Rioters'), ('other', 'Other')], max_length=30, verbose_name='category')),
-                ('country', models.CharField(blank=True, help_text='ISO 3166 alpha-3', max_length=3, verbose_name='country')),
-                ('active', models.CharField(blank=True, max_length=40, verbose_name='years active')),
-                ('description_en', models.TextField(blank=True)),
-                ('description_fr', models.TextField(blank=True)),
-                ('needs_review', models.BooleanField(default=False, help_text='Created from an imported name that the dictionary did not know.', verbose_name='needs review')),
-                ('parent', models.ForeignKey(blank=True, help_text='The group this one is part of (Katiba Macina is part of JNIM).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='actors.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=120, unique=True, verbose_name="key")),
+                ("name", models.CharField(max_length=300, verbose_name="name")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("state_forces", "State forces"),
+                            ("foreign_forces", "Foreign forces"),
+                            ("un_mission", "UN mission"),
+                            ("jihadist_group", "Jihadist group"),
+                            ("separatist_group", "Separatist group"),
+                            ("pro_government_militia", "Pro-government militia"),
+                            ("community_militia", "Community militia"),
+                            ("political_militia", "Political militia"),
+                            ("criminal_group", "Criminal group"),
+                            ("unidentified_armed_group", "Unidentified armed group"),
+                            ("civilians", "Civilians"),
+                            ("protesters", "Protesters"),
+                            ("rioters", "Rioters"),
+                            ("other", "Other"),
+                        ],
+                        max_length=30,
+                        verbose_name="category",
+                    ),
+                ),
+                (
+                    "country",
+                    models.CharField(
+                        blank=True,
+                        help_text="ISO 3166 alpha-3",
+                        max_length=3,
+                        verbose_name="country",
+                    ),
+                ),
+                (
+                    "active",
+                    models.CharField(blank=True, max_length=40, verbose_name="years active"),
+                ),
+                ("description_en", models.TextField(blank=True)),
+                ("description_fr", models.TextField(blank=True)),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Created from an imported name that the dictionary did not know.",
+                        verbose_name="needs review",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The group this one is part of (Katiba Macina is part of JNIM).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="actors.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'actor',
-                'verbose_name_plural': 'actors',
-                'ordering': ['name'],
+                "verbose_name": "actor",
+                "verbose_name_plural": "actors",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='ActorAlias',
+            name="ActorAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=300)),
-                ('normalized', models.CharField(editable=False, max_length=300, unique=True)),
-                ('language', models.CharField(choices=[('fr', 'French'), ('en', 'English'), ('acronym', 'Acronym'), ('acled', 'ACLED spelling'), ('ucdp', 'UCDP spelling'), ('local', 'Local language'), ('import', 'Seen in an import')], default='en', max_length=10)),
-                ('actor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='actors.actor')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=300)),
+                ("normalized", models.CharField(editable=False, max_length=300, unique=True)),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[
+                            ("fr", "French"),
+                            ("en", "English"),
+                            ("acronym", "Acronym"),
+                            ("acled", "ACLED spelling"),
+                            ("ucdp", "UCDP spelling"),
+                            ("local", "Local language"),
+                            ("import", "Seen in an import"),
+                        ],
+                        default="en",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="actors.actor",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'alias',
-                'verbose_name_plural': 'aliases',
+                "verbose_name": "alias",
+                "verbose_name_plural": "aliases",
             },
         ),
     ]

@@ -13,32 +13,48 @@ def keep_private_names_private(apps, schema_editor):
     IncidentActor = apps.get_model("incidents", "IncidentActor")
     for actor_id in Actor.objects.filter(needs_review=True).values_list("pk", flat=True).iterator():
         uses = IncidentActor.objects.filter(actor_id=actor_id)
-        if uses.filter(incident__visibility="public").exists() or uses.filter(
-                incident__organisation__isnull=True).exists():
+        if (
+            uses.filter(incident__visibility="public").exists()
+            or uses.filter(incident__organisation__isnull=True).exists()
+        ):
             continue
-        organisation_id = (uses.order_by("incident__organisation_id")
-                           .values_list("incident__organisation_id", flat=True).first())
+        organisation_id = (
+            uses.order_by("incident__organisation_id")
+            .values_list("incident__organisation_id", flat=True)
+            .first()
+        )
         Actor.objects.filter(pk=actor_id).update(published=False, organisation_id=organisation_id)
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actors', '0001_initial'),
-        ('core', '0004_default_grants'),
-        ('incidents', '0002_grades_and_linkage'),
+        ("actors", "0001_initial"),
+        ("core", "0004_default_grants"),
+        ("incidents", "0002_grades_and_linkage"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='actor',
-            name='organisation',
-            field=models.ForeignKey(blank=True, help_text='The organisation whose report named this actor first (empty: the dictionary or a dataset).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='actors', to='core.organisation', verbose_name='organisation'),
+            model_name="actor",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The organisation whose report named this actor first (empty: the dictionary or a dataset).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="actors",
+                to="core.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='actor',
-            name='published',
-            field=models.BooleanField(default=True, help_text="Off: named in an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published name'),
+            model_name="actor",
+            name="published",
+            field=models.BooleanField(
+                default=True,
+                help_text="Off: named in an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.",
+                verbose_name="published name",
+            ),
         ),
         migrations.RunPython(keep_private_names_private, migrations.RunPython.noop),
     ]

@@ -27,4 +27,6 @@ def delete_clear_text_tokens(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [("api", "0001_api_token_proxy")]
 
-    operations = [migrations.RunPython(delete_clear_text_tokens, migrations.RunPython.noop, elidable=False)]
+    operations = [
+        migrations.RunPython(delete_clear_text_tokens, migrations.RunPython.noop, elidable=False)
+    ]

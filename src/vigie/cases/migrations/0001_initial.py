@@ -9,87 +9,285 @@ import vigie.core.crypto
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actors', '0001_initial'),
-        ('core', '0004_default_grants'),
-        ('incidents', '0002_grades_and_linkage'),
+        ("actors", "0001_initial"),
+        ("core", "0004_default_grants"),
+        ("incidents", "0002_grades_and_linkage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Case',
+            name="Case",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(help_text="The organisation's own code for the case (e.g. INV-2024-003). Never a person's name.", max_length=60, verbose_name='reference')),
-                ('title', models.CharField(help_text="A short neutral title (place and date). Never a victim's or a witness's name.", max_length=200, verbose_name='title')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('in_progress', 'In progress'), ('findings_recorded', 'Findings recorded'), ('referred', 'Referred'), ('closed', 'Closed')], default='open', max_length=20, verbose_name='status')),
-                ('opened_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='opened on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('status_reason', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Required to close or reopen a case.', verbose_name='reason for the last status change')),
-                ('findings', vigie.core.crypto.EncryptedTextField(blank=True, verbose_name='findings')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('alleged_perpetrators', models.ManyToManyField(blank=True, related_name='cases', to='actors.actor', verbose_name='alleged perpetrators')),
-                ('incidents', models.ManyToManyField(blank=True, related_name='cases', to='incidents.incident', verbose_name='incidents')),
-                ('lead_investigator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lead investigator')),
-                ('organisation', models.ForeignKey(help_text='The organisation that holds this investigation.', on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='core.organisation')),
-                ('team', models.ManyToManyField(blank=True, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='team')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reference",
+                    models.CharField(
+                        help_text="The organisation's own code for the case (e.g. INV-2024-003). Never a person's name.",
+                        max_length=60,
+                        verbose_name="reference",
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="A short neutral title (place and date). Never a victim's or a witness's name.",
+                        max_length=200,
+                        verbose_name="title",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_progress", "In progress"),
+                            ("findings_recorded", "Findings recorded"),
+                            ("referred", "Referred"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "opened_on",
+                    models.DateField(
+                        default=django.utils.timezone.localdate, verbose_name="opened on"
+                    ),
+                ),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "status_reason",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="Required to close or reopen a case.",
+                        verbose_name="reason for the last status change",
+                    ),
+                ),
+                (
+                    "findings",
+                    vigie.core.crypto.EncryptedTextField(blank=True, verbose_name="findings"),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "alleged_perpetrators",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cases",
+                        to="actors.actor",
+                        verbose_name="alleged perpetrators",
+                    ),
+                ),
+                (
+                    "incidents",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="cases",
+                        to="incidents.incident",
+                        verbose_name="incidents",
+                    ),
+                ),
+                (
+                    "lead_investigator",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="lead investigator",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        help_text="The organisation that holds this investigation.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cases",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "team",
+                    models.ManyToManyField(
+                        blank=True,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="team",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'case',
-                'verbose_name_plural': 'cases',
-                'ordering': ['-opened_on', '-id'],
+                "verbose_name": "case",
+                "verbose_name_plural": "cases",
+                "ordering": ["-opened_on", "-id"],
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='CaseTask',
+            name="CaseTask",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(help_text='No names here: put them in the notes.', max_length=200, verbose_name='task')),
-                ('due_on', models.DateField(verbose_name='due on')),
-                ('is_deadline', models.BooleanField(default=False, help_text='A time limit set from outside (a court, a statute).', verbose_name='hard deadline')),
-                ('done_on', models.DateField(blank=True, null=True, verbose_name='done on')),
-                ('notes', vigie.core.crypto.EncryptedTextField(blank=True, verbose_name='notes')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assigned to')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='cases.case', verbose_name='case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "title",
+                    models.CharField(
+                        help_text="No names here: put them in the notes.",
+                        max_length=200,
+                        verbose_name="task",
+                    ),
+                ),
+                ("due_on", models.DateField(verbose_name="due on")),
+                (
+                    "is_deadline",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A time limit set from outside (a court, a statute).",
+                        verbose_name="hard deadline",
+                    ),
+                ),
+                ("done_on", models.DateField(blank=True, null=True, verbose_name="done on")),
+                ("notes", vigie.core.crypto.EncryptedTextField(blank=True, verbose_name="notes")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assigned to",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task or deadline',
-                'verbose_name_plural': 'tasks and deadlines',
-                'ordering': ['due_on', 'id'],
+                "verbose_name": "task or deadline",
+                "verbose_name_plural": "tasks and deadlines",
+                "ordering": ["due_on", "id"],
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient_kind', models.CharField(choices=[('court', 'Court or prosecutor'), ('national_commission', 'National human-rights commission (CNDH)'), ('un_office', "UN human-rights office (OHCHR, a mission's human-rights division)"), ('organisation', 'Another organisation')], max_length=30, verbose_name='recipient')),
-                ('recipient_name', models.CharField(help_text='The institution, e.g. Tribunal de grande instance de la Commune III de Bamako, or OHCHR.', max_length=200, verbose_name="recipient's name")),
-                ('referred_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='date')),
-                ('reference', models.CharField(blank=True, max_length=100, verbose_name='their reference')),
-                ('status', models.CharField(choices=[('prepared', 'Prepared'), ('sent', 'Sent'), ('acknowledged', 'Acknowledged'), ('accepted', 'Accepted (under examination)'), ('declined', 'Declined'), ('concluded', 'Concluded')], default='prepared', max_length=20, verbose_name='status')),
-                ('notes', vigie.core.crypto.EncryptedTextField(blank=True, verbose_name='notes')),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='referrals', to='cases.case', verbose_name='case')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "recipient_kind",
+                    models.CharField(
+                        choices=[
+                            ("court", "Court or prosecutor"),
+                            ("national_commission", "National human-rights commission (CNDH)"),
+                            (
+                                "un_office",
+                                "UN human-rights office (OHCHR, a mission's human-rights division)",
+                            ),
+                            ("organisation", "Another organisation"),
+                        ],
+                        max_length=30,
+                        verbose_name="recipient",
+                    ),
+                ),
+                (
+                    "recipient_name",
+                    models.CharField(
+                        help_text="The institution, e.g. Tribunal de grande instance de la Commune III de Bamako, or OHCHR.",
+                        max_length=200,
+                        verbose_name="recipient's name",
+                    ),
+                ),
+                (
+                    "referred_on",
+                    models.DateField(default=django.utils.timezone.localdate, verbose_name="date"),
+                ),
+                (
+                    "reference",
+                    models.CharField(blank=True, max_length=100, verbose_name="their reference"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("prepared", "Prepared"),
+                            ("sent", "Sent"),
+                            ("acknowledged", "Acknowledged"),
+                            ("accepted", "Accepted (under examination)"),
+                            ("declined", "Declined"),
+                            ("concluded", "Concluded"),
+                        ],
+                        default="prepared",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("notes", vigie.core.crypto.EncryptedTextField(blank=True, verbose_name="notes")),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="referrals",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['-referred_on', '-id'],
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["-referred_on", "-id"],
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(fields=('organisation', 'reference'), name='case_reference_unique'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "reference"), name="case_reference_unique"
+            ),
         ),
     ]

@@ -7,55 +7,166 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('core', '0002_read_and_share_actions'),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("core", "0002_read_and_share_actions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RoleGrant',
+            name="RoleGrant",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('monitor', 'Monitor'), ('analyst', 'Analyst'), ('investigator', 'Investigator'), ('assistance_officer', 'Assistance officer'), ('coordinator', 'Coordinator'), ('admin', 'Organisation administrator')], max_length=30, verbose_name='role')),
-                ('model', models.CharField(help_text='The type of record, as app_label.model (for example cases.case).', max_length=100, verbose_name='record type')),
-                ('actions', models.JSONField(default=list, help_text='Some of: view, add, change, delete, share.', verbose_name='actions')),
-                ('constraints', models.JSONField(blank=True, help_text='Optional: only records matching these lookups (a dictionary, or a list of dictionaries).', null=True, verbose_name='constraints')),
-                ('enabled', models.BooleanField(default=True, verbose_name='enabled')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('organisation', models.ForeignKey(blank=True, help_text="Only for this organisation's members (empty: in every organisation).", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='role_grants', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("monitor", "Monitor"),
+                            ("analyst", "Analyst"),
+                            ("investigator", "Investigator"),
+                            ("assistance_officer", "Assistance officer"),
+                            ("coordinator", "Coordinator"),
+                            ("admin", "Organisation administrator"),
+                        ],
+                        max_length=30,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "model",
+                    models.CharField(
+                        help_text="The type of record, as app_label.model (for example cases.case).",
+                        max_length=100,
+                        verbose_name="record type",
+                    ),
+                ),
+                (
+                    "actions",
+                    models.JSONField(
+                        default=list,
+                        help_text="Some of: view, add, change, delete, share.",
+                        verbose_name="actions",
+                    ),
+                ),
+                (
+                    "constraints",
+                    models.JSONField(
+                        blank=True,
+                        help_text="Optional: only records matching these lookups (a dictionary, or a list of dictionaries).",
+                        null=True,
+                        verbose_name="constraints",
+                    ),
+                ),
+                ("enabled", models.BooleanField(default=True, verbose_name="enabled")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=200, verbose_name="description"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Only for this organisation's members (empty: in every organisation).",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_grants",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role grant',
-                'verbose_name_plural': 'role grants',
-                'ordering': ['model', 'role', 'id'],
+                "verbose_name": "role grant",
+                "verbose_name_plural": "role grants",
+                "ordering": ["model", "role", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Share',
+            name="Share",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.BigIntegerField()),
-                ('allow_change', models.BooleanField(default=False, verbose_name='may also change')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='reason')),
-                ('granted_by_name', models.CharField(blank=True, max_length=150)),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_by_name', models.CharField(blank=True, max_length=150)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('from_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shares_given', to='core.organisation')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('to_organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='shares_received', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.BigIntegerField()),
+                (
+                    "allow_change",
+                    models.BooleanField(default=False, verbose_name="may also change"),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="reason")),
+                ("granted_by_name", models.CharField(blank=True, max_length=150)),
+                ("granted_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_by_name", models.CharField(blank=True, max_length=150)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="contenttypes.contenttype",
+                    ),
+                ),
+                (
+                    "from_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shares_given",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "to_organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="shares_received",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'share',
-                'verbose_name_plural': 'shares',
-                'ordering': ['-granted_at', '-id'],
-                'indexes': [models.Index(fields=['content_type', 'to_organisation', 'object_id'], name='core_share_content_68a4c1_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('content_type', 'object_id', 'to_organisation'), name='share_one_active')],
+                "verbose_name": "share",
+                "verbose_name_plural": "shares",
+                "ordering": ["-granted_at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "to_organisation", "object_id"],
+                        name="core_share_content_68a4c1_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("revoked_at__isnull", True)),
+                        fields=("content_type", "object_id", "to_organisation"),
+                        name="share_one_active",
+                    )
+                ],
             },
         ),
     ]

@@ -19,31 +19,36 @@ def seal_existing_entries(apps, schema_editor):
     try:
         key = load_audit_key()
     except AuditKeyError as error:
-        raise RuntimeError(f"{error}\nThe change log's existing entries are sealed with this key during the upgrade: "
-                           "create the keys (`vigie keys init`) or restore them, then run the upgrade again.") from None
+        raise RuntimeError(
+            f"{error}\nThe change log's existing entries are sealed with this key during the upgrade: "
+            "create the keys (`vigie keys init`) or restore them, then run the upgrade again."
+        ) from None
     table = schema_editor.connection.ops.quote_name(entry_model._meta.db_table)
     last = 0
     while True:
-        rows = list(entries.filter(id__gt=last).order_by("id").values_list("id", "entry_hash")[:5000])
+        rows = list(
+            entries.filter(id__gt=last).order_by("id").values_list("id", "entry_hash")[:5000]
+        )
         if not rows:
             break
         with schema_editor.connection.cursor() as cursor:
-            cursor.executemany(f"UPDATE {table} SET entry_mac = %s WHERE id = %s",
-                               [(key.mac(entry_hash), pk) for pk, entry_hash in rows])
+            cursor.executemany(
+                f"UPDATE {table} SET entry_mac = %s WHERE id = %s",
+                [(key.mac(entry_hash), pk) for pk, entry_hash in rows],
+            )
         last = rows[-1][0]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_default_grants'),
+        ("core", "0004_default_grants"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='changelogentry',
-            name='entry_mac',
-            field=models.CharField(blank=True, default='', max_length=64),
+            model_name="changelogentry",
+            name="entry_mac",
+            field=models.CharField(blank=True, default="", max_length=64),
         ),
         migrations.RunPython(seal_existing_entries, migrations.RunPython.noop, elidable=False),
     ]

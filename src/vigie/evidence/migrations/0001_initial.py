@@ -10,71 +10,272 @@ import vigie.core.crypto
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('cases', '0001_initial'),
-        ('core', '0004_default_grants'),
-        ('places', '0001_initial'),
+        ("cases", "0001_initial"),
+        ("core", "0004_default_grants"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='EvidenceItem',
+            name="EvidenceItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sha256', models.CharField(db_index=True, editable=False, max_length=64, verbose_name='SHA-256')),
-                ('size', models.BigIntegerField(editable=False, verbose_name='size (bytes)')),
-                ('media_type', models.CharField(editable=False, help_text="Recognised from the file's first bytes, not from its name.", max_length=100, verbose_name='media type')),
-                ('original_filename', vigie.core.crypto.EncryptedTextField(blank=True, verbose_name='original file name')),
-                ('description', vigie.core.crypto.EncryptedTextField(blank=True, verbose_name='description')),
-                ('captured_at', models.DateTimeField(blank=True, help_text='When the photograph, recording or document was made.', null=True, verbose_name='captured at')),
-                ('latitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-90), django.core.validators.MaxValueValidator(90)], verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, validators=[django.core.validators.MinValueValidator(-180), django.core.validators.MaxValueValidator(180)], verbose_name='longitude')),
-                ('device', models.CharField(blank=True, help_text='The camera, phone or recorder (make and model).', max_length=200, verbose_name='device')),
-                ('collected_by', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Who collected it, and how to reach them.', verbose_name='collected by')),
-                ('source', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Where it was found: a web address, a channel, a person or an office.', verbose_name='source address')),
-                ('transformation', vigie.core.crypto.EncryptedTextField(blank=True, help_text='How this working copy was made from the original.', verbose_name='transformation')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='received at')),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('captured_place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='captured at place')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='evidence', to='cases.case', verbose_name='case')),
-                ('derived_from', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='derivatives', to='evidence.evidenceitem', verbose_name='derived from')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('received_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        db_index=True, editable=False, max_length=64, verbose_name="SHA-256"
+                    ),
+                ),
+                ("size", models.BigIntegerField(editable=False, verbose_name="size (bytes)")),
+                (
+                    "media_type",
+                    models.CharField(
+                        editable=False,
+                        help_text="Recognised from the file's first bytes, not from its name.",
+                        max_length=100,
+                        verbose_name="media type",
+                    ),
+                ),
+                (
+                    "original_filename",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True, verbose_name="original file name"
+                    ),
+                ),
+                (
+                    "description",
+                    vigie.core.crypto.EncryptedTextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "captured_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="When the photograph, recording or document was made.",
+                        null=True,
+                        verbose_name="captured at",
+                    ),
+                ),
+                (
+                    "latitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-90),
+                            django.core.validators.MaxValueValidator(90),
+                        ],
+                        verbose_name="latitude",
+                    ),
+                ),
+                (
+                    "longitude",
+                    models.FloatField(
+                        blank=True,
+                        null=True,
+                        validators=[
+                            django.core.validators.MinValueValidator(-180),
+                            django.core.validators.MaxValueValidator(180),
+                        ],
+                        verbose_name="longitude",
+                    ),
+                ),
+                (
+                    "device",
+                    models.CharField(
+                        blank=True,
+                        help_text="The camera, phone or recorder (make and model).",
+                        max_length=200,
+                        verbose_name="device",
+                    ),
+                ),
+                (
+                    "collected_by",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="Who collected it, and how to reach them.",
+                        verbose_name="collected by",
+                    ),
+                ),
+                (
+                    "source",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="Where it was found: a web address, a channel, a person or an office.",
+                        verbose_name="source address",
+                    ),
+                ),
+                (
+                    "transformation",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="How this working copy was made from the original.",
+                        verbose_name="transformation",
+                    ),
+                ),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now,
+                        editable=False,
+                        verbose_name="received at",
+                    ),
+                ),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "captured_place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                        verbose_name="captured at place",
+                    ),
+                ),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="evidence",
+                        to="cases.case",
+                        verbose_name="case",
+                    ),
+                ),
+                (
+                    "derived_from",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="derivatives",
+                        to="evidence.evidenceitem",
+                        verbose_name="derived from",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'piece of evidence',
-                'verbose_name_plural': 'evidence',
-                'ordering': ['case', 'id'],
+                "verbose_name": "piece of evidence",
+                "verbose_name_plural": "evidence",
+                "ordering": ["case", "id"],
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='CustodyEvent',
+            name="CustodyEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='time')),
-                ('actor_name', models.CharField(blank=True, max_length=150, verbose_name='by (name at the time)')),
-                ('action', models.CharField(choices=[('received', 'Received'), ('viewed', 'Viewed'), ('copied', 'Copied'), ('derived', 'Derived (a working copy was made)'), ('exported', 'Exported'), ('transferred', 'Transferred'), ('verified', 'Verified against its hash')], max_length=20, verbose_name='action')),
-                ('sha256', models.CharField(blank=True, help_text='The hash of the file as it was when this happened (verified, exported).', max_length=64, verbose_name='SHA-256 at the time')),
-                ('note', vigie.core.crypto.EncryptedTextField(blank=True, verbose_name='note')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='custody', to='evidence.evidenceitem')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "time",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="time"
+                    ),
+                ),
+                (
+                    "actor_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="by (name at the time)"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("received", "Received"),
+                            ("viewed", "Viewed"),
+                            ("copied", "Copied"),
+                            ("derived", "Derived (a working copy was made)"),
+                            ("exported", "Exported"),
+                            ("transferred", "Transferred"),
+                            ("verified", "Verified against its hash"),
+                        ],
+                        max_length=20,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "sha256",
+                    models.CharField(
+                        blank=True,
+                        help_text="The hash of the file as it was when this happened (verified, exported).",
+                        max_length=64,
+                        verbose_name="SHA-256 at the time",
+                    ),
+                ),
+                ("note", vigie.core.crypto.EncryptedTextField(blank=True, verbose_name="note")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="custody",
+                        to="evidence.evidenceitem",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'custody event',
-                'verbose_name_plural': 'chain of custody',
-                'ordering': ['item', 'time', 'id'],
-                'base_manager_name': 'objects',
+                "verbose_name": "custody event",
+                "verbose_name_plural": "chain of custody",
+                "ordering": ["item", "time", "id"],
+                "base_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.AddConstraint(
-            model_name='evidenceitem',
-            constraint=models.UniqueConstraint(fields=('case', 'sha256'), name='evidence_once_per_case'),
+            model_name="evidenceitem",
+            constraint=models.UniqueConstraint(
+                fields=("case", "sha256"), name="evidence_once_per_case"
+            ),
         ),
     ]

@@ -5,112 +5,368 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('actors', '0001_initial'),
-        ('core', '0001_initial'),
-        ('places', '0001_initial'),
+        ("actors", "0001_initial"),
+        ("core", "0001_initial"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Incident',
+            name="Incident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('killed_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_best', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('injured_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('injured_best', models.PositiveIntegerField(blank=True, null=True)),
-                ('injured_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('abducted_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('abducted_best', models.PositiveIntegerField(blank=True, null=True)),
-                ('abducted_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_civilian_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_civilian_best', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_civilian_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('visibility', models.CharField(choices=[('public', 'Public'), ('organisation', 'Organisation only'), ('restricted', 'Restricted')], default='organisation', max_length=20)),
-                ('key', models.CharField(blank=True, help_text="The organisation's own key for this incident, if any (from a reports file).", max_length=120, verbose_name='key')),
-                ('date_start', models.DateField(db_index=True, verbose_name='start date')),
-                ('date_end', models.DateField(verbose_name='end date')),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('range', 'Range of days'), ('week', 'Week'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=10)),
-                ('location', models.CharField(blank=True, max_length=200, verbose_name='location')),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('geo_precision', models.CharField(blank=True, choices=[('exact', 'Exact location'), ('near', 'Near a locality (within about 25 km)'), ('admin3', 'Commune'), ('admin2', 'Cercle'), ('admin1', 'Region'), ('country', 'Country')], max_length=10)),
-                ('event_type', models.CharField(blank=True, choices=[('battles', 'Battles'), ('explosions_remote_violence', 'Explosions/Remote violence'), ('violence_against_civilians', 'Violence against civilians'), ('protests', 'Protests'), ('riots', 'Riots'), ('strategic_developments', 'Strategic developments')], max_length=40)),
-                ('sub_event_type', models.CharField(blank=True, choices=[('armed_clash', 'Armed clash'), ('government_regains_territory', 'Government regains territory'), ('non_state_actor_overtakes_territory', 'Non-state actor overtakes territory'), ('chemical_weapon', 'Chemical weapon'), ('air_drone_strike', 'Air/drone strike'), ('suicide_bomb', 'Suicide bomb'), ('shelling_artillery_missile_attack', 'Shelling/artillery/missile attack'), ('remote_explosive_landmine_ied', 'Remote explosive/landmine/IED'), ('grenade', 'Grenade'), ('sexual_violence', 'Sexual violence'), ('attack', 'Attack'), ('abduction_forced_disappearance', 'Abduction/forced disappearance'), ('peaceful_protest', 'Peaceful protest'), ('protest_with_intervention', 'Protest with intervention'), ('excessive_force_against_protesters', 'Excessive force against protesters'), ('violent_demonstration', 'Violent demonstration'), ('mob_violence', 'Mob violence'), ('agreement', 'Agreement'), ('arrests', 'Arrests'), ('change_to_group_activity', 'Change to group/activity'), ('disrupted_weapons_use', 'Disrupted weapons use'), ('headquarters_or_base_established', 'Headquarters or base established'), ('looting_property_destruction', 'Looting/property destruction'), ('non_violent_transfer_of_territory', 'Non-violent transfer of territory'), ('other', 'Other')], max_length=40)),
-                ('civilian_targeting', models.BooleanField(default=False)),
-                ('casualty_split', models.JSONField(blank=True, default=dict, help_text='The figures split by status beyond civilians killed: killed_combatant_best, injured_civilian_low...')),
-                ('estimate_rule', models.CharField(blank=True, help_text='The rule that produced the casualty figures from the reports.', max_length=200)),
-                ('needs_review', models.BooleanField(default=False)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('updated', models.DateTimeField(auto_now=True)),
-                ('admin0', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place')),
-                ('admin1', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place')),
-                ('admin2', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place')),
-                ('admin3', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place')),
-                ('organisation', models.ForeignKey(blank=True, db_index=False, help_text='The organisation that holds this record.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='incidents', to='core.organisation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("killed_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_best", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_high", models.PositiveIntegerField(blank=True, null=True)),
+                ("injured_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("injured_best", models.PositiveIntegerField(blank=True, null=True)),
+                ("injured_high", models.PositiveIntegerField(blank=True, null=True)),
+                ("abducted_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("abducted_best", models.PositiveIntegerField(blank=True, null=True)),
+                ("abducted_high", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_civilian_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_civilian_best", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_civilian_high", models.PositiveIntegerField(blank=True, null=True)),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("organisation", "Organisation only"),
+                            ("restricted", "Restricted"),
+                        ],
+                        default="organisation",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "key",
+                    models.CharField(
+                        blank=True,
+                        help_text="The organisation's own key for this incident, if any (from a reports file).",
+                        max_length=120,
+                        verbose_name="key",
+                    ),
+                ),
+                ("date_start", models.DateField(db_index=True, verbose_name="start date")),
+                ("date_end", models.DateField(verbose_name="end date")),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Day"),
+                            ("range", "Range of days"),
+                            ("week", "Week"),
+                            ("month", "Month"),
+                            ("year", "Year"),
+                        ],
+                        default="day",
+                        max_length=10,
+                    ),
+                ),
+                ("location", models.CharField(blank=True, max_length=200, verbose_name="location")),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "geo_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "Exact location"),
+                            ("near", "Near a locality (within about 25 km)"),
+                            ("admin3", "Commune"),
+                            ("admin2", "Cercle"),
+                            ("admin1", "Region"),
+                            ("country", "Country"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("battles", "Battles"),
+                            ("explosions_remote_violence", "Explosions/Remote violence"),
+                            ("violence_against_civilians", "Violence against civilians"),
+                            ("protests", "Protests"),
+                            ("riots", "Riots"),
+                            ("strategic_developments", "Strategic developments"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "sub_event_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("armed_clash", "Armed clash"),
+                            ("government_regains_territory", "Government regains territory"),
+                            (
+                                "non_state_actor_overtakes_territory",
+                                "Non-state actor overtakes territory",
+                            ),
+                            ("chemical_weapon", "Chemical weapon"),
+                            ("air_drone_strike", "Air/drone strike"),
+                            ("suicide_bomb", "Suicide bomb"),
+                            (
+                                "shelling_artillery_missile_attack",
+                                "Shelling/artillery/missile attack",
+                            ),
+                            ("remote_explosive_landmine_ied", "Remote explosive/landmine/IED"),
+                            ("grenade", "Grenade"),
+                            ("sexual_violence", "Sexual violence"),
+                            ("attack", "Attack"),
+                            ("abduction_forced_disappearance", "Abduction/forced disappearance"),
+                            ("peaceful_protest", "Peaceful protest"),
+                            ("protest_with_intervention", "Protest with intervention"),
+                            (
+                                "excessive_force_against_protesters",
+                                "Excessive force against protesters",
+                            ),
+                            ("violent_demonstration", "Violent demonstration"),
+                            ("mob_violence", "Mob violence"),
+                            ("agreement", "Agreement"),
+                            ("arrests", "Arrests"),
+                            ("change_to_group_activity", "Change to group/activity"),
+                            ("disrupted_weapons_use", "Disrupted weapons use"),
+                            (
+                                "headquarters_or_base_established",
+                                "Headquarters or base established",
+                            ),
+                            ("looting_property_destruction", "Looting/property destruction"),
+                            (
+                                "non_violent_transfer_of_territory",
+                                "Non-violent transfer of territory",
+                            ),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("civilian_targeting", models.BooleanField(default=False)),
+                (
+                    "casualty_split",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="The figures split by status beyond civilians killed: killed_combatant_best, injured_civilian_low...",
+                    ),
+                ),
+                (
+                    "estimate_rule",
+                    models.CharField(
+                        blank=True,
+                        help_text="The rule that produced the casualty figures from the reports.",
+                        max_length=200,
+                    ),
+                ),
+                ("needs_review", models.BooleanField(default=False)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                ("updated", models.DateTimeField(auto_now=True)),
+                (
+                    "admin0",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "admin1",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "admin2",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "admin3",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        help_text="The organisation that holds this record.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incidents",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'incident',
-                'verbose_name_plural': 'incidents',
-                'ordering': ['-date_start', '-id'],
+                "verbose_name": "incident",
+                "verbose_name_plural": "incidents",
+                "ordering": ["-date_start", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentActor',
+            name="IncidentActor",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('side', models.PositiveSmallIntegerField(default=1)),
-                ('primary', models.BooleanField(default=True)),
-                ('role', models.CharField(choices=[('perpetrator', 'Perpetrator'), ('target', 'Target'), ('party', 'Party to the fighting'), ('associated', 'Associated actor')], default='party', max_length=20)),
-                ('actor', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='incident_links', to='actors.actor')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actor_links', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("side", models.PositiveSmallIntegerField(default=1)),
+                ("primary", models.BooleanField(default=True)),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("perpetrator", "Perpetrator"),
+                            ("target", "Target"),
+                            ("party", "Party to the fighting"),
+                            ("associated", "Associated actor"),
+                        ],
+                        default="party",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="incident_links",
+                        to="actors.actor",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="actor_links",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'actor in an incident',
-                'verbose_name_plural': 'actors in incidents',
-                'ordering': ['side', '-primary', 'id'],
+                "verbose_name": "actor in an incident",
+                "verbose_name_plural": "actors in incidents",
+                "ordering": ["side", "-primary", "id"],
             },
         ),
         migrations.CreateModel(
-            name='IncidentViolation',
+            name="IncidentViolation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('violation', models.CharField(choices=[('killing', 'Killing'), ('injury', 'Injury'), ('abduction_disappearance', 'Abduction or disappearance'), ('torture', 'Torture and ill-treatment'), ('sexual_violence', 'Sexual violence'), ('arbitrary_detention', 'Arbitrary detention'), ('destruction_looting', 'Destruction or looting'), ('forced_displacement', 'Forced displacement'), ('attack_on_aid_workers', 'Attack on humanitarian or medical workers')], max_length=40)),
-                ('incident', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='violations', to='incidents.incident')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "violation",
+                    models.CharField(
+                        choices=[
+                            ("killing", "Killing"),
+                            ("injury", "Injury"),
+                            ("abduction_disappearance", "Abduction or disappearance"),
+                            ("torture", "Torture and ill-treatment"),
+                            ("sexual_violence", "Sexual violence"),
+                            ("arbitrary_detention", "Arbitrary detention"),
+                            ("destruction_looting", "Destruction or looting"),
+                            ("forced_displacement", "Forced displacement"),
+                            ("attack_on_aid_workers", "Attack on humanitarian or medical workers"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="violations",
+                        to="incidents.incident",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'violation',
-                'verbose_name_plural': 'violations',
+                "verbose_name": "violation",
+                "verbose_name_plural": "violations",
             },
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['admin0', 'date_start'], name='incidents_i_admin0__cd5951_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["admin0", "date_start"], name="incidents_i_admin0__cd5951_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['admin1', 'date_start'], name='incidents_i_admin1__74b7b8_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["admin1", "date_start"], name="incidents_i_admin1__74b7b8_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['admin2', 'date_start'], name='incidents_i_admin2__6d2db4_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["admin2", "date_start"], name="incidents_i_admin2__6d2db4_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incident',
-            index=models.Index(fields=['organisation', 'key'], name='incidents_i_organis_22d16e_idx'),
+            model_name="incident",
+            index=models.Index(
+                fields=["organisation", "key"], name="incidents_i_organis_22d16e_idx"
+            ),
         ),
         migrations.AddIndex(
-            model_name='incidentactor',
-            index=models.Index(fields=['actor', 'incident'], name='incidents_i_actor_i_43e714_idx'),
+            model_name="incidentactor",
+            index=models.Index(fields=["actor", "incident"], name="incidents_i_actor_i_43e714_idx"),
         ),
         migrations.AddConstraint(
-            model_name='incidentviolation',
-            constraint=models.UniqueConstraint(fields=('incident', 'violation'), name='incident_violation_unique'),
+            model_name="incidentviolation",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "violation"), name="incident_violation_unique"
+            ),
         ),
     ]

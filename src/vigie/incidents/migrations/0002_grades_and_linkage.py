@@ -6,100 +6,247 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_default_grants'),
-        ('incidents', '0001_initial'),
-        ('reports', '0002_grades_and_linkage'),
+        ("core", "0004_default_grants"),
+        ("incidents", "0001_initial"),
+        ("reports", "0002_grades_and_linkage"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incident',
-            name='figures_override',
-            field=models.JSONField(blank=True, default=dict, help_text='Figures set by an analyst (killed_best, killed_low...), replacing the computed ones.', verbose_name="analyst's figures"),
+            model_name="incident",
+            name="figures_override",
+            field=models.JSONField(
+                blank=True,
+                default=dict,
+                help_text="Figures set by an analyst (killed_best, killed_low...), replacing the computed ones.",
+                verbose_name="analyst's figures",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='grade',
-            field=models.CharField(blank=True, choices=[('confirmed', 'Confirmed'), ('fair', 'Fair'), ('weak', 'Weak'), ('contested', 'Contested'), ('discounted', 'Discounted')], db_index=True, max_length=12, verbose_name='grade'),
+            model_name="incident",
+            name="grade",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("confirmed", "Confirmed"),
+                    ("fair", "Fair"),
+                    ("weak", "Weak"),
+                    ("contested", "Contested"),
+                    ("discounted", "Discounted"),
+                ],
+                db_index=True,
+                max_length=12,
+                verbose_name="grade",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='grade_reason',
-            field=models.CharField(blank=True, max_length=200, verbose_name='why this grade'),
+            model_name="incident",
+            name="grade_reason",
+            field=models.CharField(blank=True, max_length=200, verbose_name="why this grade"),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='merged_into',
-            field=models.ForeignKey(blank=True, help_text='Set when an analyst or the engine merged this incident into another; a split can revive it.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='merged_incidents', to='incidents.incident'),
+            model_name="incident",
+            name="merged_into",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Set when an analyst or the engine merged this incident into another; a split can revive it.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="merged_incidents",
+                to="incidents.incident",
+            ),
         ),
         migrations.AddField(
-            model_name='incident',
-            name='override_reason',
-            field=models.CharField(blank=True, max_length=500, verbose_name="reason for the analyst's figures"),
+            model_name="incident",
+            name="override_reason",
+            field=models.CharField(
+                blank=True, max_length=500, verbose_name="reason for the analyst's figures"
+            ),
         ),
         migrations.CreateModel(
-            name='LinkageRun',
+            name="LinkageRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started', models.DateTimeField(auto_now_add=True)),
-                ('finished', models.DateTimeField(blank=True, null=True)),
-                ('model', models.JSONField(default=dict)),
-                ('reports', models.PositiveIntegerField(default=0)),
-                ('comparisons', models.PositiveIntegerField(default=0)),
-                ('merges', models.PositiveIntegerField(default=0)),
-                ('review', models.PositiveIntegerField(default=0)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started", models.DateTimeField(auto_now_add=True)),
+                ("finished", models.DateTimeField(blank=True, null=True)),
+                ("model", models.JSONField(default=dict)),
+                ("reports", models.PositiveIntegerField(default=0)),
+                ("comparisons", models.PositiveIntegerField(default=0)),
+                ("merges", models.PositiveIntegerField(default=0)),
+                ("review", models.PositiveIntegerField(default=0)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'linkage run',
-                'verbose_name_plural': 'linkage runs',
-                'ordering': ['-started'],
+                "verbose_name": "linkage run",
+                "verbose_name_plural": "linkage runs",
+                "ordering": ["-started"],
             },
         ),
         migrations.CreateModel(
-            name='LinkOperation',
+            name="LinkOperation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('merge', 'Merge'), ('split', 'Split')], max_length=10)),
-                ('report_ids', models.JSONField(default=list, help_text='The reports that moved.')),
-                ('before', models.JSONField(blank=True, default=dict, help_text='Both incidents as they were before a merge, restored by its split.')),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('origin', models.CharField(default='analyst', max_length=20)),
-                ('time', models.DateTimeField(auto_now_add=True)),
-                ('incident', models.ForeignKey(help_text='The incident that kept the reports (merge) or gave them (split).', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incidents.incident')),
-                ('other', models.ForeignKey(help_text='The incident merged away (merge) or created or revived (split).', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incidents.incident')),
-                ('undone_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='incidents.linkoperation')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[("merge", "Merge"), ("split", "Split")], max_length=10
+                    ),
+                ),
+                ("report_ids", models.JSONField(default=list, help_text="The reports that moved.")),
+                (
+                    "before",
+                    models.JSONField(
+                        blank=True,
+                        default=dict,
+                        help_text="Both incidents as they were before a merge, restored by its split.",
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("origin", models.CharField(default="analyst", max_length=20)),
+                ("time", models.DateTimeField(auto_now_add=True)),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        help_text="The incident that kept the reports (merge) or gave them (split).",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "other",
+                    models.ForeignKey(
+                        help_text="The incident merged away (merge) or created or revived (split).",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "undone_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="incidents.linkoperation",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'merge or split',
-                'verbose_name_plural': 'merges and splits',
-                'ordering': ['-time', '-id'],
+                "verbose_name": "merge or split",
+                "verbose_name_plural": "merges and splits",
+                "ordering": ["-time", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='LinkPair',
+            name="LinkPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('score', models.FloatField()),
-                ('log_odds', models.FloatField(help_text="Score plus the model's prior: 0 is even odds.")),
-                ('weights', models.JSONField(default=dict)),
-                ('status', models.CharField(choices=[('linked', 'Joined by the engine'), ('review', 'Waiting for review'), ('confirmed', 'Joined by an analyst'), ('rejected', 'Rejected by an analyst')], db_index=True, max_length=10)),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('report_a', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.report')),
-                ('report_b', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='reports.report')),
-                ('run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='pairs', to='incidents.linkagerun')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("score", models.FloatField()),
+                (
+                    "log_odds",
+                    models.FloatField(help_text="Score plus the model's prior: 0 is even odds."),
+                ),
+                ("weights", models.JSONField(default=dict)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("linked", "Joined by the engine"),
+                            ("review", "Waiting for review"),
+                            ("confirmed", "Joined by an analyst"),
+                            ("rejected", "Rejected by an analyst"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "report_a",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="reports.report",
+                    ),
+                ),
+                (
+                    "report_b",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="reports.report",
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="pairs",
+                        to="incidents.linkagerun",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'compared pair of reports',
-                'verbose_name_plural': 'compared pairs of reports',
-                'ordering': ['-score', 'id'],
-                'constraints': [models.UniqueConstraint(fields=('report_a', 'report_b'), name='link_pair_unique')],
+                "verbose_name": "compared pair of reports",
+                "verbose_name_plural": "compared pairs of reports",
+                "ordering": ["-score", "id"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("report_a", "report_b"), name="link_pair_unique"
+                    )
+                ],
             },
         ),
     ]

@@ -4,15 +4,35 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0002_grades_and_linkage'),
+        ("incidents", "0002_grades_and_linkage"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='incidentactor',
-            name='category',
-            field=models.CharField(blank=True, choices=[('state_forces', 'State forces'), ('foreign_forces', 'Foreign forces'), ('un_mission', 'UN mission'), ('jihadist_group', 'Jihadist group'), ('separatist_group', 'Separatist group'), ('pro_government_militia', 'Pro-government militia'), ('community_militia', 'Community militia'), ('political_militia', 'Political militia'), ('criminal_group', 'Criminal group'), ('unidentified_armed_group', 'Unidentified armed group'), ('civilians', 'Civilians'), ('protesters', 'Protesters'), ('rioters', 'Rioters'), ('other', 'Other')], help_text="The actor's category in this incident, when it differs by place: a state's forces are state forces at home and foreign forces elsewhere. Empty: the actor's own category.", max_length=30, verbose_name='category in this incident'),
+            model_name="incidentactor",
+            name="category",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("state_forces", "State forces"),
+                    ("foreign_forces", "Foreign forces"),
+                    ("un_mission", "UN mission"),
+                    ("jihadist_group", "Jihadist group"),
+                    ("separatist_group", "Separatist group"),
+                    ("pro_government_militia", "Pro-government militia"),
+                    ("community_militia", "Community militia"),
+                    ("political_militia", "Political militia"),
+                    ("criminal_group", "Criminal group"),
+                    ("unidentified_armed_group", "Unidentified armed group"),
+                    ("civilians", "Civilians"),
+                    ("protesters", "Protesters"),
+                    ("rioters", "Rioters"),
+                    ("other", "Other"),
+                ],
+                help_text="The actor's category in this incident, when it differs by place: a state's forces are state forces at home and foreign forces elsewhere. Empty: the actor's own category.",
+                max_length=30,
+                verbose_name="category in this incident",
+            ),
         ),
     ]

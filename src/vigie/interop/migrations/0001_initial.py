@@ -5,38 +5,72 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ImportRun',
+            name="ImportRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(max_length=20)),
-                ('file_name', models.CharField(max_length=500)),
-                ('file_sha256', models.CharField(max_length=64)),
-                ('user_name', models.CharField(blank=True, max_length=150)),
-                ('started', models.DateTimeField()),
-                ('finished', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('completed', 'Completed'), ('rejected', 'Rejected (strict mode)')], default='completed', max_length=20)),
-                ('rows_read', models.PositiveIntegerField(default=0)),
-                ('incidents_created', models.PositiveIntegerField(default=0)),
-                ('incidents_updated', models.PositiveIntegerField(default=0)),
-                ('incidents_unchanged', models.PositiveIntegerField(default=0)),
-                ('rows_rejected', models.PositiveIntegerField(default=0)),
-                ('problems', models.JSONField(default=list, help_text='The first problems found, with line and column.')),
-                ('columns', models.JSONField(default=list, help_text="The file's header (normalised): the key to its reports' raw rows.")),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("format", models.CharField(max_length=20)),
+                ("file_name", models.CharField(max_length=500)),
+                ("file_sha256", models.CharField(max_length=64)),
+                ("user_name", models.CharField(blank=True, max_length=150)),
+                ("started", models.DateTimeField()),
+                ("finished", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("completed", "Completed"),
+                            ("rejected", "Rejected (strict mode)"),
+                        ],
+                        default="completed",
+                        max_length=20,
+                    ),
+                ),
+                ("rows_read", models.PositiveIntegerField(default=0)),
+                ("incidents_created", models.PositiveIntegerField(default=0)),
+                ("incidents_updated", models.PositiveIntegerField(default=0)),
+                ("incidents_unchanged", models.PositiveIntegerField(default=0)),
+                ("rows_rejected", models.PositiveIntegerField(default=0)),
+                (
+                    "problems",
+                    models.JSONField(
+                        default=list, help_text="The first problems found, with line and column."
+                    ),
+                ),
+                (
+                    "columns",
+                    models.JSONField(
+                        default=list,
+                        help_text="The file's header (normalised): the key to its reports' raw rows.",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'import run',
-                'verbose_name_plural': 'import runs',
-                'ordering': ['-started'],
+                "verbose_name": "import run",
+                "verbose_name_plural": "import runs",
+                "ordering": ["-started"],
             },
         ),
     ]

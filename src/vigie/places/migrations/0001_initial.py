@@ -5,52 +5,98 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Place',
+            name="Place",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=120, unique=True, verbose_name='code')),
-                ('kind', models.CharField(choices=[('country', 'Country'), ('region', 'Region'), ('cercle', 'Cercle'), ('commune', 'Commune'), ('locality', 'Locality')], max_length=10, verbose_name='kind')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('latitude', models.FloatField(blank=True, null=True, verbose_name='latitude')),
-                ('longitude', models.FloatField(blank=True, null=True, verbose_name='longitude')),
-                ('pcode', models.CharField(blank=True, max_length=20, verbose_name='OCHA p-code')),
-                ('needs_review', models.BooleanField(default=False, help_text='Created from an imported name that the gazetteer did not know.', verbose_name='needs review')),
-                ('note', models.CharField(blank=True, max_length=300)),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=120, unique=True, verbose_name="code")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("country", "Country"),
+                            ("region", "Region"),
+                            ("cercle", "Cercle"),
+                            ("commune", "Commune"),
+                            ("locality", "Locality"),
+                        ],
+                        max_length=10,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("latitude", models.FloatField(blank=True, null=True, verbose_name="latitude")),
+                ("longitude", models.FloatField(blank=True, null=True, verbose_name="longitude")),
+                ("pcode", models.CharField(blank=True, max_length=20, verbose_name="OCHA p-code")),
+                (
+                    "needs_review",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Created from an imported name that the gazetteer did not know.",
+                        verbose_name="needs review",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300)),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'place',
-                'verbose_name_plural': 'places',
-                'ordering': ['kind', 'name'],
+                "verbose_name": "place",
+                "verbose_name_plural": "places",
+                "ordering": ["kind", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PlaceAlias',
+            name="PlaceAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('normalized', models.CharField(db_index=True, editable=False, max_length=200)),
-                ('place', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='places.place')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("normalized", models.CharField(db_index=True, editable=False, max_length=200)),
+                (
+                    "place",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="places.place",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'other spelling',
-                'verbose_name_plural': 'other spellings',
+                "verbose_name": "other spelling",
+                "verbose_name_plural": "other spellings",
             },
         ),
         migrations.AddIndex(
-            model_name='place',
-            index=models.Index(fields=['kind', 'name'], name='places_plac_kind_05d800_idx'),
+            model_name="place",
+            index=models.Index(fields=["kind", "name"], name="places_plac_kind_05d800_idx"),
         ),
         migrations.AddConstraint(
-            model_name='placealias',
-            constraint=models.UniqueConstraint(fields=('place', 'normalized'), name='place_alias_unique'),
+            model_name="placealias",
+            constraint=models.UniqueConstraint(
+                fields=("place", "normalized"), name="place_alias_unique"
+            ),
         ),
     ]

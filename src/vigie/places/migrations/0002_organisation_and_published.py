@@ -15,38 +15,59 @@ def keep_private_names_private(apps, schema_editor):
     Incident = apps.get_model("incidents", "Incident")
     Report = apps.get_model("reports", "Report")
     for place_id in Place.objects.filter(needs_review=True).values_list("pk", flat=True).iterator():
-        incidents = Incident.objects.filter(Q(place_id=place_id) | Q(admin0_id=place_id) | Q(admin1_id=place_id)
-                                            | Q(admin2_id=place_id) | Q(admin3_id=place_id))
+        incidents = Incident.objects.filter(
+            Q(place_id=place_id)
+            | Q(admin0_id=place_id)
+            | Q(admin1_id=place_id)
+            | Q(admin2_id=place_id)
+            | Q(admin3_id=place_id)
+        )
         reports = Report.objects.filter(place_id=place_id)
-        if any(records.filter(Q(visibility="public") | Q(organisation__isnull=True)).exists()
-               for records in (incidents, reports)):
+        if any(
+            records.filter(Q(visibility="public") | Q(organisation__isnull=True)).exists()
+            for records in (incidents, reports)
+        ):
             continue
-        organisations = [records.order_by("organisation_id").values_list("organisation_id", flat=True).first()
-                         for records in (incidents, reports)]
+        organisations = [
+            records.order_by("organisation_id").values_list("organisation_id", flat=True).first()
+            for records in (incidents, reports)
+        ]
         organisations = [pk for pk in organisations if pk is not None]
-        Place.objects.filter(pk=place_id).update(published=False,
-                                                 organisation_id=min(organisations) if organisations else None)
+        Place.objects.filter(pk=place_id).update(
+            published=False, organisation_id=min(organisations) if organisations else None
+        )
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0004_default_grants'),
-        ('places', '0001_initial'),
-        ('incidents', '0002_grades_and_linkage'),
-        ('reports', '0002_grades_and_linkage'),
+        ("core", "0004_default_grants"),
+        ("places", "0001_initial"),
+        ("incidents", "0002_grades_and_linkage"),
+        ("reports", "0002_grades_and_linkage"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='place',
-            name='organisation',
-            field=models.ForeignKey(blank=True, help_text='The organisation whose report named this place first (empty: the gazetteer or a dataset).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='places', to='core.organisation', verbose_name='organisation'),
+            model_name="place",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="The organisation whose report named this place first (empty: the gazetteer or a dataset).",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="places",
+                to="core.organisation",
+                verbose_name="organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='place',
-            name='published',
-            field=models.BooleanField(default=True, help_text="Off: named in an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published name'),
+            model_name="place",
+            name="published",
+            field=models.BooleanField(
+                default=True,
+                help_text="Off: named in an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.",
+                verbose_name="published name",
+            ),
         ),
         migrations.RunPython(keep_private_names_private, migrations.RunPython.noop),
     ]

@@ -5,89 +5,335 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
-        ('incidents', '0001_initial'),
-        ('interop', '0001_initial'),
-        ('places', '0001_initial'),
+        ("core", "0001_initial"),
+        ("incidents", "0001_initial"),
+        ("interop", "0001_initial"),
+        ("places", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=120, unique=True)),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('kind', models.CharField(choices=[('dataset', 'Dataset'), ('media', 'Media'), ('partner', 'Partner organisation'), ('witness', 'Witness'), ('official', 'Official statement'), ('ngo', 'Non-governmental organisation'), ('un', 'United Nations')], max_length=20, verbose_name='kind')),
-                ('language', models.CharField(blank=True, max_length=10, verbose_name='language')),
-                ('url', models.URLField(blank=True)),
-                ('attribution', models.TextField(blank=True, help_text='The credit line a licence requires (UCDP GED: CC BY 4.0).', verbose_name='attribution')),
-                ('redistributable', models.BooleanField(default=True, help_text="Whether this source's own rows may be redistributed (ACLED's may not).")),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sources', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=120, unique=True)),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dataset", "Dataset"),
+                            ("media", "Media"),
+                            ("partner", "Partner organisation"),
+                            ("witness", "Witness"),
+                            ("official", "Official statement"),
+                            ("ngo", "Non-governmental organisation"),
+                            ("un", "United Nations"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("language", models.CharField(blank=True, max_length=10, verbose_name="language")),
+                ("url", models.URLField(blank=True)),
+                (
+                    "attribution",
+                    models.TextField(
+                        blank=True,
+                        help_text="The credit line a licence requires (UCDP GED: CC BY 4.0).",
+                        verbose_name="attribution",
+                    ),
+                ),
+                (
+                    "redistributable",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Whether this source's own rows may be redistributed (ACLED's may not).",
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="sources",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'source',
-                'verbose_name_plural': 'sources',
-                'ordering': ['name'],
+                "verbose_name": "source",
+                "verbose_name_plural": "sources",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Report',
+            name="Report",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('visibility', models.CharField(choices=[('public', 'Public'), ('organisation', 'Organisation only'), ('restricted', 'Restricted')], default='organisation', max_length=20)),
-                ('external_id', models.CharField(max_length=120, verbose_name='identifier at the source')),
-                ('is_current', models.BooleanField(default=True)),
-                ('source_timestamp', models.BigIntegerField(blank=True, help_text="The source's own version stamp.", null=True)),
-                ('content_hash', models.CharField(max_length=32)),
-                ('published', models.DateField(blank=True, null=True, verbose_name='published')),
-                ('date_start', models.DateField(blank=True, null=True, verbose_name='event date')),
-                ('date_end', models.DateField(blank=True, null=True)),
-                ('date_precision', models.CharField(choices=[('day', 'Day'), ('range', 'Range of days'), ('week', 'Week'), ('month', 'Month'), ('year', 'Year')], default='day', max_length=10)),
-                ('country_text', models.CharField(blank=True, max_length=100)),
-                ('admin1_text', models.CharField(blank=True, max_length=200)),
-                ('admin2_text', models.CharField(blank=True, max_length=200)),
-                ('admin3_text', models.CharField(blank=True, max_length=200)),
-                ('location_text', models.CharField(blank=True, max_length=200)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('geo_precision', models.CharField(blank=True, choices=[('exact', 'Exact location'), ('near', 'Near a locality (within about 25 km)'), ('admin3', 'Commune'), ('admin2', 'Cercle'), ('admin1', 'Region'), ('country', 'Country')], max_length=10)),
-                ('event_type', models.CharField(blank=True, choices=[('battles', 'Battles'), ('explosions_remote_violence', 'Explosions/Remote violence'), ('violence_against_civilians', 'Violence against civilians'), ('protests', 'Protests'), ('riots', 'Riots'), ('strategic_developments', 'Strategic developments')], max_length=40)),
-                ('sub_event_type', models.CharField(blank=True, choices=[('armed_clash', 'Armed clash'), ('government_regains_territory', 'Government regains territory'), ('non_state_actor_overtakes_territory', 'Non-state actor overtakes territory'), ('chemical_weapon', 'Chemical weapon'), ('air_drone_strike', 'Air/drone strike'), ('suicide_bomb', 'Suicide bomb'), ('shelling_artillery_missile_attack', 'Shelling/artillery/missile attack'), ('remote_explosive_landmine_ied', 'Remote explosive/landmine/IED'), ('grenade', 'Grenade'), ('sexual_violence', 'Sexual violence'), ('attack', 'Attack'), ('abduction_forced_disappearance', 'Abduction/forced disappearance'), ('peaceful_protest', 'Peaceful protest'), ('protest_with_intervention', 'Protest with intervention'), ('excessive_force_against_protesters', 'Excessive force against protesters'), ('violent_demonstration', 'Violent demonstration'), ('mob_violence', 'Mob violence'), ('agreement', 'Agreement'), ('arrests', 'Arrests'), ('change_to_group_activity', 'Change to group/activity'), ('disrupted_weapons_use', 'Disrupted weapons use'), ('headquarters_or_base_established', 'Headquarters or base established'), ('looting_property_destruction', 'Looting/property destruction'), ('non_violent_transfer_of_territory', 'Non-violent transfer of territory'), ('other', 'Other')], max_length=40)),
-                ('event_label', models.CharField(blank=True, max_length=300)),
-                ('perpetrator_text', models.CharField(blank=True, max_length=500, verbose_name='perpetrator as reported')),
-                ('target_text', models.CharField(blank=True, max_length=500, verbose_name='target as reported')),
-                ('killed', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_low', models.PositiveIntegerField(blank=True, null=True)),
-                ('killed_high', models.PositiveIntegerField(blank=True, null=True)),
-                ('civilians_killed', models.PositiveIntegerField(blank=True, null=True)),
-                ('combatants_killed', models.PositiveIntegerField(blank=True, null=True)),
-                ('injured', models.PositiveIntegerField(blank=True, null=True)),
-                ('abducted', models.PositiveIntegerField(blank=True, null=True)),
-                ('text', models.TextField(blank=True, verbose_name='text')),
-                ('original_source', models.CharField(blank=True, help_text='For dataset rows: the outlets the dataset cites.', max_length=500)),
-                ('url', models.URLField(blank=True, max_length=500)),
-                ('language', models.CharField(blank=True, max_length=10)),
-                ('raw', models.JSONField(blank=True, help_text="The row(s) as they came, values in the file's column order (the import run has the header).", null=True)),
-                ('link_method', models.CharField(blank=True, choices=[('dataset', 'One dataset event'), ('key', 'Incident key given by the source file'), ('linkage', 'Linkage engine'), ('analyst', 'Analyst')], max_length=20)),
-                ('created', models.DateTimeField(auto_now_add=True)),
-                ('import_run', models.ForeignKey(blank=True, db_index=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='interop.importrun')),
-                ('incident', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='reports', to='incidents.incident')),
-                ('organisation', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='core.organisation')),
-                ('place', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='places.place')),
-                ('supersedes', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='reports.report')),
-                ('source', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='reports', to='reports.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "visibility",
+                    models.CharField(
+                        choices=[
+                            ("public", "Public"),
+                            ("organisation", "Organisation only"),
+                            ("restricted", "Restricted"),
+                        ],
+                        default="organisation",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "external_id",
+                    models.CharField(max_length=120, verbose_name="identifier at the source"),
+                ),
+                ("is_current", models.BooleanField(default=True)),
+                (
+                    "source_timestamp",
+                    models.BigIntegerField(
+                        blank=True, help_text="The source's own version stamp.", null=True
+                    ),
+                ),
+                ("content_hash", models.CharField(max_length=32)),
+                ("published", models.DateField(blank=True, null=True, verbose_name="published")),
+                ("date_start", models.DateField(blank=True, null=True, verbose_name="event date")),
+                ("date_end", models.DateField(blank=True, null=True)),
+                (
+                    "date_precision",
+                    models.CharField(
+                        choices=[
+                            ("day", "Day"),
+                            ("range", "Range of days"),
+                            ("week", "Week"),
+                            ("month", "Month"),
+                            ("year", "Year"),
+                        ],
+                        default="day",
+                        max_length=10,
+                    ),
+                ),
+                ("country_text", models.CharField(blank=True, max_length=100)),
+                ("admin1_text", models.CharField(blank=True, max_length=200)),
+                ("admin2_text", models.CharField(blank=True, max_length=200)),
+                ("admin3_text", models.CharField(blank=True, max_length=200)),
+                ("location_text", models.CharField(blank=True, max_length=200)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                (
+                    "geo_precision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("exact", "Exact location"),
+                            ("near", "Near a locality (within about 25 km)"),
+                            ("admin3", "Commune"),
+                            ("admin2", "Cercle"),
+                            ("admin1", "Region"),
+                            ("country", "Country"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "event_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("battles", "Battles"),
+                            ("explosions_remote_violence", "Explosions/Remote violence"),
+                            ("violence_against_civilians", "Violence against civilians"),
+                            ("protests", "Protests"),
+                            ("riots", "Riots"),
+                            ("strategic_developments", "Strategic developments"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                (
+                    "sub_event_type",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("armed_clash", "Armed clash"),
+                            ("government_regains_territory", "Government regains territory"),
+                            (
+                                "non_state_actor_overtakes_territory",
+                                "Non-state actor overtakes territory",
+                            ),
+                            ("chemical_weapon", "Chemical weapon"),
+                            ("air_drone_strike", "Air/drone strike"),
+                            ("suicide_bomb", "Suicide bomb"),
+                            (
+                                "shelling_artillery_missile_attack",
+                                "Shelling/artillery/missile attack",
+                            ),
+                            ("remote_explosive_landmine_ied", "Remote explosive/landmine/IED"),
+                            ("grenade", "Grenade"),
+                            ("sexual_violence", "Sexual violence"),
+                            ("attack", "Attack"),
+                            ("abduction_forced_disappearance", "Abduction/forced disappearance"),
+                            ("peaceful_protest", "Peaceful protest"),
+                            ("protest_with_intervention", "Protest with intervention"),
+                            (
+                                "excessive_force_against_protesters",
+                                "Excessive force against protesters",
+                            ),
+                            ("violent_demonstration", "Violent demonstration"),
+                            ("mob_violence", "Mob violence"),
+                            ("agreement", "Agreement"),
+                            ("arrests", "Arrests"),
+                            ("change_to_group_activity", "Change to group/activity"),
+                            ("disrupted_weapons_use", "Disrupted weapons use"),
+                            (
+                                "headquarters_or_base_established",
+                                "Headquarters or base established",
+                            ),
+                            ("looting_property_destruction", "Looting/property destruction"),
+                            (
+                                "non_violent_transfer_of_territory",
+                                "Non-violent transfer of territory",
+                            ),
+                            ("other", "Other"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("event_label", models.CharField(blank=True, max_length=300)),
+                (
+                    "perpetrator_text",
+                    models.CharField(
+                        blank=True, max_length=500, verbose_name="perpetrator as reported"
+                    ),
+                ),
+                (
+                    "target_text",
+                    models.CharField(blank=True, max_length=500, verbose_name="target as reported"),
+                ),
+                ("killed", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_low", models.PositiveIntegerField(blank=True, null=True)),
+                ("killed_high", models.PositiveIntegerField(blank=True, null=True)),
+                ("civilians_killed", models.PositiveIntegerField(blank=True, null=True)),
+                ("combatants_killed", models.PositiveIntegerField(blank=True, null=True)),
+                ("injured", models.PositiveIntegerField(blank=True, null=True)),
+                ("abducted", models.PositiveIntegerField(blank=True, null=True)),
+                ("text", models.TextField(blank=True, verbose_name="text")),
+                (
+                    "original_source",
+                    models.CharField(
+                        blank=True,
+                        help_text="For dataset rows: the outlets the dataset cites.",
+                        max_length=500,
+                    ),
+                ),
+                ("url", models.URLField(blank=True, max_length=500)),
+                ("language", models.CharField(blank=True, max_length=10)),
+                (
+                    "raw",
+                    models.JSONField(
+                        blank=True,
+                        help_text="The row(s) as they came, values in the file's column order (the import run has the header).",
+                        null=True,
+                    ),
+                ),
+                (
+                    "link_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("dataset", "One dataset event"),
+                            ("key", "Incident key given by the source file"),
+                            ("linkage", "Linkage engine"),
+                            ("analyst", "Analyst"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True)),
+                (
+                    "import_run",
+                    models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="interop.importrun",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="reports",
+                        to="incidents.incident",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="core.organisation",
+                    ),
+                ),
+                (
+                    "place",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="places.place",
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="reports.report",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="reports",
+                        to="reports.source",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'report',
-                'verbose_name_plural': 'reports',
-                'ordering': ['-date_start', 'id'],
-                'indexes': [models.Index(fields=['source', 'external_id'], name='reports_rep_source__a3cc0b_idx')],
+                "verbose_name": "report",
+                "verbose_name_plural": "reports",
+                "ordering": ["-date_start", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["source", "external_id"], name="reports_rep_source__a3cc0b_idx"
+                    )
+                ],
             },
         ),
     ]

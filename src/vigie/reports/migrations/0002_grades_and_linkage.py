@@ -4,30 +4,60 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0001_initial'),
+        ("reports", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='credibility',
-            field=models.PositiveSmallIntegerField(choices=[(1, '1: confirmed by other sources'), (2, '2: probably true'), (3, '3: possibly true'), (4, '4: doubtful'), (5, '5: improbable'), (6, '6: truth cannot be judged')], default=6, help_text='How credible this account is (1 to 6; 6: cannot be judged).', verbose_name='credibility'),
+            model_name="report",
+            name="credibility",
+            field=models.PositiveSmallIntegerField(
+                choices=[
+                    (1, "1: confirmed by other sources"),
+                    (2, "2: probably true"),
+                    (3, "3: possibly true"),
+                    (4, "4: doubtful"),
+                    (5, "5: improbable"),
+                    (6, "6: truth cannot be judged"),
+                ],
+                default=6,
+                help_text="How credible this account is (1 to 6; 6: cannot be judged).",
+                verbose_name="credibility",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='linked_at',
-            field=models.DateTimeField(blank=True, help_text='When the linkage engine last placed this report.', null=True),
+            model_name="report",
+            name="linked_at",
+            field=models.DateTimeField(
+                blank=True, help_text="When the linkage engine last placed this report.", null=True
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='party',
-            field=models.BooleanField(default=False, help_text='An army, a government or an armed group speaking of its own acts: recorded, not trusted alone.', verbose_name='party to the conflict'),
+            model_name="source",
+            name="party",
+            field=models.BooleanField(
+                default=False,
+                help_text="An army, a government or an armed group speaking of its own acts: recorded, not trusted alone.",
+                verbose_name="party to the conflict",
+            ),
         ),
         migrations.AddField(
-            model_name='source',
-            name='reliability',
-            field=models.CharField(choices=[('A', 'A: completely reliable'), ('B', 'B: usually reliable'), ('C', 'C: fairly reliable'), ('D', 'D: not usually reliable'), ('E', 'E: unreliable'), ('F', 'F: reliability cannot be judged')], default='F', help_text='How reliable the source has proved (A to F; F: cannot be judged yet).', max_length=1, verbose_name='reliability'),
+            model_name="source",
+            name="reliability",
+            field=models.CharField(
+                choices=[
+                    ("A", "A: completely reliable"),
+                    ("B", "B: usually reliable"),
+                    ("C", "C: fairly reliable"),
+                    ("D", "D: not usually reliable"),
+                    ("E", "E: unreliable"),
+                    ("F", "F: reliability cannot be judged"),
+                ],
+                default="F",
+                help_text="How reliable the source has proved (A to F; F: cannot be judged yet).",
+                max_length=1,
+                verbose_name="reliability",
+            ),
         ),
     ]

@@ -14,16 +14,19 @@ def keep_private_sources_private(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0002_grades_and_linkage'),
+        ("reports", "0002_grades_and_linkage"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='source',
-            name='published',
-            field=models.BooleanField(default=True, help_text="Off: created by an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.", verbose_name='published name'),
+            model_name="source",
+            name="published",
+            field=models.BooleanField(
+                default=True,
+                help_text="Off: created by an organisation's non-public report; only that organisation sees it until one of its analysts publishes it.",
+                verbose_name="published name",
+            ),
         ),
         migrations.RunPython(keep_private_sources_private, migrations.RunPython.noop),
     ]

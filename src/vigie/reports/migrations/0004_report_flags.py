@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0003_source_published'),
+        ("reports", "0003_source_published"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='flags',
-            field=models.JSONField(blank=True, default=list, help_text='Marks an import put on the report: "figures_out_of_order" when the source published low, best and high out of order (kept as published in raw; the figures hold min, best, max).'),
+            model_name="report",
+            name="flags",
+            field=models.JSONField(
+                blank=True,
+                default=list,
+                help_text='Marks an import put on the report: "figures_out_of_order" when the source published low, best and high out of order (kept as published in raw; the figures hold min, best, max).',
+            ),
         ),
     ]

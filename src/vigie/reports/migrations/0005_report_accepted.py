@@ -13,27 +13,37 @@ def monitors_reports_wait_for_an_analyst(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reports', '0004_report_flags'),
+        ("reports", "0004_report_flags"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='report',
-            name='accepted',
-            field=models.BooleanField(db_default=True, default=True, help_text="Whether the incident's figures may rest on this report: a dataset's or a reports file's rows are accepted as imported; a monitor's report once an analyst accepts it.", verbose_name='accepted'),
+            model_name="report",
+            name="accepted",
+            field=models.BooleanField(
+                db_default=True,
+                default=True,
+                help_text="Whether the incident's figures may rest on this report: a dataset's or a reports file's rows are accepted as imported; a monitor's report once an analyst accepts it.",
+                verbose_name="accepted",
+            ),
         ),
         migrations.AddField(
-            model_name='report',
-            name='accepted_at',
+            model_name="report",
+            name="accepted_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='report',
-            name='accepted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="report",
+            name="accepted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.RunPython(monitors_reports_wait_for_an_analyst, migrations.RunPython.noop),
     ]

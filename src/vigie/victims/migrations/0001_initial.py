@@ -9,203 +9,709 @@ import vigie.victims.models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0004_default_grants'),
-        ('incidents', '0001_initial'),
-        ('places', '0001_initial'),
+        ("core", "0004_default_grants"),
+        ("incidents", "0001_initial"),
+        ("places", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Assistance',
+            name="Assistance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opened_on', models.DateField(verbose_name='opened on')),
-                ('closed_on', models.DateField(blank=True, null=True, verbose_name='closed on')),
-                ('closure_reason', models.CharField(blank=True, choices=[('needs_met', 'Needs met'), ('referred_elsewhere', 'Followed by another organisation'), ('person_request', "At the person's request"), ('lost_contact', 'Contact lost'), ('relocated', 'Moved away'), ('deceased', 'Deceased'), ('consent_withdrawn', 'Consent withdrawn'), ('other', 'Other')], max_length=20, verbose_name='reason for closure')),
-                ('officer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assistance officer')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opened_on", models.DateField(verbose_name="opened on")),
+                ("closed_on", models.DateField(blank=True, null=True, verbose_name="closed on")),
+                (
+                    "closure_reason",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("needs_met", "Needs met"),
+                            ("referred_elsewhere", "Followed by another organisation"),
+                            ("person_request", "At the person's request"),
+                            ("lost_contact", "Contact lost"),
+                            ("relocated", "Moved away"),
+                            ("deceased", "Deceased"),
+                            ("consent_withdrawn", "Consent withdrawn"),
+                            ("other", "Other"),
+                        ],
+                        max_length=20,
+                        verbose_name="reason for closure",
+                    ),
+                ),
+                (
+                    "officer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="assistance officer",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'assistance case',
-                'verbose_name_plural': 'assistance cases',
-                'ordering': ['-opened_on', '-id'],
-                'default_manager_name': 'objects',
+                "verbose_name": "assistance case",
+                "verbose_name_plural": "assistance cases",
+                "ordering": ["-opened_on", "-id"],
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='FollowUp',
+            name="FollowUp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('note', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted.', verbose_name='note')),
-                ('assistance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='follow_ups', to='victims.assistance')),
-                ('by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "note",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True, help_text="Encrypted.", verbose_name="note"
+                    ),
+                ),
+                (
+                    "assistance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="follow_ups",
+                        to="victims.assistance",
+                    ),
+                ),
+                (
+                    "by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="by",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'follow-up',
-                'verbose_name_plural': 'follow-ups',
-                'ordering': ['date', 'id'],
-                'abstract': False,
-                'default_manager_name': 'objects',
+                "verbose_name": "follow-up",
+                "verbose_name_plural": "follow-ups",
+                "ordering": ["date", "id"],
+                "abstract": False,
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('medical', 'Medical'), ('psychosocial', 'Psychosocial'), ('legal', 'Legal'), ('material', 'Material'), ('livelihood', 'Livelihood'), ('shelter', 'Shelter'), ('documents', 'Civil documents')], max_length=20, verbose_name='category')),
-                ('identified_on', models.DateField(verbose_name='identified on')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('met', 'Met'), ('partly_met', 'Partly met'), ('unmet', 'Could not be met')], default='open', max_length=20, verbose_name='status')),
-                ('details', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted.', verbose_name='details')),
-                ('assistance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='needs', to='victims.assistance')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("medical", "Medical"),
+                            ("psychosocial", "Psychosocial"),
+                            ("legal", "Legal"),
+                            ("material", "Material"),
+                            ("livelihood", "Livelihood"),
+                            ("shelter", "Shelter"),
+                            ("documents", "Civil documents"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("identified_on", models.DateField(verbose_name="identified on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("met", "Met"),
+                            ("partly_met", "Partly met"),
+                            ("unmet", "Could not be met"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "details",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True, help_text="Encrypted.", verbose_name="details"
+                    ),
+                ),
+                (
+                    "assistance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="needs",
+                        to="victims.assistance",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'need',
-                'verbose_name_plural': 'needs',
-                'ordering': ['identified_on', 'id'],
-                'abstract': False,
-                'default_manager_name': 'objects',
+                "verbose_name": "need",
+                "verbose_name_plural": "needs",
+                "ordering": ["identified_on", "id"],
+                "abstract": False,
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Referral',
+            name="Referral",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('provider', models.CharField(help_text='The organisation or service the person is referred to.', max_length=200, verbose_name='provider')),
-                ('referred_on', models.DateField(verbose_name='referred on')),
-                ('status', models.CharField(choices=[('referred', 'Referred'), ('accepted', 'Accepted by the provider'), ('completed', 'Completed'), ('declined', 'Declined by the provider'), ('refused', 'Refused by the person'), ('no_response', 'No response')], default='referred', max_length=20, verbose_name='status')),
-                ('status_on', models.DateField(blank=True, null=True, verbose_name='status since')),
-                ('assistance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='referrals', to='victims.assistance')),
-                ('need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='referrals', to='victims.need', verbose_name='need')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.CharField(
+                        help_text="The organisation or service the person is referred to.",
+                        max_length=200,
+                        verbose_name="provider",
+                    ),
+                ),
+                ("referred_on", models.DateField(verbose_name="referred on")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("referred", "Referred"),
+                            ("accepted", "Accepted by the provider"),
+                            ("completed", "Completed"),
+                            ("declined", "Declined by the provider"),
+                            ("refused", "Refused by the person"),
+                            ("no_response", "No response"),
+                        ],
+                        default="referred",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("status_on", models.DateField(blank=True, null=True, verbose_name="status since")),
+                (
+                    "assistance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="referrals",
+                        to="victims.assistance",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="referrals",
+                        to="victims.need",
+                        verbose_name="need",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'referral',
-                'verbose_name_plural': 'referrals',
-                'ordering': ['referred_on', 'id'],
-                'abstract': False,
-                'default_manager_name': 'objects',
+                "verbose_name": "referral",
+                "verbose_name_plural": "referrals",
+                "ordering": ["referred_on", "id"],
+                "abstract": False,
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('category', models.CharField(choices=[('medical', 'Medical'), ('psychosocial', 'Psychosocial'), ('legal', 'Legal'), ('material', 'Material'), ('livelihood', 'Livelihood'), ('shelter', 'Shelter'), ('documents', 'Civil documents')], max_length=20, verbose_name='category')),
-                ('provider', models.CharField(blank=True, max_length=200, verbose_name='provider')),
-                ('delivered_on', models.DateField(verbose_name='delivered on')),
-                ('details', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted.', verbose_name='details')),
-                ('assistance', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='services', to='victims.assistance')),
-                ('need', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='services', to='victims.need', verbose_name='need')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("medical", "Medical"),
+                            ("psychosocial", "Psychosocial"),
+                            ("legal", "Legal"),
+                            ("material", "Material"),
+                            ("livelihood", "Livelihood"),
+                            ("shelter", "Shelter"),
+                            ("documents", "Civil documents"),
+                        ],
+                        max_length=20,
+                        verbose_name="category",
+                    ),
+                ),
+                ("provider", models.CharField(blank=True, max_length=200, verbose_name="provider")),
+                ("delivered_on", models.DateField(verbose_name="delivered on")),
+                (
+                    "details",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True, help_text="Encrypted.", verbose_name="details"
+                    ),
+                ),
+                (
+                    "assistance",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="services",
+                        to="victims.assistance",
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="services",
+                        to="victims.need",
+                        verbose_name="need",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service delivered',
-                'verbose_name_plural': 'services delivered',
-                'ordering': ['delivered_on', 'id'],
-                'abstract': False,
-                'default_manager_name': 'objects',
+                "verbose_name": "service delivered",
+                "verbose_name_plural": "services delivered",
+                "ordering": ["delivered_on", "id"],
+                "abstract": False,
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Victim',
+            name="Victim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', vigie.core.crypto.EncryptedTextField(help_text='Encrypted. Found again only by its exact spelling.', verbose_name='name')),
-                ('name_index', vigie.core.crypto.BlindIndexField(source='name')),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('other', 'Other'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='sex')),
-                ('age', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='age')),
-                ('age_group', models.CharField(choices=[('child', 'Child (0-17)'), ('adult', 'Adult (18-59)'), ('elderly', 'Elderly (60 and over)'), ('unknown', 'Unknown')], default='unknown', help_text='Set from the age when the age is known.', max_length=10, verbose_name='age group')),
-                ('community', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted.', verbose_name='community or ethnic group')),
-                ('civilian_status', models.CharField(choices=[('civilian', 'Civilian'), ('combatant', 'Combatant'), ('unknown', 'Unknown')], default='unknown', max_length=10, verbose_name='civilian status')),
-                ('harms', models.JSONField(blank=True, default=list, validators=[vigie.victims.models.validate_harms], verbose_name='harm suffered')),
-                ('contact', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted. Telephone, address or intermediary.', verbose_name='contact')),
-                ('home_location', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted. Village, quarter, coordinates.', verbose_name='exact home location')),
-                ('testimony', vigie.core.crypto.EncryptedTextField(blank=True, help_text='Encrypted.', verbose_name='testimony')),
-                ('created', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('updated', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='consent withdrawn at')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('region', models.ForeignKey(blank=True, help_text='The region (not the place) where the person lives; used in reports.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='places.place', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    vigie.core.crypto.EncryptedTextField(
+                        help_text="Encrypted. Found again only by its exact spelling.",
+                        verbose_name="name",
+                    ),
+                ),
+                ("name_index", vigie.core.crypto.BlindIndexField(source="name")),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[
+                            ("female", "Female"),
+                            ("male", "Male"),
+                            ("other", "Other"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="sex",
+                    ),
+                ),
+                (
+                    "age",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="age"),
+                ),
+                (
+                    "age_group",
+                    models.CharField(
+                        choices=[
+                            ("child", "Child (0-17)"),
+                            ("adult", "Adult (18-59)"),
+                            ("elderly", "Elderly (60 and over)"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        help_text="Set from the age when the age is known.",
+                        max_length=10,
+                        verbose_name="age group",
+                    ),
+                ),
+                (
+                    "community",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True, help_text="Encrypted.", verbose_name="community or ethnic group"
+                    ),
+                ),
+                (
+                    "civilian_status",
+                    models.CharField(
+                        choices=[
+                            ("civilian", "Civilian"),
+                            ("combatant", "Combatant"),
+                            ("unknown", "Unknown"),
+                        ],
+                        default="unknown",
+                        max_length=10,
+                        verbose_name="civilian status",
+                    ),
+                ),
+                (
+                    "harms",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        validators=[vigie.victims.models.validate_harms],
+                        verbose_name="harm suffered",
+                    ),
+                ),
+                (
+                    "contact",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="Encrypted. Telephone, address or intermediary.",
+                        verbose_name="contact",
+                    ),
+                ),
+                (
+                    "home_location",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True,
+                        help_text="Encrypted. Village, quarter, coordinates.",
+                        verbose_name="exact home location",
+                    ),
+                ),
+                (
+                    "testimony",
+                    vigie.core.crypto.EncryptedTextField(
+                        blank=True, help_text="Encrypted.", verbose_name="testimony"
+                    ),
+                ),
+                ("created", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                ("updated", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "withdrawn_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="consent withdrawn at"
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "region",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="The region (not the place) where the person lives; used in reports.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="places.place",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'victim',
-                'verbose_name_plural': 'victims',
-                'ordering': ['-created', '-id'],
-                'default_manager_name': 'objects',
+                "verbose_name": "victim",
+                "verbose_name_plural": "victims",
+                "ordering": ["-created", "-id"],
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.AddField(
-            model_name='assistance',
-            name='victim',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assistance_cases', to='victims.victim', verbose_name='victim'),
+            model_name="assistance",
+            name="victim",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="assistance_cases",
+                to="victims.victim",
+                verbose_name="victim",
+            ),
         ),
         migrations.CreateModel(
-            name='VictimAlias',
+            name="VictimAlias",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', vigie.core.crypto.EncryptedTextField(help_text='Encrypted.', verbose_name='other name')),
-                ('name_index', vigie.core.crypto.BlindIndexField(source='name')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
-                ('victim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='aliases', to='victims.victim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "name",
+                    vigie.core.crypto.EncryptedTextField(
+                        help_text="Encrypted.", verbose_name="other name"
+                    ),
+                ),
+                ("name_index", vigie.core.crypto.BlindIndexField(source="name")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "victim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="aliases",
+                        to="victims.victim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'other name',
-                'verbose_name_plural': 'other names',
-                'default_manager_name': 'objects',
+                "verbose_name": "other name",
+                "verbose_name_plural": "other names",
+                "default_manager_name": "objects",
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='Consent',
+            name="Consent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('documentation', 'Documentation (keeping this record)'), ('sharing', 'Sharing with partner organisations'), ('legal', 'Legal proceedings'), ('publication', 'Publication, anonymised'), ('referral', 'Referral for assistance')], max_length=20, verbose_name='purpose')),
-                ('given_on', models.DateField(verbose_name='given on')),
-                ('given_by', models.CharField(choices=[('victim', 'The person themself'), ('guardian', 'Parent or legal guardian'), ('family', 'Next of kin (the person cannot consent)')], default='victim', max_length=10, verbose_name='given by')),
-                ('withdrawn_on', models.DateField(blank=True, null=True, verbose_name='withdrawn on')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
-                ('recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
-                ('withdrawal_recorded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='withdrawal recorded by')),
-                ('victim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='victims.victim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[
+                            ("documentation", "Documentation (keeping this record)"),
+                            ("sharing", "Sharing with partner organisations"),
+                            ("legal", "Legal proceedings"),
+                            ("publication", "Publication, anonymised"),
+                            ("referral", "Referral for assistance"),
+                        ],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("given_on", models.DateField(verbose_name="given on")),
+                (
+                    "given_by",
+                    models.CharField(
+                        choices=[
+                            ("victim", "The person themself"),
+                            ("guardian", "Parent or legal guardian"),
+                            ("family", "Next of kin (the person cannot consent)"),
+                        ],
+                        default="victim",
+                        max_length=10,
+                        verbose_name="given by",
+                    ),
+                ),
+                (
+                    "withdrawn_on",
+                    models.DateField(blank=True, null=True, verbose_name="withdrawn on"),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="recorded by",
+                    ),
+                ),
+                (
+                    "withdrawal_recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="withdrawal recorded by",
+                    ),
+                ),
+                (
+                    "victim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="victims.victim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'consent',
-                'verbose_name_plural': 'consents',
-                'ordering': ['given_on', 'id'],
-                'default_manager_name': 'objects',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('withdrawn_on', None)), fields=('victim', 'purpose'), name='victims_consent_one_active_per_purpose')],
+                "verbose_name": "consent",
+                "verbose_name_plural": "consents",
+                "ordering": ["given_on", "id"],
+                "default_manager_name": "objects",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("withdrawn_on", None)),
+                        fields=("victim", "purpose"),
+                        name="victims_consent_one_active_per_purpose",
+                    )
+                ],
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='VictimIncident',
+            name="VictimIncident",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('relation', models.CharField(choices=[('direct_victim', 'Direct victim'), ('family_member', 'Family member of a victim'), ('witness', 'Witness'), ('other', 'Other')], default='direct_victim', max_length=20, verbose_name='relation to the incident')),
-                ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='victim_links', to='incidents.incident', verbose_name='incident')),
-                ('organisation', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='core.organisation', verbose_name='organisation')),
-                ('victim', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='incident_links', to='victims.victim')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "relation",
+                    models.CharField(
+                        choices=[
+                            ("direct_victim", "Direct victim"),
+                            ("family_member", "Family member of a victim"),
+                            ("witness", "Witness"),
+                            ("other", "Other"),
+                        ],
+                        default="direct_victim",
+                        max_length=20,
+                        verbose_name="relation to the incident",
+                    ),
+                ),
+                (
+                    "incident",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="victim_links",
+                        to="incidents.incident",
+                        verbose_name="incident",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="core.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "victim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="incident_links",
+                        to="victims.victim",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'link to an incident',
-                'verbose_name_plural': 'links to incidents',
-                'default_manager_name': 'objects',
-                'constraints': [models.UniqueConstraint(fields=('victim', 'incident', 'relation'), name='victims_victimincident_unique')],
+                "verbose_name": "link to an incident",
+                "verbose_name_plural": "links to incidents",
+                "default_manager_name": "objects",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("victim", "incident", "relation"),
+                        name="victims_victimincident_unique",
+                    )
+                ],
             },
             bases=(vigie.core.crypto.EncryptedSnapshotMixin, models.Model),
         ),

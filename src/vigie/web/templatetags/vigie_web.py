@@ -32,7 +32,10 @@ def vigie_nav(context) -> dict:
     request = context.get("request")
     user = getattr(request, "user", None)
     if user is None or not (user.is_authenticated and user.is_active):
-        return dict.fromkeys(("signed_in", "report", "review", "reference", "cases", "victims", "organisation"), False)
+        return dict.fromkeys(
+            ("signed_in", "report", "review", "reference", "cases", "victims", "organisation"),
+            False,
+        )
     cached = getattr(request, "_vigie_nav", None)
     if cached is not None:
         return cached
@@ -71,9 +74,14 @@ def quick_widget(bound_field):
     chosen = {str(item) for item in values if item is not None}
 
     def options(choices):
-        return format_html_join("", "<option value=\"{}\"{}>{}</option>",
-                                ((key, mark_safe(" selected") if str(key) in chosen else "", label)
-                                 for key, label in choices))
+        return format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, mark_safe(" selected") if str(key) in chosen else "", label)
+                for key, label in choices
+            ),
+        )
 
     parts = []
     for key, label in widget.choices:
@@ -96,8 +104,12 @@ def _plain_input(bound_field, widget):
     context = widget.get_context(bound_field.html_name, bound_field.value(), attrs)["widget"]
     value = "" if context["value"] is None else f' value="{conditional_escape(context["value"])}"'
     attributes = "".join(
-        f" {conditional_escape(name)}" if attribute is True else f' {conditional_escape(name)}="{conditional_escape(attribute)}"'
-        for name, attribute in context["attrs"].items() if attribute is not False)
+        f" {conditional_escape(name)}"
+        if attribute is True
+        else f' {conditional_escape(name)}="{conditional_escape(attribute)}"'
+        for name, attribute in context["attrs"].items()
+        if attribute is not False
+    )
     kind, name = conditional_escape(context["type"]), conditional_escape(context["name"])
     return mark_safe(f'<input type="{kind}" name="{name}"{value}{attributes}>')  # noqa: S308 (escaped above)
 
@@ -112,7 +124,7 @@ def without_language_prefix(path: str) -> str:
     for code, _name in settings.LANGUAGES:
         prefix = f"/{code}/"
         if path.startswith(prefix):
-            return "/" + path[len(prefix):]
+            return "/" + path[len(prefix) :]
     return path
 
 

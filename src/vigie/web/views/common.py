@@ -41,8 +41,12 @@ def readable_reports(user) -> Q:
     """The reports of a visible incident that ``user`` may read: public ones from a source that may be
     named and redistributed (a witness is never named to the public; ACLED's rows are not redistributed),
     and those the user's grants open (their organisations' own, and shared ones)."""
-    readable = (Q(visibility=Visibility.PUBLIC) & ~Q(source__kind="witness") & Q(source__redistributable=True)
-                & Q(source__published=True))
+    readable = (
+        Q(visibility=Visibility.PUBLIC)
+        & ~Q(source__kind="witness")
+        & Q(source__redistributable=True)
+        & Q(source__published=True)
+    )
     if signed_in(user):
         readable |= allowed_q(user, Report, "view")
     return readable
@@ -52,13 +56,24 @@ def readable_reports_of(user, incident: Incident) -> list[Report]:
     """``incident``'s current reports that ``user`` may read (``readable_reports``), oldest first: the
     public ones and those the user's grants open are known without a query, the rest (shared ones)
     are asked of the database."""
-    reports = list(incident.reports.filter(is_current=True).select_related("source", "place")
-                   .order_by("published", "id"))
-    public = {report.pk for report in reports if report.visibility == Visibility.PUBLIC
-              and report.source.kind != "witness" and report.source.redistributable and report.source.published}
+    reports = list(
+        incident.reports.filter(is_current=True)
+        .select_related("source", "place")
+        .order_by("published", "id")
+    )
+    public = {
+        report.pk
+        for report in reports
+        if report.visibility == Visibility.PUBLIC
+        and report.source.kind != "witness"
+        and report.source.redistributable
+        and report.source.published
+    }
     if not signed_in(user):
         return [report for report in reports if report.pk in public]
-    granted = {report.pk for report in allowed_among(user, [r for r in reports if r.pk not in public])}
+    granted = {
+        report.pk for report in allowed_among(user, [r for r in reports if r.pk not in public])
+    }
     return [report for report in reports if report.pk in public or report.pk in granted]
 
 
@@ -66,7 +81,9 @@ def sees_history(user, incident: Incident) -> bool:
     """Whether ``user`` may read who changed ``incident`` (members of its organisation, superusers)."""
     if not signed_in(user):
         return False
-    return user.is_superuser or incident.organisation_id in organisations_for(user, Incident, "view")
+    return user.is_superuser or incident.organisation_id in organisations_for(
+        user, Incident, "view"
+    )
 
 
 def audience_key(user) -> str:

@@ -37,8 +37,16 @@ def _figures(incidents) -> dict:
 
 def months_table(month_series: dict) -> list[tuple]:
     """(month as a date, incidents, killed low, best, high), for the table under the charts."""
-    return list(zip([datetime.date.fromisoformat(x) for x in month_series["x"]], month_series["incidents"],
-                    month_series["low"], month_series["best"], month_series["high"], strict=True))
+    return list(
+        zip(
+            [datetime.date.fromisoformat(x) for x in month_series["x"]],
+            month_series["incidents"],
+            month_series["low"],
+            month_series["best"],
+            month_series["high"],
+            strict=True,
+        )
+    )
 
 
 class DashboardView(TemplateView):
@@ -56,8 +64,12 @@ class DashboardView(TemplateView):
         user = self.request.user
         key = audience_key(user)
         incidents = incidents_for(user)
-        context.update(aggregates.cached(f"dashboard:{key}", lambda: _figures(incidents)), fragment_key=key)
-        context["review_count"] = aggregates.cached(f"review:{key}", lambda: aggregates.waiting_for_review(incidents))
+        context.update(
+            aggregates.cached(f"dashboard:{key}", lambda: _figures(incidents)), fragment_key=key
+        )
+        context["review_count"] = aggregates.cached(
+            f"review:{key}", lambda: aggregates.waiting_for_review(incidents)
+        )
         context["map_attributes"] = geo.map_attributes()
         return context
 
@@ -71,7 +83,9 @@ class PublicHomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         incidents = public_incidents()
         key = audience_key(None)
-        context.update(aggregates.cached(f"public:{key}", lambda: _public_figures(incidents)), fragment_key=key)
+        context.update(
+            aggregates.cached(f"public:{key}", lambda: _public_figures(incidents)), fragment_key=key
+        )
         return context
 
 
@@ -88,6 +102,6 @@ def _public_figures(incidents) -> dict:
 
 
 def home(request, *args, **kwargs):
-    """"/": the dashboard for members, the public home for everyone else."""
+    """ "/": the dashboard for members, the public home for everyone else."""
     view = DashboardView if signed_in(request.user) else PublicHomeView
     return view.as_view()(request, *args, **kwargs)

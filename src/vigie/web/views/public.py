@@ -41,9 +41,17 @@ class OpenDataView(TemplateView):
         context["formats"] = [(name, get_export_format(name)) for name in OPEN_DATA_FORMATS]
         # Only the shared, published sources: a partner's own source is not named to the public.
         context["attributions"] = list(
-            Source.objects.filter(redistributable=True, organisation__isnull=True, kind__in=PUBLIC_SOURCE_KINDS,
-                                  published=True)
-            .exclude(attribution="").exclude(slug="ucdp-ged").order_by("name").values("name", "url", "attribution"))
+            Source.objects.filter(
+                redistributable=True,
+                organisation__isnull=True,
+                kind__in=PUBLIC_SOURCE_KINDS,
+                published=True,
+            )
+            .exclude(attribution="")
+            .exclude(slug="ucdp-ged")
+            .order_by("name")
+            .values("name", "url", "attribution")
+        )
         context["ucdp_attribution"] = UCDP_ATTRIBUTION
         context["max_age_minutes"] = OPEN_DATA_MAX_AGE // 60
         return context
@@ -64,8 +72,9 @@ def open_data_file(format_name: str) -> Path:
         try:
             with os.fdopen(handle, "w", encoding="utf-8", newline="") as output:
                 # No organisation: the public's export (public incidents, never an ACLED-only one).
-                export_incidents(output, format_name, organisation=None,
-                                 queryset=Incident.objects.current())
+                export_incidents(
+                    output, format_name, organisation=None, queryset=Incident.objects.current()
+                )
             os.replace(temporary, path)
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
@@ -78,5 +87,9 @@ class OpenDataDownloadView(View):
         if format_name not in OPEN_DATA_FORMATS:
             raise Http404
         path = open_data_file(format_name)
-        return FileResponse(open(path, "rb"), as_attachment=True, filename=path.name,
-                            content_type=EXPORT_TYPES[format_name])
+        return FileResponse(
+            open(path, "rb"),
+            as_attachment=True,
+            filename=path.name,
+            content_type=EXPORT_TYPES[format_name],
+        )

@@ -232,8 +232,9 @@ def _pick(
         if located:
             # a gazetteer place has both coordinates or neither (places/data/mali_places.csv)
             return min(
-                located, key=lambda c: (haversine_km(*near, c.latitude, c.longitude), c.code)
-            )  # type: ignore[arg-type]
+                located,
+                key=lambda c: (haversine_km(*near, c.latitude, c.longitude), c.code),  # type: ignore[arg-type]
+            )
     return None
 
 

@@ -6,8 +6,8 @@ Every value is invented; places are real Malian admin units plus generated villa
 
 Standard library only, streaming (row by row) and deterministic for a given seed.
 
-    python -m vigie.interop.synthetic acled 100000 /tmp/acled.csv --form monadic --inter-as words
-    python -m vigie.interop.synthetic ucdp 20000 /tmp/ged.csv
+    python -m vigie_testing.acled_ucdp acled 100000 /tmp/acled.csv --form monadic --inter-as words
+    python -m vigie_testing.acled_ucdp ucdp 20000 /tmp/ged.csv
 """
 
 from __future__ import annotations
@@ -2760,7 +2760,7 @@ def damage_rows(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vigie.interop.synthetic",
+        prog="python -m vigie_testing.acled_ucdp",
         description="Write synthetic ACLED or UCDP GED rows (invented data, real formats).",
     )
     sub = parser.add_subparsers(dest="dataset", required=True)

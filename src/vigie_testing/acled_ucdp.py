@@ -4,7 +4,8 @@ ACLED's terms forbid redistributing its data, so Vigie never ships ACLED rows: t
 benchmarks use rows generated here, in ACLED's (and UCDP GED's) column sets, vocabularies and quirks.
 Every value is invented; places are real Malian admin units plus generated village names.
 
-Standard library only, streaming (row by row) and deterministic for a given seed.
+Standard library only, streaming (row by row) and deterministic for a given seed. The invented
+names, places and phrases are data: data/acled_*.json and data/ucdp_ged.json beside this module.
 
     python -m vigie_testing.acled_ucdp acled 100000 /tmp/acled.csv --form monadic --inter-as words
     python -m vigie_testing.acled_ucdp ucdp 20000 /tmp/ged.csv

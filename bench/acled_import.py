@@ -97,7 +97,7 @@ print(len(frame))
 
 def run(rows: int, work: Path, postgres_url: str) -> dict:
     path = work / f"acled-{rows}.csv"
-    generated = measure([PYTHON, "-m", "vigie.interop.synthetic", "acled", str(rows), str(path)])
+    generated = measure([PYTHON, "-m", "vigie_testing.acled_ucdp", "acled", str(rows), str(path)])
     results = {"rows": rows, "file_mib": round(path.stat().st_size / 2**20), "generate": generated}
 
     home = work / f"home-sqlite-{rows}"

@@ -68,7 +68,7 @@ def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
 
 
 def prepare(home: Path, env: dict, incidents: int) -> None:
-    from vigie.interop import synthetic
+    from vigie_testing import acled_ucdp as synthetic
 
     home.mkdir(parents=True, exist_ok=True)
     run([VIGIE, "init"], env)

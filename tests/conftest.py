@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from vigie.interop import synthetic
+from vigie_testing import acled_ucdp as synthetic
 
 
 def pytest_report_header(config):

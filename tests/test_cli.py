@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from vigie.interop import synthetic
+from vigie_testing import acled_ucdp as synthetic
 
 pytestmark = pytest.mark.slow  # each test starts `vigie` in a subprocess
 

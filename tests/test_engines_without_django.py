@@ -2,9 +2,9 @@
 
 docs/architecture.md promises it (a notebook, the import's parsing worker, another program use them
 without Django); this test keeps the promise true. It runs a fresh Python in which ``import django``
-and ``import rest_framework`` fail, imports every module of ``vigie.ENGINE_MODULES`` and uses the
-engines a little: an estimate from two reports, an ACLED export and a Vigie reports file read into
-events, a few reports linked into incidents.
+and ``import rest_framework`` fail, imports every module of ``vigie.ENGINE_MODULES`` (and the test
+data generators of ``vigie_testing``) and uses the engines a little: an estimate from two reports,
+an ACLED export and a Vigie reports file read into events, a few reports linked into incidents.
 """
 
 import os
@@ -52,17 +52,22 @@ SCRIPT = textwrap.dedent("""
     if failed:
         raise SystemExit("engine modules that need Django:\\n" + "\\n".join(failed))
 
+    # The generators of synthetic data for the tests and benchmarks (outside the runtime package)
+    # need no Django either: the engine tests and benchmarks use them without it.
+    import vigie_testing.acled_ucdp
+    import vigie_testing.linkage_reports
+
     import datetime
     import tempfile
     from pathlib import Path
 
     from vigie.incidents.estimates import ReportEvidence, estimate
     from vigie.incidents.vocabulary import EventType, Grade
-    from vigie.interop import synthetic
     from vigie.interop.pipeline import Tally, read_events
     from vigie.interop.registry import get_format
     from vigie.interop.tables import open_table
     from vigie.linkage.engine import LinkReport, link
+    from vigie_testing import acled_ucdp as synthetic
 
     # An estimate from two independent reports: the lower median, the range, a grade.
     result = estimate([

@@ -13,6 +13,8 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "src" / "vigie"
+# Synthetic data for the tests and benchmarks: installed beside vigie, never imported by it.
+TESTING = ROOT / "src" / "vigie_testing"
 
 # A module used only by an optional feature: its import name -> the extra that installs it. Such a
 # module is imported inside the function that needs it (never at a module's top), which fails with a
@@ -55,7 +57,11 @@ def imports(path: Path) -> list[tuple[str, int, bool]]:
 
 
 def third_party(name: str) -> bool:
-    return name not in sys.stdlib_module_names and name not in ("vigie", "__future__")
+    return name not in sys.stdlib_module_names and name not in (
+        "vigie",
+        "vigie_testing",
+        "__future__",
+    )
 
 
 def test_every_third_party_import_is_a_declared_dependency():
@@ -67,7 +73,7 @@ def test_every_third_party_import_is_a_declared_dependency():
     }
     distributions = packages_distributions()
     used: list[tuple[str, str, bool]] = []  # (module, where, inside a function)
-    for path in sorted(SOURCE.rglob("*.py")):
+    for path in sorted([*SOURCE.rglob("*.py"), *TESTING.rglob("*.py")]):
         for name, line, in_function in imports(path):
             if third_party(name):
                 used.append((name, f"{path.relative_to(ROOT)}:{line}", in_function))
@@ -121,3 +127,15 @@ def test_the_scan_finds_imports_at_any_depth(tmp_path):
         ("pandas", 5, True),
         ("duckdb", 8, True),
     ]
+
+
+def test_the_runtime_does_not_need_the_testing_package():
+    """vigie_testing generates the synthetic ACLED, UCDP GED and linkage files of the tests and
+    benchmarks; no module of vigie names it, so the runtime (vigie demo, every command) runs
+    without it."""
+    naming = [
+        str(path.relative_to(ROOT))
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "vigie_testing" in path.read_text(encoding="utf-8")
+    ]
+    assert naming == []

@@ -4,7 +4,7 @@
     python bench/linkage/run.py --incidents 5000 --splink   # with Splink beside it
     python bench/linkage/run.py --scale 1000000 --new 10000 # 1M reports, then 10k attached
 
-The reports come from vigie.linkage.synthetic (1 to 5 sources per incident, dates off by up to 2
+The reports come from vigie_testing.linkage_reports (1 to 5 sources per incident, dates off by up to 2
 days, places as villages, communes or cercles in several spellings, actors as aliases in French and
 English, tolls off by up to 40%, and 30% of incidents sharing their day, cercle and perpetrator with
 another). Prints pairwise and B-cubed precision, recall and F1, time and comparisons per report.
@@ -19,7 +19,7 @@ import time
 from vigie.linkage.engine import Linker, LinkReport, link
 from vigie.linkage.evaluation import bcubed_scores, exact_key_baseline, pairwise_scores
 from vigie.linkage.files import PRECISIONS
-from vigie.linkage.synthetic import generate
+from vigie_testing.linkage_reports import generate
 
 
 def as_link_report(row: dict) -> LinkReport:

@@ -25,11 +25,9 @@ ENGINE_MODULES: tuple[str, ...] = (
     "vigie.interop.prepared",
     "vigie.interop.pipeline",
     "vigie.interop.registry",
-    "vigie.interop.synthetic",
     "vigie.linkage.reference",
     "vigie.linkage.engine",
     "vigie.linkage.evaluation",
     "vigie.linkage.files",
-    "vigie.linkage.synthetic",
     "vigie.linkage.spark",
 )

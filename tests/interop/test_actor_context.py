@@ -13,10 +13,10 @@ from vigie.actors.classify import (
 )
 from vigie.actors.models import Actor
 from vigie.incidents.models import Incident, IncidentActor
-from vigie.interop import synthetic
 from vigie.interop.loader import run_import
 from vigie.interop.models import ImportRun
 from vigie.reports.models import Report
+from vigie_testing import acled_ucdp as synthetic
 
 pytestmark = pytest.mark.django_db
 

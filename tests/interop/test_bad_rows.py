@@ -7,10 +7,10 @@ from click.testing import CliRunner
 
 from vigie import cli
 from vigie.incidents.models import Incident
-from vigie.interop import synthetic
 from vigie.interop.loader import run_import
 from vigie.interop.models import ImportRun
 from vigie.reports.models import Report
+from vigie_testing import acled_ucdp as synthetic
 
 pytestmark = pytest.mark.django_db
 

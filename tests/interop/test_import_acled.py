@@ -10,10 +10,10 @@ from vigie.actors.directory import ActorDirectory
 from vigie.actors.models import Actor
 from vigie.core.models import ChangeLogEntry
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
-from vigie.interop import synthetic
 from vigie.interop.loader import run_import
 from vigie.interop.models import ImportRun
 from vigie.reports.models import Report
+from vigie_testing import acled_ucdp as synthetic
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,10 @@ import pytest
 from vigie import cli
 from vigie.demo.loader import DEMO_REPORTS
 from vigie.incidents.models import Incident
-from vigie.interop import synthetic
 from vigie.interop.loader import run_import
 from vigie.interop.tables import detect_encoding
 from vigie.reports.models import Report
+from vigie_testing import acled_ucdp as synthetic
 
 pytestmark = pytest.mark.django_db
 

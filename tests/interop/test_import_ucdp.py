@@ -60,7 +60,7 @@ def test_ucdp_import_is_idempotent(ucdp_file):
 
 
 def test_ucdp_bad_rows(ucdp_file, tmp_path):
-    from vigie.interop import synthetic
+    from vigie_testing import acled_ucdp as synthetic
 
     out = tmp_path / "bad.csv"
     where = synthetic.damage_rows(

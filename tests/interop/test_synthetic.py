@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 
 import pytest
 
-from vigie.interop import synthetic as syn
+from vigie_testing import acled_ucdp as syn
 
 pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
 

@@ -8,9 +8,9 @@ import pytest
 from django.db.models import Sum
 
 from vigie.incidents.models import Incident
-from vigie.interop import synthetic
 from vigie.interop.loader import run_import
 from vigie.reports.models import Report
+from vigie_testing import acled_ucdp as synthetic
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ from collections import Counter, defaultdict
 import pytest
 
 from vigie.linkage.evaluation import Scores, bcubed_scores, exact_key_baseline, pairwise_scores
-from vigie.linkage.synthetic import COLUMNS, generate, iter_reports, write_csv
+from vigie_testing.linkage_reports import COLUMNS, generate, iter_reports, write_csv
 
 pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
 
@@ -151,7 +151,7 @@ def test_exact_key_baseline_is_not_enough(generated):
 def test_many_incidents_share_day_cercle_and_perpetrator():
     import random
 
-    from vigie.linkage.synthetic import _incidents
+    from vigie_testing.linkage_reports import _incidents
 
     incidents = list(_incidents(2000, random.Random(1)))
     key = Counter((i["date"], id(i["place"].cercle), i["perpetrator"]) for i in incidents)

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from vigie import cli
 from vigie.linkage.evaluation import exact_key_baseline, pairwise_scores
-from vigie.linkage.synthetic import generate, write_csv
+from vigie_testing.linkage_reports import generate, write_csv
 
 pytestmark = pytest.mark.engine  # plain Python, no database: runs once, in the SQLite pass
 

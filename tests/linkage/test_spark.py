@@ -8,7 +8,7 @@ import pytest
 from vigie.linkage.engine import link
 from vigie.linkage.evaluation import pairwise_scores
 from vigie.linkage.files import PRECISIONS
-from vigie.linkage.synthetic import generate
+from vigie_testing.linkage_reports import generate
 
 pytestmark = [pytest.mark.slow, pytest.mark.engine]  # a JVM start; no database
 

@@ -4,17 +4,20 @@ ACLED's terms forbid redistributing its data, so Vigie never ships ACLED rows: t
 benchmarks use rows generated here, in ACLED's (and UCDP GED's) column sets, vocabularies and quirks.
 Every value is invented; places are real Malian admin units plus generated village names.
 
-Standard library only, streaming (row by row) and deterministic for a given seed.
+Standard library only, streaming (row by row) and deterministic for a given seed. The invented
+names, places and phrases are data: data/acled_*.json and data/ucdp_ged.json beside this module.
 
-    python -m vigie.interop.synthetic acled 100000 /tmp/acled.csv --form monadic --inter-as words
-    python -m vigie.interop.synthetic ucdp 20000 /tmp/ged.csv
+    python -m vigie_testing.acled_ucdp acled 100000 /tmp/acled.csv --form monadic --inter-as words
+    python -m vigie_testing.acled_ucdp ucdp 20000 /tmp/ged.csv
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import random
+import string
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -22,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from heapq import heappop, heappush
+from pathlib import Path
 from typing import Any, TextIO
 
 __all__ = [
@@ -247,655 +251,86 @@ _EPOCH_ORDINAL = date(1970, 1, 1).toordinal()
 _T_RECODE = 1552003200  # 2019-03-08: ACLED's big recoding touched every older event's timestamp.
 
 # --------------------------------------------------------------------------------------------------
+# The invented names, places, actors and phrases are data, read once at import from data/ beside this
+# module: acled_places.json, acled_actors.json, acled_events.json (scenarios, sources, the note
+# templates) and ucdp_ged.json. JSON has no tuples: the loaders below give back the tuples the
+# generators were written with, so that a seed writes the same bytes as before.
+
+_DATA = Path(__file__).resolve().parent / "data"
+
+
+def _load(name: str) -> dict[str, Any]:
+    with open(_DATA / name, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _tuples(value: Any) -> Any:
+    """JSON arrays as tuples, all the way down."""
+    if isinstance(value, list):
+        return tuple(_tuples(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _tuples(item) for key, item in value.items()}
+    return value
+
+
+def _admin(admin: dict[str, list[Any]]) -> dict[str, tuple[int, list[tuple[Any, ...]]]]:
+    """admin1 -> (weight, [(admin2, lat, lon, radius, communes)]) from its JSON arrays."""
+    return {
+        admin1: (weight, [tuple(cercle) for cercle in cercles])
+        for admin1, (weight, cercles) in admin.items()
+    }
+
+
+_NOTE_FIELDS = ("d", "a1", "a2", "loc", "adm2", "adm1", "fat", "kill", "k")
+
+
+def _note(template: str) -> _NoteFn:
+    """A note template ("On {d}, {a1} clashed with {a2} near {loc} ...") as a note function.
+
+    The named fields become positions ("On {0}, {1} ...") and the function is the template's own
+    bound ``format``: a note is written per event; keyword formatting made generation about 25%
+    slower than the f-strings these templates were, positional formatting is on par (50,000 events).
+    """
+    parts = []
+    for literal, field, spec, conversion in string.Formatter().parse(template):
+        parts.append(literal.replace("{", "{{").replace("}", "}}"))
+        if field is not None:
+            if spec or conversion:
+                raise ValueError(f"note template field {field!r}: only plain names are allowed")
+            parts.append("{" + str(_NOTE_FIELDS.index(field)) + "}")
+    return "".join(parts).format
+
+
+_PLACES = _load("acled_places.json")
+_ACTORS = _load("acled_actors.json")
+_EVENTS = _load("acled_events.json")
+_UCDP = _load("ucdp_ged.json")
+
+# --------------------------------------------------------------------------------------------------
 # Places. admin1 -> (weight of events, [(admin2, lat, lon, radius in degrees, communes)]).
 # Cercle seats are real and roughly placed; communes are real names where known.
 
-_MALI_ADMIN: dict[str, tuple[int, list[tuple[str, float, float, float, str]]]] = {
-    "Mopti": (
-        34,
-        [
-            (
-                "Mopti",
-                14.49,
-                -4.19,
-                0.30,
-                "Mopti,Socoura,Fatoma,Konna,Korombana,Dialloube,Borondougou,Sio,Soye,"
-                "Ouro Modi,Kounari,Bassirou,Sasalbe",
-            ),
-            (
-                "Bandiagara",
-                14.35,
-                -3.61,
-                0.35,
-                "Bandiagara,Dandoli,Doucombo,Dourou,Kendie,Kani-Gogouna,Ondougou,"
-                "Pignari,Sangha,Wadouba,Segue Ire,Soroly",
-            ),
-            (
-                "Bankass",
-                14.08,
-                -3.52,
-                0.30,
-                "Bankass,Baye,Diallassagou,Dimbal Habbe,Kani-Bonzon,Koulogon Habbe,"
-                "Lessagou Habbe,Ouenkoro,Segue,Sokoura,Soubala,Tori",
-            ),
-            (
-                "Djenne",
-                13.91,
-                -4.55,
-                0.30,
-                "Djenne,Dandougou Fakala,Derary,Fakala,Femaye,Kewa,Madiama,"
-                "Nema-Badenyakafo,Niansanari,Ouro Ali,Pondori,Togue Mourari",
-            ),
-            (
-                "Douentza",
-                15.00,
-                -2.95,
-                0.55,
-                "Douentza,Boni,Dallah,Dangol-Bore,Debere,Dianweli,Djaptodji,Gandamia,"
-                "Haire,Hombori,Kerena,Koubewel Koundia,Mondoro,Petaka,Tedie",
-            ),
-            (
-                "Koro",
-                14.07,
-                -3.08,
-                0.35,
-                "Koro,Bamba,Barapireli,Bondo,Diankabou,Dinangourou,Dioungani,Dougoutene I,"
-                "Dougoutene II,Kassa,Madougou,Pel Maoude,Yoro,Youdiou",
-            ),
-            (
-                "Tenenkou",
-                14.46,
-                -4.92,
-                0.35,
-                "Tenenkou,Diafarabe,Diaka,Diondiori,Kareri,Ouro Ardo,Ouro Guire,"
-                "Sougoulbe,Togoro Kotia,Toguere Coumbe",
-            ),
-            ("Youwarou", 15.37, -4.26, 0.35, "Youwarou,Bimbere Tama,Deboye,Dirma,Dongo,Farimake"),
-        ],
-    ),
-    "Segou": (
-        12,
-        [
-            (
-                "Segou",
-                13.43,
-                -6.26,
-                0.30,
-                "Segou,Pelengana,Sebougou,Markala,Dioro,Farako,Katiena,Sakoiba,Cinzana,Konodimini",
-            ),
-            (
-                "Niono",
-                14.25,
-                -5.99,
-                0.45,
-                "Niono,Diabaly,Dogofry,Mariko,Nampala,Pogo,Siribala,Sokolo,Toridaga-Ko,"
-                "Kala Siguida",
-            ),
-            (
-                "Macina",
-                13.96,
-                -5.36,
-                0.30,
-                "Macina,Kokry Centre,Monimpebougou,Saloba,Sana,Souleye,Matomo,Kolongo,Folomana",
-            ),
-            ("San", 13.30, -4.90, 0.30, "San,Djeli,Diakourouna,Kassorola,Niasso,Sy,Tene,Waki,Somo"),
-            (
-                "Tominian",
-                13.29,
-                -4.39,
-                0.25,
-                "Tominian,Mafoune,Mandiakuy,Ouan,Timissa,Fangasso,Benena",
-            ),
-            (
-                "Bla",
-                12.95,
-                -5.76,
-                0.25,
-                "Bla,Diaramana,Falo,Fani,Kazangasso,Tiemena,Touna,Yangasso",
-            ),
-            (
-                "Baroueli",
-                13.07,
-                -6.57,
-                0.25,
-                "Baroueli,Boidie,Dougoufie,Kalake,Konobougou,Tesserla",
-            ),
-        ],
-    ),
-    "Gao": (
-        12,
-        [
-            (
-                "Gao",
-                16.27,
-                -0.04,
-                0.55,
-                "Gao,Anchawadi,Gabero,Gounzoureye,N'Tillit,Soni Aliber,Sony,Tilemsi",
-            ),
-            (
-                "Ansongo",
-                15.66,
-                0.50,
-                0.50,
-                "Ansongo,Bara,Bourra,Ouattagouna,Talataye,Tessit,Tin-Hama",
-            ),
-            ("Bourem", 16.95, -0.35, 0.55, "Bourem,Bamba,Tarkint,Temera,Taboye"),
-        ],
-    ),
-    "Timbuktu": (
-        12,
-        [
-            ("Timbuktu", 16.77, -3.01, 0.40, "Timbuktu,Ber,Alafia,Bourem-Inaly,Lafia,Salam"),
-            (
-                "Dire",
-                16.28,
-                -3.38,
-                0.30,
-                "Dire,Arham,Binga,Bourem Sidi Amar,Dangha,Garbakoira,Haibongo,Kirchamba,"
-                "Kondi,Sareyamou,Tienkour,Tindirma,Tinguereguif",
-            ),
-            (
-                "Goundam",
-                16.41,
-                -3.67,
-                0.50,
-                "Goundam,Alzounoub,Bintagoungou,Doukouria,Essakane,Gargando,Issa Bery,"
-                "Kaneye,M'Bouna,Raz-El-Ma,Tele,Tin Aicha,Tonka,Douekire",
-            ),
-            (
-                "Gourma-Rharous",
-                16.88,
-                -1.93,
-                0.55,
-                "Gourma-Rharous,Bambara Maoude,Banikane,Gossi,Haribomo,"
-                "Hamzakoma,Inadiatafane,Ouinerden,Rharous,Serere",
-            ),
-            (
-                "Niafunke",
-                15.93,
-                -3.99,
-                0.35,
-                "Niafunke,Banikane Narhawa,Dianke,Fittouga,Koumaira,Lere,N'Gorkou,Soboundou,Soumpi",
-            ),
-        ],
-    ),
-    "Menaka": (
-        7,
-        [
-            ("Menaka", 15.92, 2.40, 0.45, "Menaka,Alata,Inekar"),
-            ("Anderamboukane", 15.42, 3.03, 0.35, "Anderamboukane"),
-            ("Tidermene", 16.10, 2.05, 0.35, "Tidermene"),
-            ("Inekar", 15.95, 3.15, 0.30, "Inekar"),
-        ],
-    ),
-    "Kidal": (
-        5,
-        [
-            ("Kidal", 18.44, 1.41, 0.60, "Kidal,Anefif,Essouk"),
-            ("Tessalit", 20.20, 1.01, 0.60, "Tessalit,Adjelhoc,Timtaghene"),
-            ("Abeibara", 19.12, 1.75, 0.50, "Abeibara,Boghassa,Tinzawaten"),
-            ("Tin-Essako", 18.45, 2.48, 0.50, "Tin-Essako,Intadjedite"),
-        ],
-    ),
-    "Koulikoro": (
-        6,
-        [
-            (
-                "Koulikoro",
-                12.86,
-                -7.56,
-                0.25,
-                "Koulikoro,Dinandougou,Doumba,Koula,Meguetan,Sirakorola,Tienfala",
-            ),
-            (
-                "Kati",
-                12.74,
-                -8.07,
-                0.35,
-                "Kati,Baguineda-Camp,Kalabancoro,Ouelessebougou,Sanankoroba,Siby,"
-                "Dialakorodji,Kambila,Mande,Dio-Gare",
-            ),
-            (
-                "Banamba",
-                13.55,
-                -7.45,
-                0.30,
-                "Banamba,Boron,Duguwolowula,Kiban,Madina Sacko,Toubacoro",
-            ),
-            (
-                "Dioila",
-                12.49,
-                -6.79,
-                0.30,
-                "Dioila,Banco,Benkadi,Degnekoro,Massigui,N'Dlondougou,Wacoro",
-            ),
-            (
-                "Kangaba",
-                11.93,
-                -8.42,
-                0.25,
-                "Kangaba,Balan Bakama,Benkadi,Minidian,Narena,Nouga,Selefougou",
-            ),
-            (
-                "Kolokani",
-                13.57,
-                -8.03,
-                0.30,
-                "Kolokani,Didieni,Guihoyo,Massantola,Nossombougou,Sebekoro",
-            ),
-            (
-                "Nara",
-                15.17,
-                -7.29,
-                0.50,
-                "Nara,Allahina,Dabo,Dilly,Fallou,Guire,Guenibe,Mourdiah,Niamana,Ouagadou",
-            ),
-        ],
-    ),
-    "Kayes": (
-        4,
-        [
-            (
-                "Kayes",
-                14.45,
-                -11.44,
-                0.40,
-                "Kayes,Diamou,Sadiola,Segala,Ambidedi,Koussane,Logo,Somankidi",
-            ),
-            ("Bafoulabe", 13.81, -10.83, 0.35, "Bafoulabe,Mahina,Oualia,Kontela,Diakon"),
-            ("Diema", 14.54, -9.18, 0.35, "Diema,Bema,Dianguirde,Fatao,Lakamane,Madiga Sacko"),
-            ("Kenieba", 12.84, -11.24, 0.35, "Kenieba,Dombia,Faraba,Kassama,Sitakily,Dabia"),
-            ("Kita", 13.04, -9.49, 0.40, "Kita,Bendougouba,Djidian,Kokofata,Sirakoro,Sebekoro"),
-            (
-                "Nioro",
-                15.23,
-                -9.59,
-                0.35,
-                "Nioro,Diabigue,Gogui,Kadiaba Kadiel,Sandare,Troungoumbe",
-            ),
-            (
-                "Yelimane",
-                15.12,
-                -10.57,
-                0.30,
-                "Yelimane,Diafounou Gory,Guidime,Kirane,Konsiga,Tambacara",
-            ),
-        ],
-    ),
-    "Sikasso": (
-        3,
-        [
-            (
-                "Sikasso",
-                11.32,
-                -5.67,
-                0.35,
-                "Sikasso,Danderesso,Finkolo,Kaboila,Kafouziela,Kapala,Lobougoula,Niena,"
-                "Zangaradougou",
-            ),
-            (
-                "Bougouni",
-                11.42,
-                -7.48,
-                0.40,
-                "Bougouni,Faragouaran,Garalo,Kologo,Koumantou,Sanso,Zantiebougou",
-            ),
-            (
-                "Kadiolo",
-                10.56,
-                -5.76,
-                0.25,
-                "Kadiolo,Diou,Dioumatene,Fourou,Kai,Loulouni,Misseni,Zegoua",
-            ),
-            ("Kolondieba", 11.09, -6.89, 0.30, "Kolondieba,Fakola,Kebila,Mena,Nangalasso,Tiongui"),
-            (
-                "Koutiala",
-                12.39,
-                -5.46,
-                0.30,
-                "Koutiala,Kafo Faboli,Kolonigue,Konseguela,M'Pessoba,Zebala",
-            ),
-            (
-                "Yanfolila",
-                11.17,
-                -8.15,
-                0.30,
-                "Yanfolila,Baya,Djallon Foula,Gouanan,Sere Moussa Ani Samou,Wassoulou Balle",
-            ),
-            ("Yorosso", 12.36, -4.78, 0.25, "Yorosso,Boura,Koury,Kiffosso I,Mahou,Menamba I"),
-        ],
-    ),
-    "Bamako": (
-        4,
-        [
-            (
-                "Bamako",
-                12.64,
-                -8.00,
-                0.06,
-                "Commune I,Commune II,Commune III,Commune IV,Commune V,Commune VI",
-            ),
-        ],
-    ),
-    "Taoudeni": (
-        1,
-        [
-            ("Taoudeni", 22.68, -3.98, 0.60, "Taoudeni,Foum-Elba,Al-Ourche"),
-            ("Araouane", 18.90, -3.53, 0.50, "Araouane,Achouratt,Boujbeha"),
-        ],
-    ),
-}
+_MALI_ADMIN: dict[str, tuple[int, list[tuple[str, float, float, float, str]]]] = _admin(
+    _PLACES["mali_admin"]
+)
 
 # Notable real localities (attached to their cercle; coordinates are generated near it).
-_MALI_NOTABLE: dict[str, str] = {
-    "Bankass": "Ogossagou,Ogossagou-Peul,Gueourou,Sobane Da,Diallassagou,Djallassagou,Ouenkoro,Bidi,Sembe",
-    "Bandiagara": "Sangha,Sobane Da,Gangafani,Djibasso,Kani-Kombole,Dourou",
-    "Koro": "Dinangourou,Yoro,Madougou,Bondo,Koulogon,Mondoro,Diankabou",
-    "Djenne": "Moura,Sofara,Kouakourou,Mougna,Senossa,Soala",
-    "Douentza": "Boni,Hombori,Boulkessi,Mondoro,Gossi,Dallah,Djaptodji,Tongo Tongo",
-    "Mopti": "Sevare,Konna,Kona,Fatoma,Dialloube,Sio,Diona,Toguel",
-    "Tenenkou": "Dioura,Diafarabe,Toguere Coumbe,Sossobe,Macina",
-    "Youwarou": "Dirma,Nampala,Deboye",
-    "Niono": "Farabougou,Diabaly,Nampala,Sokolo,Dogofry,Molodo,Kourouma",
-    "Macina": "Monimpebougou,Kokry,Sarro,Souleye",
-    "San": "Sy,Sourountouna,Waki",
-    "Menaka": "Intahaka,Tinabaw,Ikadogotane,Talataye,Tamalat,Akabar",
-    "Ansongo": "Indelimane,Tessit,Ouattagouna,Talataye,Fafa,Labbezanga",
-    "Gao": "Tabankort,Djebock,Kadji,Wabaria",
-    "Bourem": "Temera,Bamba,Tarkint",
-    "Timbuktu": "Ber,Toya,Koriome,Kabara",
-    "Goundam": "Tin Aicha,Gargando,Razelma",
-    "Gourma-Rharous": "Gossi,Inadiatafane,Ngouma",
-    "Niafunke": "Lere,Soumpi,Dianke",
-    "Kidal": "Anefis,Takalote,Etambar",
-    "Tessalit": "Aguelhok,Amachach",
-    "Kati": "Kati,Kambila,Kassela",
-    "Nara": "Nara,Mourdiah,Guire",
-    "Bamako": "Bamako,Badalabougou,Hamdallaye,Lafiabougou,Djicoroni Para,Sebenikoro,Niamakoro,Banconi,"
-    "Magnambougou,Kalaban Coura,Faladie,Sotuba,Hippodrome,Senou",
-}
+_MALI_NOTABLE: dict[str, str] = _PLACES["mali_notable"]
 
 # Syllables for generated villages: south (Bambara/Malinke), centre (Dogon/Fulani), north (Songhai/Tuareg/Arab).
-_SYLL = {
-    "south": (
-        (
-            "Ba",
-            "Ko",
-            "Ka",
-            "Si",
-            "Fa",
-            "Ma",
-            "Ni",
-            "Di",
-            "Sa",
-            "Kou",
-            "Dou",
-            "Tie",
-            "Ben",
-            "Sou",
-            "Mo",
-            "Fala",
-            "Niama",
-            "Kala",
-            "Sama",
-            "Bana",
-        ),
-        ("la", "ro", "ma", "na", "ni", "ba", "ko", "so", "ra", "ka", "fa", ""),
-        ("bougou", "dougou", "koro", "ni", "la", "kan", "sso", "bala", "ko", "ya", "dji", "koro"),
-    ),
-    "centre": (
-        (
-            "Ouro ",
-            "Sare ",
-            "Do",
-            "Ogo",
-            "Tin",
-            "Kou",
-            "Die",
-            "Gue",
-            "Ba",
-            "Seg",
-            "Ya",
-            "Dia",
-            "Ind",
-            "Ko",
-            "Ti",
-            "Nan",
-            "Yo",
-            "Pe",
-            "Da",
-            "Dje",
-        ),
-        ("go", "ma", "bo", "nda", "ssa", "ri", "li", "ka", "lo", "tem", "nie", ""),
-        ("ssagou", "gou", "dou", "ra", "ly", "ne", "kana", "mbe", "dio", "bere", "koun", "tara"),
-    ),
-    "north": (
-        (
-            "In",
-            "Tin ",
-            "Ag",
-            "Ta",
-            "Ti",
-            "Ha",
-            "Bou",
-            "Te",
-            "A",
-            "Ta",
-            "Kel ",
-            "Ghar",
-            "Oua",
-            "Ach",
-            "Ame",
-            "Ibo",
-            "Tar",
-            "Ina",
-            "Bara",
-            "Dj",
-        ),
-        ("kal", "za", "ra", "bo", "ma", "gha", "ss", "ba", "ne", "ko", "ssi", ""),
-        (
-            "dan",
-            "tagui",
-            "akane",
-            "ara",
-            "bi",
-            "daia",
-            "rar",
-            "lou",
-            "iss",
-            "ouel",
-            "ganda",
-            "hane",
-        ),
-    ),
-}
-_ZONE = {
-    "Bamako": "south",
-    "Kayes": "south",
-    "Koulikoro": "south",
-    "Sikasso": "south",
-    "Segou": "south",
-    "Mopti": "centre",
-    "Gao": "north",
-    "Timbuktu": "north",
-    "Menaka": "north",
-    "Kidal": "north",
-    "Taoudeni": "north",
-}
+_SYLL: dict[str, tuple[tuple[str, ...], ...]] = _tuples(_PLACES["syllables"])
+_ZONE: dict[str, str] = _PLACES["zones"]
 
 # --------------------------------------------------------------------------------------------------
 # Actors. pool -> [(name, inter, first year, last year, weight)]; "{C}" is the country name.
 
 _MALI_ACTORS: dict[str, list[tuple[str, int, int, int, int]]] = {
-    "state": [
-        ("Military Forces of Mali (2013-2020)", 1, 1900, 2020, 1),
-        ("Military Forces of Mali (2021-)", 1, 2021, 9999, 1),
-    ],
-    "police": [
-        ("Police Forces of Mali (2013-2020)", 1, 1900, 2020, 1),
-        ("Police Forces of Mali (2021-)", 1, 2021, 9999, 1),
-    ],
-    "jihadist": [
-        ("JNIM: Group for Support of Islam and Muslims", 2, 2017, 9999, 10),
-        ("Islamic State (Sahel)", 2, 2022, 9999, 4),
-        ("Islamic State (Greater Sahara)", 2, 2015, 2021, 3),
-        ("Katiba Macina", 2, 2015, 2016, 3),
-        ("AQIM: Al Qaeda in the Islamic Maghreb", 2, 1900, 2016, 4),
-        ("Ansar Dine", 2, 1900, 2016, 3),
-        ("MUJAO: Movement for Unity and Jihad in West Africa", 2, 1900, 2014, 3),
-    ],
-    "rebel": [
-        ("MNLA: National Movement for the Liberation of Azawad", 2, 1900, 2014, 3),
-        ("CMA: Coordination of Azawad Movements", 2, 2014, 9999, 3),
-        (
-            "CSP-PSD: Permanent Strategic Framework for Peace, Security and Development",
-            2,
-            2023,
-            9999,
-            2,
-        ),
-    ],
-    "progov": [
-        ("GATIA: Imghad Tuareg and Allies Self-Defense Group", 3, 2014, 9999, 3),
-        ("MSA: Movement for the Salvation of Azawad", 3, 2016, 9999, 2),
-    ],
-    "communal": [
-        ("Dan Na Ambassagou", 3, 2016, 9999, 4),
-        ("Dozo Communal Militia (Mali)", 4, 1900, 9999, 3),
-        ("Fulani Ethnic Militia (Mali)", 4, 1900, 9999, 2),
-        ("Dogon Ethnic Militia (Mali)", 4, 1900, 9999, 2),
-        ("Bambara Ethnic Militia (Mali)", 4, 1900, 9999, 1),
-    ],
-    "foreign": [
-        ("Military Forces of France", 8, 2013, 2022, 3),
-        (
-            "MINUSMA: United Nations Multidimensional Integrated Stabilization Mission in Mali (2013-2023)",
-            8,
-            2013,
-            2023,
-            3,
-        ),
-        ("Wagner Group", 8, 2022, 9999, 3),
-    ],
-    "uag": [("Unidentified Armed Group (Mali)", 3, 1900, 9999, 1)],
-    "civ": [("Civilians (Mali)", 7, 1900, 9999, 1)],
-    "prot": [("Protesters (Mali)", 6, 1900, 9999, 1)],
-    "riot": [("Rioters (Mali)", 5, 1900, 9999, 1)],
+    pool: [tuple(entry) for entry in entries] for pool, entries in _ACTORS["mali_actors"].items()
 }
 
-_MALI_ASSOC: dict[str, tuple[str, ...]] = {
-    "Civilians (Mali)": (
-        "",
-        "",
-        "",
-        "",
-        "Fulani Ethnic Group (Mali)",
-        "Fulani Ethnic Group (Mali)",
-        "Dogon Ethnic Group (Mali)",
-        "Bambara Ethnic Group (Mali)",
-        "Tuareg Ethnic Group (Mali)",
-        "Farmers (Mali)",
-        "Herders (Mali)",
-        "Fulani Ethnic Group (Mali); Herders (Mali)",
-        "Women (Mali)",
-        "Local Administrators (Mali)",
-        "Teachers (Mali)",
-        "Health Workers (Mali)",
-        "Aid Workers (International)",
-        "Muslim Group (Mali); Fulani Ethnic Group (Mali)",
-        "Traders (Mali)",
-        "Christian Group (Mali)",
-        "Village Chiefs (Mali)",
-    ),
-    "Protesters (Mali)": (
-        "",
-        "",
-        "",
-        "Students (Mali)",
-        "Women (Mali)",
-        "Teachers (Mali)",
-        "Traders (Mali)",
-        "Labour Group (Mali)",
-        "Youth (Mali)",
-        "Health Workers (Mali)",
-        "Fulani Ethnic Group (Mali)",
-        "Refugees/IDPs (Mali)",
-        "Transport Workers (Mali)",
-    ),
-    "Rioters (Mali)": ("", "", "Youth (Mali)", "Students (Mali)"),
-    "JNIM: Group for Support of Islam and Muslims": (
-        "",
-        "",
-        "",
-        "Katiba Macina",
-        "Ansar Dine",
-        "Katiba Serma",
-    ),
-    "Military Forces of Mali (2021-)": (
-        "",
-        "",
-        "Wagner Group",
-        "Wagner Group",
-        "Dozo Communal Militia (Mali)",
-        "Police Forces of Mali (2021-)",
-    ),
-    "Military Forces of Mali (2013-2020)": (
-        "",
-        "",
-        "",
-        "Military Forces of France",
-        "Police Forces of Mali (2013-2020)",
-    ),
-    "Military Forces of France": ("", "", "", "Military Forces of Mali (2013-2020)"),
-    "CMA: Coordination of Azawad Movements": (
-        "",
-        "",
-        "HCUA: High Council for the Unity of Azawad",
-        "MNLA: National Movement for the Liberation of Azawad",
-    ),
-    "GATIA: Imghad Tuareg and Allies Self-Defense Group": (
-        "",
-        "",
-        "MSA: Movement for the Salvation of Azawad",
-    ),
-}
+_MALI_ASSOC: dict[str, tuple[str, ...]] = _tuples(_ACTORS["mali_assoc"])
 
-_DESCRIPTIONS: dict[str, tuple[str, ...]] = {
-    "Military Forces of Mali (2013-2020)": (
-        "Malian soldiers",
-        "the Malian army (FAMa)",
-        "FAMa soldiers",
-    ),
-    "Military Forces of Mali (2021-)": (
-        "Malian soldiers",
-        "the Malian army (FAMa)",
-        "FAMa soldiers",
-    ),
-    "Police Forces of Mali (2013-2020)": ("the police", "Malian police officers"),
-    "Police Forces of Mali (2021-)": ("the police", "Malian police officers"),
-    "JNIM: Group for Support of Islam and Muslims": (
-        "JNIM militants",
-        "suspected JNIM militants",
-        "militants of JNIM (Katiba Macina)",
-    ),
-    "Islamic State (Sahel)": ("IS Sahel militants", "suspected Islamic State (Sahel) militants"),
-    "Islamic State (Greater Sahara)": ("ISGS militants", "suspected ISGS militants"),
-    "Katiba Macina": ("militants of Katiba Macina", 'the so-called "Katiba Macina"'),
-    "Dan Na Ambassagou": ("Dan Na Ambassagou militiamen", "Dogon hunters of Dan Na Ambassagou"),
-    "Dozo Communal Militia (Mali)": ("Dozo hunters", "armed Dozos", "a Dozo militia"),
-    "Fulani Ethnic Militia (Mali)": ("armed Fulani men", "a Fulani militia"),
-    "Dogon Ethnic Militia (Mali)": ("armed Dogon men", "a Dogon militia"),
-    "Unidentified Armed Group (Mali)": (
-        "unidentified gunmen",
-        "unidentified armed men on motorbikes",
-        "armed men",
-    ),
-    "Wagner Group": ("Wagner Group mercenaries", "Russian paramilitaries"),
-    "Military Forces of France": ("French Barkhane forces", "French troops"),
-    "CMA: Coordination of Azawad Movements": ("CMA fighters", "fighters of the CMA"),
-    "GATIA: Imghad Tuareg and Allies Self-Defense Group": ("GATIA fighters",),
-    "Civilians (Mali)": ("civilians", "villagers", "residents"),
-}
+_DESCRIPTIONS: dict[str, tuple[str, ...]] = _tuples(_ACTORS["descriptions"])
 
 _GENERIC_DESC = {
     1: ("soldiers",),
@@ -910,254 +345,20 @@ _GENERIC_DESC = {
 
 # Other Sahel countries: a smaller gazetteer, generic actor names.
 _OTHER_COUNTRIES: dict[str, dict[str, Any]] = {
-    "Burkina Faso": {
-        "iso": 854,
-        "iso3": "BFA",
-        "bbox": (9.4, 15.1, -5.5, 2.4),
-        "mil": [
-            ("Military Forces of Burkina Faso (2015-2022)", 1900, 2021),
-            ("Military Forces of Burkina Faso (2022-)", 2022, 9999),
-        ],
-        "admin": {
-            "Sahel": (
-                30,
-                [
-                    ("Soum", 14.10, -1.63, 0.35, "Djibo,Arbinda,Koutougou,Tongomayel,Nassoumbou"),
-                    ("Oudalan", 14.44, -0.24, 0.35, "Gorom-Gorom,Markoye,Tin-Akoff,Oursi,Deou"),
-                    ("Seno", 14.03, -0.03, 0.30, "Dori,Seytenga,Falagountou,Bani,Gorgadji"),
-                    ("Yagha", 13.44, 0.53, 0.30, "Sebba,Solhan,Mansila,Titabe,Boundore"),
-                ],
-            ),
-            "Nord": (
-                15,
-                [
-                    ("Loroum", 13.77, -2.07, 0.25, "Titao,Banh,Ouindigui,Solle"),
-                    ("Yatenga", 13.58, -2.42, 0.30, "Ouahigouya,Thiou,Koumbri,Barga,Kain"),
-                ],
-            ),
-            "Centre-Nord": (
-                20,
-                [
-                    ("Bam", 13.33, -1.53, 0.30, "Kongoussi,Bourzanga,Rollo,Zimtenga"),
-                    (
-                        "Sanmatenga",
-                        13.09,
-                        -1.08,
-                        0.30,
-                        "Kaya,Barsalogho,Pissila,Dablo,Namissiguima",
-                    ),
-                    ("Namentenga", 12.66, -0.57, 0.30, "Boulsa,Tougouri,Yalgo,Zeguedeguin"),
-                ],
-            ),
-            "Est": (
-                20,
-                [
-                    ("Gourma", 12.06, 0.36, 0.35, "Fada N'gourma,Matiacoali,Diabo,Tibga"),
-                    ("Gnagna", 12.97, -0.14, 0.30, "Bogande,Manni,Coalla,Piela"),
-                    ("Tapoa", 12.07, 1.79, 0.40, "Diapaga,Kantchari,Tansarga,Logobou"),
-                ],
-            ),
-            "Boucle du Mouhoun": (
-                10,
-                [
-                    ("Kossi", 12.73, -3.86, 0.30, "Nouna,Djibasso,Barani,Doumbala"),
-                    ("Sourou", 13.07, -3.07, 0.30, "Tougan,Di,Kassoum,Lanfiera"),
-                ],
-            ),
-            "Centre": (5, [("Kadiogo", 12.37, -1.53, 0.08, "Ouagadougou,Saaba,Komsilga")]),
-        },
-    },
-    "Niger": {
-        "iso": 562,
-        "iso3": "NER",
-        "bbox": (11.7, 23.5, 0.2, 15.9),
-        "mil": [
-            ("Military Forces of Niger (2011-2023)", 1900, 2022),
-            ("Military Forces of Niger (2023-)", 2023, 9999),
-        ],
-        "admin": {
-            "Tillaberi": (
-                50,
-                [
-                    ("Ouallam", 14.32, 2.09, 0.35, "Ouallam,Tondikiwindi,Dingazibanda,Simiri"),
-                    ("Ayorou", 14.73, 0.92, 0.25, "Ayorou,Inates"),
-                    ("Tera", 14.01, 0.75, 0.30, "Tera,Diagourou,Gorouol,Kokorou"),
-                    ("Banibangou", 15.04, 2.70, 0.30, "Banibangou"),
-                    ("Torodi", 13.12, 1.80, 0.30, "Torodi,Makalondi"),
-                ],
-            ),
-            "Tahoua": (
-                15,
-                [
-                    ("Tillia", 16.13, 4.79, 0.40, "Tillia,Tahoua"),
-                    ("Tahoua", 14.89, 5.26, 0.30, "Tahoua,Kalfou"),
-                ],
-            ),
-            "Diffa": (
-                25,
-                [
-                    ("Diffa", 13.32, 12.61, 0.30, "Diffa,Chetimari,Gueskerou"),
-                    ("Bosso", 13.70, 13.31, 0.25, "Bosso,Toumour"),
-                    ("N'Guigmi", 14.25, 13.11, 0.35, "N'Guigmi,Kablewa"),
-                ],
-            ),
-            "Niamey": (5, [("Niamey", 13.51, 2.11, 0.08, "Niamey I,Niamey II,Niamey III")]),
-            "Agadez": (5, [("Agadez", 16.97, 7.99, 0.40, "Agadez,Arlit,Dirkou")]),
-        },
-    },
+    country: {
+        **spec,
+        "bbox": tuple(spec["bbox"]),
+        "mil": [tuple(entry) for entry in spec["mil"]],
+        "admin": _admin(spec["admin"]),
+    }
+    for country, spec in _PLACES["other_countries"].items()
 }
 
 # --------------------------------------------------------------------------------------------------
 # Scenarios: (event type, sub-event type, actor1 pool, actor2 pool or "", weight, fatality profile, place).
 
 _SCENARIOS: list[tuple[str, str, str, str, float, str, str]] = [
-    ("Battles", "Armed clash", "state", "jihadist", 10, "battle", "any"),
-    ("Battles", "Armed clash", "foreign", "jihadist", 3, "battle", "any"),
-    ("Battles", "Armed clash", "jihadist", "communal", 4, "battle", "any"),
-    ("Battles", "Armed clash", "communal", "communal", 2, "battle", "any"),
-    ("Battles", "Armed clash", "jihadist", "jihadist", 2, "battle", "any"),
-    ("Battles", "Armed clash", "rebel", "progov", 1.5, "battle", "any"),
-    ("Battles", "Armed clash", "state", "rebel", 1, "battle", "any"),
-    ("Battles", "Armed clash", "state", "uag", 3, "battle", "any"),
-    ("Battles", "Government regains territory", "state", "jihadist", 0.6, "battle", "any"),
-    ("Battles", "Non-state actor overtakes territory", "jihadist", "state", 0.6, "battle", "any"),
-    ("Battles", "Non-state actor overtakes territory", "rebel", "state", 0.2, "battle", "any"),
-    (
-        "Explosions/Remote violence",
-        "Remote explosive/landmine/IED",
-        "jihadist",
-        "state",
-        4,
-        "explosion",
-        "any",
-    ),
-    (
-        "Explosions/Remote violence",
-        "Remote explosive/landmine/IED",
-        "uag",
-        "foreign",
-        2,
-        "explosion",
-        "any",
-    ),
-    (
-        "Explosions/Remote violence",
-        "Remote explosive/landmine/IED",
-        "uag",
-        "civ",
-        2,
-        "explosion",
-        "any",
-    ),
-    ("Explosions/Remote violence", "Air/drone strike", "state", "jihadist", 2, "explosion", "any"),
-    (
-        "Explosions/Remote violence",
-        "Air/drone strike",
-        "foreign",
-        "jihadist",
-        1.2,
-        "explosion",
-        "any",
-    ),
-    ("Explosions/Remote violence", "Air/drone strike", "state", "civ", 0.6, "explosion", "any"),
-    (
-        "Explosions/Remote violence",
-        "Shelling/artillery/missile attack",
-        "jihadist",
-        "foreign",
-        1.4,
-        "explosion",
-        "any",
-    ),
-    (
-        "Explosions/Remote violence",
-        "Shelling/artillery/missile attack",
-        "uag",
-        "state",
-        0.8,
-        "explosion",
-        "any",
-    ),
-    ("Explosions/Remote violence", "Suicide bomb", "jihadist", "foreign", 0.3, "explosion", "any"),
-    ("Explosions/Remote violence", "Grenade", "uag", "civ", 0.2, "explosion", "urban"),
-    ("Explosions/Remote violence", "Chemical weapon", "uag", "civ", 0.01, "explosion", "any"),
-    ("Violence against civilians", "Attack", "jihadist", "civ", 8, "vac", "any"),
-    ("Violence against civilians", "Attack", "communal", "civ", 6, "vac", "any"),
-    ("Violence against civilians", "Attack", "state", "civ", 4, "vac", "any"),
-    ("Violence against civilians", "Attack", "uag", "civ", 6, "vac", "any"),
-    ("Violence against civilians", "Attack", "foreign", "civ", 0.8, "vac", "any"),
-    (
-        "Violence against civilians",
-        "Abduction/forced disappearance",
-        "jihadist",
-        "civ",
-        3,
-        "none",
-        "any",
-    ),
-    (
-        "Violence against civilians",
-        "Abduction/forced disappearance",
-        "uag",
-        "civ",
-        3,
-        "none",
-        "any",
-    ),
-    (
-        "Violence against civilians",
-        "Abduction/forced disappearance",
-        "state",
-        "civ",
-        1,
-        "none",
-        "any",
-    ),
-    ("Violence against civilians", "Sexual violence", "uag", "civ", 0.3, "rare", "any"),
-    ("Violence against civilians", "Sexual violence", "jihadist", "civ", 0.2, "rare", "any"),
-    ("Protests", "Peaceful protest", "prot", "", 8, "zero", "urban"),
-    ("Protests", "Protest with intervention", "prot", "police", 1.2, "zero", "urban"),
-    ("Protests", "Excessive force against protesters", "prot", "police", 0.4, "rare", "urban"),
-    ("Riots", "Violent demonstration", "riot", "", 1, "zero", "urban"),
-    ("Riots", "Violent demonstration", "riot", "police", 1, "rare", "urban"),
-    ("Riots", "Mob violence", "riot", "civ", 0.8, "rare", "any"),
-    ("Strategic developments", "Agreement", "jihadist", "communal", 0.3, "zero", "any"),
-    ("Strategic developments", "Agreement", "rebel", "state", 0.2, "zero", "urban"),
-    ("Strategic developments", "Arrests", "state", "civ", 2, "zero", "any"),
-    ("Strategic developments", "Change to group/activity", "jihadist", "", 1, "zero", "any"),
-    ("Strategic developments", "Change to group/activity", "state", "", 0.5, "zero", "any"),
-    ("Strategic developments", "Disrupted weapons use", "state", "", 1.5, "zero", "any"),
-    (
-        "Strategic developments",
-        "Headquarters or base established",
-        "jihadist",
-        "",
-        0.3,
-        "zero",
-        "any",
-    ),
-    ("Strategic developments", "Headquarters or base established", "state", "", 0.3, "zero", "any"),
-    ("Strategic developments", "Looting/property destruction", "jihadist", "civ", 2, "zero", "any"),
-    ("Strategic developments", "Looting/property destruction", "uag", "civ", 1, "zero", "any"),
-    (
-        "Strategic developments",
-        "Non-violent transfer of territory",
-        "foreign",
-        "",
-        0.3,
-        "zero",
-        "any",
-    ),
-    (
-        "Strategic developments",
-        "Non-violent transfer of territory",
-        "rebel",
-        "",
-        0.2,
-        "zero",
-        "any",
-    ),
-    ("Strategic developments", "Other", "state", "", 0.3, "zero", "any"),
+    tuple(scenario) for scenario in _EVENTS["scenarios"]
 ]
 
 # Share of events per year (Mali's violence grows sharply from 2017).
@@ -1177,48 +378,8 @@ _YEAR_WEIGHTS = {
     2024: 14,
 }
 
-_SOURCES = (
-    "Studio Tamani",
-    "RFI",
-    "AFP",
-    "MINUSMA",
-    "Twitter",
-    "Jeune Afrique",
-    "Reuters",
-    "Malijet",
-    "Mali Web",
-    "Menastream",
-    "Xinhua",
-    "Associated Press",
-    "Sahelien",
-    "Le Républicain (Mali)",
-    "L'Indépendant (Mali)",
-    "Human Rights Watch",
-    "Long War Journal",
-    "Al Jazeera",
-    "Bamada.net",
-    "Mali Actu",
-    "Facebook",
-    "Kibaru",
-    "Radio Kledu",
-    "Studio Tamani; RFI",
-    "AFP; Reuters",
-)
-_SCALES = (
-    "National",
-    "National",
-    "International",
-    "Subnational",
-    "Local partner",
-    "Local partner-International",
-    "National-International",
-    "Subnational-National",
-    "New media",
-    "New media-National",
-    "Other",
-    "Other-National",
-    "Local partner-National",
-)
+_SOURCES: tuple[str, ...] = _tuples(_EVENTS["sources"])
+_SCALES: tuple[str, ...] = _tuples(_EVENTS["source_scales"])
 
 # --------------------------------------------------------------------------------------------------
 # The event
@@ -1524,184 +685,13 @@ def _scenario_table(pools: dict[str, list[Any]]) -> list[tuple[Any, ...]]:
 # --------------------------------------------------------------------------------------------------
 # Notes
 
-# Note templates, one f-string each, all taking the same arguments:
+# Note templates (acled_events.json), one format string each, all taking the same arguments:
 #   d: the date ("23 March 2019"); a1, a2: how the note names the actors; loc, adm2, adm1: the place;
 #   fat: a sentence on fatalities; kill: a clause on fatalities; k: a crowd or group size.
 _NoteFn = Callable[[str, str, str, str, str, str, str, str, int], str]
 _NOTES: dict[str, tuple[_NoteFn, ...]] = {
-    "Armed clash": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} clashed with {a2} near {loc} ({adm2}, {adm1}). {fat}"
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a2} attacked a position of {a1} in {loc} ({adm2}, {adm1}); "
-            f"the fighting lasted several hours. {fat}"
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} and {a2} exchanged fire in the area of {loc} ({adm2}, {adm1}), "
-            f"according to local sources. {fat}"
-        ),
-    ),
-    "Government regains territory": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} retook control of {loc} ({adm2}, {adm1}) from {a2}, who had occupied it "
-            f"for weeks. {fat}"
-        ),
-    ),
-    "Non-state actor overtakes territory": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} took control of {loc} ({adm2}, {adm1}) after {a2} withdrew from their camp. {fat}"
-        ),
-    ),
-    "Remote explosive/landmine/IED": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, a vehicle carrying {a2} hit an IED planted by {a1} between {loc} and {adm2} ({adm1}). "
-            f"{fat}"
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, an improvised explosive device went off as {a2} were travelling near {loc} "
-            f"({adm2}, {adm1}). {fat}"
-        ),
-    ),
-    "Air/drone strike": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} carried out a drone strike on a gathering of {a2} near {loc} ({adm2}, {adm1}). {fat}"
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, an air strike by {a1} hit {a2} in the area of {loc} ({adm2}, {adm1}). {fat}"
-        ),
-    ),
-    "Shelling/artillery/missile attack": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} fired several mortar shells at the camp of {a2} in {loc} ({adm2}, {adm1}). {fat}"
-        ),
-    ),
-    "Suicide bomb": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, a suicide bomber of {a1} drove a car bomb into a base of {a2} in {loc} ({adm2}, {adm1}). "
-            f"{fat}"
-        ),
-    ),
-    "Grenade": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} threw a grenade into a bar in {loc} ({adm2}, {adm1}). {fat}"
-        ),
-    ),
-    "Chemical weapon": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} reportedly used a toxic substance against {a2} in {loc} ({adm1}). {fat}"
-        ),
-    ),
-    "Attack": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} attacked the village of {loc} ({adm2}, {adm1}), {kill}. "
-            f"Houses and granaries were burned."
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} attacked {a2} at the weekly market of {loc} ({adm2}, {adm1}), {kill}."
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} stormed {loc} ({adm2}, {adm1}) on motorbikes, {kill}. "
-            f'A survivor said: "they shot at everyone who ran".'
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} ambushed {a2} travelling on the road between {loc} and {adm2} ({adm1}), {kill}."
-        ),
-    ),
-    "Abduction/forced disappearance": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} abducted {k} people, including the village chief, in {loc} ({adm2}, {adm1}). "
-            f"Their whereabouts remain unknown."
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} kidnapped a trader near {loc} ({adm2}, {adm1}) and took him to an unknown "
-            f"destination."
-        ),
-    ),
-    "Sexual violence": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} raped a woman near {loc} ({adm2}, {adm1}). {fat}"
-        ),
-    ),
-    "Peaceful protest": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, residents of {loc} ({adm1}) held a sit-in to denounce insecurity and demand the return "
-            f"of the army. [size=no report]"
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {k} people, mostly women, marched in {loc} ({adm2}, {adm1}) against the high cost of "
-            f"living. [size=around {k}]"
-        ),
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f'On {d}, teachers demonstrated in {loc} ({adm1}) over unpaid salaries, chanting "no pay, '
-            f'no school". [size=no report]'
-        ),
-    ),
-    "Protest with intervention": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a2} dispersed with tear gas a demonstration of young people in {loc} ({adm1}) "
-            f"protesting power cuts. [size=no report]"
-        ),
-    ),
-    "Excessive force against protesters": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a2} fired live rounds at protesters in {loc} ({adm1}). {fat} [size=no report]"
-        ),
-    ),
-    "Violent demonstration": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, angry youths blocked the main road of {loc} ({adm1}), burning tyres and throwing "
-            f"stones. {fat} [size=no report]"
-        ),
-    ),
-    "Mob violence": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, a mob lynched a suspected thief in {loc} ({adm2}, {adm1}). {fat}"
-        ),
-    ),
-    "Agreement": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} and {a2} concluded a local truce in {loc} ({adm2}, {adm1}), allowing access to "
-            f"fields and markets."
-        ),
-    ),
-    "Arrests": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} arrested {k} people suspected of links with jihadist groups in {loc} "
-            f"({adm2}, {adm1})."
-        ),
-    ),
-    "Change to group/activity": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} imposed a blockade on {loc} ({adm2}, {adm1}), forbidding the movement of goods "
-            f"and people."
-        ),
-    ),
-    "Disrupted weapons use": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} found and defused an IED on the road near {loc} ({adm2}, {adm1})."
-        ),
-    ),
-    "Headquarters or base established": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} set up a camp in {loc} ({adm2}, {adm1})."
-        ),
-    ),
-    "Looting/property destruction": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} looted shops and stole livestock in {loc} ({adm2}, {adm1})."
-        ),
-    ),
-    "Non-violent transfer of territory": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} handed over their base in {loc} ({adm2}, {adm1}) and left the area."
-        ),
-    ),
-    "Other": (
-        lambda d, a1, a2, loc, adm2, adm1, fat, kill, k: (
-            f"On {d}, {a1} announced a curfew in {loc} ({adm2}, {adm1}) after a series of incidents."
-        ),
-    ),
+    sub_event_type: tuple(_note(template) for template in templates)
+    for sub_event_type, templates in _EVENTS["notes"].items()
 }
 
 
@@ -2212,172 +1202,12 @@ def write_acled(
 # (type of violence, conflict id, conflict name, dyad id, side a, side a id, side b, side b id, gwnoa,
 #  first year, last year, weight). Ids are invented but stable; names follow UCDP's spelling.
 _UCDP_DYADS: list[tuple[int, int, str, int, str, int, str, int, str, int, int, float]] = [
-    (
-        1,
-        11347,
-        "Mali: Government",
-        14101,
-        "Government of Mali",
-        116,
-        "JNIM",
-        6612,
-        "432",
-        2017,
-        2023,
-        10,
-    ),
-    (
-        1,
-        11347,
-        "Mali: Government",
-        14102,
-        "Government of Mali",
-        116,
-        "IS",
-        234,
-        "432",
-        2018,
-        2023,
-        5,
-    ),
-    (
-        1,
-        11347,
-        "Mali: Government",
-        14103,
-        "Government of Mali",
-        116,
-        "AQIM",
-        1034,
-        "432",
-        2012,
-        2017,
-        3,
-    ),
-    (
-        1,
-        11347,
-        "Mali: Government",
-        14104,
-        "Government of Mali",
-        116,
-        "MUJAO",
-        1107,
-        "432",
-        2012,
-        2014,
-        2,
-    ),
-    (
-        1,
-        11347,
-        "Mali: Government",
-        14105,
-        "Government of Mali",
-        116,
-        "Ansar Dine",
-        1108,
-        "432",
-        2012,
-        2016,
-        2,
-    ),
-    (1, 353, "Mali: Azawad", 11092, "Government of Mali", 116, "MNLA", 1109, "432", 2012, 2014, 2),
-    (1, 353, "Mali: Azawad", 11093, "Government of Mali", 116, "CMA", 6615, "432", 2023, 2023, 2),
-    (2, 14730, "CMA - Platform", 15731, "CMA", 6615, "Platform", 6616, "", 2014, 2018, 1.5),
-    (2, 14731, "IS - JNIM", 15732, "IS", 234, "JNIM", 6612, "", 2020, 2023, 3),
-    (2, 14732, "Dogon - Fulani", 15733, "Dogon", 6617, "Fulani", 6618, "", 2016, 2023, 2),
-    (
-        2,
-        14733,
-        "Dan Na Ambassagou - JNIM",
-        15734,
-        "Dan Na Ambassagou",
-        6619,
-        "JNIM",
-        6612,
-        "",
-        2018,
-        2023,
-        2,
-    ),
-    (
-        3,
-        624,
-        "Government of Mali - Civilians",
-        1225,
-        "Government of Mali",
-        116,
-        "Civilians",
-        1,
-        "432",
-        2012,
-        2023,
-        5,
-    ),
-    (3, 5723, "JNIM - Civilians", 6324, "JNIM", 6612, "Civilians", 1, "", 2017, 2023, 5),
-    (3, 1115, "IS - Civilians", 1716, "IS", 234, "Civilians", 1, "", 2016, 2023, 5),
-    (
-        3,
-        6025,
-        "Dan Na Ambassagou - Civilians",
-        6626,
-        "Dan Na Ambassagou",
-        6619,
-        "Civilians",
-        1,
-        "",
-        2018,
-        2023,
-        3,
-    ),
-    (
-        3,
-        5724,
-        "Fulani militia - Civilians",
-        6327,
-        "Fulani militia",
-        6620,
-        "Civilians",
-        1,
-        "",
-        2016,
-        2023,
-        1,
-    ),
+    tuple(dyad) for dyad in _UCDP["dyads"]
 ]
 
-_UCDP_OFFICES = (
-    "Agence France Presse",
-    "Reuters News",
-    "Associated Press Newswires",
-    "BBC Monitoring Africa",
-    "Xinhua News Agency",
-    "Studio Tamani",
-    "MINUSMA",
-    "Jeune Afrique",
-    "Human Rights Watch",
-    "Radio France Internationale",
-)
-_UCDP_HEADLINES = (
-    "Mali: dozens killed in attack on village",
-    "Gunmen kill villagers in central Mali",
-    'Malian army says it killed "terrorists" near the border',
-    "Attack on army camp, several soldiers dead",
-    "Mali: clashes between armed groups, toll rises",
-    "Jihadists kill civilians, burn houses, local officials say",
-)
-_UCDP_ORIGINAL = (
-    "Local residents",
-    "Malian army",
-    "Local official",
-    "MINUSMA",
-    "Local sources",
-    "Malian army; local residents",
-    "Hospital source",
-    "Security source",
-    "",
-)
+_UCDP_OFFICES: tuple[str, ...] = _tuples(_UCDP["offices"])
+_UCDP_HEADLINES: tuple[str, ...] = _tuples(_UCDP["headlines"])
+_UCDP_ORIGINAL: tuple[str, ...] = _tuples(_UCDP["original_sources"])
 
 
 def _priogrid(lat: float, lon: float) -> int:
@@ -2760,7 +1590,7 @@ def damage_rows(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m vigie.interop.synthetic",
+        prog="python -m vigie_testing.acled_ucdp",
         description="Write synthetic ACLED or UCDP GED rows (invented data, real formats).",
     )
     sub = parser.add_subparsers(dest="dataset", required=True)

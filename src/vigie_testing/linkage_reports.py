@@ -34,6 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import vigie
+
 __all__ = ["COLUMNS", "generate", "iter_reports", "write_csv", "SOURCES"]
 
 COLUMNS = (
@@ -54,7 +56,7 @@ COLUMNS = (
     "geo_precision",
 )
 
-_DATA = Path(__file__).resolve().parent.parent
+_DATA = Path(vigie.__file__).resolve().parent  # the reference data of the vigie package
 _PLACES = _DATA / "places" / "data" / "mali_places.csv"
 _ACTORS = _DATA / "actors" / "data" / "sahel_actors.json"
 

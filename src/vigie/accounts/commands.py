@@ -1,10 +1,13 @@
-"""`vigie` commands about accounts and access (registered by vigie.cli): user, member, share."""
+"""`vigie` commands about accounts and access (registered in vigie.commands): user, member, share."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
+
+from vigie.bootstrap import setup_django
+from vigie.commands import register_command
 
 ROLE_NAMES = ["monitor", "analyst", "investigator", "assistance_officer", "coordinator", "admin"]
 
@@ -57,6 +60,7 @@ def _read_password(password_file: Path | None, username: str) -> str:
     return password
 
 
+@register_command
 @click.group()
 def user() -> None:
     """User accounts: create, list, reset two-factor login, unlock."""
@@ -87,8 +91,6 @@ def user_add(username, organisation_slug, role, password_file, email, superuser)
     The password is asked for twice unless --password-file is given; it must pass the password rules
     (at least 12 characters, not too common, not all digits).
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from django.contrib.auth import get_user_model
     from django.db import transaction
@@ -119,8 +121,6 @@ def user_add(username, organisation_slug, role, password_file, email, superuser)
 @user.command("list")
 def user_list() -> None:
     """List users: name, active, superuser, two-factor login, memberships."""
-    from vigie.cli import setup_django
-
     setup_django()
     from django.contrib.auth import get_user_model
     from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -144,8 +144,6 @@ def user_list() -> None:
 @click.argument("username")
 def user_reset_2fa(username) -> None:
     """Remove USERNAME's two-factor device (a lost phone): they enrol a new one at their next login."""
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.accounts.twofactor import remove_devices
 
@@ -157,8 +155,6 @@ def user_reset_2fa(username) -> None:
 @click.argument("username")
 def user_unlock(username) -> None:
     """Lift the lockout of USERNAME after too many failed logins (from every address)."""
-    from vigie.cli import setup_django
-
     setup_django()
     from axes.utils import reset
 
@@ -166,6 +162,7 @@ def user_unlock(username) -> None:
     click.echo(f"{count} lockout record(s) removed for {username!r}")
 
 
+@register_command
 @click.group()
 def member() -> None:
     """Memberships: a user's role in an organisation."""
@@ -177,8 +174,6 @@ def member() -> None:
 @click.argument("role", type=click.Choice(ROLE_NAMES))
 def member_add(username, organisation_slug, role) -> None:
     """Give USERNAME the ROLE in ORGANISATION (its slug)."""
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.core.context import change_context
     from vigie.core.models import Membership
@@ -197,8 +192,6 @@ def member_add(username, organisation_slug, role) -> None:
 @click.argument("role", type=click.Choice(ROLE_NAMES), required=False)
 def member_remove(username, organisation_slug, role) -> None:
     """Take ROLE in ORGANISATION away from USERNAME (without ROLE: every role there)."""
-    from vigie.cli import setup_django
-
     setup_django()
     from django.db import transaction
 
@@ -241,6 +234,7 @@ def _record(target: str):
         raise click.BadParameter(f"no {label} {number}", param_hint="RECORD") from None
 
 
+@register_command
 @click.command("share")
 @click.argument("target", metavar="RECORD")
 @click.option("--with", "with_slug", required=True, help="The organisation (slug) to share with.")
@@ -255,8 +249,6 @@ def share_command(target, with_slug, allow_change, revoke, note) -> None:
     RECORD is an incident number (12) or TYPE:NUMBER: incident:12, case:3, evidenceitem:5, victim:7,
     assistance:2. The partner's members see it as far as their own role lets them see that type.
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.accounts.sharing import SharingError, share
     from vigie.accounts.sharing import revoke as revoke_share
@@ -285,6 +277,3 @@ def share_command(target, with_slug, allow_change, revoke, note) -> None:
     except SharingError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{name} {record.pk} shared with {organisation.slug}: {', '.join(made.actions)}")
-
-
-commands: list = [user, member, share_command]

@@ -1,10 +1,14 @@
-"""`vigie token`: API tokens (registered by vigie.cli)."""
+"""`vigie token`: API tokens (registered in vigie.commands)."""
 
 from __future__ import annotations
 
 import click
 
+from vigie.bootstrap import setup_django
+from vigie.commands import register_command
 
+
+@register_command
 @click.group()
 def token() -> None:
     """API tokens: one per user, sent as `Authorization: Token <key>`, ending after VIGIE_API_TOKEN_DAYS (docs/api.md)."""
@@ -36,8 +40,6 @@ def create_token(username: str, regenerate: bool) -> None:
     end date. Keep it as secret as a password: anyone holding it acts as the user. Where two-factor
     login is required of the user's role, the user must have enrolled an authenticator first.
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.api.tokens import TokenRefused, issue_token
 
@@ -54,13 +56,8 @@ def create_token(username: str, regenerate: bool) -> None:
 @click.argument("username")
 def revoke_token(username: str) -> None:
     """Delete USERNAME's API tokens: requests with them are refused from now on."""
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.api.tokens import revoke_tokens
 
     deleted = revoke_tokens(_user(username))
     click.echo("token revoked" if deleted else "the user had no token")
-
-
-commands = [token]

@@ -11,7 +11,9 @@ import getpass
 
 import click
 
+from vigie.bootstrap import setup_django
 from vigie.cases.choices import CaseStatus
+from vigie.commands import register_command
 
 
 def operator_name(command: str) -> str:
@@ -59,6 +61,7 @@ organisation_option = click.option(
 )
 
 
+@register_command
 @click.group("case")
 def case_group() -> None:
     """Investigations: open one, list them, read one, change its status, see overdue deadlines."""
@@ -87,8 +90,6 @@ def case_group() -> None:
 )
 def case_open(reference, title, organisation_slug, incident_ids, lead_username) -> None:
     """Open case CASE_REF called TITLE (a place and a date; never a person's name)."""
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.cases.services import CaseError, open_case
     from vigie.core.context import change_context
@@ -128,8 +129,6 @@ def case_open(reference, title, organisation_slug, incident_ids, lead_username) 
 @click.option("--status", type=click.Choice(CaseStatus.values), help="Only cases with this status.")
 def case_list(organisation_slug, status) -> None:
     """List cases: reference, organisation, status, opening date, evidence count, title."""
-    from vigie.cli import setup_django
-
     setup_django()
     from django.db.models import Count
 
@@ -164,8 +163,6 @@ def case_list(organisation_slug, status) -> None:
 )
 def case_show(reference, organisation_slug, with_findings) -> None:
     """Show one case: status, incidents, referrals, deadlines, evidence (the read is logged)."""
-    from vigie.cli import setup_django
-
     setup_django()
     from django.utils import timezone
 
@@ -225,8 +222,6 @@ def case_show(reference, organisation_slug, with_findings) -> None:
 @organisation_option
 def case_status(reference, status, reason, organisation_slug) -> None:
     """Move case CASE_REF to STATUS, if that move is allowed from its current status."""
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.cases.services import CaseError, change_status
     from vigie.core.context import change_context
@@ -246,8 +241,6 @@ def case_status(reference, status, reason, organisation_slug) -> None:
 )
 def case_overdue(organisation_slug) -> None:
     """List tasks and deadlines whose due date has passed and that are not done."""
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.cases.services import overdue_tasks
 
@@ -262,6 +255,3 @@ def case_overdue(organisation_slug) -> None:
             f"{task.due_on}\t{task.case.organisation.slug}\t{task.case.reference}\t{kind}\t{task.title}"
         )
     click.echo(f"{n} overdue", err=True)
-
-
-commands: list = [case_group]

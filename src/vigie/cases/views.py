@@ -30,7 +30,7 @@ from vigie.core.audit import record_read
 from vigie.core.text import parse_id
 from vigie.evidence.models import CustodyEvent, EvidenceItem
 from vigie.evidence.store import default_store, human_size
-from vigie.web.views.common import incidents_for
+from vigie.incidents.access import visible_to_user
 
 from . import services
 from .choices import ALLOWED_TRANSITIONS, CaseStatus
@@ -119,7 +119,7 @@ def search_incidents(user, query: str, limit: int = 20):
     query = (query or "").strip()
     if not query:
         return []
-    incidents = incidents_for(user).select_related("admin1", "admin2")
+    incidents = visible_to_user(user).select_related("admin1", "admin2")
     number = parse_id(query.lstrip("#"))
     if number is not None:
         incidents = incidents.filter(pk=number)
@@ -141,7 +141,7 @@ def case_new(request):
         raise Http404
     if not (user.is_superuser or permissions.organisations_for(user, Case, "add")):
         return forbidden(request, _("Your role does not allow you to open cases."))
-    visible = incidents_for(user)
+    visible = visible_to_user(user)
     if request.method == "POST":
         form = CaseForm(request.POST, user=user, visible_incidents=visible)
         searching = request.POST.get("do") == "search"
@@ -235,7 +235,7 @@ def render_case(request, case: Case, bound: dict | None = None, status: int = 20
     today = timezone.localdate()
     linked = list(case.incidents.all().values_list("pk", flat=True))
     incidents = list(
-        incidents_for(user)
+        visible_to_user(user)
         .filter(pk__in=linked)
         .select_related("admin1", "admin2")
         .order_by("date_start", "id")

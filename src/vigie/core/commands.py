@@ -1,8 +1,12 @@
-"""`vigie` commands about accounts, keys and access (registered by vigie.cli)."""
+"""`vigie` commands about accounts, keys and access (registered in vigie.commands)."""
 
 import click
 
+from vigie.bootstrap import setup_django
+from vigie.commands import register_command
 
+
+@register_command
 @click.group()
 def keys() -> None:
     """The encryption keys of identifying fields (kept in VIGIE_KEYS_DIR, outside the database)."""
@@ -12,8 +16,6 @@ def keys() -> None:
 def keys_init() -> None:
     """Create the keyring (one data key, one index key) and the audit key. Needed once in production;
     never replaces either."""
-    from vigie.cli import setup_django
-
     setup_django(database=False)
     from vigie.core.crypto import KeyringError, create_keyring
 
@@ -41,8 +43,6 @@ def keys_status() -> None:
     Problems: values under a key missing from the keyring, a key rotation that has not finished
     (old keys still in the keyring), blind-index digests that no key of the keyring made.
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.core.crypto import (
         NO_KEY,
@@ -154,8 +154,6 @@ def keys_rotate(only: str | None) -> None:
     interrupt: `vigie keys status` then reports the unfinished rotation, and running this again
     finishes it (with the keys it made) instead of starting another.
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.core.crypto import DecryptionError, KeyringError, rotate_keys
 
@@ -186,6 +184,3 @@ def keys_rotate(only: str | None) -> None:
         f"{result.total_values} values re-encrypted, {result.total_indexes} index digests recomputed. "
         "Back up the keyring now."
     )
-
-
-commands: list = [keys]

@@ -8,7 +8,7 @@ the installed package may not be.
 
 Django reads a language's catalogues once per process, the first time it translates into it: a
 catalogue compiled after that shows only at the next start. So every entry point (each `vigie`
-command, through vigie.cli.setup_django, and vigie.wsgi) calls ``ensure_catalogues()`` before
+command, through vigie.bootstrap.setup_django, and vigie.wsgi) calls ``ensure_catalogues()`` before
 ``django.setup()``: the first page a new user sees is already in French.
 """
 

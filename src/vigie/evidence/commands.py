@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from vigie.bootstrap import setup_django
 from vigie.cases.commands import find_case, find_user, operator_name
+from vigie.commands import register_command
 
 _user_option = click.option(
     "--user",
@@ -32,6 +34,7 @@ def _context(command: str, user):
     return change_context(user_name=operator_name(command), origin="cli")
 
 
+@register_command
 @click.group("evidence")
 def evidence_group() -> None:
     """Evidence: receive files into a case, verify the store against the hashes, export a bundle."""
@@ -83,8 +86,6 @@ def evidence_add(
     username,
 ) -> None:
     """Receive FILE into case CASE_REF: hash it, store it by its hash (read-only), start its chain of custody."""
-    from vigie.cli import setup_django
-
     setup_django()
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -162,8 +163,6 @@ def evidence_verify(record) -> None:
     should be; a custody event edited, deleted or inserted in the database; a piece of evidence whose
     hash or case was changed; a change log that was altered (it is what the custody is checked against).
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.core.audit import verify_log
     from vigie.evidence.integrity import verify_records, verify_store
@@ -222,8 +221,6 @@ def evidence_verify(record) -> None:
 @_user_option
 def evidence_bundle(reference, output, include_personal, organisation_slug, username) -> None:
     """Export case CASE_REF's evidence as a ZIP with a manifest of hashes and the chain of custody."""
-    from vigie.cli import setup_django
-
     setup_django()
     from django.core.exceptions import PermissionDenied
     from django.http import Http404
@@ -247,6 +244,3 @@ def evidence_bundle(reference, output, include_personal, organisation_slug, user
     click.echo(
         "write these hashes down apart from the bundle; `sha256sum -c SHA256SUMS` inside it checks every file"
     )
-
-
-commands: list = [evidence_group]

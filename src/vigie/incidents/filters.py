@@ -17,14 +17,14 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from vigie.actors.choices import ActorCategory
-from vigie.actors.models import ActorAlias
+from vigie.actors.models import Actor, ActorAlias
 from vigie.api import filters as api_filters
-from vigie.api.access import actors_for, places_for, sources_for
 from vigie.core.published import name_organisations
 from vigie.core.text import normalize_name
 from vigie.incidents.choices import EventType, Grade, ViolationType
 from vigie.places.choices import PlaceKind
-from vigie.places.models import PlaceAlias
+from vigie.places.models import Place, PlaceAlias
+from vigie.reports.models import Source
 
 # How many places or actors a search text may stand for; more means the text is too vague to help.
 MAX_MATCHES = 200
@@ -99,7 +99,7 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         filter (those fields take any text), so a page whose form is already drawn skips the queries."""
         regions, cercles = self.place_choices()
         anything = [("", _("Any"))]
-        sources = sources_for(self.user).order_by("name").values_list("pk", "name")
+        sources = Source.objects.visible_to(self.user).order_by("name").values_list("pk", "name")
         fields = self.form.fields
         fields["admin1"].widget.choices = anything + regions
         fields["admin2"].widget.choices = anything + cercles
@@ -122,7 +122,7 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
 
     def _place_choices(self) -> tuple[list, list]:
         rows = list(
-            places_for(self.user)
+            Place.objects.visible_to(self.user)
             .filter(kind__in=[PlaceKind.REGION, PlaceKind.CERCLE])
             .order_by("name")
             .values_list("pk", "name", "kind", "parent_id")
@@ -154,7 +154,7 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        communes = places_for(self.user).filter(kind=PlaceKind.COMMUNE)
+        communes = Place.objects.visible_to(self.user).filter(kind=PlaceKind.COMMUNE)
         ids = api_filters.place_ids(self.user, [value])
         normalized = normalize_name(value)
         by_name = (
@@ -174,7 +174,7 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         value = value.strip()
         if not value:
             return queryset
-        actors = actors_for(self.user)
+        actors = Actor.objects.visible_to(self.user)
         normalized = normalize_name(value)
         matching = api_filters.by_id_or(("key",), [value]) | Q(name__icontains=value)
         if normalized:

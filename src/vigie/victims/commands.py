@@ -1,4 +1,4 @@
-"""`vigie` commands of this app (registered by vigie.cli)."""
+"""`vigie` commands of this app (registered in vigie.commands)."""
 
 import datetime
 import sys
@@ -6,7 +6,11 @@ from pathlib import Path
 
 import click
 
+from vigie.bootstrap import setup_django
+from vigie.commands import register_command
 
+
+@register_command
 @click.group()
 def victims() -> None:
     """Victims and assistance (records are read and changed in the web application)."""
@@ -49,8 +53,6 @@ def victims_report(organisation_slug, by, start, end, output) -> None:
 
     Cells about fewer than five people show "<5"; no names, no free text.
     """
-    from vigie.cli import setup_django
-
     setup_django()
     from vigie.core.models import Organisation
     from vigie.victims.models import Assistance
@@ -79,6 +81,3 @@ def victims_report(organisation_slug, by, start, end, output) -> None:
         with open(output, "w", encoding="utf-8", newline="") as handle:
             count = report.write_csv(handle)
         click.echo(f"{count} rows written to {output}", err=True)
-
-
-commands: list = [victims]

@@ -36,7 +36,7 @@ from django.views.decorators.cache import never_cache
 
 from vigie.cases.views import forbidden, may_see_any
 from vigie.core import permissions
-from vigie.web.views.common import incidents_for
+from vigie.incidents.access import visible_to_user
 
 from . import services
 from .choices import (
@@ -155,7 +155,7 @@ def victim_list(request):
     visible_links = Prefetch(
         "incident_links",
         to_attr="visible_links",
-        queryset=VictimIncident.objects.filter(incident__in=incidents_for(user).values("pk"))
+        queryset=VictimIncident.objects.filter(incident__in=visible_to_user(user).values("pk"))
         .select_related("incident")
         .order_by("incident__date_start", "incident_id"),
     )
@@ -221,7 +221,7 @@ def render_summary(request, victim: Victim, form=None, then: str = "", status: i
     """The page before a purpose is given: nothing that identifies the person."""
     links = list(
         VictimIncident.objects.filter(
-            victim_id=victim.pk, incident__in=incidents_for(request.user).values("pk")
+            victim_id=victim.pk, incident__in=visible_to_user(request.user).values("pk")
         )
         .select_related("incident")
         .order_by("incident__date_start")
@@ -261,7 +261,7 @@ def render_victim(request, pk: int, purpose: str, bound: dict | None = None, sta
         .order_by("incident__date_start")
     )
     visible = set(
-        incidents_for(user)
+        visible_to_user(user)
         .filter(pk__in=[link.incident_id for link in links])
         .values_list("pk", flat=True)
     )
@@ -382,7 +382,7 @@ def victim_new(request):
     form = NewVictimForm(
         request.POST if request.method == "POST" else None,
         user=user,
-        visible_incidents=incidents_for(user),
+        visible_incidents=visible_to_user(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -422,7 +422,7 @@ def victim_edit(request, pk: int):
         return render_summary(request, summary, then="edit")
     victim = services.read_victim(user, pk, purpose)
     if request.method == "POST":
-        form = VictimForm(request.POST, visible_incidents=incidents_for(user))
+        form = VictimForm(request.POST, visible_incidents=visible_to_user(user))
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -454,7 +454,7 @@ def victim_edit(request, pk: int):
             )
         }
         initial["aliases"] = "\n".join(alias.name for alias in victim.aliases.order_by("pk"))
-        form = VictimForm(initial=initial, visible_incidents=incidents_for(user))
+        form = VictimForm(initial=initial, visible_incidents=visible_to_user(user))
     return render(
         request, "victims/victim_form.html", {"form": form, "new": False, "victim": victim}
     )

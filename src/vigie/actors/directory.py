@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from vigie.core.published import private_suffix
+from vigie.core.published import free_key
 from vigie.core.text import normalize_name, slugify_ascii
 
 from .classify import STATE_CATEGORIES, category_in_context, is_state_actor, state_country
@@ -139,13 +139,4 @@ def new_actor_key(name: str, private: bool) -> str:
     """A free key for a new actor: its name as a slug, made unique by a number, or (an unpublished
     name) by a random ending that tells nothing of other organisations' names."""
     base = slugify_ascii(name)[:100] or "actor"
-    if private:
-        key = f"{base}-{private_suffix()}"
-        while Actor.objects.filter(key=key).exists():
-            key = f"{base}-{private_suffix()}"
-        return key
-    key, suffix = base, 1
-    while Actor.objects.filter(key=key).exists():
-        suffix += 1
-        key = f"{base}-{suffix}"
-    return key
+    return free_key(base, lambda key: Actor.objects.filter(key=key).exists(), private)

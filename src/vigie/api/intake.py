@@ -26,6 +26,7 @@ from vigie.core.context import current_change_context
 from vigie.core.dates import event_date_error
 from vigie.core.models import ChangeLogEntry, Organisation
 from vigie.core.permissions import organisations_for
+from vigie.core.published import free_key
 from vigie.core.text import normalize_name, slugify_ascii
 from vigie.incidents.choices import (
     SUB_EVENT_PARENT,
@@ -318,10 +319,7 @@ def _source_in(organisation: Organisation, name: str, kind: str) -> Source:
     if existing is not None:
         return existing
     base = f"{organisation.slug}-{slugify_ascii(name)}"[:110].strip("-") or "source"
-    slug, suffix = base, 1
-    while Source.objects.filter(slug=slug).exists():
-        suffix += 1
-        slug = f"{base}-{suffix}"
+    slug = free_key(base, lambda slug: Source.objects.filter(slug=slug).exists(), private=False)
     # A report sent here is not public: its new source is the organisation's until an analyst publishes it.
     return Source.objects.create(
         slug=slug, name=name, kind=kind, organisation=organisation, published=False

@@ -17,6 +17,7 @@ organisation's report never borrows (and so never reveals) another's unpublished
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 from django.db import models
 from django.db.models import Q
@@ -131,3 +132,18 @@ def private_suffix() -> str:
     """A random ending for the key of an unpublished name. A key made unique by counting ("-2")
     would tell whoever gets the second one that another organisation recorded the same name."""
     return secrets.token_hex(4)
+
+
+def free_key(stem: str, taken: Callable[[str], bool], private: bool) -> str:
+    """A key (slug, code) that ``taken`` says is free: ``stem``, else ``stem-2``, ``stem-3``...; for
+    an unpublished name, ``stem-<random>`` (private_suffix), which tells nothing of other names."""
+    if private:
+        key = f"{stem}-{private_suffix()}"
+        while taken(key):
+            key = f"{stem}-{private_suffix()}"
+        return key
+    key, number = stem, 1
+    while taken(key):
+        number += 1
+        key = f"{stem}-{number}"
+    return key

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vigie.core.published import private_suffix
+from vigie.core.published import free_key
 from vigie.core.text import normalize_name, slugify_ascii
 
 from .choices import ADMIN_LEVEL, KIND_AT_LEVEL
@@ -165,17 +165,4 @@ def new_place_code(base: str, slug: str, private: bool) -> str:
     """A free code for a new place under ``base`` (its parent's code): made unique by a number, or (an
     unpublished place) by a random ending that tells nothing of other organisations' places."""
     stem = (f"{base}.{slug}" if base else slug)[:CODE_ROOM]
-
-    def code_for(ending: str) -> str:
-        return f"{stem}-{ending}" if ending else stem
-
-    if private:
-        code = code_for(private_suffix())
-        while Place.objects.filter(code=code).exists():
-            code = code_for(private_suffix())
-        return code
-    code, suffix = code_for(""), 1
-    while Place.objects.filter(code=code).exists():
-        suffix += 1
-        code = code_for(str(suffix))
-    return code
+    return free_key(stem, lambda code: Place.objects.filter(code=code).exists(), private)

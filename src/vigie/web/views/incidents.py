@@ -556,8 +556,8 @@ def figures_basis(incident: Incident, readable: list[Report]) -> list[dict]:
     named to the public or the reader may read the report, else only its kind: a witness or a
     partner's monitor is never named), its grade, its dates and the figures it gave. Never its text,
     place details or files."""
-    from vigie.api.access import PUBLIC_SOURCE_KINDS
     from vigie.incidents.services import figure_basis
+    from vigie.reports.models import PUBLIC_SOURCE_KINDS
 
     open_to_reader = {report.pk for report in readable}
     rows = []

@@ -12,12 +12,11 @@ from django.http import FileResponse, Http404
 from django.views import View
 from django.views.generic import TemplateView
 
-from vigie.api.access import PUBLIC_SOURCE_KINDS
 from vigie.core.files import private_dir
 from vigie.interop.exports import export_incidents
 from vigie.interop.registry import get_export_format
 from vigie.interop.ucdp import ATTRIBUTION as UCDP_ATTRIBUTION
-from vigie.reports.models import Source
+from vigie.reports.models import PUBLIC_SOURCE_KINDS, Source
 
 from .incidents import EXPORT_TYPES
 

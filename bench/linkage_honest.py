@@ -1,0 +1,358 @@
+"""Benchmark: linkage on reports of central Mali the engine cannot have learned (vigie_testing.linkage_world).
+
+    python bench/linkage_honest.py                        # 1,000 incidents, seeds 0-4, every family
+    python bench/linkage_honest.py --incidents 500 --seeds 2 --no-splink   # a quick look
+    python bench/linkage_honest.py --json results.json    # also every run's figures as JSON
+
+For each seed, each vocabulary half (build, held-out) and each family of sources (wire, local,
+social, coded), one report file is generated and linked, in the same run, by:
+
+* Vigie's engine as it is (``vigie.linkage.engine.link``: weights learned by EM, and hand-set);
+* the exact key of ``vigie.linkage.evaluation`` (same date and same cercle);
+* ``greedy_link`` below, a simple heuristic (same commune through the gazetteer, dates within a
+  day, a compatible kind of event, never two reports of one source);
+* Splink 5, configured as in ``bench/linkage/run.py`` (when it is installed: ``pip install splink``).
+
+Prints pairwise and B-cubed precision, recall and F1 as the mean ± standard deviation over the
+seeds with the worst seed, and the mean time. The engine may be tuned on the families
+``TUNING_FAMILIES`` with the build vocabulary; the figures that count are those of
+``HELDOUT_FAMILIES`` with the held-out vocabulary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime
+import difflib
+import importlib.util
+import json
+import re
+import resource
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from pathlib import Path
+
+from vigie.core.text import normalize_name
+from vigie.linkage.engine import LinkReport, link
+from vigie.linkage.evaluation import bcubed_scores, exact_key_baseline, pairwise_scores
+from vigie.linkage.files import PRECISIONS
+from vigie_testing.linkage_world import (
+    FAMILIES,
+    HELDOUT_FAMILIES,
+    PLACES_TSV,
+    TUNING_FAMILIES,
+    VOCABULARIES,
+    generate,
+)
+
+_HERE = Path(__file__).resolve().parent
+
+
+@lru_cache(maxsize=1)
+def _existing_bench():
+    """bench/linkage/run.py, for its Splink configuration (kept identical to today's comparison)."""
+    spec = importlib.util.spec_from_file_location("linkage_run", _HERE / "linkage" / "run.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def as_link_report(row: dict) -> LinkReport:
+    def number(value: str) -> float | None:
+        return float(value) if value else None
+
+    return LinkReport(
+        report_id=row["report_id"],
+        source=row["source"],
+        event_date=datetime.date.fromisoformat(row["event_date"]),
+        published=datetime.date.fromisoformat(row["published"]) if row["published"] else None,
+        date_precision=row.get("date_precision") or "day",
+        location=row["location"],
+        admin1=row["admin1"],
+        admin2=row["admin2"],
+        latitude=number(row["latitude"]),
+        longitude=number(row["longitude"]),
+        geo_precision=PRECISIONS.get(row["geo_precision"], row["geo_precision"]),
+        perpetrator=row["perpetrator"],
+        target=row["target"],
+        event_label=row["event_label"],
+        killed=int(row["killed"]) if row["killed"] else None,
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The greedy heuristic (the baseline a careful analyst would write in an afternoon)
+
+_KIND_WORDS = (  # first match wins: the more specific kinds first
+    ("protest", r"manif|protest|marche|sit-in|rally|demonstr|greve|rassembl|soulevement"),
+    ("air", r"frappe|drone|aerien|\bair|bombard|helicop|\buav|aviation|aircraft"),
+    ("explosive", r"engin|\bmines?\b|explos|\bied|\beei|bomb|piege"),
+    (
+        "looting",
+        r"pill|\bvol\b|betail|loot|theft|cattle|livestock|plund|razzia|saccag|ransack|rustl",
+    ),
+    (
+        "abduction",
+        r"enlev|rapt|otage|kidnap|abduct|hostage|disparition|captiv|sequestr|seized|emmen",
+    ),
+    ("battle", r"affront|combat|accroch|heurt|clash|fight|battle|tirs|bataille|confront|skirmish"),
+    (
+        "violence",
+        r"attaq|attack|massacre|tue|kill|execut|assaut|assault|incursion|raid|violen|carnage",
+    ),
+)
+_KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _KIND_WORDS)
+
+
+def _kind(label: str) -> str:
+    text = normalize_name(label)
+    return next((kind for kind, pattern in _KIND_RES if pattern.search(text)), "")
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> tuple[dict[str, set[tuple[str, str]]], dict[tuple[int, int], list], list[str]]:
+    """name -> {(cercle, commune)}, a 0.1° grid of places, and the cercle names (the shared TSV)."""
+    names: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    grid: dict[tuple[int, int], list] = defaultdict(list)
+    with PLACES_TSV.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            unit = (normalize_name(row["cercle"]), normalize_name(row["commune"]))
+            names[unit[1]].add(unit)
+            for name in [row["name"], row["asciiname"], *row["alternatenames"].split(",")]:
+                if name.strip():
+                    names[normalize_name(name)].add(unit)
+            lat, lon = float(row["latitude"]), float(row["longitude"])
+            grid[(round(lat * 10), round(lon * 10))].append((lat, lon, unit))
+    cercles = sorted({cercle for units in names.values() for cercle, _ in units})
+    return names, grid, cercles
+
+
+def _cercle(text: str, cercles: list[str]) -> str:
+    text = re.sub(r"\b(cercle|region|de)\b", " ", normalize_name(text)).split()
+    name = " ".join(text)
+    if not name or name in cercles:
+        return name
+    close = difflib.get_close_matches(name, cercles, n=1, cutoff=0.7)
+    return close[0] if close else name
+
+
+def _unit(row: dict, names: dict, grid: dict, cercles: list[str]) -> tuple[str, str]:
+    """(cercle, commune): the commune '' when the report names no place the gazetteer places."""
+    cercle = _cercle(row["admin2"], cercles)
+    units = names.get(normalize_name(row["location"]), set())
+    if cercle:
+        units = {u for u in units if u[0] == cercle} or (units if len(units) == 1 else set())
+    if len(units) == 1:
+        return next(iter(units))
+    if row["latitude"] and row["geo_precision"] == "point":
+        lat, lon = float(row["latitude"]), float(row["longitude"])
+        near = [
+            ((lat - a) ** 2 + (lon - b) ** 2, unit)
+            for i in (-1, 0, 1)
+            for j in (-1, 0, 1)
+            for a, b, unit in grid.get((round(lat * 10) + i, round(lon * 10) + j), ())
+        ]
+        if near:
+            return min(near)[1]
+    return cercle, ""
+
+
+def greedy_link(rows: Iterable[dict]) -> dict[str, str]:
+    """Same commune (or, without one, same cercle and same day), dates within a day, kinds of
+    event compatible (equal or one unknown), no two reports of one source: join the closest open
+    incident in date, else open a new one."""
+    names, grid, cercles = _gazetteer()
+    open_incidents: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    result: dict[str, str] = {}
+    ordered = sorted(rows, key=lambda r: (r["event_date"], r["report_id"]))
+    for row in ordered:
+        day = datetime.date.fromisoformat(row["event_date"]).toordinal()
+        unit = _unit(row, names, grid, cercles)
+        kind = _kind(row["event_label"])
+        slack = 1 if unit[1] else 0
+        best = None
+        for incident in open_incidents[unit]:
+            gap = min(abs(day - d) for d in incident["days"])
+            if gap > slack or row["source"] in incident["sources"]:
+                continue
+            if kind and incident["kinds"] and kind not in incident["kinds"]:
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, incident)
+        if best is None:
+            incident = {"id": f"G{len(result)}", "days": set(), "sources": set(), "kinds": set()}
+            open_incidents[unit].append(incident)
+        else:
+            incident = best[1]
+        incident["days"].add(day)
+        incident["sources"].add(row["source"])
+        if kind:
+            incident["kinds"].add(kind)
+        result[row["report_id"]] = incident["id"]
+        # Forget incidents more than three days old in this unit.
+        open_incidents[unit] = [i for i in open_incidents[unit] if max(i["days"]) >= day - 3]
+    return result
+
+
+# --------------------------------------------------------------------------------------------
+# The run
+
+
+def _methods(with_splink: bool) -> list[tuple[str, Callable[[list[dict]], dict[str, str] | None]]]:
+    methods: list[tuple[str, Callable[[list[dict]], dict[str, str] | None]]] = [
+        ("Vigie (EM weights)", lambda rows: link([as_link_report(r) for r in rows]).incident_of),
+        (
+            "Vigie (hand-set weights)",
+            lambda rows: link([as_link_report(r) for r in rows], learn=False).incident_of,
+        ),
+        ("exact key (date + cercle)", exact_key_baseline),
+        ("greedy heuristic", greedy_link),
+    ]
+    if with_splink:
+        methods.append(("Splink 5", _existing_bench().splink_link))
+    return methods
+
+
+def run(
+    incidents: int, seeds: list[int], families: list[str], halves: list[str], with_splink: bool
+) -> list[dict]:
+    results = []
+    methods = _methods(with_splink)
+    for seed in seeds:
+        for half in halves:
+            for family in families:
+                rows, truth = generate(incidents, seed, family, half)
+                for name, method in methods:
+                    start = time.perf_counter()
+                    predicted = method(rows)
+                    seconds = time.perf_counter() - start
+                    if predicted is None:  # Splink not installed
+                        continue
+                    pair, cube = pairwise_scores(truth, predicted), bcubed_scores(truth, predicted)
+                    results.append(
+                        {
+                            "seed": seed,
+                            "vocabulary": half,
+                            "family": family,
+                            "method": name,
+                            "reports": len(rows),
+                            "incidents": incidents,
+                            "pair": pair.as_dict(),
+                            "bcubed": cube.as_dict(),
+                            "seconds": seconds,
+                        }
+                    )
+                    print(
+                        f"seed {seed} {half:7} {family:6} {name:26} {len(rows):6,} reports: "
+                        f"pairwise {pair}  B-cubed {cube}  {seconds:.1f} s",
+                        flush=True,
+                    )
+    return results
+
+
+def _spread(values: list[float]) -> str:
+    sd = statistics.stdev(values) if len(values) > 1 else 0.0
+    return f"{statistics.mean(values):.3f} ± {sd:.3f} ({min(values):.3f})"
+
+
+def table(results: list[dict]) -> str:
+    """Markdown: one line per vocabulary, family and method, figures over the seeds."""
+    groups: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for r in results:
+        groups[(r["vocabulary"], r["family"], r["method"])].append(r)
+    lines = [
+        "| vocabulary | family | method | reports | pair P | pair R | pair F1 ± sd (min) | B3 P | B3 R "
+        "| B3 F1 ± sd (min) | seconds |",
+        "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    order = {name: i for i, name in enumerate(dict.fromkeys(r["method"] for r in results))}
+    for (half, family, method), runs in sorted(
+        groups.items(),
+        key=lambda item: (
+            VOCABULARIES.index(item[0][0]),
+            list(FAMILIES).index(item[0][1]),
+            order[item[0][2]],
+        ),
+    ):
+        mean = statistics.mean
+        lines.append(
+            f"| {half} | {family} | {method} | {mean(r['reports'] for r in runs):,.0f} "
+            f"| {mean(r['pair']['precision'] for r in runs):.3f} | {mean(r['pair']['recall'] for r in runs):.3f} "
+            f"| {_spread([r['pair']['f1'] for r in runs])} "
+            f"| {mean(r['bcubed']['precision'] for r in runs):.3f} | {mean(r['bcubed']['recall'] for r in runs):.3f} "
+            f"| {_spread([r['bcubed']['f1'] for r in runs])} | {mean(r['seconds'] for r in runs):.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def summary(results: list[dict]) -> str:
+    """Markdown: tuning families with the build vocabulary against held-out families and vocabulary."""
+    sets = (
+        ("tuning families, build vocabulary", TUNING_FAMILIES, "build"),
+        ("held-out families, build vocabulary", HELDOUT_FAMILIES, "build"),
+        ("tuning families, held-out vocabulary", TUNING_FAMILIES, "heldout"),
+        ("held-out families, held-out vocabulary", HELDOUT_FAMILIES, "heldout"),
+    )
+    methods = list(dict.fromkeys(r["method"] for r in results))
+    lines = [
+        "| method | " + " | ".join(name for name, _, _ in sets) + " |",
+        "|---|" + "---:|" * len(sets),
+    ]
+    for method in methods:
+        cells = []
+        for _, families, half in sets:
+            runs = [
+                r
+                for r in results
+                if r["method"] == method and r["family"] in families and r["vocabulary"] == half
+            ]
+            if not runs:
+                cells.append("-")
+                continue
+            # Per seed, the mean over the families of the set; then the spread over seeds.
+            by_seed: dict[int, list[dict]] = defaultdict(list)
+            for r in runs:
+                by_seed[r["seed"]].append(r)
+            pair = [statistics.mean(r["pair"]["f1"] for r in rs) for rs in by_seed.values()]
+            cube = [statistics.mean(r["bcubed"]["f1"] for r in rs) for rs in by_seed.values()]
+            cells.append(f"pair {_spread(pair)}<br>B3 {_spread(cube)}")
+        lines.append(f"| {method} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--incidents", type=int, default=1_000)
+    parser.add_argument("--seeds", type=int, default=5, help="seeds 0 .. N-1 (default 5)")
+    parser.add_argument("--family", action="append", choices=list(FAMILIES))
+    parser.add_argument("--vocabulary", action="append", choices=list(VOCABULARIES))
+    parser.add_argument("--no-splink", action="store_true", help="leave Splink out")
+    parser.add_argument("--json", type=Path, help="write every run's figures to this file")
+    args = parser.parse_args()
+    start = time.perf_counter()
+    results = run(
+        args.incidents,
+        list(range(args.seeds)),
+        args.family or list(FAMILIES),
+        args.vocabulary or list(VOCABULARIES),
+        not args.no_splink,
+    )
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print(table(results))
+    print()
+    print(summary(results))
+    print(f"\n{time.perf_counter() - start:.0f} s in all; peak memory {peak:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

@@ -7,11 +7,15 @@
 For each seed, each vocabulary half (build, held-out) and each family of sources (wire, local,
 social, coded), one report file is generated and linked, in the same run, by:
 
-* Vigie's engine as it is (``vigie.linkage.engine.link``: weights learned by EM, and hand-set);
+* Vigie's engine as it is (``vigie.linkage.engine.link``, weights learned by EM; with
+  ``--hand-set`` also its hand-set weights);
 * the exact key of ``vigie.linkage.evaluation`` (same date and same cercle);
 * ``greedy_link`` below, a simple heuristic (same commune through the gazetteer, dates within a
   day, a compatible kind of event, never two reports of one source);
-* Splink 5, configured as in ``bench/linkage/run.py`` (when it is installed: ``pip install splink``).
+* Splink 5, configured as in ``bench/linkage/run.py`` (when it is installed: ``pip install splink``);
+* a reference that is not a method: naive Bayes over the greedy heuristic's comparisons, its
+  weights counted on another seed's file of the same family and vocabulary *with its truth*
+  (``supervised_reference``): roughly what these fields allow, for reading the others.
 
 Prints pairwise and B-cubed precision, recall and F1 as the mean ± standard deviation over the
 seeds with the worst seed, and the mean time. The engine may be tuned on the families
@@ -200,33 +204,177 @@ def greedy_link(rows: Iterable[dict]) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------------------------
+# A reference, not a method: naive Bayes trained with the truth of another seed of the same file
+
+
+def _features(rows: list[dict]) -> tuple[list[tuple], list[tuple[int, int]]]:
+    """Per report: (day, cercle, commune, point, place, kind, actor, killed, source), and the
+    candidate pairs: same cercle (or one without a cercle), dates at most 3 days apart."""
+    names, grid, cercles = _gazetteer()
+    feats = []
+    for r in rows:
+        cercle, commune = _unit(r, names, grid, cercles)
+        point = (float(r["latitude"]), float(r["longitude"])) if r["latitude"] else None
+        feats.append(
+            (
+                datetime.date.fromisoformat(r["event_date"]).toordinal(),
+                cercle,
+                commune,
+                point,
+                normalize_name(r["location"]),
+                _kind(r["event_label"]),
+                normalize_name(r["perpetrator"]),
+                int(r["killed"]) if r["killed"] else None,
+                r["source"],
+                r["date_precision"] != "day",
+            )
+        )
+    by_day: dict[int, list[int]] = defaultdict(list)
+    for i, f in enumerate(feats):
+        by_day[f[0]].append(i)
+    pairs = []
+    for i, f in enumerate(feats):
+        for day in range(f[0], f[0] + 4):
+            for j in by_day.get(day, ()):
+                if j <= i and day == f[0]:
+                    continue
+                g = feats[j]
+                if f[1] and g[1] and f[1] != g[1]:
+                    continue
+                if f[8] != g[8]:
+                    pairs.append((i, j))
+    return feats, pairs
+
+
+def _levels(f: tuple, g: tuple) -> tuple:
+    gap = abs(f[0] - g[0])
+    if f[3] and g[3]:
+        km = 111.32 * ((f[3][0] - g[3][0]) ** 2 + (f[3][1] - g[3][1]) ** 2) ** 0.5
+        distance = next(i for i, limit in enumerate((2, 5, 10, 20, 1e9)) if km < limit)
+    else:
+        distance = -1
+    commune = "same" if f[2] and f[2] == g[2] else "other" if f[2] and g[2] else "unknown"
+    kind = (
+        "?"
+        if not f[5] or not g[5]
+        else "="
+        if f[5] == g[5]
+        else f"{min(f[5], g[5])}|{max(f[5], g[5])}"
+    )
+    actor = "?" if not f[6] or not g[6] else "=" if f[6] == g[6] else "!="
+    if f[7] is None or g[7] is None:
+        killed = "?"
+    else:
+        high = max(f[7], g[7])
+        killed = "=" if f[7] == g[7] else "~" if abs(f[7] - g[7]) <= 0.4 * high else "!="
+    return (
+        ("gap", min(gap, 3), f[9] or g[9]),
+        ("distance", distance),
+        ("commune", commune, bool(f[1]) and bool(g[1])),
+        ("place", f[4] == g[4]),
+        ("kind", kind),
+        ("actor", actor),
+        ("killed", killed),
+    )
+
+
+def supervised_reference(
+    train: tuple[list[dict], dict[str, str]],
+) -> Callable[[list[dict]], dict[str, str]]:
+    """Naive Bayes over the comparisons above, its counts taken from a file with its truth
+    (another seed of the same family and vocabulary), threshold 0; best pairs joined first,
+    never two reports of one source. What these fields allow when the answers are known."""
+    import math
+
+    rows, truth = train
+    feats, pairs = _features(rows)
+    counts: dict[bool, dict[tuple, int]] = {True: defaultdict(int), False: defaultdict(int)}
+    totals = {True: 0, False: 0}
+    for i, j in pairs:
+        match = truth[rows[i]["report_id"]] == truth[rows[j]["report_id"]]
+        totals[match] += 1
+        for level in _levels(feats[i], feats[j]):
+            counts[match][level] += 1
+    prior = math.log(max(1, totals[True]) / max(1, totals[False]))
+
+    def weight(level: tuple) -> float:
+        m = (counts[True].get(level, 0) + 0.5) / (totals[True] + 1)
+        u = (counts[False].get(level, 0) + 0.5) / (totals[False] + 1)
+        return math.log(m / u)
+
+    def predict(test_rows: list[dict]) -> dict[str, str]:
+        feats, pairs = _features(test_rows)
+        scored = sorted(
+            ((prior + sum(weight(x) for x in _levels(feats[i], feats[j])), i, j) for i, j in pairs),
+            reverse=True,
+        )
+        parent = list(range(len(test_rows)))
+        sources = [{f[8]} for f in feats]
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for score, i, j in scored:
+            if score < 0:
+                break
+            a, b = find(i), find(j)
+            if a != b and not sources[a] & sources[b]:
+                parent[b] = a
+                sources[a] |= sources[b]
+        return {r["report_id"]: f"S{find(i)}" for i, r in enumerate(test_rows)}
+
+    return predict
+
+
+# --------------------------------------------------------------------------------------------
 # The run
 
 
-def _methods(with_splink: bool) -> list[tuple[str, Callable[[list[dict]], dict[str, str] | None]]]:
+def _methods(
+    with_splink: bool, with_hand_set: bool
+) -> list[tuple[str, Callable[[list[dict]], dict[str, str] | None]]]:
     methods: list[tuple[str, Callable[[list[dict]], dict[str, str] | None]]] = [
         ("Vigie (EM weights)", lambda rows: link([as_link_report(r) for r in rows]).incident_of),
-        (
-            "Vigie (hand-set weights)",
-            lambda rows: link([as_link_report(r) for r in rows], learn=False).incident_of,
-        ),
         ("exact key (date + cercle)", exact_key_baseline),
         ("greedy heuristic", greedy_link),
     ]
+    if with_hand_set:
+        methods.insert(
+            1,
+            (
+                "Vigie (hand-set weights)",
+                lambda rows: link([as_link_report(r) for r in rows], learn=False).incident_of,
+            ),
+        )
     if with_splink:
         methods.append(("Splink 5", _existing_bench().splink_link))
     return methods
 
 
+REFERENCE = "reference: naive Bayes with the truth of another seed"
+
+
 def run(
-    incidents: int, seeds: list[int], families: list[str], halves: list[str], with_splink: bool
+    incidents: int,
+    seeds: list[int],
+    families: list[str],
+    halves: list[str],
+    with_splink: bool,
+    with_reference: bool = True,
+    with_hand_set: bool = False,
 ) -> list[dict]:
     results = []
-    methods = _methods(with_splink)
     for seed in seeds:
         for half in halves:
             for family in families:
                 rows, truth = generate(incidents, seed, family, half)
+                methods = _methods(with_splink, with_hand_set)
+                if with_reference:
+                    trained = supervised_reference(generate(incidents, seed + 100, family, half))
+                    methods.append((REFERENCE, trained))
                 for name, method in methods:
                     start = time.perf_counter()
                     predicted = method(rows)
@@ -334,6 +482,14 @@ def main() -> None:
     parser.add_argument("--family", action="append", choices=list(FAMILIES))
     parser.add_argument("--vocabulary", action="append", choices=list(VOCABULARIES))
     parser.add_argument("--no-splink", action="store_true", help="leave Splink out")
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="leave out the naive Bayes trained with the truth of another seed",
+    )
+    parser.add_argument(
+        "--hand-set", action="store_true", help="also the engine with its hand-set weights"
+    )
     parser.add_argument("--json", type=Path, help="write every run's figures to this file")
     args = parser.parse_args()
     start = time.perf_counter()
@@ -343,6 +499,8 @@ def main() -> None:
         args.family or list(FAMILIES),
         args.vocabulary or list(VOCABULARIES),
         not args.no_splink,
+        not args.no_reference,
+        args.hand_set,
     )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")

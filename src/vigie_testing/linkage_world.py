@@ -355,7 +355,7 @@ def incidents(n: int, seed: int = 0) -> list[Incident]:
     days = max(1, math.ceil(n / DENSITY))
     # A few hot communes per cercle, drawn per seed (heavy-tailed).
     heat = {
-        cercle: [rng.paretovariate(1.1) for _ in communes]
+        cercle: [rng.paretovariate(1.5) for _ in communes]
         for cercle, communes in sorted(world.communes.items())
     }
     cercles = [c for c in CERCLES if c in world.communes]
@@ -394,7 +394,7 @@ def incidents(n: int, seed: int = 0) -> list[Incident]:
         add(day, place, actor, kind)
         cercle_villages = [v for c in communes for v in c.villages]
         # Coordinated attacks on the neighbouring villages, the same day or the next.
-        if kind in _VIOLENT and rng.random() < 0.3:
+        if kind in _VIOLENT and rng.random() < 0.25:
             for other in _nearest(place, cercle_villages, rng.choice((1, 1, 2, 3))):
                 following = kind if rng.random() < 0.5 else rng.choice(_VIOLENT)
                 add(day + timedelta(days=rng.choice((0, 0, 1))), other, actor, following)

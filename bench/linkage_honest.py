@@ -3,6 +3,7 @@
     python bench/linkage_honest.py                        # 1,000 incidents, seeds 0-4, every family
     python bench/linkage_honest.py --incidents 500 --seeds 2 --no-splink   # a quick look
     python bench/linkage_honest.py --json results.json    # also every run's figures as JSON
+    python bench/linkage_honest.py --scale 100000 --new 10000   # engine time: link, then attach
 
 For each seed, each vocabulary half (build, held-out) and each family of sources (wire, local,
 social, coded), one report file is generated and linked, in the same run, by:
@@ -41,7 +42,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from vigie.core.text import normalize_name
-from vigie.linkage.engine import LinkReport, link
+from vigie.linkage.engine import Linker, LinkReport, link
 from vigie.linkage.evaluation import bcubed_scores, exact_key_baseline, pairwise_scores
 from vigie.linkage.files import PRECISIONS
 from vigie_testing.linkage_world import (
@@ -473,6 +474,45 @@ def summary(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def scale(reports_wanted: int, new: int, seed: int, family: str, half: str) -> None:
+    """Link about ``reports_wanted`` reports of one file at once, then attach ``new`` more of it
+    with ``Linker.add`` (without relinking), as ``bench/linkage/run.py --scale`` does."""
+    import random
+
+    start = time.perf_counter()
+    rows, truth = generate(int(reports_wanted / 2.45), seed, family, half)
+    reports = [as_link_report(row) for row in rows]
+    del rows
+    random.Random(seed).shuffle(reports)
+    held, fresh = reports[new:], reports[:new]
+    print(f"generated {len(reports):,} reports in {time.perf_counter() - start:.0f} s", flush=True)
+    linker = Linker()
+    start = time.perf_counter()
+    first = linker.add(held)
+    elapsed = time.perf_counter() - start
+    held_truth = {r.report_id: truth[r.report_id] for r in held}
+    pair = pairwise_scores(held_truth, first.incident_of)
+    cube = bcubed_scores(held_truth, first.incident_of)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"linked {len(held):,} reports in {elapsed:.1f} s "
+        f"({first.comparisons / len(held):.1f} comparisons/report); pairwise {pair}; "
+        f"B-cubed {cube}; peak memory so far {peak:.0f} MiB",
+        flush=True,
+    )
+    start = time.perf_counter()
+    linker.add(fresh)
+    elapsed = time.perf_counter() - start
+    after = linker.incident_of()
+    pair, cube = pairwise_scores(truth, after), bcubed_scores(truth, after)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"attached {len(fresh):,} new reports to {len(held):,} in {elapsed:.1f} s; all reports now: "
+        f"pairwise {pair}; B-cubed {cube}; peak memory {peak:.0f} MiB",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -490,8 +530,20 @@ def main() -> None:
     parser.add_argument(
         "--hand-set", action="store_true", help="also the engine with its hand-set weights"
     )
+    parser.add_argument(
+        "--scale",
+        type=int,
+        metavar="REPORTS",
+        help="time the engine alone: link this many reports of one file (the first --family and "
+        "--vocabulary, default local/build), then attach --new more",
+    )
+    parser.add_argument("--new", type=int, default=10_000)
     parser.add_argument("--json", type=Path, help="write every run's figures to this file")
     args = parser.parse_args()
+    if args.scale:
+        family = (args.family or ["local"])[0]
+        scale(args.scale, args.new, 0, family, (args.vocabulary or ["build"])[0])
+        return
     start = time.perf_counter()
     results = run(
         args.incidents,

@@ -74,6 +74,18 @@ START = date(2019, 1, 1)
 DENSITY = 2.7
 """Incidents a day over the two regions; a run of n incidents covers n / DENSITY days from START."""
 
+HOT_COMMUNES = 1.5
+"""Shape of the Pareto law of each commune's share of its cercle's incidents (drawn per seed):
+smaller is more concentrated in a few communes."""
+SPREAD = 0.25
+"""Share of attacks, massacres, lootings and abductions that also strike 1-3 neighbouring villages
+of the cercle the same day or the next, by the same actor."""
+REPRISALS = 0.12
+"""Share of the incidents of a jihadist group or a militia followed 1-4 days later by the other
+side's in the same commune."""
+OPERATIONS = 0.25
+"""Share of the incidents of state forces followed by another operation in the cercle that day."""
+
 # Share of the incidents by cercle (of the order of the events recorded in 2019-2020).
 CERCLES = {
     "Bandiagara": 14,
@@ -355,7 +367,7 @@ def incidents(n: int, seed: int = 0) -> list[Incident]:
     days = max(1, math.ceil(n / DENSITY))
     # A few hot communes per cercle, drawn per seed (heavy-tailed).
     heat = {
-        cercle: [rng.paretovariate(1.5) for _ in communes]
+        cercle: [rng.paretovariate(HOT_COMMUNES) for _ in communes]
         for cercle, communes in sorted(world.communes.items())
     }
     cercles = [c for c in CERCLES if c in world.communes]
@@ -394,13 +406,13 @@ def incidents(n: int, seed: int = 0) -> list[Incident]:
         add(day, place, actor, kind)
         cercle_villages = [v for c in communes for v in c.villages]
         # Coordinated attacks on the neighbouring villages, the same day or the next.
-        if kind in _VIOLENT and rng.random() < 0.25:
+        if kind in _VIOLENT and rng.random() < SPREAD:
             for other in _nearest(place, cercle_villages, rng.choice((1, 1, 2, 3))):
                 following = kind if rng.random() < 0.5 else rng.choice(_VIOLENT)
                 add(day + timedelta(days=rng.choice((0, 0, 1))), other, actor, following)
         # Reprisals in the same commune a few days later, by the other side.
         category = _category(actor)
-        if category in ("jihadist", "militia") and rng.random() < 0.12:
+        if category in ("jihadist", "militia") and rng.random() < REPRISALS:
             avenger = _weighted(rng, _OPPONENTS[category])
             if _category(avenger) != "state":
                 near = _nearest(place, commune.villages, 3) or [place]
@@ -411,7 +423,7 @@ def incidents(n: int, seed: int = 0) -> list[Incident]:
                     rng.choice(("attack", "massacre", "looting")),
                 )
         # Army operations: more operations in the cercle the same day.
-        if category == "state" and rng.random() < 0.25:
+        if category == "state" and rng.random() < OPERATIONS:
             add(
                 day,
                 rng.choice(cercle_villages),

@@ -439,6 +439,33 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def matrix(results: list[dict]) -> str:
+    """Markdown: pairwise F1 and B-cubed F1 (mean ± sd over seeds) by file and method."""
+    methods = list(dict.fromkeys(r["method"] for r in results))
+    cells: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for r in results:
+        cells[(r["vocabulary"], r["family"], r["method"])].append(r)
+    lines = [
+        "| vocabulary | family | " + " | ".join(methods) + " |",
+        "|---|---|" + "---:|" * len(methods),
+    ]
+    for half in VOCABULARIES:
+        for family in FAMILIES:
+            row = []
+            for method in methods:
+                runs = cells.get((half, family, method))
+                if not runs:
+                    row.append("-")
+                    continue
+                pair = [r["pair"]["f1"] for r in runs]
+                cube = [r["bcubed"]["f1"] for r in runs]
+                sd = statistics.stdev(pair) if len(pair) > 1 else 0.0
+                row.append(f"{statistics.mean(pair):.2f} ± {sd:.2f} / {statistics.mean(cube):.2f}")
+            if any(cell != "-" for cell in row):
+                lines.append(f"| {half} | {family} | " + " | ".join(row) + " |")
+    return "\n".join(lines)
+
+
 def summary(results: list[dict]) -> str:
     """Markdown: tuning families with the build vocabulary against held-out families and vocabulary."""
     sets = (
@@ -559,6 +586,8 @@ def main() -> None:
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print()
     print(table(results))
+    print()
+    print(matrix(results))
     print()
     print(summary(results))
     print(f"\n{time.perf_counter() - start:.0f} s in all; peak memory {peak:.0f} MiB")

@@ -26,6 +26,18 @@ class Place(ChangeLoggedModel):
         help_text=_("Created from an imported name that the gazetteer did not know."),
     )
     note = models.CharField(max_length=300, blank=True)
+    external_id = models.CharField(
+        _("dataset identifier"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_("The place's key in the dataset it came from (geoBoundaries, GeoNames)."),
+    )
+    boundary = models.TextField(
+        _("boundary"),
+        blank=True,
+        help_text=_("The area's outline: a GeoJSON polygon in longitude and latitude."),
+    )
     organisation = models.ForeignKey(
         "core.Organisation",
         null=True,
@@ -47,6 +59,8 @@ class Place(ChangeLoggedModel):
     )
 
     objects = ImportedNameQuerySet.as_manager()
+
+    changelog_exclude = ("boundary",)  # hundreds of points, from a shipped file
 
     class Meta:
         ordering = ["kind", "name"]

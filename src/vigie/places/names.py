@@ -1,0 +1,159 @@
+"""Place names across spellings: a search key and an index that says when a name is ambiguous.
+
+Plain Python (no Django): the gazetteer's import resolver and the linkage engine's reference use it.
+
+Two levels of agreement. ``normalize_name`` (vigie.core.text) folds case, accents and punctuation:
+'Ségou', 'SEGOU', 'Ké-Macina' / 'Ke Macina'. ``search_key`` goes further, for the transliterations
+of Malian names between French, English and local spellings: spaces and hyphens dropped
+('Ogossagou-Peulh' / 'Ogossagou Peul'), 'ou'/'w'/'u', 'dj'/'j', 'y'/'i', 'c'/'k'/'q', silent 'h',
+doubled letters, 'Peulh'/'Peuhl'/'Peul', roman and arabic numerals. A key match is a weaker
+statement than a normalised match, so the index tries it only when no name matches exactly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from vigie.core.text import normalize_name
+
+_TOKEN_CANON = {
+    "peulh": "peul",
+    "peuhl": "peul",
+    "peuh": "peul",
+    "peuls": "peul",
+    "peulhs": "peul",
+    "foulani": "peul",
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+}
+_FOLDS = (
+    ("tch", "ch"),
+    ("dj", "j"),
+    ("qu", "k"),
+    ("q", "k"),
+    ("ck", "k"),
+    ("ph", "f"),
+    ("ou", "u"),
+    ("w", "u"),
+    ("y", "i"),
+    ("h", ""),
+)
+_C_HARD = re.compile(r"c(?=[aouklr]|$)")
+_DOUBLE = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=200_000)
+def search_key(name: str) -> str:
+    """A compact key for spellings of one name: 'Ogossagou-Peulh' and 'Ogossagou Peul' give the
+    same key, as do 'Socoura' / 'Sokoura', 'Djenné' / 'Jenne', 'Gangafani II' / 'Gangafani 2'."""
+    tokens = [_TOKEN_CANON.get(token, token) for token in normalize_name(name).split()]
+    text = "".join(tokens)
+    text = _C_HARD.sub("k", text)
+    text = text.replace("c", "s")
+    for old, new in _FOLDS:
+        text = text.replace(old, new)
+    return _DOUBLE.sub(r"\1", text)
+
+
+@dataclass(frozen=True, slots=True)
+class NameMatch:
+    """What a name resolves to: ``found`` (one place, ``ids[0]``), ``ambiguous`` (several, none
+    preferred: the caller must give a cercle or region, or ask someone) or ``unknown``."""
+
+    status: str
+    ids: tuple
+    by_key: bool = False  # matched through search_key, not the normalised name
+
+    @property
+    def id(self):
+        return self.ids[0] if self.status == "found" else None
+
+
+class NameIndex:
+    """Names of places (and their other spellings) to place ids, with each place's parent so that a
+    context (a cercle, a region) can choose among places of one name."""
+
+    def __init__(self) -> None:
+        self._by_name: dict[str, list] = {}
+        self._by_key: dict[str, list] = {}
+        self.parent: dict = {}
+        self.kind: dict = {}
+
+    def add_place(self, place_id, kind: str, parent_id, names: Iterable[str]) -> None:
+        self.kind[place_id] = kind
+        self.parent[place_id] = parent_id
+        for name in names:
+            self.add_name(place_id, name)
+
+    def add_name(self, place_id, name: str) -> None:
+        normalized = normalize_name(name)
+        if not normalized:
+            return
+        bucket = self._by_name.setdefault(normalized, [])
+        if place_id not in bucket:
+            bucket.append(place_id)
+        key = search_key(name)
+        if key:
+            bucket = self._by_key.setdefault(key, [])
+            if place_id not in bucket:
+                bucket.append(place_id)
+
+    def ancestors(self, place_id) -> list:
+        """The place and its ancestors, the place first."""
+        chain = []
+        while place_id is not None and place_id not in chain:
+            chain.append(place_id)
+            place_id = self.parent.get(place_id)
+        return chain
+
+    def candidates(self, name: str) -> tuple[list, bool]:
+        """Places of that name (normalised), else of that search key; and whether by key."""
+        found = self._by_name.get(normalize_name(name))
+        if found:
+            return list(found), False
+        return list(self._by_key.get(search_key(name), ())), True
+
+    def resolve(
+        self,
+        name: str,
+        within: Iterable = (),
+        kinds: Iterable[str] | None = None,
+        accept: Callable[[object], bool] | None = None,
+    ) -> NameMatch:
+        """The place a name means. ``within``: ids of places the answer must lie in (a cercle, a
+        region: every one given must contain it); ``kinds``: the kinds it may be; ``accept``: any
+        other condition. Places of the name on one line of descent (a commune and its chief town of
+        the same name) give the most specific; otherwise several places are ``ambiguous``."""
+        within = [place_id for place_id in within if place_id is not None]
+        kinds = set(kinds) if kinds is not None else None
+        for use_key in (False, True):
+            if use_key:
+                pool = list(self._by_key.get(search_key(name), ()))
+            else:
+                pool = list(self._by_name.get(normalize_name(name), ()))
+            chosen = [
+                place_id
+                for place_id in pool
+                if (kinds is None or self.kind.get(place_id) in kinds)
+                and (accept is None or accept(place_id))
+                and all(outer in self.ancestors(place_id) for outer in within)
+            ]
+            if chosen:
+                return self._settle(chosen, use_key)
+        return NameMatch("unknown", ())
+
+    def _settle(self, chosen: list, by_key: bool) -> NameMatch:
+        if len(chosen) == 1:
+            return NameMatch("found", (chosen[0],), by_key)
+        # one line of descent: the deepest place is inside every other one
+        deepest = max(chosen, key=lambda place_id: len(self.ancestors(place_id)))
+        line = set(self.ancestors(deepest))
+        if all(place_id in line for place_id in chosen):
+            return NameMatch("found", (deepest,), by_key)
+        return NameMatch("ambiguous", tuple(chosen), by_key)

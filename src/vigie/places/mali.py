@@ -23,8 +23,8 @@ import json
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from difflib import SequenceMatcher
+from functools import lru_cache
 from pathlib import Path
 
 from vigie.core.text import normalize_name, slugify_ascii

@@ -44,6 +44,9 @@ MATCH_KM = 60.0
 """A GeoNames village completes a hand-made one of the same name and cercle within this distance
 (the hand-made positions marked approximate can be 10-30 km out, more where uncertain)."""
 
+SEATS = {"PPLC", "PPLA", "PPLA2", "PPLA3"}
+"""GeoNames feature codes of the capital and the seats of regions and cercles: notable places."""
+
 ATTRIBUTION_BOUNDARIES = (
     "Administrative boundaries of Mali: geoBoundaries (www.geoboundaries.org; Runfola et al. 2020, "
     "PLoS ONE 15(4): e0231866). Source: DNCT, DNP and UN OCHA Mali via the Humanitarian Data "
@@ -68,6 +71,7 @@ class Entry:
     note: str = ""
     external_id: str = ""  # geoBoundaries shapeID or "geonames:<id>"
     boundary: dict | None = None  # GeoJSON geometry (lon/lat)
+    notable: bool = False  # hand-made entry, or a GeoNames administrative seat
 
 
 def _float(value: str | None) -> float | None:
@@ -88,6 +92,7 @@ def read_curated(path: Path = CURATED) -> list[Entry]:
                 aliases=[a.strip() for a in (row.get("alt_names") or "").split("|") if a.strip()],
                 pcode=(row.get("pcode") or "").strip(),
                 note=(row.get("note") or "").strip()[:300],
+                notable=True,
             )
             for row in csv.DictReader(handle)
         ]
@@ -266,6 +271,9 @@ def build_entries(curated_path: Path = CURATED, mali_dir: Path = MALI_DIR) -> li
         commune.external_id = props["shapeID"]
         commune_of_shape[props["shapeID"]] = commune
     by_code.update({entry.code: entry for entry in new_cercles + new_communes})
+    communes_in: dict[str, list[Entry]] = {}
+    for commune in commune_of_shape.values():
+        communes_in.setdefault(commune.parent_code, []).append(commune)
 
     # localities: a GeoNames place completes a hand-made village of the same name and cercle
     curated_by_key: dict[tuple[str, str], list[Entry]] = {}
@@ -312,7 +320,15 @@ def build_entries(curated_path: Path = CURATED, mali_dir: Path = MALI_DIR) -> li
             _add_aliases(entry, names)
             entry.external_id = external_id
             if commune is not None and by_code[entry.parent_code].kind != "commune":
-                entry.parent_code = commune.code
+                # a town gives its name to its commune (Ségou): that commune, where the simplified
+                # polygons put the town's point in the next one; otherwise the polygon's commune
+                own = _keys(names_of(entry))
+                namesake = [
+                    c
+                    for c in communes_in.get(commune.parent_code, [])
+                    if search_key(_commune_name(c.name)) in own
+                ]
+                entry.parent_code = namesake[0].code if len(namesake) == 1 else commune.code
             if "approximate" in entry.note or "uncertain" in entry.note:
                 entry.latitude, entry.longitude = latitude, longitude
                 entry.note = ("position from GeoNames; was: " + entry.note)[:300]
@@ -336,6 +352,7 @@ def build_entries(curated_path: Path = CURATED, mali_dir: Path = MALI_DIR) -> li
             longitude,
             note=note,
             external_id=external_id,
+            notable=row["feature_code"] in SEATS,
         )
         _add_aliases(place, names)
         new_places.append(place)

@@ -33,6 +33,14 @@ class Place(ChangeLoggedModel):
         db_index=True,
         help_text=_("The place's key in the dataset it came from (geoBoundaries, GeoNames)."),
     )
+    notable = models.BooleanField(
+        _("notable"),
+        default=False,
+        help_text=_(
+            "A town, a seat or a village of the hand-made gazetteer: of several places of one name, "
+            "the notable one is meant."
+        ),
+    )
     boundary = models.TextField(
         _("boundary"),
         blank=True,

@@ -69,6 +69,7 @@ class NameMatch:
     status: str
     ids: tuple
     by_key: bool = False  # matched through search_key, not the normalised name
+    by_rank: bool = False  # chosen as the one notable place among places of that name
 
     @property
     def id(self):
@@ -84,10 +85,15 @@ class NameIndex:
         self._by_key: dict[str, list] = {}
         self.parent: dict = {}
         self.kind: dict = {}
+        self.notable: set = set()
 
-    def add_place(self, place_id, kind: str, parent_id, names: Iterable[str]) -> None:
+    def add_place(
+        self, place_id, kind: str, parent_id, names: Iterable[str], notable: bool = False
+    ) -> None:
         self.kind[place_id] = kind
         self.parent[place_id] = parent_id
+        if notable or kind != "locality":
+            self.notable.add(place_id)
         for name in names:
             self.add_name(place_id, name)
 
@@ -129,7 +135,10 @@ class NameIndex:
         """The place a name means. ``within``: ids of places the answer must lie in (a cercle, a
         region: every one given must contain it); ``kinds``: the kinds it may be; ``accept``: any
         other condition. Places of the name on one line of descent (a commune and its chief town of
-        the same name) give the most specific; otherwise several places are ``ambiguous``."""
+        the same name) give the most specific. Otherwise, when the notable ones among them (areas,
+        towns and villages of the hand-made gazetteer, GeoNames seats) are on one line, the most
+        specific of those ('Gao' is the town, not a hamlet of Kayes called Gao); otherwise the name
+        is ``ambiguous`` (the two communes called Tilemsi)."""
         within = [place_id for place_id in within if place_id is not None]
         kinds = set(kinds) if kinds is not None else None
         for use_key in (False, True):
@@ -151,9 +160,17 @@ class NameIndex:
     def _settle(self, chosen: list, by_key: bool) -> NameMatch:
         if len(chosen) == 1:
             return NameMatch("found", (chosen[0],), by_key)
-        # one line of descent: the deepest place is inside every other one
+        deepest = self._one_line(chosen)
+        if deepest is not None:
+            return NameMatch("found", (deepest,), by_key)
+        notable = [place_id for place_id in chosen if place_id in self.notable]
+        deepest = self._one_line(notable) if notable else None
+        if deepest is not None:
+            return NameMatch("found", (deepest,), by_key, by_rank=True)
+        return NameMatch("ambiguous", tuple(chosen), by_key)
+
+    def _one_line(self, chosen: list):
+        """The deepest place when every other one contains it (one line of descent), else None."""
         deepest = max(chosen, key=lambda place_id: len(self.ancestors(place_id)))
         line = set(self.ancestors(deepest))
-        if all(place_id in line for place_id in chosen):
-            return NameMatch("found", (deepest,), by_key)
-        return NameMatch("ambiguous", tuple(chosen), by_key)
+        return deepest if all(place_id in line for place_id in chosen) else None

@@ -35,6 +35,7 @@ FIELDS = (
     "note",
     "needs_review",
     "external_id",
+    "notable",
     "boundary",
 )
 BATCH = 2000
@@ -51,6 +52,7 @@ def _values(entry: Entry, parent_id: int | None) -> dict:
         "note": entry.note[:300],
         "needs_review": False,
         "external_id": entry.external_id[:60],
+        "notable": entry.notable,
         "boundary": json.dumps(entry.boundary, separators=(",", ":")) if entry.boundary else "",
     }
 

@@ -115,8 +115,8 @@ class Reference:
                 notable=entry.notable,
             )
         for kind, attribute in (("commune", "communes"), ("cercle", "cercle_areas")):
-            areas = [e for e in entries if e.kind == kind and e.boundary]
-            index = PolygonIndex([e.code for e in areas], [e.boundary for e in areas])
+            areas = [(e.code, e.boundary) for e in entries if e.kind == kind and e.boundary]
+            index = PolygonIndex([code for code, _ in areas], [shape for _, shape in areas])
             setattr(ref, attribute, index)
         return ref
 

@@ -272,8 +272,8 @@ def build_entries(curated_path: Path = CURATED, mali_dir: Path = MALI_DIR) -> li
         commune_of_shape[props["shapeID"]] = commune
     by_code.update({entry.code: entry for entry in new_cercles + new_communes})
     communes_in: dict[str, list[Entry]] = {}
-    for commune in commune_of_shape.values():
-        communes_in.setdefault(commune.parent_code, []).append(commune)
+    for area in commune_of_shape.values():
+        communes_in.setdefault(area.parent_code, []).append(area)
 
     # localities: a GeoNames place completes a hand-made village of the same name and cercle
     curated_by_key: dict[tuple[str, str], list[Entry]] = {}
@@ -315,23 +315,23 @@ def build_entries(curated_path: Path = CURATED, mali_dir: Path = MALI_DIR) -> li
         latitude, longitude = float(row["latitude"]), float(row["longitude"])
         names = [row["name"], row["asciiname"], *row["alternatenames"].split(",")]
         external_id = f"geonames:{row['geonameid']}"
-        entry = matched.get(index)
-        if entry is not None:
-            _add_aliases(entry, names)
-            entry.external_id = external_id
-            if commune is not None and by_code[entry.parent_code].kind != "commune":
+        known = matched.get(index)
+        if known is not None:
+            _add_aliases(known, names)
+            known.external_id = external_id
+            if commune is not None and by_code[known.parent_code].kind != "commune":
                 # a town gives its name to its commune (Ségou): that commune, where the simplified
                 # polygons put the town's point in the next one; otherwise the polygon's commune
-                own = _keys(names_of(entry))
+                own = _keys(names_of(known))
                 namesake = [
                     c
                     for c in communes_in.get(commune.parent_code, [])
                     if search_key(_commune_name(c.name)) in own
                 ]
-                entry.parent_code = namesake[0].code if len(namesake) == 1 else commune.code
-            if "approximate" in entry.note or "uncertain" in entry.note:
-                entry.latitude, entry.longitude = latitude, longitude
-                entry.note = ("position from GeoNames; was: " + entry.note)[:300]
+                known.parent_code = namesake[0].code if len(namesake) == 1 else commune.code
+            if "approximate" in known.note or "uncertain" in known.note:
+                known.latitude, known.longitude = latitude, longitude
+                known.note = ("position from GeoNames; was: " + known.note)[:300]
             continue
         if commune is not None:
             stem, parent = f"{commune.parent_code}.loc.{slugify_ascii(row['name'])}", commune.code

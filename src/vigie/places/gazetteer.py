@@ -175,7 +175,7 @@ class Gazetteer:
         chain: list[int | None],
         parent: int | None,
         point: tuple[float, float] | None,
-        at_point: tuple[int | None, ...],
+        at_point: _PointAreas,
     ) -> int | None:
         """The village or commune a location names, looked up in the named commune, then in the
         named cercle (spellings included). Several places of that name: the nearest to the point;
@@ -231,7 +231,7 @@ class Gazetteer:
         point = (latitude, longitude) if latitude is not None and longitude is not None else None
         # the areas holding the point, used where a name is missing or unknown, and only when
         # they agree with the levels that are named
-        at_point = self.areas_at(*point) if point is not None else (None, None, None, None)
+        at_point = _PointAreas(self, point)
         parent: int | None = None
         names = (country, admin1, admin2, admin3)
         for level, name in enumerate(names):
@@ -271,6 +271,23 @@ class Gazetteer:
         resolved = ResolvedPlace(place_id, *chain)
         self._cache[key] = resolved
         return resolved
+
+
+class _PointAreas:
+    """The areas holding a point, found when first asked for: most rows of an import name every
+    level the gazetteer knows, and need no point in polygon."""
+
+    def __init__(self, gazetteer: Gazetteer, point: tuple[float, float] | None) -> None:
+        self.gazetteer = gazetteer
+        self.point = point
+        self.areas: tuple[int | None, ...] | None = None
+
+    def __getitem__(self, level: int) -> int | None:
+        if self.point is None:
+            return None
+        if self.areas is None:
+            self.areas = self.gazetteer.areas_at(*self.point)
+        return self.areas[level]
 
 
 def new_place_code(base: str, slug: str, private: bool) -> str:

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from vigie.core.text import normalize_name
 
@@ -45,7 +46,7 @@ _FOLDS = (
     ("h", ""),
 )
 _C_HARD = re.compile(r"c(?=[aouklr]|$)")
-_DOUBLE = re.compile(r"(.)\1+")
+_DOUBLE = re.compile(r"(.)\1")  # pairs: 'Bankass' is 'Bankas'; runs of other lengths stay apart
 
 
 @lru_cache(maxsize=200_000)
@@ -158,19 +159,29 @@ class NameIndex:
         return NameMatch("unknown", ())
 
     def _settle(self, chosen: list, by_key: bool) -> NameMatch:
-        if len(chosen) == 1:
-            return NameMatch("found", (chosen[0],), by_key)
-        deepest = self._one_line(chosen)
-        if deepest is not None:
-            return NameMatch("found", (deepest,), by_key)
-        notable = [place_id for place_id in chosen if place_id in self.notable]
-        deepest = self._one_line(notable) if notable else None
-        if deepest is not None:
-            return NameMatch("found", (deepest,), by_key, by_rank=True)
+        found, by_rank = settle(chosen, self.ancestors, self.notable.__contains__)
+        if found is not None:
+            return NameMatch("found", (found,), by_key, by_rank)
         return NameMatch("ambiguous", tuple(chosen), by_key)
 
-    def _one_line(self, chosen: list):
-        """The deepest place when every other one contains it (one line of descent), else None."""
-        deepest = max(chosen, key=lambda place_id: len(self.ancestors(place_id)))
-        line = set(self.ancestors(deepest))
-        return deepest if all(place_id in line for place_id in chosen) else None
+
+def settle(
+    chosen: list, ancestors: Callable[[Any], list], notable: Callable[[Any], bool]
+) -> tuple[Any, bool]:
+    """Of several places of one name, the one meant: the deepest when they are on one line of
+    descent ('Ségou' the region, cercle, commune and town: the town); else the deepest of the
+    notable ones when those are on one line; else (None, False): ambiguous. The second value says
+    whether notability decided."""
+    deepest = _one_line(chosen, ancestors)
+    if deepest is not None:
+        return deepest, False
+    ranked = [place for place in chosen if notable(place)]
+    deepest = _one_line(ranked, ancestors) if ranked else None
+    return (deepest, True) if deepest is not None else (None, False)
+
+
+def _one_line(chosen: list, ancestors: Callable[[Any], list]):
+    """The deepest place when every other one contains it (one line of descent), else None."""
+    deepest = max(chosen, key=lambda place: len(ancestors(place)))
+    line = set(ancestors(deepest))
+    return deepest if all(place in line for place in chosen) else None

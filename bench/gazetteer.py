@@ -28,7 +28,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+if "PYTHONPATH" not in os.environ:  # PYTHONPATH=/other/checkout/src measures that checkout's loader
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 
 def peak_mib() -> float:

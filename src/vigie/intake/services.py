@@ -28,6 +28,7 @@ from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import link_database, merge, reject_pair
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
+from vigie.places.names import settle
 from vigie.reports.models import Report, Source
 
 from . import attachments as files
@@ -182,11 +183,15 @@ def resolve_place(data: dict, chosen_for: str, places=None) -> tuple[Place | Non
     ]
     if not exact:
         return None, None
-    deepest = max(exact, key=lambda p: (ADMIN_LEVEL.get(p.kind, 9), -p.pk))
-    above = {p.pk for p in _ancestors(deepest)}
     # "Ségou" is a region, a cercle, a commune and a town, one inside the other: the town is meant
-    if all(p.pk == deepest.pk or p.pk in above for p in exact):
-        return deepest, None
+    # (and not a hamlet of the same name); two communes called Tilemsi are for the user to choose
+    meant, _by_rank = settle(
+        sorted(exact, key=lambda p: (ADMIN_LEVEL.get(p.kind, 9), -p.pk)),
+        lambda place: [place, *_ancestors(place)],
+        lambda place: place.notable or place.kind != "locality",
+    )
+    if meant is not None:
+        return meant, None
     return None, _("Several places are called “%(name)s”: choose one below.") % {"name": query}
 
 

@@ -26,6 +26,26 @@ class Place(ChangeLoggedModel):
         help_text=_("Created from an imported name that the gazetteer did not know."),
     )
     note = models.CharField(max_length=300, blank=True)
+    external_id = models.CharField(
+        _("dataset identifier"),
+        max_length=60,
+        blank=True,
+        db_index=True,
+        help_text=_("The place's key in the dataset it came from (geoBoundaries, GeoNames)."),
+    )
+    notable = models.BooleanField(
+        _("notable"),
+        default=False,
+        help_text=_(
+            "A town, a seat or a village of the hand-made gazetteer: of several places of one name, "
+            "the notable one is meant."
+        ),
+    )
+    boundary = models.TextField(
+        _("boundary"),
+        blank=True,
+        help_text=_("The area's outline: a GeoJSON polygon in longitude and latitude."),
+    )
     organisation = models.ForeignKey(
         "core.Organisation",
         null=True,
@@ -47,6 +67,8 @@ class Place(ChangeLoggedModel):
     )
 
     objects = ImportedNameQuerySet.as_manager()
+
+    changelog_exclude = ("boundary",)  # hundreds of points, from a shipped file
 
     class Meta:
         ordering = ["kind", "name"]

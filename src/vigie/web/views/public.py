@@ -16,6 +16,7 @@ from vigie.core.files import private_dir
 from vigie.interop.exports import export_incidents
 from vigie.interop.registry import get_export_format
 from vigie.interop.ucdp import ATTRIBUTION as UCDP_ATTRIBUTION
+from vigie.places.mali import ATTRIBUTION_BOUNDARIES, ATTRIBUTION_PLACES
 from vigie.reports.models import PUBLIC_SOURCE_KINDS, Source
 
 from .incidents import EXPORT_TYPES
@@ -26,8 +27,18 @@ OPEN_DATA_MAX_AGE = 15 * 60
 OPEN_DATA_FORMATS = ("csv", "geojson", "hxl")
 
 
+GAZETTEER_ATTRIBUTIONS = (ATTRIBUTION_BOUNDARIES, ATTRIBUTION_PLACES)
+"""The credit lines that the licences of the gazetteer's boundaries and places require (in the
+words of places/data/mali/README.md), shown where the data is used."""
+
+
 class MethodologyView(TemplateView):
     template_name = "web/methodology.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["gazetteer_attributions"] = GAZETTEER_ATTRIBUTIONS
+        return context
 
 
 class OpenDataView(TemplateView):
@@ -52,6 +63,7 @@ class OpenDataView(TemplateView):
             .values("name", "url", "attribution")
         )
         context["ucdp_attribution"] = UCDP_ATTRIBUTION
+        context["gazetteer_attributions"] = GAZETTEER_ATTRIBUTIONS
         context["max_age_minutes"] = OPEN_DATA_MAX_AGE // 60
         return context
 

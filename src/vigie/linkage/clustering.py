@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 
 from . import comparisons
 from .api import LinkReport, LinkResult, PairScore
-from .comparisons import Resolved, publication, resolve
+from .comparisons import LabelVocabulary, Resolved, publication, resolve
 from .reference import Reference, default_reference
 from .training import HAND, Model, estimate, score, weigh
 
@@ -47,6 +47,8 @@ class Linker:
         self.ref = reference or default_reference()
         self.model = model
         self.cercle_index = self.ref.cercles()
+        self.vocabulary = LabelVocabulary()  # the event labels, learned from the reports held
+        self._actors: dict[str, frozenset[tuple[str | None, str]]] = {}  # text -> actors read
         self.resolved: list[Resolved] = []
         self.by_id: dict[str, int] = {}
         self.blocks: dict[str, list[Resolved]] = defaultdict(list)
@@ -62,12 +64,20 @@ class Linker:
 
     def _resolve(self, reports: Sequence[LinkReport]) -> list[Resolved]:
         ordered = sorted(reports, key=lambda r: (r.event_date, str(r.report_id)))
+        self.vocabulary.learn([r.event_label for r in ordered])
         fresh = []
         for report in ordered:
             if report.report_id in self.by_id:
                 raise ValueError(f"duplicate report_id: {report.report_id!r}")
             index = len(self.resolved)
-            r = resolve(report, self.ref, self.cercle_index, index=index)
+            r = resolve(
+                report,
+                self.ref,
+                self.cercle_index,
+                index=index,
+                vocabulary=self.vocabulary,
+                actor_cache=self._actors,
+            )
             self.resolved.append(r)
             self.by_id[report.report_id] = index
             self.root.append(index)

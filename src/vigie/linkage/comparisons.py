@@ -15,8 +15,11 @@ import calendar
 import datetime
 import math
 import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from vigie.actors.classify import keyword_category
 from vigie.core.text import normalize_name
@@ -26,12 +29,16 @@ from .reference import PlaceEntry, Reference, default_reference
 
 __all__ = [
     "FIELDS",
+    "UNKNOWN",
     "Resolved",
     "resolve",
     "resolve_place",
     "resolve_actors",
     "block_keys",
     "event_type",
+    "event_kind",
+    "EVENT_KINDS",
+    "LabelVocabulary",
     "levels",
     "publication",
     "haversine_km",
@@ -40,6 +47,11 @@ __all__ = [
 ]
 
 FIELDS = ("date", "distance", "place_name", "actor", "type", "casualties", "same_source")
+
+UNKNOWN = None
+"""The comparison level of a field one side of the pair says nothing known about: a null level,
+weighed 0 by every model (the hand one and those learned: `vigie.linkage.training.estimate` leaves
+it out), so that what the dictionaries do not know is neither for nor against a match."""
 
 # --------------------------------------------------------------------------------------------
 # Dates
@@ -133,7 +145,11 @@ class Resolved:
     region: str = ""
     cercles: tuple[str, ...] = ()  # blocking keys
     actors: frozenset[tuple[str | None, str]] = frozenset()
+    targets: frozenset[tuple[str | None, str]] = frozenset()
+    known_actors: tuple[tuple[str | None, str], ...] = ()  # the informative ones
+    known_targets: tuple[tuple[str | None, str], ...] = ()
     type: str = ""
+    type_confidence: float = 0.0
     killed: int | None = None
     keys: list[str] = field(default_factory=list)
 
@@ -282,8 +298,56 @@ ACTOR_MILITIA_CONFUSION = -1.0
 ACTOR_RIVALS = -3.0
 """Two different actors of one category (JNIM and the Islamic State Sahel)."""
 ACTOR_INCOMPATIBLE = -10.0
-"""Perpetrators of different categories (FAMa and JNIM): almost never one incident; when it is
-(contested attribution), the pair still lands in the review queue rather than being joined."""
+"""Perpetrators of categories that cannot be one actor (state forces, a jihadist group, a militia,
+protesters: FAMa and JNIM): almost never one incident; when it is (contested attribution), the pair
+still lands in the review queue rather than being joined."""
+ACTOR_SWAPPED = 1.0
+"""A battle told from each side: each report's perpetrator is the other's target."""
+ACTOR_SWAPPED_ONE_SIDE = 0.0
+"""One report's perpetrator is the other's target, the other target unknown: neither for nor against."""
+_SIDE = {
+    "state_forces": "state",
+    "foreign_forces": "state",
+    "pro_government_militia": "militia",
+    "community_militia": "militia",
+    "protesters": "crowd",
+    "rioters": "crowd",
+}
+"""Categories that sources confuse with each other (an army and the foreign forces beside it, two
+kinds of militia, protesters and rioters): a generic name of one and an actor of the other are
+neither for nor against; two named actors of them a weak disagreement."""
+_CONFUSABLE_SIDES = {frozenset({"jihadist_group", "criminal_group"})}
+"""Jihadists and armed bandits are often told apart only later: a disagreement, not a contradiction."""
+_CROWD = re.compile(
+    r"\b(?:manifestants?|protesters?|protestors?|demonstrators?|emeutiers?|rioters?|marcheurs?"
+    r"|grevistes?|strikers?|en colere|angry|furious|mecontents?)\b"
+)
+"""Words of a crowd in a perpetrator field ('jeunes manifestants', 'angry residents')."""
+_SOLDIERS = re.compile(
+    r"\b(?:militaires?|soldats?|soldiers?|troops?|troupes?|army|armee|gendarmes?|policiers?|police"
+    r"|forces (?:de (?:securite|defense|l ordre)|armees?)|(?:security|defen[cs]e|armed) forces)\b"
+)
+"""Words of state forces that name no force ('militaires', 'security forces')."""
+_GENERIC_ACTORS = (
+    (_SOLDIERS, "state_forces"),
+    (
+        re.compile(r"\b(?:djihad\w*|islamistes?|islamists?|extremist\w*|insurg\w*|moudjahid\w*)\b"),
+        "jihadist_group",
+    ),
+    (
+        re.compile(r"\b(?:miliciens?|militiam[ae]n|militiamen|chasseurs?|hunters?)\b"),
+        "community_militia",
+    ),
+    (
+        re.compile(
+            r"\b(?:bandits?|voleurs?|thie(?:f|ves)|robbers?|brigands?|braqueurs?|coupeurs? de routes?"
+            r"|trafiquants?|traffickers?|rustlers?|criminals?|criminels?)\b"
+        ),
+        "criminal_group",
+    ),
+)
+"""Generic words of a kind of perpetrator that the actor dictionary and the import's keywords do not
+read ('militaires', 'djihadistes', 'miliciens', 'voleurs'): the category alone."""
 
 
 def resolve_actors(
@@ -320,6 +384,10 @@ def resolve_actors(
             i += 1
     if not found:
         category = keyword_category(text)
+        if category in ("", "civilians") and _CROWD.search(norm):
+            category = "protesters"  # residents who protest are the perpetrators of a protest
+        elif not category:
+            category = next((c for regex, c in _GENERIC_ACTORS if regex.search(norm)), "")
         if category:
             found.add((None, category))
     return frozenset(found)
@@ -337,29 +405,67 @@ def _actor_relation(x: tuple[str | None, str], y: tuple[str | None, str], ref: R
         if any(rx in c and ry in c for c in _COALITIONS):
             return ACTOR_COALITION
     if cx != cy:
+        side_x, side_y = _SIDE.get(cx, cx), _SIDE.get(cy, cy)
+        if (
+            side_x == side_y
+        ):  # army and foreign forces, two kinds of militia, protesters and rioters
+            return ACTOR_COALITION if not (kx and ky) else ACTOR_MILITIA_CONFUSION
+        if frozenset({side_x, side_y}) in _CONFUSABLE_SIDES:
+            return ACTOR_RIVALS
         return ACTOR_INCOMPATIBLE
     if not (kx and ky):
         return ACTOR_SAME_CATEGORY_VAGUE
     return ACTOR_MILITIA_CONFUSION if cx == "community_militia" else ACTOR_RIVALS
 
 
-def _actor_weight(a: Resolved, b: Resolved, ref: Reference) -> float:
-    """Best relation between any perpetrator named by one and any named by the other; 0 when either
-    names none, or only unidentified armed men ('terroristes', 'hommes armés')."""
-    xs = [x for x in a.actors if x[1] not in _UNINFORMATIVE]
-    ys = [y for y in b.actors if y[1] not in _UNINFORMATIVE]
+def _informative(actors: Iterable[tuple[str | None, str]]) -> tuple[tuple[str | None, str], ...]:
+    return tuple(sorted((x for x in actors if x[1] not in _UNINFORMATIVE), key=str))
+
+
+def _best_relation(
+    xs: Sequence[tuple[str | None, str]], ys: Sequence[tuple[str | None, str]], ref: Reference
+) -> float | None:
+    """The best relation between the informative actors of two reports; None when either has none."""
     if not xs or not ys:
-        return 0.0
+        return None
     return max(_actor_relation(x, y, ref) for x in xs for y in ys)
 
 
+def _actor_weight(a: Resolved, b: Resolved, ref: Reference) -> float | None:
+    """Best relation between any perpetrator named by one and any named by the other; 0 when either
+    names none, or only unidentified armed men ('terroristes', 'hommes armés') or names the
+    dictionaries do not know. A battle told from the other side names the other side as the
+    perpetrator: when the perpetrators disagree but each report's perpetrator is the other's target
+    (ACTOR_SWAPPED), or one is and the other target is unknown (ACTOR_SWAPPED_ONE_SIDE), the sides
+    agree instead."""
+    relation = _best_relation(a.known_actors, b.known_actors, ref)
+    if relation is None:
+        return UNKNOWN
+    if relation < 0 and (a.known_targets or b.known_targets):
+        crossed = [
+            _best_relation(a.known_actors, b.known_targets, ref),
+            _best_relation(a.known_targets, b.known_actors, ref),
+        ]
+        known = [c for c in crossed if c is not None]
+        if known and min(known) >= ACTOR_SAME_CATEGORY_VAGUE:
+            return ACTOR_SWAPPED if len(known) == 2 else max(relation, ACTOR_SWAPPED_ONE_SIDE)
+    return relation
+
+
 # --------------------------------------------------------------------------------------------
-# Event types
+# Event types: a label (French or English, with typos) as a kind of event, with a confidence
 
 _TYPE_PATTERNS = (
     (
+        "protest",
+        r"manifestations?|manifestants?|protest\w*|demonstrations?|demonstrators?|emeutes?|emeutiers?"
+        r"|riots?|rioters?|rioting|sit ?in|marches? (?:de protestation|pacifiques?)|rassemblements?"
+        r"|greves?",
+    ),
+    (
         "airstrike",
-        r"frappes? aeriennes?|air ?strikes?|airstrikes?|drones?|bombardements?|bombing|frappes?|air raids?",
+        r"frappes? aeriennes?|air ?strikes?|airstrikes?|drones?|bombardements?|bombing|frappes?|air raids?"
+        r"|raids? aeriens?|aerial bombardments?|bombardments?",
     ),
     ("ambush", r"embuscades?|ambush\w*"),
     (
@@ -370,10 +476,19 @@ _TYPE_PATTERNS = (
         "abduction",
         r"enlevements?|enleve\w*|abduct\w*|kidnapp\w*|rapts?|otages?|hostages?|disappearances?|disparitions? forcees?",
     ),
-    ("clash", r"affrontements?|clash\w*|combats?|fighting|accrochages?|battles?|heurts?"),
+    (
+        "clash",
+        r"affrontements?|clash\w*|combats?|fighting|accrochages?|battles?|heurts?|firefights?"
+        r"|gun ?fights?|echanges? de tirs",
+    ),
     (
         "massacre",
         r"massacres?|tueries?|killings?|executions?|executes?|exactions?|assassinats?|meurtres?",
+    ),
+    (
+        "looting",
+        r"pillages?|pille\w*|loot\w*|plunder\w*|vols? d[eu]s? (?:betail|troupeaux?|bovins|animaux|cheptel)"
+        r"|(?:cattle|livestock) (?:theft|thefts|rustling|raids?)|rustling|razzias?",
     ),
     (
         "attack",
@@ -381,40 +496,247 @@ _TYPE_PATTERNS = (
     ),
 )
 _TYPE_RES = tuple((name, re.compile(rf"\b(?:{pattern})\b")) for name, pattern in _TYPE_PATTERNS)
+EVENT_KINDS = tuple(name for name, _ in _TYPE_PATTERNS)
 
-TYPE_SAME = 1.5
-TYPE_GENERIC = 0.3
-"""'Attack' is compatible with any violent type: a weak agreement."""
-TYPE_RELATED = 0.0
-TYPE_DIFFERENT = -1.5
-_RELATED_TYPES = {
-    frozenset({"massacre", "clash"}),  # a belligerent's 'clash' is another source's 'massacre'
-    frozenset({"massacre", "airstrike"}),
-    frozenset({"ambush", "clash"}),
-    frozenset({"ambush", "explosive"}),
-    frozenset({"attack", "abduction"}),
+_KIND_WORDS = {
+    "protest": "manifestation manifestations manifestant manifestants protest protests protesters "
+    "protestation demonstration demonstrations demonstrators emeute emeutes emeutiers riots rioters "
+    "rioting rassemblement rassemblements greve greves pacifique pacifiques rally rallies marche "
+    "marches meeting mobilisation boycott colere",
+    "airstrike": "frappe frappes aerienne aeriennes airstrike airstrikes drone drones bombardement "
+    "bombardements bombing aerial bombardment bombardments aerien aeriens aviation helicoptere "
+    "helicopteres helicopter helicopters avion avions aircraft warplane warplanes",
+    "ambush": "embuscade embuscades ambush ambushed guet apens",
+    "explosive": "explosif explosifs explosive explosives explosion explosions landmine landmines "
+    "roadside kamikaze improvise improvised bombe bombes bomb bombs detonation piege pieges "
+    "vbied suicide",
+    "abduction": "enlevement enlevements enleves enlevees abduction abductions abducted kidnapping "
+    "kidnapped kidnap otage otages hostage hostages disparition disparitions disappearance "
+    "sequestration sequestres captives captive",
+    "clash": "affrontement affrontements clash clashes combat combats fighting accrochage accrochages "
+    "battle battles heurts firefight firefights gunfight gunbattle echanges bataille batailles "
+    "confrontation confrontations skirmish skirmishes escarmouche escarmouches hostilites",
+    "massacre": "massacre massacres tuerie tueries killing killings execution executions exaction "
+    "exactions assassinat assassinats meurtre meurtres executed carnage slaughter slaughtered "
+    "murder murders murdered homicide homicides tues tuees assassines",
+    "looting": "pillage pillages pilles looting looted plunder plundering betail troupeau troupeaux "
+    "bovins cheptel cattle livestock rustling razzia saccage saccages ransacking ransacked "
+    "robbery robberies braquage braquages extorsion extortion incendie incendies arson",
+    "attack": "attaque attaques attack attacks assaut assauts assault assaults raid raids incursion "
+    "incursions violence violences agression agressions offensive fusillade shooting shootings "
+    "gunfire tirs irruption",
 }
+_AMBIGUOUS_WORDS = frozenset({"marche", "marches", "meeting", "colere", "suicide", "tirs", "raid"})
+"""Known words too common in other senses to name a kind alone ('marché' is a market)."""
+_LEXICON: dict[str, str] = {w: kind for kind, words in _KIND_WORDS.items() for w in words.split()}
+"""The known words, for spelling correction: a word of a label within a typo of one of them is
+read as it (`_correct`)."""
+_LEXICON_BY_INITIAL: dict[str, tuple[str, ...]] = {}
+for _word in sorted(_LEXICON):
+    _LEXICON_BY_INITIAL[_word[0]] = (*_LEXICON_BY_INITIAL.get(_word[0], ()), _word)
+
+TYPO_SIMILARITY = 0.8
+"""A word of five letters or more is read as a known word of the same initial when their spelling
+similarity (difflib ratio) is at least this: 'masacre', 'attaqeu', 'embucade'."""
+STEM_CONFIDENCE = 0.85
+WORD_CONFIDENCE = 0.85
+"""A kind read from known words that no rule combines ('bombe artisanale', 'aerial'): agreement
+counts, but never strongly against (below CONFIDENT)."""
+LEARNED_WORD_MIN_REPORTS = 5
+LEARNED_WORD_PURITY = 0.9
+"""A word the rules do not know is learned from the data when it occurs in at least
+LEARNED_WORD_MIN_REPORTS labels the rules read, at least LEARNED_WORD_PURITY of them of one kind."""
+CONFIDENT = 0.9
+"""Kinds read with at least this confidence on both sides may count strongly against a pair: by the
+rules, through a one-letter typo of a long word, or by a word learned without exception."""
 
 
-def event_type(label: str) -> str:
-    """A French or English event label as one of: airstrike, ambush, explosive, abduction, clash,
-    massacre, attack; '' when unknown. The most specific word wins ('attaque à l'engin explosif'
-    is explosive)."""
-    text = normalize_name(label or "")
+def _correct(token: str) -> tuple[str, float]:
+    """A token as the known word it is a typo of (with the similarity), or as it is (1.0). A word of
+    six letters or more that begins like a known word (its first six letters) is read as it with a
+    confidence of STEM_CONFIDENCE ('assassinés', 'bombardés')."""
+    if token in _LEXICON or len(token) < 5:
+        return token, 1.0
+    best, score = token, 0.0
+    for word in _LEXICON_BY_INITIAL.get(token[0], ()):
+        if abs(len(word) - len(token)) > 2:
+            continue
+        ratio = SequenceMatcher(None, token, word, autojunk=False).ratio()
+        if ratio > score:
+            best, score = word, ratio
+    if score >= TYPO_SIMILARITY:
+        return best, score
+    if len(token) >= 6:
+        for word in _LEXICON_BY_INITIAL.get(token[0], ()):
+            if len(word) >= 6 and word[:6] == token[:6]:
+                return word, STEM_CONFIDENCE
+    return token, 1.0
+
+
+def _rule_kind(text: str) -> str:
     for name, regex in _TYPE_RES:
         if regex.search(text):
             return name
     return ""
 
 
-def _type_weight(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    if a == b:
+def event_kind(label: str) -> tuple[str, float]:
+    """A French or English event label as a kind of event with a confidence in [0, 1]: one of
+    EVENT_KINDS (protest, airstrike, ambush, explosive, abduction, clash, massacre, looting, attack),
+    or ('', 0.0) when the words are not known. The most specific word wins ('attaque à l'engin
+    explosif' is explosive). Words within a typo of a known word are read as it, with the confidence
+    of their spelling similarity ('masacre' is massacre at 0.93)."""
+    return _event_kind(normalize_name(label or ""))
+
+
+@lru_cache(maxsize=65536)
+def _event_kind(text: str) -> tuple[str, float]:
+    if not text:
+        return "", 0.0
+    kind = _rule_kind(text)
+    if kind:
+        return kind, 1.0
+    corrected, confidence = [], 1.0
+    for token in text.split():
+        word, score = _correct(token)
+        corrected.append((word, score))
+        confidence = min(confidence, score)
+    kind = _rule_kind(" ".join(word for word, _ in corrected))
+    if kind:
+        return kind, round(confidence, 3)
+    # no rule: the known words alone, the most specific kind first, never strongly against
+    found = [
+        (EVENT_KINDS.index(_LEXICON[word]), _LEXICON[word], score)
+        for word, score in corrected
+        if word in _LEXICON and word not in _AMBIGUOUS_WORDS
+    ]
+    if not found:
+        return "", 0.0
+    _, kind, score = min(found)
+    return kind, round(min(score, WORD_CONFIDENCE), 3)
+
+
+def event_type(label: str) -> str:
+    """The kind of event of a label ('' when unknown): see `event_kind`."""
+    return event_kind(label)[0]
+
+
+class LabelVocabulary:
+    """The event-label vocabulary of a run, learned from its labels: the hand rules and spelling
+    correction (`event_kind`) read most labels; a word they do not know is learned as a sign of one
+    kind when the labels they read that contain it are almost all of that kind
+    (LEARNED_WORD_MIN_REPORTS, LEARNED_WORD_PURITY: 'tuerie de masse' teaches 'masse'). A label whose
+    words are neither known nor learned stays unknown, which is neutral evidence."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, dict[str, int]] = {}  # word -> kind -> labels read with it
+        self.learned: dict[str, tuple[str, float]] = {}  # word -> (kind, purity)
+        self._cache: dict[str, tuple[str, float]] = {}
+
+    def learn(self, labels: Sequence[str]) -> None:
+        """Count the words of the labels the rules read (each label as often as it occurs)."""
+        changed = False
+        for label, times in Counter(labels).items():
+            text = normalize_name(label or "")
+            kind, confidence = _event_kind(text)
+            if not kind or confidence < 1.0:
+                continue
+            for word in set(text.split()):
+                if len(word) < 4 or word in _LEXICON:
+                    continue
+                per_kind = self.counts.setdefault(word, {})
+                per_kind[kind] = per_kind.get(kind, 0) + times
+                changed = True
+        if not changed:
+            return
+        self.learned = {}
+        for word, per_kind in self.counts.items():
+            total = sum(per_kind.values())
+            kind, count = max(per_kind.items(), key=lambda item: (item[1], item[0]))
+            if total >= LEARNED_WORD_MIN_REPORTS and count / total >= LEARNED_WORD_PURITY:
+                self.learned[word] = (kind, round(count / total, 3))
+        self._cache.clear()
+
+    def kind(self, label: str) -> tuple[str, float]:
+        """The kind of a label and the confidence: by the rules, else by the words learned (the
+        first learned word of the label, confidence its purity scaled by 0.9)."""
+        found = self._cache.get(label)
+        if found is None:
+            text = normalize_name(label or "")
+            found = _event_kind(text)
+            if not found[0]:
+                for word in text.split():
+                    if word in self.learned:
+                        kind, purity = self.learned[word]
+                        found = (kind, round(0.9 * purity, 3))
+                        break
+            self._cache[label] = found
+        return found
+
+
+TYPE_SAME = 1.5
+TYPE_GENERIC = 0.3
+"""'Attack' is compatible with any violent type: a weak agreement."""
+TYPE_RELATED = 0.0
+TYPE_DIFFERENT = -1.5
+TYPE_INCOMPATIBLE = -8.0
+"""Kinds of event that one incident cannot be (a protest and a killing, a battle and a looting, an
+airstrike and a killing by non-state gunmen), both read with confidence: strong evidence against,
+about as strong as the best agreement of date, place and actor together."""
+_RELATED_TYPES = {
+    frozenset({"massacre", "clash"}),  # a belligerent's 'clash' is another source's 'massacre'
+    frozenset({"massacre", "airstrike"}),  # unless the massacre is by non-state gunmen
+    frozenset({"ambush", "clash"}),
+    frozenset({"ambush", "explosive"}),
+    frozenset({"attack", "abduction"}),
+    frozenset({"attack", "looting"}),  # a raid on a village: killings, cattle taken
+    frozenset({"abduction", "looting"}),
+    frozenset({"airstrike", "clash"}),  # air support in a battle
+    frozenset({"airstrike", "explosive"}),  # 'bombing'
+    frozenset({"protest", "looting"}),  # riots
+}
+_INCOMPATIBLE_TYPES = {
+    frozenset({"protest", kind})
+    for kind in ("airstrike", "ambush", "explosive", "abduction", "clash", "massacre")
+} | {
+    frozenset({"looting", "clash"}),
+    frozenset({"looting", "airstrike"}),
+    frozenset({"looting", "ambush"}),
+    frozenset({"looting", "explosive"}),
+    frozenset({"airstrike", "ambush"}),
+    frozenset({"airstrike", "abduction"}),
+}
+_AIR_FORCES = frozenset({"state_forces", "foreign_forces", "un_mission"})
+"""Who flies aircraft in the Sahel: an airstrike by anyone else is a misreading."""
+
+
+def _non_state_only(r: Resolved) -> bool:
+    """The report names perpetrators, none of whom can have flown an aircraft."""
+    categories = {
+        category for _, category in r.actors if category not in ("", "other", "civilians")
+    }
+    return bool(categories) and not categories & _AIR_FORCES
+
+
+def _type_weight(a: Resolved, b: Resolved) -> float | None:
+    """Same kind +1.5; 'attack' and a violent kind +0.3; related kinds 0; other kinds -1.5;
+    kinds one incident cannot be (`_INCOMPATIBLE_TYPES`, or an airstrike beside a report naming
+    only non-state perpetrators) -8 when both are read with confidence (CONFIDENT), else -1.5.
+    Unknown on either side: UNKNOWN (what the vocabulary does not know is no evidence)."""
+    ka, kb = a.type, b.type
+    if not ka or not kb:
+        return UNKNOWN
+    confident = min(a.type_confidence, b.type_confidence) >= CONFIDENT
+    if ka == kb:
         return TYPE_SAME
-    if frozenset({a, b}) in _RELATED_TYPES:
+    pair = frozenset({ka, kb})
+    if pair in _INCOMPATIBLE_TYPES or (
+        "airstrike" in pair and _non_state_only(b if ka == "airstrike" else a)
+    ):
+        return TYPE_INCOMPATIBLE if confident else TYPE_DIFFERENT
+    if pair in _RELATED_TYPES:
         return TYPE_RELATED
-    if "attack" in (a, b):
+    if "attack" in pair and "protest" not in pair:
         return TYPE_GENERIC
     return TYPE_DIFFERENT
 
@@ -592,14 +914,16 @@ def publication(r: Resolved) -> str:
     return f"{r.source}|{r.report.published.isoformat()}" if r.report.published else r.source
 
 
-def levels(a: Resolved, b: Resolved, ref: Reference) -> dict[str, float]:
-    """The hand-set weight of each field for a pair: also the pair's comparison level per field."""
+def levels(a: Resolved, b: Resolved, ref: Reference) -> dict[str, float | None]:
+    """The hand-set weight of each field for a pair: also the pair's comparison level per field.
+    UNKNOWN (None) when a field cannot be compared because one side says nothing the dictionaries
+    know (no perpetrator they read, no label they read): weight 0 in every model, never learned."""
     return {
         "date": _date_weight(a, b),
         "distance": _distance_weight(a, b, ref),
         "place_name": _place_name_weight(a, b, ref),
         "actor": _actor_weight(a, b, ref),
-        "type": _type_weight(a.type, b.type),
+        "type": _type_weight(a, b),
         "casualties": _casualty_weight(a.killed, b.killed),
         "same_source": _same_source_weight(a, b),
     }
@@ -615,9 +939,13 @@ def resolve(
     cercle_index: list[PlaceEntry],
     *,
     index: int = 0,
+    vocabulary: LabelVocabulary | None = None,
+    actor_cache: dict[str, frozenset[tuple[str | None, str]]] | None = None,
 ) -> Resolved:
     """A report with its fields resolved for comparison: date window, place, perpetrators, type.
-    ``cercle_index`` is ``ref.cercles()`` (computed once by the caller)."""
+    ``cercle_index`` is ``ref.cercles()`` (computed once by the caller); ``vocabulary`` reads the
+    event label (default: the rules alone, `event_kind`); ``actor_cache`` keeps the actors read
+    from each perpetrator or target text (for one reference)."""
     start, end = window(report)
     r = Resolved(
         index,
@@ -628,8 +956,16 @@ def resolve(
         (report.date_precision or "day").lower(),
     )
     resolve_place(r, ref, cercle_index)
-    r.actors = resolve_actors(report.perpetrator, ref)
-    r.type = event_type(report.event_label)
+    cache = {} if actor_cache is None else actor_cache
+    for text in (report.perpetrator or "", report.target or ""):
+        if text not in cache:
+            cache[text] = resolve_actors(text, ref)
+    r.actors = cache[report.perpetrator or ""]
+    r.targets = cache[report.target or ""]
+    r.known_actors, r.known_targets = _informative(r.actors), _informative(r.targets)
+    r.type, r.type_confidence = (
+        vocabulary.kind(report.event_label) if vocabulary else event_kind(report.event_label)
+    )
     r.killed = report.killed
     return r
 

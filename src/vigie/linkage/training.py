@@ -52,7 +52,10 @@ class Model:
     pairs: int = 0  # candidate pairs it was estimated from (0: hand-set)
     iterations: int = 0
 
-    def weight(self, name: str, level: float) -> float:
+    def weight(self, name: str, level: float | None) -> float:
+        """The weight of a comparison level; 0 for the null level (UNKNOWN)."""
+        if level is None:
+            return 0.0
         return self.weights.get(name, {}).get(level, level)
 
     @property
@@ -102,12 +105,14 @@ MIN_PAIRS_TO_LEARN = 200
 WEIGHT_BOUNDS = (-12.0, 8.0)
 
 
-def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) -> Model:
+def estimate(level_rows: Sequence[dict[str, float | None]], *, iterations: int = 10) -> Model:
     """Learn a model from the comparison levels of candidate pairs (unlabelled) by EM.
 
     Starts from the hand model's posteriors; each iteration re-estimates, per field and level, the
     share of matching pairs (m) and of non-matching pairs (u) showing it, then the posteriors.
-    Pairs of one source are left out (they are never joined). Each learned weight log2(m/u) is
+    Pairs of one source are left out (they are never joined). The null level (UNKNOWN: a field one
+    side says nothing known about) is weighed 0 and left out of its field's shares, as Splink does,
+    so that whether a field is known is no evidence either way. Each learned weight log2(m/u) is
     shrunk toward the hand-set weight: (n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS)
     where n is the number of pairs at that level; the prior likewise, toward -MATCH_THRESHOLD.
     """
@@ -118,27 +123,26 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
         return HAND
     codes, values = [], []
     for name in LEARNED_FIELDS:
-        levels = sorted({r[name] for r in rows})
-        index = {level: k for k, level in enumerate(levels)}
+        known = sorted({v for r in rows if (v := r[name]) is not None})
+        index: dict[float | None, int] = {v: k for k, v in enumerate(known)}
+        index[None] = len(known)  # the null level, last
         codes.append(np.fromiter((index[r[name]] for r in rows), dtype=np.int16, count=len(rows)))
-        values.append(np.array(levels, dtype=float))
+        values.append(np.array([*known, 0.0], dtype=float))
     hand_score = np.zeros(len(rows))
     for code, level in zip(codes, values, strict=True):
         hand_score += level[code]
     posterior = 1.0 / (1.0 + np.exp2(-(hand_score - MATCH_THRESHOLD)))
     for _ in range(iterations):
-        matched = posterior.sum()
-        unmatched = len(rows) - matched
         log_odds = np.full(len(rows), 0.0)
         tables = []
         for code, level in zip(codes, values, strict=True):
-            m = np.bincount(code, weights=posterior, minlength=len(level)) + 0.1
-            u = np.bincount(code, weights=1.0 - posterior, minlength=len(level)) + 0.1
-            table = np.log2(
-                (m / (matched + 0.1 * len(level))) / (u / (unmatched + 0.1 * len(level)))
-            )
+            size = len(level) - 1  # the known levels
+            m = np.bincount(code, weights=posterior, minlength=size + 1)[:size] + 0.1
+            u = np.bincount(code, weights=1.0 - posterior, minlength=size + 1)[:size] + 0.1
+            table = np.append(np.log2((m / m.sum()) / (u / u.sum())), 0.0)
             tables.append(table)
             log_odds += table[code]
+        matched = posterior.sum()
         share = min(max(matched / len(rows), 1e-6), 1 - 1e-6)
         prior = float(np.log2(share / (1 - share)))
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(log_odds + prior, -60, 60)))
@@ -146,7 +150,7 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
     for name, code, level, table in zip(LEARNED_FIELDS, codes, values, tables, strict=True):
         counts = np.bincount(code, minlength=len(level))
         weights[name] = {}
-        for k, hand in enumerate(level):
+        for k, hand in enumerate(level[:-1]):
             learned = float(np.clip(table[k], *WEIGHT_BOUNDS))
             n = float(counts[k])
             weights[name][float(hand)] = round(
@@ -157,7 +161,9 @@ def estimate(level_rows: Sequence[dict[str, float]], *, iterations: int = 10) ->
     return Model(weights, round(prior, 3), len(rows), iterations)
 
 
-def weigh(a: Resolved, b: Resolved, pair_levels: dict[str, float], model: Model) -> PairScore:
+def weigh(
+    a: Resolved, b: Resolved, pair_levels: dict[str, float | None], model: Model
+) -> PairScore:
     """A pair's weight per field under ``model``, from its comparison levels; the score is their sum."""
     weights = {name: model.weight(name, level) for name, level in pair_levels.items()}
     return PairScore(

@@ -225,3 +225,45 @@ def test_a_battle_told_from_each_side_agrees_on_the_sides():
     bare = report("d", "W", perpetrator="FAMa", event_label="affrontements")
     assert score_pair(bare, one_side).weights["actor"] == ACTOR_INCOMPATIBLE
     assert score_pair(army, bare).weights["actor"] == ACTOR_SAME
+
+
+# -- learning
+
+
+def test_learning_keeps_unknown_neutral_and_contradictions_strong():
+    import random
+
+    from vigie.linkage.training import estimate
+
+    rng = random.Random(4)
+    rows = []
+    for _ in range(600):
+        match = rng.random() < 0.3
+        rows.append(
+            {
+                "date": 3.0 if match else rng.choice([0.0, 1.0, 2.0, 3.0]),
+                "distance": 2.0 if match else rng.choice([-3.0, 0.0, 1.0]),
+                "place_name": 2.5 if match else rng.choice([-3.0, 0.0]),
+                # contradictions among pairs that agree on the rest: EM alone would weaken them
+                "actor": rng.choice([ACTOR_SAME, ACTOR_INCOMPATIBLE, None])
+                if match
+                else rng.choice([ACTOR_INCOMPATIBLE, None, -3.0]),
+                "type": rng.choice([TYPE_SAME, TYPE_INCOMPATIBLE, None])
+                if match
+                else rng.choice([TYPE_SAME, None, -1.5]),
+                "casualties": None if rng.random() < 0.5 else (1.5 if match else -2.0),
+                "same_source": 0.0,
+            }
+        )
+    model = estimate(rows)
+    assert model.pairs == 600
+    assert model.weights["actor"][ACTOR_INCOMPATIBLE] == ACTOR_INCOMPATIBLE
+    assert model.weights["type"][TYPE_INCOMPATIBLE] == TYPE_INCOMPATIBLE
+    for name in ("actor", "type", "casualties"):
+        assert None not in model.weights[name]
+        assert model.weight(name, None) == 0.0
+    assert model.weights["date"][3.0] > 0  # the other levels are learned
+    # the model's JSON (kept with each run) has no null level and reads back the same
+    from vigie.linkage.training import Model
+
+    assert Model.from_json(model.as_json()).weights == model.weights

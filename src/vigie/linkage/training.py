@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from . import comparisons
 from .api import PairScore
-from .comparisons import SAME_SOURCE_WEIGHT, Resolved
+from .comparisons import ACTOR_INCOMPATIBLE, SAME_SOURCE_WEIGHT, TYPE_INCOMPATIBLE, Resolved
 from .reference import Reference
 
 __all__ = [
@@ -100,6 +100,14 @@ SHRINKAGE_PAIRS = 50.0
 LEARNED_FIELDS = ("date", "distance", "place_name", "actor", "type", "casualties", "same_source")
 """One publication twice (same source, same day) is a constraint, never learned; the same source on
 different days (a possible update) is learned like the other fields."""
+FIXED_LEVELS: dict[str, frozenset[float]] = {
+    "actor": frozenset({ACTOR_INCOMPATIBLE}),
+    "type": frozenset({TYPE_INCOMPATIBLE}),
+}
+"""Levels that keep their hand-set weight in a learned model: perpetrators that cannot be one actor,
+kinds of event one incident cannot be. Unlabelled EM, finding them among pairs that agree on the
+rest (a battle told from either side, a raid on a village and its looting), would learn them weak,
+and they must count strongly against whatever else agrees."""
 MIN_PAIRS_TO_LEARN = 200
 """Fewer candidate pairs than this: the hand model is used as it is."""
 WEIGHT_BOUNDS = (-12.0, 8.0)
@@ -110,7 +118,8 @@ def estimate(level_rows: Sequence[dict[str, float | None]], *, iterations: int =
 
     Starts from the hand model's posteriors; each iteration re-estimates, per field and level, the
     share of matching pairs (m) and of non-matching pairs (u) showing it, then the posteriors.
-    Pairs of one source are left out (they are never joined). The null level (UNKNOWN: a field one
+    Pairs of one source are left out (they are never joined); FIXED_LEVELS keep their hand-set
+    weights. The null level (UNKNOWN: a field one
     side says nothing known about) is weighed 0 and left out of its field's shares, as Splink does,
     so that whether a field is known is no evidence either way. Each learned weight log2(m/u) is
     shrunk toward the hand-set weight: (n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS)
@@ -135,11 +144,14 @@ def estimate(level_rows: Sequence[dict[str, float | None]], *, iterations: int =
     for _ in range(iterations):
         log_odds = np.full(len(rows), 0.0)
         tables = []
-        for code, level in zip(codes, values, strict=True):
+        for name, code, level in zip(LEARNED_FIELDS, codes, values, strict=True):
             size = len(level) - 1  # the known levels
+            fixed = [k for k in range(size) if level[k] in FIXED_LEVELS.get(name, ())]
             m = np.bincount(code, weights=posterior, minlength=size + 1)[:size] + 0.1
             u = np.bincount(code, weights=1.0 - posterior, minlength=size + 1)[:size] + 0.1
             table = np.append(np.log2((m / m.sum()) / (u / u.sum())), 0.0)
+            for k in fixed:
+                table[k] = level[k]
             tables.append(table)
             log_odds += table[code]
         matched = posterior.sum()
@@ -151,6 +163,9 @@ def estimate(level_rows: Sequence[dict[str, float | None]], *, iterations: int =
         counts = np.bincount(code, minlength=len(level))
         weights[name] = {}
         for k, hand in enumerate(level[:-1]):
+            if hand in FIXED_LEVELS.get(name, ()):
+                weights[name][float(hand)] = float(hand)
+                continue
             learned = float(np.clip(table[k], *WEIGHT_BOUNDS))
             n = float(counts[k])
             weights[name][float(hand)] = round(

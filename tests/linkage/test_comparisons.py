@@ -267,3 +267,10 @@ def test_learning_keeps_unknown_neutral_and_contradictions_strong():
     from vigie.linkage.training import Model
 
     assert Model.from_json(model.as_json()).weights == model.weights
+
+
+def test_actor_names_with_typos_name_the_actor_but_not_a_guess():
+    assert {key for key, _ in resolve_actors("Kattiba Macina")} == {"katiba_macina"}
+    assert {key for key, _ in resolve_actors("Dan Na Ambassaou")} == {"dan_na_ambassagou"}
+    assert resolve_actors("Groupe Zorglub") == frozenset()  # far from every alias
+    assert resolve_actors("JNMI") == frozenset()  # too short to correct

@@ -25,7 +25,7 @@ from vigie.actors.classify import keyword_category
 from vigie.core.text import normalize_name
 
 from .api import LinkReport
-from .reference import PlaceEntry, Reference, default_reference
+from .reference import ActorEntry, PlaceEntry, Reference, default_reference
 
 __all__ = [
     "FIELDS",
@@ -350,6 +350,36 @@ _GENERIC_ACTORS = (
 read ('militaires', 'djihadistes', 'miliciens', 'voleurs'): the category alone."""
 
 
+ACTOR_TYPO_SIMILARITY = 0.88
+"""A perpetrator text within a typo of one alias of the dictionary (same initial, difflib ratio at
+least this, one actor only) names that actor: 'Kattiba Macina', 'French miltary'."""
+
+
+def _near_alias(norm: str, ref: Reference) -> ActorEntry | None:
+    if len(norm) < 5:
+        return None
+    by_initial: dict[str, list[str]] = vars(ref).get("_aliases_by_initial") or {}
+    if not by_initial:
+        for alias in ref.actor_by_alias:
+            by_initial.setdefault(alias[:1], []).append(alias)
+        vars(ref)["_aliases_by_initial"] = by_initial
+    best: dict[str, float] = {}
+    for alias in by_initial.get(norm[0], ()):
+        if abs(len(alias) - len(norm)) > 2:
+            continue
+        ratio = SequenceMatcher(None, norm, alias, autojunk=False).ratio()
+        if ratio >= ACTOR_TYPO_SIMILARITY:
+            key = ref.actor_by_alias[alias].key
+            best[key] = max(best.get(key, 0.0), ratio)
+    if not best:
+        return None
+    ranked = sorted(best.items(), key=lambda item: (-item[1], item[0]))
+    if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        return None  # as near two actors: no one
+    alias_of = {entry.key: entry for entry in ref.actor_by_alias.values()}
+    return alias_of[ranked[0][0]]
+
+
 def resolve_actors(
     text: str, reference: Reference | None = None
 ) -> frozenset[tuple[str | None, str]]:
@@ -382,6 +412,10 @@ def resolve_actors(
                 break
         else:
             i += 1
+    if not found:
+        near = _near_alias(norm, ref)
+        if near is not None:
+            found.add((near.key, ref.actor_category.get(near.key, "")))
     if not found:
         category = keyword_category(text)
         if category in ("", "civilians") and _CROWD.search(norm):

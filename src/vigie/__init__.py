@@ -28,6 +28,7 @@ ENGINE_MODULES: tuple[str, ...] = (
     "vigie.linkage.reference",
     "vigie.linkage.engine",
     "vigie.linkage.evaluation",
+    "vigie.linkage.learning",
     "vigie.linkage.files",
     "vigie.linkage.spark",
 )

@@ -61,3 +61,35 @@ def test_spark_links_like_the_plain_engine(spark):
     # the same incidents, up to a few reports placed between two cercles
     agree = pairwise_scores(plain.incident_of, result)
     assert agree.f1 >= 0.95, agree
+
+
+def test_the_spark_backend_attaches_new_reports_like_the_local_one(spark):
+    from vigie.linkage.api import LinkerBackend
+    from vigie.linkage.engine import Linker
+    from vigie.linkage.spark import SparkLinker, _as_report
+
+    rows, truth = generate(300, seed=6)
+    for row in rows:
+        row["geo_precision"] = PRECISIONS.get(row["geo_precision"], row["geo_precision"])
+    reports = [_as_report(r) for r in rows]
+    held, fresh = reports[::2], reports[1::2]
+    first = link(held)
+    seeded = {k: f"E{v}" for k, v in first.incident_of.items()}  # as the pipeline labels them
+    local, on_spark = Linker(model=first.model), SparkLinker(spark, model=first.model)
+    assert isinstance(on_spark, LinkerBackend)
+    for backend in (local, on_spark):
+        backend.seed(held, seeded)
+    local.add(fresh)
+    result = on_spark.add(fresh)
+    assert set(result.incident_of) == {r.report_id for r in fresh}
+    labels = on_spark.incident_of()
+    assert set(labels) == set(truth)
+    assert all(labels[r.report_id] == seeded[r.report_id] for r in held)
+    assert result.comparisons > 0 and result.pairs
+    agree = pairwise_scores(local.incident_of(), labels)
+    assert agree.f1 >= 0.95, agree
+    assert (
+        pairwise_scores(truth, labels).f1 >= pairwise_scores(truth, local.incident_of()).f1 - 0.03
+    )
+    with pytest.raises(ValueError):
+        on_spark.add(fresh[:1])  # already held

@@ -13,23 +13,26 @@ labels, as dedupe and Splink do with labels).
 is least sure (log-odds nearest 0, the match threshold), spread over kinds of event and places so
 that one confusing cercle does not take every question; the other half drawn at random from the
 candidate pairs, because answers chosen only at the threshold tell a biased story about the levels
-far from it (measured in bench/linkage_learning.py: uncertainty alone gained less than the mix).
+far from it (in scratch runs of bench/linkage_learning.py, uncertainty alone gained less than the
+mix).
 
 Plain Python and numpy; no Django (vigie.ENGINE_MODULES).
 """
 
 from __future__ import annotations
 
+import datetime
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from vigie.core.text import normalize_name
-
-from .engine import HAND, LinkReport, Model, event_type, link, score_pair
+from . import comparisons
+from .api import LinkReport
+from .clustering import BLOCK_DAYS
 from .evaluation import Scores
-from .reference import Reference
+from .reference import Reference, default_reference
+from .training import HAND, Model
 
 __all__ = [
     "Answer",
@@ -45,9 +48,9 @@ __all__ = [
 
 LN2 = math.log(2.0)
 STRENGTH = 0.1
-"""L2 penalty on each correction (nats). Measured with a scripted analyst (bench/linkage_learning.py,
-200 answers, 7 seeds): 0.1 gained more F1 on held-out sets than 1.0 or 0.3 (the EM model is far from
-the truth on the levels the answers show) and than 0.03 (too few answers per level)."""
+"""L2 penalty on each correction (nats). Chosen in scratch runs of the scripted analyst of
+bench/linkage_learning.py (200 answers): with 1.0 or 0.3 the answers moved the EM model too little,
+with 0.03 one round's answers moved it too much (bench/RESULTS.md)."""
 MAX_CORRECTION = 6.0
 """No weight (nor the prior) moves by more than this many bits from the base model, whatever the answers."""
 EXPLORE = 0.5
@@ -83,36 +86,50 @@ class Candidate:
 def comparison_vector(
     a: LinkReport, b: LinkReport, *, reference: Reference | None = None
 ) -> dict[str, float]:
-    """The comparison level of each field for two reports (the engine's hand-set weight of the level:
-    the hand model scores a pair with its levels)."""
-    return dict(score_pair(a, b, reference=reference, model=HAND).weights)
-
-
-KEEP_EVERY_PAIR = Model(prior=60.0)
-"""The hand model's levels as weights, with a prior so high that every candidate pair of the blocking
-reaches the review threshold and is kept in `LinkResult.pairs` (its weights are then its levels)."""
+    """The comparison level of each field for two reports, as the engine computes it
+    (vigie.linkage.comparisons.levels)."""
+    ref = reference or default_reference()
+    cercles = ref.cercles()
+    return comparisons.levels(
+        comparisons.resolve(a, ref, cercles), comparisons.resolve(b, ref, cercles, index=1), ref
+    )
 
 
 def candidates(
     reports: Sequence[LinkReport], *, reference: Reference | None = None
 ) -> list[Candidate]:
-    """Every pair of ``reports`` that the engine's blocking compares (same cercle, dates within a few
-    days), with its comparison vector, the kinds of event and the place of the pair."""
-    result = link(reports, reference=reference, model=KEEP_EVERY_PAIR, learn=False)
-    by_id = {r.report_id: r for r in reports}
+    """Every pair of ``reports`` that the engine's blocking compares (a shared cercle, date windows
+    within BLOCK_DAYS), with its comparison vector, its kinds of event and its place."""
+    ref = reference or default_reference()
+    cercles = ref.cercles()
+    resolved = [comparisons.resolve(r, ref, cercles, index=k) for k, r in enumerate(reports)]
+    blocks: dict[str, list[comparisons.Resolved]] = {}
+    for r in resolved:
+        for key in r.cercles:
+            blocks.setdefault(key, []).append(r)
+    slack = datetime.timedelta(days=BLOCK_DAYS)
+    seen: set[tuple[int, int]] = set()
     out = []
-    for pair in result.pairs:
-        ra, rb = by_id[pair.a], by_id[pair.b]
-        kinds = sorted({event_type(ra.event_label) or "?", event_type(rb.event_label) or "?"})
-        out.append(
-            Candidate(
-                pair.a,
-                pair.b,
-                dict(pair.weights),
-                kind="|".join(kinds),
-                place=normalize_name(ra.admin2 or rb.admin2 or ra.admin1 or rb.admin1 or ""),
-            )
-        )
+    for key in sorted(blocks):
+        members = sorted(blocks[key], key=lambda r: (r.start, r.index))
+        for i, x in enumerate(members):
+            for y in members[i + 1 :]:
+                if y.start > x.end + slack:
+                    break  # sorted by start: every later window opens later still
+                pair = (min(x.index, y.index), max(x.index, y.index))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                first, second = resolved[pair[0]], resolved[pair[1]]
+                out.append(
+                    Candidate(
+                        first.report.report_id,
+                        second.report.report_id,
+                        comparisons.levels(first, second, ref),
+                        kind="|".join(sorted({first.type or "?", second.type or "?"})),
+                        place=first.cercle or key,
+                    )
+                )
     out.sort(key=lambda c: c.key)
     return out
 

@@ -4,8 +4,8 @@ A scripted analyst (vigie_testing.linkage_learning) answers the engine's questio
 pool of reports from the generator's truth, in rounds; after each round the engine trains a model
 from all answers so far (vigie.linkage.learning.train) and links a held-out set generated with
 another seed. "without" is the engine on the held-out set with no answer (its weights learned by EM
-from the held-out reports themselves). Also: the same training from every candidate pair of the pool
-labelled (about 10,000 answers), the most a model of this shape can learn.
+from the held-out reports themselves). Also: the same training with every candidate pair of the pool
+answered (about 10,000 answers), the most a model of this shape can learn from this pool.
 
     PYTHONPATH=src python bench/linkage_learning.py --incidents 1500 --seeds 1,3,5,7,9,11,13
 """
@@ -16,7 +16,7 @@ import argparse
 import statistics
 import time
 
-from vigie.linkage.engine import Linker, Model, link
+from vigie.linkage.engine import link
 from vigie.linkage.evaluation import pairwise_scores
 from vigie.linkage.learning import Answer, candidates, train
 from vigie_testing.linkage_learning import as_link_report, simulate
@@ -28,14 +28,11 @@ def every_pair_labelled(incidents: int, seed: int) -> float:
     pool = [as_link_report(r) for r in rows]
     held_rows, held_truth = generate(incidents, seed=seed + 1000)
     held = [as_link_report(r) for r in held_rows]
-    linker = Linker()
-    linker.add(pool)
-    base = linker.model or Model()
-    answers = [Answer(c.levels, truth[c.a] == truth[c.b]) for c in candidates(pool)]
+    pairs = candidates(pool)
+    answers = [Answer(c.levels, truth[c.a] == truth[c.b]) for c in pairs]
     without = pairwise_scores(held_truth, link(held).incident_of).f1
-    return (
-        pairwise_scores(held_truth, link(held, model=train(answers, base)).incident_of).f1 - without
-    )
+    model = train(answers, [c.levels for c in pairs])
+    return pairwise_scores(held_truth, link(held, model=model).incident_of).f1 - without
 
 
 def main() -> None:

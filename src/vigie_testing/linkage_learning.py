@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from vigie.linkage.engine import Linker, LinkReport, Model, link
+from vigie.linkage.engine import LinkReport, Model, link
 from vigie.linkage.evaluation import Scores, pairwise_scores
 from vigie.linkage.files import PRECISIONS
 from vigie.linkage.learning import Answer, candidates, choose_questions, train
@@ -71,6 +71,7 @@ def simulate(
     answers: int = 200,
     rounds: int = 4,
     held_out_seed: int | None = None,
+    explore: float | None = None,
 ) -> Simulation:
     """Train from ``answers`` scripted answers in ``rounds`` rounds; score each round on a held-out set."""
     rows, truth = generate(incidents, seed=seed)
@@ -80,18 +81,26 @@ def simulate(
     )
     held = [as_link_report(r) for r in held_rows]
 
-    linker = Linker()
-    linker.add(pool)
-    base = linker.model or Model()
     simulation = Simulation(without=pairwise_scores(held_truth, link(held).incident_of))
     pairs = candidates(pool)
-    model, given, asked = base, [], set()
+    vectors = [c.levels for c in pairs]
+    model = train([], vectors)  # the engine's own EM on the pool
+    given: list[Answer] = []
+    asked: set[tuple[str, str]] = set()
     for k in range(rounds):
         size = answers // rounds + (1 if k < answers % rounds else 0)
-        for question in choose_questions(pairs, model, size, asked=asked, seed=seed * 100 + k):
+        chosen = choose_questions(
+            pairs,
+            model,
+            size,
+            asked=asked,
+            seed=seed * 100 + k,
+            **({} if explore is None else {"explore": explore}),
+        )
+        for question in chosen:
             asked.add(question.key)
             given.append(Answer(question.levels, truth[question.a] == truth[question.b]))
-        model = train(given, base)
+        model = train(given, vectors)
         scores = pairwise_scores(held_truth, link(held, model=model).incident_of)
         simulation.rounds.append(Round(len(given), sum(a.match for a in given), scores))
     simulation.model = model

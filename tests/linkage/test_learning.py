@@ -1,5 +1,5 @@
 """Analysts teach the engine: training from answers, the questions it asks, and a scripted analyst
-whose answers raise F1 on a held-out set."""
+whose answers raise F1 on held-out sets."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from vigie.linkage.engine import HAND, LinkReport, Model
+from vigie.linkage.engine import HAND, LinkReport, Model, estimate
 from vigie.linkage.learning import (
     Answer,
     Candidate,
@@ -34,47 +34,40 @@ VAGUE = {  # same cercle, nothing else known: the engine's hardest pairs
 CLEAR = {**VAGUE, "distance": 3.0, "place_name": 2.5, "actor": 2.5}
 
 
-def test_without_answers_the_base_model_stands():
-    base = Model({"date": {3.0: 2.0}}, -1.0)
-    assert train([], base) is base
+def pool_of(vague_matches: int, vague_others: int, clear: int) -> list[dict[str, float]]:
+    """Candidate pairs' comparison vectors: clear matches, vague pairs, and many clear non-matches."""
+    far = {**VAGUE, "date": -3.0, "distance": -3.0, "type": -1.5}
+    return [CLEAR] * clear + [VAGUE] * (vague_matches + vague_others) + [far] * 400
 
 
-def test_answers_move_the_weights_of_what_they_show_and_keep_the_rest():
-    base = Model(prior=-5.0)
-    before = log_odds(base, VAGUE)
-    answers = [Answer(VAGUE, False)] * 30 + [Answer(VAGUE, True)] * 3 + [Answer(CLEAR, True)] * 30
-    model = train(answers, base)
-    assert log_odds(model, VAGUE) < before  # analysts said: mostly two incidents
+def test_without_answers_training_is_the_engines_own_em():
+    pool = pool_of(30, 30, 60)
+    assert train([], pool).weights == estimate(pool).weights
+    assert train([], pool[:10]) is HAND  # too few pairs to learn from, and no answer
+
+
+def test_answers_pull_the_weights_of_the_levels_they_show():
+    pool = pool_of(30, 30, 60)
+    before = train([], pool)
+    answers = [Answer(VAGUE, False)] * 10 + [Answer(CLEAR, True)] * 5
+    model = train(answers, pool)
+    assert log_odds(model, VAGUE) < log_odds(before, VAGUE)  # analysts said: two incidents
     assert log_odds(model, VAGUE) < 0 < log_odds(model, CLEAR)
-    # a level no answer shows keeps the base weight
-    assert model.weight("actor", -10.0) == base.weight("actor", -10.0) == -10.0
     # a model trained from answers is a model of the engine: it round-trips through JSON
     assert Model.from_json(model.as_json()).weights == model.weights
-
-
-def test_training_converges_when_the_base_model_is_far_off():
-    """Large offsets (a base model sure of the wrong answer) once made an undamped Newton step diverge
-    into a model that joins every pair."""
-    base = Model({"type": {1.5: 20.0}}, -1.0)  # "same type" alone: 2^19 to 1 for one incident
-    answers = [Answer(VAGUE, False)] * 40 + [Answer(CLEAR, True)] * 40
-    model = train(answers, base)
-    assert log_odds(model, VAGUE) < log_odds(base, VAGUE)
-    assert all(abs(w) < 40 for levels in model.weights.values() for w in levels.values())
-    assert log_odds(model, {**VAGUE, "actor": -10.0}) < log_odds(base, {**VAGUE, "actor": -10.0})
-
-
-def test_few_answers_move_the_model_less_than_many():
-    base = HAND
-    few = train([Answer(VAGUE, False)] * 2, base)
-    many = train([Answer(VAGUE, False)] * 40, base)
-    assert log_odds(many, VAGUE) < log_odds(few, VAGUE) < log_odds(base, VAGUE)
+    # the more analysts say it, the further it goes
+    more = train([Answer(VAGUE, False)] * 40 + [Answer(CLEAR, True)] * 5, pool)
+    assert log_odds(more, VAGUE) < log_odds(model, VAGUE)
+    # answers alone, without candidate pairs: Fellegi-Sunter m and u from the labels
+    alone = train(answers)
+    assert log_odds(alone, VAGUE) < 0 < log_odds(alone, CLEAR)
 
 
 def test_precision_and_recall_on_answers():
     answers = [Answer(CLEAR, True)] * 4 + [Answer(VAGUE, False)] * 4 + [Answer(VAGUE, True)]
     scores = answer_scores(Model(prior=-4.0), answers)  # CLEAR joined, VAGUE joined too
     assert scores.precision == pytest.approx(5 / 9) and scores.recall == 1.0
-    learned = cross_validated_scores(answers * 5, Model(prior=-4.0))
+    learned = cross_validated_scores(answers * 5, pool_of(5, 30, 30))
     assert learned.precision > scores.precision
 
 
@@ -127,16 +120,16 @@ def test_questions_are_the_uncertain_pairs_spread_over_places_then_a_random_draw
 
 
 @pytest.mark.slow
-def test_a_scripted_analysts_answers_raise_precision_on_held_out_sets():
+def test_a_scripted_analysts_answers_raise_f1_on_held_out_sets():
     """200 answers, chosen by the engine in 4 rounds and given from the truth of a generated pool,
-    train a model that links held-out sets (other seeds) with fewer false merges than the engine
-    without answers: precision rises by more than 0.03 on each of the first three seeds of
-    bench/linkage_learning.py. F1 does not rise on every seed (bench/RESULTS.md: the F1 target
-    of +0.03 is not met), so it is only held to not falling by more than 0.03 on average."""
+    train a model that links held-out sets (other seeds) better than the engine without answers:
+    F1 at least 0.03 higher on average over the first three seeds of bench/linkage_learning.py,
+    higher on each, with fewer false merges."""
     simulations = [simulate(1500, seed=seed, answers=200, rounds=4) for seed in (1, 3, 5)]
     for simulation in simulations:
         assert [r.answers for r in simulation.rounds] == [50, 100, 150, 200]
         after = simulation.rounds[-1].held_out
         assert after.precision > simulation.without.precision + 0.03, simulation
+        assert simulation.gain > 0.01, simulation
     gains = [s.gain for s in simulations]
-    assert sum(gains) / len(gains) > -0.03, gains
+    assert sum(gains) / len(gains) >= 0.03, gains

@@ -20,6 +20,8 @@ SPLIT_LABELS = 25
 """Pairs labelled 'two incidents' by one split, at most (moved report x remaining report)."""
 QUESTIONS = 20
 """Questions asked per round by `vigie linkage questions`."""
+POOL_DAYS = 365
+"""Training and questions read the candidate pairs of the reports of the last year (by event date)."""
 
 
 def _user(user):
@@ -181,9 +183,8 @@ def answers_of(organisation_id):
 
 
 def train(organisation=None, *, user=None) -> LinkModelVersion | None:
-    """Train a model from the organisation's answers and keep it as the next version; None when
-    there is no answer. The base is the engine's own model (the last run's, learned by EM)."""
-    from vigie.linkage.engine import HAND, Model
+    """Train a model from the organisation's answers and its recent reports' candidate pairs
+    (vigie.linkage.learning.train) and keep it as the next version; None when there is no answer."""
     from vigie.linkage.learning import answer_scores, cross_validated_scores
     from vigie.linkage.learning import train as train_model
 
@@ -192,11 +193,10 @@ def train(organisation=None, *, user=None) -> LinkModelVersion | None:
     if not answers:
         return None
     before = _model_of(current_version(organisation_id))
-    last_run = LinkageRun.objects.exclude(model={}).filter(model_version__isnull=True)
-    last_run = last_run.order_by("-started").first()
-    base = Model.from_json(last_run.model) if last_run else HAND
-    model = train_model(answers, base)
-    after = cross_validated_scores(answers, base)
+    _rows, pool = _pool(organisation_id)
+    vectors = [c.levels for c in pool]
+    model = train_model(answers, vectors)
+    after = cross_validated_scores(answers, vectors)
     was = answer_scores(before, answers)
     with transaction.atomic():
         previous = current_version(organisation_id)
@@ -214,16 +214,14 @@ def train(organisation=None, *, user=None) -> LinkModelVersion | None:
         )
 
 
-def ask(organisation=None, n: int = QUESTIONS, *, days: int = 365) -> list[LinkPair]:
-    """Choose the pairs that would teach the engine most among the organisation's reports of the last
-    ``days`` days (by event date) and put them to analysts: each becomes a pair of the review queue
-    marked as a question from the engine (or, already one incident, a question on its own)."""
-    from vigie.linkage.learning import candidates, choose_questions
+def _pool(organisation_id, days: int = POOL_DAYS):
+    """The organisation's current reports of the last ``days`` days (by event date, up to the newest)
+    and the candidate pairs the engine compares among them."""
+    from vigie.linkage.learning import candidates
     from vigie.reports.models import Report
 
     from .services import _REPORT_FIELDS, _link_report
 
-    organisation_id = getattr(organisation, "pk", None)
     reports = Report.objects.filter(
         is_current=True,
         incident__in=Incident.objects.current(),
@@ -232,34 +230,35 @@ def ask(organisation=None, n: int = QUESTIONS, *, days: int = 365) -> list[LinkP
     )
     newest = reports.order_by("-date_start").values_list("date_start", flat=True).first()
     if newest is None:
-        return []
+        return [], []
     rows = list(
         reports.filter(date_start__gte=newest - datetime.timedelta(days=days)).values(
             *_REPORT_FIELDS
         )
     )
+    return rows, candidates([_link_report(r) for r in rows])
+
+
+def ask(organisation=None, n: int = QUESTIONS) -> list[LinkPair]:
+    """Choose the pairs that would teach the engine most among the organisation's recent reports and
+    put them to analysts: each becomes a pair of the review queue marked as a question from the engine
+    (or, already one incident, a question of the linkage page)."""
+    from vigie.linkage.learning import choose_questions, log_odds
+
+    organisation_id = getattr(organisation, "pk", None)
+    rows, pool = _pool(organisation_id)
     incident_of = {r["pk"]: r["incident_id"] for r in rows}
-    pool = candidates([_link_report(r) for r in rows])
-    asked = {
-        (str(a), str(b))
-        for a, b in LinkPair.objects.filter(
+    asked = set(
+        LinkPair.objects.filter(
             Q(asked_at__isnull=False) | Q(status__in=[PairStatus.CONFIRMED, PairStatus.REJECTED])
         ).values_list("report_a_id", "report_b_id")
-    }
-    asked |= {
-        (str(a), str(b)) for a, b in LabelledPair.objects.values_list("report_a_id", "report_b_id")
-    }
-    pool = [
-        c
-        for c in pool
-        if tuple(sorted((int(c.a), int(c.b)))) not in {tuple(map(int, k)) for k in asked}
-    ]
+    )
+    asked |= set(LabelledPair.objects.values_list("report_a_id", "report_b_id"))
+    pool = [c for c in pool if tuple(sorted((int(c.a), int(c.b)))) not in asked]
     model = _model_of(current_version(organisation_id))
     chosen = choose_questions(pool, model, n, seed=LabelledPair.objects.count())
     now = timezone.now()
     out = []
-    from vigie.linkage.learning import log_odds
-
     for question in chosen:
         a, b = sorted((int(question.a), int(question.b)))
         score = sum(model.weight(k, v) for k, v in question.levels.items())
@@ -281,8 +280,3 @@ def ask(organisation=None, n: int = QUESTIONS, *, days: int = 365) -> list[LinkP
         pair.save(update_fields=["asked_at"])
         out.append(pair)
     return out
-
-
-def rounds(organisation_id) -> list[LinkModelVersion]:
-    """The organisation's model versions, oldest first: one per round of answers."""
-    return list(LinkModelVersion.objects.filter(organisation_id=organisation_id).order_by("number"))

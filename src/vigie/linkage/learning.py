@@ -2,12 +2,10 @@
 
 Every merge, split and rejection in the review queue says of two reports "one incident" or "two
 incidents": a labelled pair. ``train`` turns labelled pairs into a `Model` of the engine (the same
-table of weights per field and comparison level, so `link` and `Linker` use it unchanged): a
-logistic regression over the pairs' comparison vectors, with the weights of a base model (learned
-by EM from the reports themselves, or the hand model) as its offset. It learns a correction of each
-level's weight and of the prior, each pulled toward zero (an L2 penalty of ``strength``): with few
-answers the base model stands, and each answer moves it a little (the EM prior blended with the
-labels, as dedupe and Splink do with labels).
+table of weights per field and comparison level, so `link` and `Linker` use it unchanged): the
+engine's own EM over the candidate pairs (Fellegi–Sunter, as `vigie.linkage.training.estimate`),
+with the answered pairs held at their answer and counted ANSWER_WEIGHT times. With few answers the
+EM prior stands; each answer pulls the m and u of the levels it shows toward what analysts said.
 
 ``choose_questions`` picks the pairs that would teach the engine most: half of them where the model
 is least sure (log-odds nearest 0, the match threshold), spread over kinds of event and places so
@@ -32,7 +30,16 @@ from .api import LinkReport
 from .clustering import BLOCK_DAYS
 from .evaluation import Scores
 from .reference import Reference, default_reference
-from .training import HAND, Model
+from .training import (
+    HAND,
+    LEARNED_FIELDS,
+    MATCH_THRESHOLD,
+    MIN_PAIRS_TO_LEARN,
+    SAME_SOURCE_WEIGHT,
+    SHRINKAGE_PAIRS,
+    WEIGHT_BOUNDS,
+    Model,
+)
 
 __all__ = [
     "Answer",
@@ -46,13 +53,9 @@ __all__ = [
     "cross_validated_scores",
 ]
 
-LN2 = math.log(2.0)
-STRENGTH = 0.1
-"""L2 penalty on each correction (nats). Chosen in scratch runs of the scripted analyst of
-bench/linkage_learning.py (200 answers): with 1.0 or 0.3 the answers moved the EM model too little,
-with 0.03 one round's answers moved it too much (bench/RESULTS.md)."""
-MAX_CORRECTION = 6.0
-"""No weight (nor the prior) moves by more than this many bits from the base model, whatever the answers."""
+ANSWER_WEIGHT = 50.0
+"""An answered pair counts as this many candidate pairs in the EM (chosen in scratch runs of the
+scripted analyst of bench/linkage_learning.py, see bench/RESULTS.md)."""
 EXPLORE = 0.5
 """Share of each round's questions drawn at random among the candidate pairs (the rest: uncertainty)."""
 PER_STRATUM = 2
@@ -141,65 +144,81 @@ def log_odds(model: Model, levels: Mapping[str, float]) -> float:
 
 def train(
     answers: Sequence[Answer],
-    base: Model = HAND,
+    pairs: Sequence[Mapping[str, float]] = (),
     *,
-    strength: float = STRENGTH,
-    iterations: int = 50,
+    answer_weight: float = ANSWER_WEIGHT,
+    iterations: int = 10,
 ) -> Model:
-    """A model learned from answers: ``base`` corrected level by level (Newton's method on the
-    penalised log-likelihood of a logistic regression whose offset is ``base``'s log-odds).
+    """Fellegi–Sunter weights learned by EM from the candidate pairs (``pairs``: their comparison
+    vectors, unlabelled) and the analysts' answers (labelled).
 
-    Levels no answer shows keep ``base``'s weight. Without answers, ``base`` is returned as it is.
+    The EM of `vigie.linkage.training.estimate`, with the answers as anchors: an answered pair's
+    probability of being one incident is its answer (1 or 0) at every iteration, never re-estimated,
+    and it counts as ``answer_weight`` pairs in the shares of matching (m) and non-matching (u)
+    pairs at each level. With no answer this is the engine's own EM; with few, the unlabelled pairs
+    keep the estimate steady and the answers pull it where the EM went wrong. Pairs of one
+    publication are left out, as in `estimate`; each weight is shrunk toward its hand-set value in
+    proportion to how rare its level is (SHRINKAGE_PAIRS), and the prior toward -MATCH_THRESHOLD.
+    With neither pairs nor answers: the hand model.
     """
     import numpy as np
 
-    if not answers:
-        return base
-    # One column per level, and one for the prior. They are collinear (each field shows exactly one
-    # level): the penalty shares a shift between the prior and the levels, and a level no answer
-    # shows keeps its base weight.
-    keys = sorted({(name, float(level)) for a in answers for name, level in a.levels.items()})
-    column = {key: k for k, key in enumerate(keys)}
-    x = np.zeros((len(answers), len(keys) + 1))
-    x[:, -1] = 1.0  # the prior's correction
-    offset = np.zeros(len(answers))
-    y = np.zeros(len(answers))
-    for row, answer in enumerate(answers):
-        for name, level in answer.levels.items():
-            x[row, column[(name, float(level))]] = 1.0
-        offset[row] = log_odds(base, answer.levels) * LN2
-        y[row] = 1.0 if answer.match else 0.0
-    penalty = np.full(x.shape[1], strength)
+    def counted(levels: Mapping[str, float]) -> bool:
+        return levels.get("same_source", 0.0) != SAME_SOURCE_WEIGHT
 
-    def loss(w):
-        z = offset + x @ w
-        return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5 * np.sum(penalty * w * w))
-
-    w = np.zeros(x.shape[1])
-    current = loss(w)
+    rows = [dict(r) for r in pairs if counted(r)]
+    labelled = [a for a in answers if counted(a.levels)]
+    if not labelled and len(rows) < MIN_PAIRS_TO_LEARN:
+        return HAND
+    unlabelled = len(rows)
+    rows += [dict(a.levels) for a in labelled]
+    known = np.array([1.0 if a.match else 0.0 for a in labelled])
+    weight = np.ones(len(rows))
+    weight[unlabelled:] = answer_weight
+    codes, values = [], []
+    for name in LEARNED_FIELDS:
+        levels = sorted({float(r.get(name, 0.0)) for r in rows})
+        index = {level: k for k, level in enumerate(levels)}
+        codes.append(np.array([index[float(r.get(name, 0.0))] for r in rows], dtype=np.int32))
+        values.append(np.array(levels, dtype=float))
+    hand_score = np.zeros(len(rows))
+    for code, level in zip(codes, values, strict=True):
+        hand_score += level[code]
+    posterior = 1.0 / (1.0 + np.exp2(-np.clip(hand_score - MATCH_THRESHOLD, -60, 60)))
+    posterior[unlabelled:] = known
+    tables: list = []
+    prior = -MATCH_THRESHOLD
     for _ in range(iterations):
-        z = offset + x @ w
-        p = np.exp(-np.logaddexp(0.0, -z))  # the logistic function, without overflow
-        gradient = x.T @ (p - y) + penalty * w
-        hessian = x.T @ (x * (p * (1.0 - p))[:, None]) + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        t = 1.0  # damped Newton: halve the step until the penalised loss falls
-        while t > 1e-6:
-            trial = loss(w - t * step)
-            if trial <= current:
-                break
-            t /= 2
-        else:
-            break
-        w, improvement, current = w - t * step, current - trial, trial
-        if improvement < 1e-9:
-            break
-    weights = {name: dict(levels) for name, levels in base.weights.items()}
-    for (name, level), k in column.items():
-        correction = float(np.clip(w[k] / LN2, -MAX_CORRECTION, MAX_CORRECTION))
-        weights.setdefault(name, {})[level] = round(base.weight(name, level) + correction, 3)
-    prior = base.prior + float(np.clip(w[-1] / LN2, -MAX_CORRECTION, MAX_CORRECTION))
-    return Model(weights, round(prior, 3), base.pairs, base.iterations)
+        matched_weight = posterior * weight
+        unmatched_weight = (1.0 - posterior) * weight
+        matched, unmatched = matched_weight.sum(), unmatched_weight.sum()
+        log_odds_ = np.zeros(len(rows))
+        tables = []
+        for code, level in zip(codes, values, strict=True):
+            m = np.bincount(code, weights=matched_weight, minlength=len(level)) + 0.1
+            u = np.bincount(code, weights=unmatched_weight, minlength=len(level)) + 0.1
+            table = np.log2(
+                (m / (matched + 0.1 * len(level))) / (u / (unmatched + 0.1 * len(level)))
+            )
+            tables.append(table)
+            log_odds_ += table[code]
+        share = min(max(matched / weight.sum(), 1e-6), 1 - 1e-6)
+        prior = float(np.log2(share / (1 - share)))
+        posterior = 1.0 / (1.0 + np.exp2(-np.clip(log_odds_ + prior, -60, 60)))
+        posterior[unlabelled:] = known
+    weights: dict[str, dict[float, float]] = {}
+    for name, code, level, table in zip(LEARNED_FIELDS, codes, values, tables, strict=True):
+        counts = np.bincount(code, minlength=len(level))
+        weights[name] = {}
+        for k, hand in enumerate(level):
+            learned = float(np.clip(table[k], *WEIGHT_BOUNDS))
+            n = float(counts[k])
+            weights[name][float(hand)] = round(
+                (n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS), 3
+            )
+    n = float(len(rows))
+    prior = (n * prior - SHRINKAGE_PAIRS * MATCH_THRESHOLD) / (n + SHRINKAGE_PAIRS)
+    return Model(weights, round(prior, 3), unlabelled, iterations)
 
 
 def choose_questions(
@@ -251,16 +270,17 @@ def answer_scores(model: Model, answers: Sequence[Answer]) -> Scores:
 
 
 def cross_validated_scores(
-    answers: Sequence[Answer], base: Model = HAND, *, folds: int = 5
+    answers: Sequence[Answer], pairs: Sequence[Mapping[str, float]] = (), *, folds: int = 5
 ) -> Scores:
     """Precision and recall on answers of a model trained without them (``folds``-fold: each answer is
-    judged by a model that never saw it). Fewer answers than folds: ``base`` judged on all of them."""
+    judged by a model trained on ``pairs`` and the other answers). Fewer answers than folds: the
+    model trained on ``pairs`` alone, judged on all of them."""
     if len(answers) < folds:
-        return answer_scores(base, answers)
+        return answer_scores(train([], pairs), answers)
     tp = fp = fn = 0
     for k in range(folds):
         held = [a for i, a in enumerate(answers) if i % folds == k]
-        model = train([a for i, a in enumerate(answers) if i % folds != k], base)
+        model = train([a for i, a in enumerate(answers) if i % folds != k], pairs)
         for answer in held:
             joined = log_odds(model, answer.levels) >= 0.0
             tp += joined and answer.match

@@ -117,6 +117,9 @@ def test_questions_are_the_uncertain_pairs_spread_over_places_then_a_random_draw
     assert choose_questions(pool, model, 6, seed=1) == chosen  # deterministic
     again = choose_questions(pool, model, 30, asked={c.key for c in chosen})
     assert len(again) == len(pool) - 6 and not {c.key for c in again} & {c.key for c in chosen}
+    # one publication twice is a constraint, never a question
+    twice = Candidate("x", "y", {**VAGUE, "date": 0.0, "same_source": -9.0}, place="douentza")
+    assert twice not in choose_questions([*pool, twice], model, 30)
 
 
 @pytest.mark.slow

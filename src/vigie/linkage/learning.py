@@ -54,8 +54,9 @@ __all__ = [
 ]
 
 ANSWER_WEIGHT = 50.0
-"""An answered pair counts as this many candidate pairs in the EM (chosen in scratch runs of the
-scripted analyst of bench/linkage_learning.py, see bench/RESULTS.md)."""
+"""An answered pair counts as this many candidate pairs in the EM. Chosen with the scripted analyst of
+bench/linkage_learning.py on seeds 1-13: 20 moved the EM too little on some seeds, 100 let one round
+of answers swing it (bench/RESULTS.md)."""
 EXPLORE = 0.5
 """Share of each round's questions drawn at random among the candidate pairs (the rest: uncertainty)."""
 PER_STRATUM = 2
@@ -235,7 +236,12 @@ def choose_questions(
     of event and place), then a random draw among the others (``explore`` of them). Deterministic for
     a seed."""
     done = set(asked)
-    open_ = [c for c in pool if c.key not in done]
+    # one publication twice is never one incident (a constraint of the clustering): nothing to ask
+    open_ = [
+        c
+        for c in pool
+        if c.key not in done and c.levels.get("same_source", 0.0) != SAME_SOURCE_WEIGHT
+    ]
     ranked = sorted(open_, key=lambda c: (abs(log_odds(model, c.levels)), c.key))
     wanted = min(n, len(open_)) - int(round(min(n, len(open_)) * explore))
     chosen: list[Candidate] = []

@@ -137,6 +137,8 @@ ROUTES: dict[str, Route] = {
     ),  # 403: a role that does not review
     "intake:review_decide": Route(LOGIN, ok=_ok(405)),  # POST only
     "intake:reports_accept": Route(LOGIN, ok=_ok(405)),  # POST only
+    # What the answers taught the engine: for those who review (403 to other roles).
+    "intake:linkage": Route(LIST, login=True, ok=_ok(200, 403)),
     "intake:split": Route(
         OBJECT, params={"pk": "incident"}, needs=(("incidents.incident", "change"),)
     ),

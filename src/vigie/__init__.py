@@ -35,6 +35,7 @@ ENGINE_MODULES: tuple[str, ...] = (
     "vigie.linkage.clustering",
     "vigie.linkage.engine",
     "vigie.linkage.evaluation",
+    "vigie.linkage.learning",
     "vigie.linkage.files",
     "vigie.linkage.spark",
 )

@@ -21,6 +21,7 @@ APP_COMMAND_MODULES = (
     "vigie.evidence.commands",
     "vigie.victims.commands",
     "vigie.api.commands",
+    "vigie.incidents.commands",
 )
 """The modules whose import registers the apps' commands."""
 

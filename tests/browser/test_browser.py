@@ -238,6 +238,7 @@ PAGES = [  # (user or None for the public, phone?, name, address without the lan
     ("analyst", False, "dashboard", ""),
     ("analyst", False, "incident-list", "incidents/"),
     ("analyst", False, "incident-detail", "incidents/{koulogon}/"),
+    ("analyst", False, "linkage", "review/linkage/"),
     ("monitor", True, "report-form-phone", "reports/new/"),
     ("monitor", True, "incident-detail-phone", "incidents/{koulogon}/"),
     ("investigator", False, "case", "cases/{case}/"),

@@ -282,6 +282,12 @@ class LinkPair(models.Model):
     run = models.ForeignKey(
         "LinkageRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="pairs"
     )
+    asked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("When the engine asked analysts about this pair (a question from the engine)."),
+    )
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -302,6 +308,14 @@ class LinkageRun(models.Model):
         "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     model = models.JSONField(default=dict)
+    model_version = models.ForeignKey(
+        "LinkModelVersion",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="runs",
+        help_text=_("The model trained from analysts' answers that this run used, if any."),
+    )
     reports = models.PositiveIntegerField(default=0)
     comparisons = models.PositiveIntegerField(default=0)
     merges = models.PositiveIntegerField(default=0)
@@ -311,6 +325,97 @@ class LinkageRun(models.Model):
         ordering = ["-started"]
         verbose_name = _("linkage run")
         verbose_name_plural = _("linkage runs")
+
+
+class LinkModelVersion(ChangeLoggedModel):
+    """A linkage model trained from analysts' answers, kept with its parameters so that every run
+    that used it names it ("model 3, trained on 200 answers, 2026-12-07")."""
+
+    number = models.PositiveIntegerField(help_text=_("Numbered 1, 2, 3... per organisation."))
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    parameters = models.JSONField(default=dict, help_text=_("The model's weights and prior."))
+    answers = models.PositiveIntegerField(default=0)
+    matches = models.PositiveIntegerField(default=0)
+    precision = models.FloatField(
+        null=True,
+        blank=True,
+        help_text=_("On the answers, each judged by a model trained without it."),
+    )
+    recall = models.FloatField(null=True, blank=True)
+    precision_before = models.FloatField(
+        null=True, blank=True, help_text=_("The model used until then, on the same answers.")
+    )
+    recall_before = models.FloatField(null=True, blank=True)
+    trained_by = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    trained = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "number"], name="link_model_version_unique"
+            )
+        ]
+        verbose_name = _("linkage model")
+        verbose_name_plural = _("linkage models")
+
+    @property
+    def name(self) -> str:
+        from django.utils.formats import date_format
+
+        return _("model %(number)d, trained on %(answers)d answers, %(date)s") % {
+            "number": self.number,
+            "answers": self.answers,
+            "date": date_format(self.trained, "Y-m-d"),
+        }
+
+    def __str__(self) -> str:
+        return str(self.name)
+
+
+class LabelledPair(ChangeLoggedModel):
+    """An analyst's answer about two reports: one incident (a merge, a question answered yes) or two
+    (a rejection, a split). The comparison vector is kept as it was when the analyst answered, with
+    the model that scored it, so that training reads what the analyst saw."""
+
+    class Origin(models.TextChoices):
+        MERGE = "merge", _("Merged in the review queue")
+        REJECT = "reject", _("Rejected in the review queue")
+        SPLIT = "split", _("Split")
+        ANSWER = "answer", _("Answer to a question from the engine")
+
+    report_a = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
+    report_b = models.ForeignKey(
+        "reports.Report", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    match = models.BooleanField(help_text=_("True: one incident; false: two incidents."))
+    origin = models.CharField(max_length=10, choices=Origin.choices)
+    levels = models.JSONField(default=dict, help_text=_("The comparison level of each field."))
+    log_odds = models.FloatField(
+        null=True, blank=True, help_text=_("What the model in use said of the pair (bits).")
+    )
+    model_version = models.ForeignKey(
+        LinkModelVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "core.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pair = models.ForeignKey(
+        LinkPair, null=True, blank=True, on_delete=models.SET_NULL, related_name="labels"
+    )
+    user = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    time = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["time", "id"]
+        verbose_name = _("labelled pair of reports")
+        verbose_name_plural = _("labelled pairs of reports")
 
 
 class LinkOperation(ChangeLoggedModel):

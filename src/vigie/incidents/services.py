@@ -286,6 +286,9 @@ def split(
         _pairs_between(report_ids, incident).filter(
             status__in=[PairStatus.LINKED, PairStatus.CONFIRMED]
         ).update(status=PairStatus.REJECTED, decided_by=operation.user, decided_at=timezone.now())
+        from .teaching import label_split
+
+        label_split(incident, report_ids, user=user)
     return operation, other
 
 
@@ -389,6 +392,9 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
         base.update(linked_at=None)
     last = LinkageRun.objects.exclude(pk=run.pk).exclude(model={}).order_by("-started").first()
     stored = Model.from_json(last.model) if last else None
+    from .teaching import current_version
+
+    version_used = None
     totals = {"reports": 0, "comparisons": 0, "merges": 0, "review": 0}
     model_used = None
     organisations = set(
@@ -408,7 +414,11 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
                 *_REPORT_FIELDS
             )
         )
-        linker = Linker()
+        # a model trained from the organisation's answers, when there is one; else learned by EM
+        version = current_version(organisation_id)
+        if version is not None:
+            version_used = version
+        linker = Linker(model=Model.from_json(version.parameters) if version else None)
         linker.seed(
             [_link_report(r) for r in held_rows],
             {str(r["pk"]): f"E{r['incident_id']}" for r in held_rows},
@@ -419,13 +429,14 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
         model_used = result.model
         totals["reports"] += len(fresh)
         totals["comparisons"] += result.comparisons
-        merges, review = _apply(linker, new_rows, held_rows, result, user=user)
+        merges, review = _apply(linker, new_rows, held_rows, result, user=user, run=run)
         totals["merges"] += merges
         totals["review"] += review
     Report.objects.filter(pk__in=base.filter(linked_at__isnull=True).values("pk")).update(
         linked_at=timezone.now()
     )
     run.model = model_used.as_json() if model_used is not None else (last.model if last else {})
+    run.model_version = version_used
     run.finished = timezone.now()
     for name, value in totals.items():
         setattr(run, name, value)
@@ -433,7 +444,7 @@ def link_database(*, organisation=None, relink: bool = False, user=None) -> Link
     return run
 
 
-def _apply(linker, new_rows, held_rows, result, *, user=None) -> tuple[int, int]:
+def _apply(linker, new_rows, held_rows, result, *, user=None, run=None) -> tuple[int, int]:
     groups: dict[str, set[int]] = {}
     labels = linker.incident_of()
     for row in new_rows:
@@ -483,6 +494,7 @@ def _apply(linker, new_rows, held_rows, result, *, user=None) -> tuple[int, int]
                 log_odds=round(log_odds, 4),
                 weights=pair.weights,
                 status=status,
+                run=run,
             )
         )
     LinkPair.objects.bulk_create(rows, batch_size=2000, ignore_conflicts=True)

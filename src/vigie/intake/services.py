@@ -26,6 +26,7 @@ from vigie.core.text import normalize_name, parse_id
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import link_database, merge, reject_pair
+from vigie.incidents.teaching import label_pair_decision
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
 from vigie.places.names import settle
@@ -64,6 +65,15 @@ def may_review(user) -> bool:
     return _active(user) and (
         user.is_superuser or bool(organisations_for(user, Incident, "change"))
     )
+
+
+def reviewed_organisations(user):
+    """The organisations whose incidents ``user`` may change (every one for an operator)."""
+    if _active(user) and user.is_superuser:
+        return Organisation.objects.order_by("name", "pk")
+    return Organisation.objects.filter(
+        pk__in=organisations_for(user, Incident, "change") if _active(user) else []
+    ).order_by("name", "pk")
 
 
 def may_edit_source(user, source: Source) -> bool:
@@ -460,7 +470,7 @@ class Decisions:
     failed: list[tuple[int, str]] = field(default_factory=list)
 
 
-def _log_pair_decision(pair: LinkPair, before: str) -> None:
+def log_pair_decision(pair: LinkPair, before: str) -> None:
     """The analyst's decision on a pair in the chained change log (pairs are not change-logged models)."""
     context = current_change_context()
     append_entries(
@@ -516,7 +526,8 @@ def decide(user, pair_ids, action: str, reason: str = "") -> Decisions:
                     raise LookupError(_("not found, or already decided"))
                 if action == "reject":
                     reject_pair(pair, user=user)
-                    _log_pair_decision(pair, PairStatus.REVIEW)
+                    log_pair_decision(pair, PairStatus.REVIEW)
+                    label_pair_decision(pair, False, user=user, answer=pair.asked_at is not None)
                 else:
                     target, other = _target_and_other(
                         pair.report_a.incident, pair.report_b.incident
@@ -532,7 +543,8 @@ def decide(user, pair_ids, action: str, reason: str = "") -> Decisions:
                     if pair.status == PairStatus.REVIEW:  # merge() confirms it; make sure
                         pair.status = PairStatus.CONFIRMED
                         pair.save(update_fields=["status"])
-                    _log_pair_decision(pair, PairStatus.REVIEW)
+                    log_pair_decision(pair, PairStatus.REVIEW)
+                    label_pair_decision(pair, True, user=user, answer=pair.asked_at is not None)
             result.done.append(pair_id)
         except (LookupError, ValueError) as error:
             result.failed.append((pair_id, str(error)))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("review/", views.review_queue, name="review_queue"),
     path("review/decide/", views.review_decide, name="review_decide"),
     path("review/accept/", views.reports_accept, name="reports_accept"),
+    path("review/linkage/", views.linkage, name="linkage"),
     path("incidents/<int:pk>/split/", views.split_incident, name="split"),
     path("sources/", views.source_list, name="source_list"),
     path("sources/<int:pk>/", views.source_detail, name="source_detail"),

@@ -18,10 +18,11 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -559,7 +560,7 @@ def review_queue(request):
             "report_a__incident",
             "report_b__incident",
         )
-        .order_by("-score", "id")
+        .order_by(F("asked_at").desc(nulls_last=True), "-score", "id")
     )
     page = page_of(request, pairs, 20)
     rows = [
@@ -712,6 +713,113 @@ def split_incident(request, pk: int):
         "intake/split.html",
         {"incident": incident, "reports": reports, "form": form, "chosen": chosen},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+# -- the linkage page: how analysts' answers moved the engine ---------------------------------------------
+
+
+def _chart(versions) -> dict:
+    """Precision and recall by round of answers as an inline SVG polyline (no script, no library)."""
+    width, height, pad = 420, 160, 28
+    points = [(0, versions[0].precision_before, versions[0].recall_before)] if versions else []
+    points += [(v.answers, v.precision, v.recall) for v in versions]
+    most = max([p[0] for p in points] + [1])
+
+    def xy(answers, value):
+        x = pad + (width - 2 * pad) * answers / most
+        y = height - pad - (height - 2 * pad) * (value or 0.0)
+        return f"{x:.1f},{y:.1f}"
+
+    return {
+        "width": width,
+        "height": height,
+        "precision": " ".join(xy(a, p) for a, p, _r in points),
+        "recall": " ".join(xy(a, r) for a, _p, r in points),
+        "dots": [
+            {
+                "x": xy(a, p).split(",")[0],
+                "py": xy(a, p).split(",")[1],
+                "ry": xy(a, r).split(",")[1],
+            }
+            for a, p, r in points
+        ],
+        "most": most,
+        "bottom": height - pad,
+        "top": pad,
+        "left": pad,
+        "right": width - pad,
+    }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def linkage(request):
+    """The models trained from analysts' answers, how precision and recall moved with each round, the
+    runs that used them, and the engine's questions about reports it already joined."""
+    from vigie.incidents.choices import PairStatus
+    from vigie.incidents.models import LinkageRun, LinkModelVersion, LinkPair
+    from vigie.incidents.teaching import label_pair_decision
+
+    user = request.user
+    if not services.may_review(user):
+        return forbidden(
+            request, _("Only analysts, coordinators and administrators review suggested links.")
+        )
+    organisations = services.reviewed_organisations(user)
+    readable = Report.objects.filter(readable_reports(user))
+    joined = (
+        LinkPair.objects.filter(asked_at__isnull=False, status=PairStatus.LINKED)
+        .filter(report_a__incident__in=services.changeable_incidents(user))
+        .filter(report_a__in=readable, report_b__in=readable)
+        .filter(report_a__incident=F("report_b__incident"))
+    )
+    if request.method == "POST":
+        do = request.POST.get("do", "")
+        answer, _sep, pair_id = do.partition("-")
+        if answer not in ("same", "different") or not pair_id.isdigit() or len(pair_id) > 18:
+            raise Http404
+        with transaction.atomic():
+            pair = get_object_or_404(joined.select_for_update(of=("self",)), pk=int(pair_id))
+            pair.status = PairStatus.CONFIRMED if answer == "same" else PairStatus.REJECTED
+            pair.decided_by = user
+            pair.decided_at = timezone.now()
+            pair.save(update_fields=["status", "decided_by", "decided_at"])
+            services.log_pair_decision(pair, PairStatus.LINKED)
+            label_pair_decision(pair, answer == "same", user=user, answer=True)
+        if answer == "different":
+            messages.warning(
+                request,
+                _("Answer kept. Split the incident to take the other report out of it."),
+            )
+            return redirect("intake:split", pk=pair.report_a.incident_id)
+        messages.success(request, _("Answer kept."))
+        return redirect("intake:linkage")
+    versions = list(
+        LinkModelVersion.objects.filter(
+            Q(organisation__in=organisations) | Q(organisation__isnull=True)
+        ).order_by("organisation_id", "number")
+    )
+    runs = list(
+        LinkageRun.objects.filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+        .select_related("model_version")
+        .order_by("-started")[:10]
+    )
+    questions = list(
+        joined.select_related("report_a__source", "report_b__source").order_by("-asked_at", "id")[
+            :20
+        ]
+    )
+    return render(
+        request,
+        "intake/linkage.html",
+        {
+            "versions": versions,
+            "chart": _chart(versions) if versions else None,
+            "runs": runs,
+            "questions": questions,
+        },
     )
 
 

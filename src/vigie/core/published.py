@@ -65,6 +65,11 @@ class NameQuerySet(models.QuerySet):
             allowed |= Q(organisation_id=organisation_id)
         return self.filter(allowed)
 
+    def held_by_or_shared(self, organisations):
+        """Those of these names held by one of ``organisations``, and the shared ones (held by none):
+        what a report of those organisations may name (a narrowing of ``visible_to``)."""
+        return self.filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+
     def unpublished(self):
         return self.filter(published=False)
 

@@ -297,10 +297,7 @@ def verify_item(item: EvidenceItem, user=None, store: EvidenceStore | None = Non
 
 
 def evidence_for(user, action: str = "view"):
-    from vigie.core import permissions
-
-    queryset = EvidenceItem.objects.all()
-    return queryset if user is None else permissions.restrict(queryset, user, action)
+    return EvidenceItem.objects.restrict(user, action)
 
 
 def _join(*parts: str) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -271,7 +270,7 @@ def sources_for_intake(user, organisations):
     the first SOURCES_LISTED by name (a new name equal to an existing source's reuses it)."""
     first = (
         Source.objects.visible_to(user)
-        .filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+        .held_by_or_shared(organisations)
         .exclude(kind=SourceKind.DATASET)
         .order_by("name", "pk")
         .values_list("pk", flat=True)[:SOURCES_LISTED]

@@ -17,11 +17,12 @@ from django.utils.translation import gettext as _
 
 from vigie.actors.models import Actor
 from vigie.api.intake import submit_report
+from vigie.core import permissions
 from vigie.core.audit import append_entries
-from vigie.core.choices import ChangeAction, Visibility
+from vigie.core.choices import ChangeAction
 from vigie.core.context import current_change_context
-from vigie.core.models import ChangeLogEntry, Membership, Organisation, Role
-from vigie.core.permissions import allowed_q, organisations_for, restrict
+from vigie.core.models import ChangeLogEntry, Organisation
+from vigie.core.querysets import readable_reports_q
 from vigie.core.text import normalize_name, parse_id
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkPair, surviving
@@ -45,62 +46,36 @@ more than this many wait (a large import not yet linked: `vigie link` does that 
 # -- who may do what ---------------------------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def intake_organisations(user):
     """The organisations in which ``user`` may add reports (every one for an operator)."""
-    if _active(user) and user.is_superuser:
-        return Organisation.objects.order_by("name", "pk")
-    return Organisation.objects.filter(pk__in=organisations_for(user, Report, "add")).order_by(
-        "name", "pk"
-    )
+    return Organisation.objects.where_may(user, Report, "add").order_by("name", "pk")
 
 
 def may_review(user) -> bool:
     """Whether ``user`` may change incidents somewhere (analysts, coordinators, administrators)."""
-    return _active(user) and (
-        user.is_superuser or bool(organisations_for(user, Incident, "change"))
-    )
+    return permissions.may(user, Incident, "change")
 
 
 def may_edit_source(user, source: Source) -> bool:
-    """Coordinators and administrators of the source's organisation; a shared source: operators only."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    if source.organisation_id is None:
-        return False
-    return Membership.objects.filter(
-        user=user, organisation_id=source.organisation_id, role__in=[Role.COORDINATOR, Role.ADMIN]
-    ).exists()
+    """Coordinators and administrators of the source's organisation (the grants on sources); a
+    shared source: operators only."""
+    return permissions.may(user, Source, "change", source.organisation_id)
 
 
 def readable_reports(user) -> Q:
-    """The reports ``user`` may read: public ones from a source that may be named and redistributed, and
-    those their grants open. The same rule as the incident pages (vigie.web.views.common.readable_reports)."""
-    readable = (
-        Q(visibility=Visibility.PUBLIC)
-        & ~Q(source__kind="witness")
-        & Q(source__redistributable=True)
-        & Q(source__published=True)
-    )
-    if _active(user):
-        readable |= allowed_q(user, Report, "view")
-    return readable
+    """The reports ``user`` may read (``Report.objects.readable_by``), as a filter."""
+    return readable_reports_q(user)
 
 
 def changeable_incidents(user):
-    return restrict(Incident.objects.current(), user, "change")
+    return Incident.objects.current().restrict(user, "change")
 
 
 def review_pairs(user):
     """Pairs waiting for review whose two reports ``user`` may read and sit in different incidents that
     ``user`` may change."""
     incidents = changeable_incidents(user)
-    readable = restrict(Report.objects.all(), user, "view")
+    readable = Report.objects.restrict(user, "view")
     return (
         LinkPair.objects.filter(status=PairStatus.REVIEW)
         .filter(report_a__incident__in=incidents, report_b__incident__in=incidents)
@@ -112,7 +87,7 @@ def review_pairs(user):
 def reports_to_accept(user):
     """Monitors' reports waiting for an analyst's acceptance, in incidents ``user`` may change and
     readable by ``user``: until accepted, no figure of their incident rests on them."""
-    readable = restrict(Report.objects.all(), user, "view")
+    readable = Report.objects.restrict(user, "view")
     return Report.objects.filter(
         is_current=True,
         accepted=False,

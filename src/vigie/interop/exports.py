@@ -156,16 +156,6 @@ FOREIGN_FORCES = "foreign_forces"
 WITNESS = "witness"
 
 
-# -- who sees what ---------------------------------------------------------------------------------
-
-
-def visible_incidents(queryset=None, organisation=None):
-    """The incidents an audience may see (vigie.incidents.access): ``queryset`` can narrow, never widen."""
-    from vigie.incidents.access import visible_incidents as allowed
-
-    return allowed(queryset, organisation_ids=[organisation.pk] if organisation is not None else [])
-
-
 def _report_is_listed(
     visibility: str,
     report_organisation_id: int | None,
@@ -393,10 +383,14 @@ def incident_rows(
     Only the incidents the audience may see are yielded, whatever ``queryset`` holds (it may only
     narrow the selection; it must not be sliced). Values are str, int, float or None.
     """
+    from vigie.incidents.models import Incident
+
     audience_id = audience_organisation.pk if audience_organisation is not None else None
     places = _place_table(audience_id)
+    # Who sees what: the access layer's rule for an export's audience (vigie.core.querysets).
     base = (
-        visible_incidents(queryset, audience_organisation)
+        (Incident.objects.all() if queryset is None else queryset)
+        .for_audience(organisation_ids=[audience_id] if audience_id is not None else [])
         .order_by("pk")
         .values_list(*_INCIDENT_FIELDS)
     )
@@ -557,7 +551,6 @@ __all__ = [
     "CHUNK_SIZE",
     "export_incidents",
     "incident_rows",
-    "visible_incidents",
     "actor_category",
     "write_csv",
     "write_geojson",

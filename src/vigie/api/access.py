@@ -45,7 +45,7 @@ def sources_for(user, queryset=None):
 
 
 def organisations_of(user, queryset=None):
-    return (Organisation.objects.all() if queryset is None else queryset).of_member(user)
+    return (Organisation.objects.all() if queryset is None else queryset).visible_to(user)
 
 
 def places_for(user, queryset=None):

@@ -68,14 +68,24 @@ class RestrictedQuerySet(models.QuerySet):
         """The records ``user`` may see (out of them, a record does not exist for them: 404)."""
         return self.restrict(user, "view")
 
+    def visible_one(self, user, **lookup):
+        """The record of ``self`` matching ``lookup`` if ``user`` may see it, else None."""
+        try:
+            return self.visible_to(user).get(**lookup)
+        except (self.model.DoesNotExist, ValueError):
+            return None
+
 
 class OrganisationQuerySet(models.QuerySet):
     def of_member(self, user):
-        """The organisations ``user`` belongs to, in any role (every one for an operator)."""
-        permissions = _permissions()
-        if permissions.is_operator(user):
+        """The organisations ``user`` belongs to, in any role (an operator's own memberships too)."""
+        return self.filter(pk__in=sorted(_permissions().member_organisations(user)))
+
+    def visible_to(self, user):
+        """The organisations ``user`` may see: their own (every one for an operator)."""
+        if _permissions().is_operator(user):
             return self
-        return self.filter(pk__in=permissions.member_organisations(user))
+        return self.of_member(user)
 
     def where_may(self, user, model, action: str = "view"):
         """The organisations in which ``user`` may ``action`` records of ``model`` (every one for an
@@ -138,16 +148,19 @@ class ScopedIncidentQuerySet(RestrictedQuerySet):
             )
         return queryset.filter(allowed)
 
-    def visible_one(self, user, pk):
-        """The incident ``pk`` of ``self`` if ``user`` may see it (``visible_to``), else None. It is
-        read by its number first; the user's grants in its organisation then answer without a query
+    def visible_one(self, user, **lookup):
+        """The incident of ``self`` matching ``lookup`` if ``user`` may see it (``visible_to``), else
+        None. It is read first; the user's grants in its organisation then answer without a query
         when they allow it, and the rule is asked of the database otherwise (public, shared)."""
-        incident = next(iter(self.current().filter(pk=pk)), None)
+        try:
+            incident = next(iter(self.current().filter(**lookup)), None)
+        except ValueError:
+            return None
         if incident is None:
             return None
         if (
             _permissions().allowed_among(user, [incident])
-            or self.model.objects.visible_to(user).filter(pk=pk).exists()
+            or self.model.objects.visible_to(user).filter(pk=incident.pk).exists()
         ):
             return incident
         return None

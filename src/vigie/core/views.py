@@ -27,10 +27,9 @@ def object_for(user, queryset, action: str = "view", **lookup):
     """The record of ``queryset`` matching ``lookup`` that ``user`` may see (``visible_to``), else
     Http404; PermissionDenied (403) when they may see it but their role forbids ``action`` on it."""
     permissions.check_action(action)
-    try:
-        obj = queryset.visible_to(user).get(**lookup)
-    except (queryset.model.DoesNotExist, ValueError):
-        raise Http404 from None
+    obj = queryset.visible_one(user, **lookup)
+    if obj is None:
+        raise Http404
     if action != "view" and not permissions.can(user, obj, action):
         raise PermissionDenied
     return obj

@@ -26,4 +26,4 @@ def visible_to_user(user, queryset=None):
 
 
 def visible_incident(user, queryset, pk: int):
-    return queryset.visible_one(user, pk)
+    return queryset.visible_one(user, pk=pk)

@@ -83,6 +83,18 @@ class ImportedNameQuerySet(NameQuerySet):
         return allowed if signed_in(user) else allowed & Q(needs_review=False)
 
 
+def name_shown_to_audience(
+    published: bool, name_organisation_id: int | None, audience_organisation_id: int | None
+) -> bool:
+    """Whether an actor's, a place's or a source's name goes into an export for the audience (an
+    organisation's id, None for the public): a published name always; an unpublished one only in its
+    own organisation's export. A public incident never carries an unpublished name into open data:
+    it is left empty there."""
+    return published or (
+        audience_organisation_id is not None and name_organisation_id == audience_organisation_id
+    )
+
+
 def may_publish(user, obj) -> bool:
     """Whether ``user`` may publish ``obj`` (an unpublished name they can see): an operator, or a
     member of its organisation whose role may change that organisation's reports (analysts,

@@ -243,6 +243,28 @@ def readable_reports_q(user) -> Q:
     return readable
 
 
+def report_listed_for_audience(
+    visibility: str,
+    report_organisation_id: int | None,
+    source_kind: str,
+    audience_organisation_id: int | None,
+) -> bool:
+    """Whether a current report's "source-slug:id" may appear in an export's ``source_ids`` for the
+    audience (an organisation's id, None for the public); read on values, row by row, as the export
+    streams them."""
+    from vigie.core.choices import Visibility
+
+    own = (
+        audience_organisation_id is not None and report_organisation_id == audience_organisation_id
+    )
+    if visibility == Visibility.PUBLIC:
+        # A witness is never named publicly, nor to another organisation.
+        return source_kind != "witness" or own
+    if visibility == Visibility.ORGANISATION:
+        return own
+    return False  # restricted reports are never listed
+
+
 class ReportQuerySet(RestrictedQuerySet):
     def visible_to(self, user, action: str = "view"):
         """Reports of the organisations where ``user``'s role grants ``action``. A restricted report

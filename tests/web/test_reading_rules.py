@@ -9,8 +9,8 @@ from django.contrib.auth.models import AnonymousUser
 from vigie.core.models import Share
 from vigie.core.permissions import allowed_among, restrict
 from vigie.incidents.models import Incident
+from vigie.incidents.visibility import incidents_for, readable_reports, readable_reports_of
 from vigie.reports.models import Report
-from vigie.web.views.common import incidents_for, readable_reports, readable_reports_of
 
 pytestmark = pytest.mark.django_db
 

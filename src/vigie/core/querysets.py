@@ -94,7 +94,13 @@ class OrganisationQuerySet(models.QuerySet):
         if permissions.is_operator(user):
             permissions.check_action(action)
             return self
-        return self.filter(pk__in=permissions.organisations_for(user, model, action))
+        return self.where_granted(user, model, action)
+
+    def where_granted(self, user, model, action: str = "view"):
+        """The organisations in which ``user``'s own roles grant ``action`` on ``model`` records:
+        ``where_may`` without the operator's every organisation (an operator who is a member of
+        none has none here)."""
+        return self.filter(pk__in=sorted(_permissions().organisations_for(user, model, action)))
 
 
 # -- incidents ---------------------------------------------------------------------------------------

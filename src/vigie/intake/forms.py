@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.dates import IsoDateField, event_date_error
 from vigie.core.models import Organisation
 from vigie.incidents.choices import SUB_EVENT_PARENT, DatePrecision, EventType, SubEventType
-from vigie.reports.choices import Reliability, SourceKind
+from vigie.reports.choices import SourceKind
 from vigie.reports.models import Source
 
 # What a draft keeps: every field of the form, as typed.
@@ -276,15 +276,6 @@ def sources_for_intake(user, organisations):
         .values_list("pk", flat=True)[:SOURCES_LISTED]
     )
     return Source.objects.filter(pk__in=list(first)).order_by("name", "pk")
-
-
-class SourceForm(forms.ModelForm):
-    class Meta:
-        model = Source
-        fields = ["reliability", "party"]
-        widgets = {"reliability": forms.Select}
-
-    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices)
 
 
 class SplitForm(forms.Form):

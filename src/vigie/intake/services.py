@@ -1,5 +1,5 @@
 """What the intake and review pages do, apart from the web: turn the form into a report (through
-the API's intake service, vigie.api.intake.submit_report), link it at once, say where it went; and
+the API's intake service, vigie.reports.api.intake.submit_report), link it at once, say where it went; and
 the analyst's decisions on the review queue (merge, reject), each pair in its own transaction.
 """
 
@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.actors.models import Actor
-from vigie.api.intake import submit_report
 from vigie.core import permissions
 from vigie.core.audit import append_entries
 from vigie.core.choices import ChangeAction
@@ -29,6 +28,7 @@ from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import link_database, merge, reject_pair
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
+from vigie.reports.api.intake import submit_report
 from vigie.reports.models import Report, Source
 
 from . import attachments as files
@@ -222,7 +222,7 @@ def resolve(data: dict, chosen_for: dict[str, str], user=None) -> Resolved:
 
 
 def submission_data(cleaned: dict, resolved: Resolved) -> dict:
-    """The form's data in the shape of vigie.api.intake.submit_report."""
+    """The form's data in the shape of vigie.reports.api.intake.submit_report."""
     actors = []
     for name, side, role in (("perpetrator", 1, "perpetrator"), ("target", 2, "target")):
         item = getattr(resolved, name)

@@ -9,10 +9,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from vigie.web import geo
+from vigie.incidents import geo
+from vigie.incidents.visibility import audience_key, incidents_for, public_incidents, signed_in
 
 from . import aggregates
-from .common import audience_key, incidents_for, public_incidents, signed_in
 
 
 def _figures(incidents) -> dict:

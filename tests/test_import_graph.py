@@ -42,13 +42,6 @@ ALLOWED_UPWARD = {
     # Intake saves a report through the API's serializer and service (`submit_report`): the service
     # belongs in the reports app, the API and the form both calling it.
     ("vigie.intake.services", "vigie.reports.api.intake"),
-    # The API's access scopes (`reports_for`, `sources_for`, `places_for`...), read by pages and
-    # filter sets: they belong in the domain apps' querysets, the API importing them.
-    ("vigie.intake.views", "vigie.api.access"),
-    ("vigie.reports.views", "vigie.api.access"),
-    ("vigie.incidents.filtersets", "vigie.api.access"),
-    ("vigie.places.filtersets", "vigie.api.access"),
-    ("vigie.reports.filtersets", "vigie.api.access"),
 }
 
 

@@ -22,7 +22,7 @@ INCIDENT_ID_HELP = "The incident's id; null when you may not read that incident.
 
 
 def shown_incident(context: dict, pk: int | None) -> int | None:
-    """``pk`` if the caller may read that incident (the view's vigie.api.access.ReadableIncidents), else
+    """``pk`` if the caller may read that incident (the view's vigie.core.querysets.ReadableIncidents), else
     None; without that context (a serializer used outside a view) never an id: closed by default."""
     readable = context.get("readable_incidents")
     return None if readable is None or pk is None else readable.shown(pk)

@@ -20,17 +20,26 @@ from rest_framework.response import Response
 from vigie.core.audit import record_read
 from vigie.core.context import change_context
 from vigie.core.published import may_publish, publish
+from vigie.core.querysets import ReadableIncidents
 from vigie.core.text import parse_id
-
-from .access import ReadableIncidents
 
 BY_NAME = {"name": ("name", "id"), "-name": ("-name", "-id"), "id": ("id",), "-id": ("-id",)}
 
 
 class ScopedViewSet(viewsets.GenericViewSet):
-    """Records looked up by their numeric id; anything else (a word, a number out of range) is not found."""
+    """Records looked up by their numeric id; anything else (a word, a number out of range) is not found.
+
+    Every endpoint starts from the records the caller may see: ``scoped_model.objects.visible_to(user)``
+    (the access layer, vigie.core.querysets and vigie.core.published); a view narrows it further
+    (``super().get_queryset()``), never widens it. Outside the caller's scope a record is a 404."""
 
     lookup_value_regex = "[^/]+"
+    scoped_model: type | None = None
+
+    def get_queryset(self):
+        if self.scoped_model is None:
+            return super().get_queryset()
+        return self.scoped_model._default_manager.visible_to(self.request.user)
 
     def initial(self, request, *args, **kwargs):
         # /api/ has no language prefix, which the pages' middleware reads as French: the API follows

@@ -38,11 +38,6 @@ class InvalidTransition(CaseError):
     pass
 
 
-def cases_for(user, action: str = "view"):
-    """The cases ``user`` may ``action`` (``Case.objects.restrict``; user None: every case)."""
-    return Case.objects.restrict(user, action)
-
-
 def read_case(user, purpose: str = "", **lookup) -> Case:
     """One case, as ``user`` may see it (Http404 otherwise); the read is logged in the change log."""
     try:

@@ -1,4 +1,4 @@
-"""What the signed-in pages of several apps share: the 403 page, pages of a list without COUNT(*),
+"""What the signed-in pages of several apps share: pages of a list without COUNT(*),
 a count that stops at a cap, and the page that publishes a name (vigie.core.published).
 
 Lists are paginated without counting the whole table (one row more than a page tells if there is a
@@ -12,16 +12,13 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 
 from vigie.core.published import may_publish, publish
+from vigie.core.views import forbidden
 
 COUNT_CAP = 10_000  # report counts stop here ("10000+"): a source may have a million rows
-
-
-def forbidden(request, message: str):
-    return render(request, "core/forbidden.html", {"message": message}, status=403)
 
 
 # -- pagination without COUNT(*) ------------------------------------------------------------------------
@@ -77,6 +74,7 @@ def publish_page(request, queryset, pk: int, detail: str):
             return forbidden(
                 request,
                 _("Only an analyst of the organisation that recorded this name publishes it."),
+                back="web:incident_list",
             )
         publish(obj, request.user)
         messages.success(request, _("The name is published: everyone may see it now."))

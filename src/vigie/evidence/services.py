@@ -296,10 +296,6 @@ def verify_item(item: EvidenceItem, user=None, store: EvidenceStore | None = Non
     return True
 
 
-def evidence_for(user, action: str = "view"):
-    return EvidenceItem.objects.restrict(user, action)
-
-
 def _join(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 

@@ -11,12 +11,12 @@ import django_filters as filters
 from django.db.models import Exists, OuterRef, Q
 
 from vigie.actors.choices import ActorCategory
-from vigie.api.access import actors_for, reports_for, sources_for
+from vigie.actors.models import Actor
 from vigie.core.filtersets import ChoiceInFilter, ReferenceListFilter, by_id_or
 from vigie.incidents.choices import EventType, Grade, SubEventType, ViolationType
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
 from vigie.places.filtersets import place_ids
-from vigie.reports.models import Report
+from vigie.reports.models import Report, Source
 
 
 class IncidentFilterSet(filters.FilterSet):
@@ -69,7 +69,7 @@ class IncidentFilterSet(filters.FilterSet):
         return queryset.filter(**{f"{name}_id__in": place_ids(self.user, value)})
 
     def filter_actor(self, queryset, name, value):
-        actors = actors_for(self.user).filter(by_id_or(("key",), value))
+        actors = Actor.objects.visible_to(self.user).filter(by_id_or(("key",), value))
         links = IncidentActor.objects.filter(incident=OuterRef("pk"), actor__in=actors)
         return queryset.filter(Exists(links))
 
@@ -86,7 +86,7 @@ class IncidentFilterSet(filters.FilterSet):
         )
 
     def filter_source(self, queryset, name, value):
-        sources = sources_for(self.user).filter(by_id_or(("slug",), value))
+        sources = Source.objects.visible_to(self.user).filter(by_id_or(("slug",), value))
         reports = Report.objects.filter(
             incident=OuterRef("pk"), is_current=True, source__in=sources
         )
@@ -95,6 +95,7 @@ class IncidentFilterSet(filters.FilterSet):
             reports = reports.filter(source__redistributable=True)
         else:
             reports = reports.filter(
-                Q(source__redistributable=True) | Q(pk__in=reports_for(self.user).values("pk"))
+                Q(source__redistributable=True)
+                | Q(pk__in=Report.objects.visible_to(self.user).values("pk"))
             )
         return queryset.filter(Exists(reports))

@@ -12,7 +12,6 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.cache import caches
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
@@ -28,10 +27,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
+from vigie.core import permissions
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.models import ChangeLogEntry
-from vigie.core.permissions import can, memberships_of
-from vigie.incidents.access import visible_incident
+from vigie.core.permissions import can
+from vigie.core.views import ScopedObjectMixin, object_for
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
 from vigie.incidents.estimates import CLAIM_FIELDS
 from vigie.incidents.filters import IncidentFilterSet
@@ -43,14 +43,7 @@ from vigie.reports.models import Report
 
 from . import geo
 from .forms import FiguresForm
-from .visibility import (
-    audience_key,
-    incidents_for,
-    readable_reports,
-    readable_reports_of,
-    sees_history,
-    signed_in,
-)
+from .visibility import audience_key, signed_in
 
 PAGE_SIZE = 50
 # A new source or place shows in the filter form's selects within this time.
@@ -220,7 +213,7 @@ class IncidentListView(View):
     def get(self, request, *args, **kwargs):
         user = request.user
         filterset = IncidentFilterSet(
-            request.GET or None, queryset=incidents_for(user), request=request
+            request.GET or None, queryset=Incident.objects.visible_to(user), request=request
         )
         queryset = filterset.qs.select_related("admin1", "admin2").only(*LIST_FIELDS)
         before = parse_cursor(request.GET.get("before"))
@@ -283,11 +276,7 @@ def export_organisations(user) -> list:
         return []
     from vigie.core.models import Organisation
 
-    return list(
-        Organisation.objects.filter(
-            pk__in={organisation_id for organisation_id, _role in memberships_of(user)}
-        ).order_by("name")
-    )
+    return list(Organisation.objects.of_member(user).order_by("name"))
 
 
 def export_links(filters_query: str, organisations: list) -> list[dict]:
@@ -343,7 +332,7 @@ class IncidentExportView(View):
             wanted = request.GET.get("organisation")
             organisation = next((o for o in organisations if str(o.pk) == wanted), organisations[0])
         filterset = IncidentFilterSet(
-            request.GET or None, queryset=incidents_for(user), request=request
+            request.GET or None, queryset=Incident.objects.visible_to(user), request=request
         )
         name = f"vigie-incidents-{format_name}-{datetime.date.today().isoformat()}"
         return export_response(format_name, name, organisation=organisation, queryset=filterset.qs)
@@ -368,8 +357,10 @@ def _pairs_of(user, report_ids: list[int]) -> list[dict]:
     } - inside_ids
     readable_outside = (
         set(
-            Report.objects.filter(pk__in=outside, is_current=True, incident__in=incidents_for(user))
-            .filter(readable_reports(user))
+            Report.objects.filter(
+                pk__in=outside, is_current=True, incident__in=Incident.objects.visible_to(user)
+            )
+            .readable_by(user)
             .values_list("pk", flat=True)
         )
         if outside
@@ -585,31 +576,22 @@ def figures_basis(incident: Incident, readable: list[Report]) -> list[dict]:
     return rows
 
 
-class IncidentDetailView(View):
+class IncidentDetailView(ScopedObjectMixin, View):
     template_name = "incidents/incident_detail.html"
 
-    @staticmethod
-    def find_incident(request, pk: int) -> Incident | None:
-        """The incident ``pk`` if this user may see it and it was not merged into another."""
-        return visible_incident(
-            request.user, Incident.objects.select_related("admin1", "admin2", "admin3"), pk
-        )
-
-    def get_incident(self, request, pk: int) -> Incident:
-        incident = self.find_incident(request, pk)
-        if incident is None:
-            raise Http404
-        return incident
+    def get_queryset(self):
+        return Incident.objects.select_related("admin1", "admin2", "admin3")
 
     def get(self, request, pk: int, *args, **kwargs):
-        incident = self.find_incident(request, pk)
+        # The incident ``pk`` if this user may see it and it was not merged into another.
+        incident = self.get_queryset().visible_one(request.user, pk=pk)
         if incident is None:
             # A merged incident's reports live on in the one that took them, if this user may see it.
             target = surviving(Incident.objects.filter(pk=pk).first())
             if (
                 target is not None
                 and target.pk != pk
-                and incidents_for(request.user).filter(pk=target.pk).exists()
+                and Incident.objects.visible_to(request.user).filter(pk=target.pk).exists()
             ):
                 return redirect("web:incident_detail", pk=target.pk)
             raise Http404
@@ -618,8 +600,16 @@ class IncidentDetailView(View):
 
     def render(self, request, incident: Incident, form, status: int = 200):
         user = request.user
-        reports = readable_reports_of(user, incident)
-        history = change_history(incident) if sees_history(user, incident) else []
+        reports = (
+            incident.reports.filter(is_current=True)
+            .select_related("source", "place")
+            .order_by("published", "id")
+            .readable_list(user)
+        )
+        # Who changed the incident: for the members of its organisation (and operators), not for
+        # the public nor for partners it was shared with.
+        sees_history = permissions.may(user, Incident, "view", incident.organisation_id)
+        history = change_history(incident) if sees_history else []
         points = geo.points_for([incident])
         basis = figures_basis(incident, reports)
         counted = {row["pk"] for row in basis}
@@ -634,7 +624,7 @@ class IncidentDetailView(View):
             "pairs": _pairs_of(user, [report.pk for report in reports]),
             "casualties": casualty_table(incident),
             "history": history,
-            "show_history": sees_history(user, incident),
+            "show_history": sees_history,
             "timeline": timeline(reports, history),
             "points": points,
             "map_attributes": geo.map_attributes() if points else {},
@@ -664,16 +654,15 @@ class IncidentFiguresView(IncidentDetailView):
     incident's organisation (vigie.core.permissions, action "change")."""
 
     http_method_names = ["get", "post"]
+    action = "change"
 
     def get(self, request, pk: int, *args, **kwargs):
         """The form is on the incident's page (a 404 for an incident this user may not see)."""
-        incident = self.get_incident(request, pk)
+        incident = object_for(request.user, self.get_queryset(), pk=pk)
         return redirect(reverse("web:incident_detail", args=[incident.pk]) + "#figures")
 
     def post(self, request, pk: int, *args, **kwargs):
-        incident = self.get_incident(request, pk)
-        if not can(request.user, incident, "change"):
-            raise PermissionDenied
+        incident = self.get_object()  # 404 outside the user's scope, 403 unless they may change it
         form = FiguresForm(request.POST, incident=incident)
         if form.is_valid():
             try:

@@ -16,12 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.actors.models import Actor
-from vigie.core import permissions
 from vigie.core.audit import append_entries
 from vigie.core.choices import ChangeAction
 from vigie.core.context import current_change_context
 from vigie.core.models import ChangeLogEntry, Organisation
-from vigie.core.querysets import readable_reports_q
 from vigie.core.text import normalize_name, parse_id
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkPair, surviving
@@ -29,7 +27,7 @@ from vigie.incidents.services import link_database, merge, reject_pair
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
 from vigie.reports.api.intake import submit_report
-from vigie.reports.models import Report, Source
+from vigie.reports.models import Report
 
 from . import attachments as files
 from .forms import NEW, NO_PLACE
@@ -49,22 +47,6 @@ more than this many wait (a large import not yet linked: `vigie link` does that 
 def intake_organisations(user):
     """The organisations in which ``user`` may add reports (every one for an operator)."""
     return Organisation.objects.where_may(user, Report, "add").order_by("name", "pk")
-
-
-def may_review(user) -> bool:
-    """Whether ``user`` may change incidents somewhere (analysts, coordinators, administrators)."""
-    return permissions.may(user, Incident, "change")
-
-
-def may_edit_source(user, source: Source) -> bool:
-    """Coordinators and administrators of the source's organisation (the grants on sources); a
-    shared source: operators only."""
-    return permissions.may(user, Source, "change", source.organisation_id)
-
-
-def readable_reports(user) -> Q:
-    """The reports ``user`` may read (``Report.objects.readable_by``), as a filter."""
-    return readable_reports_q(user)
 
 
 def changeable_incidents(user):

@@ -26,14 +26,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from django.views.decorators.vary import vary_on_headers
 
 from vigie.actors.models import Actor
-from vigie.api.access import reports_for
+from vigie.core import permissions
 from vigie.core.audit import record_read
 from vigie.core.dates import parse_iso_date
-from vigie.core.pages import capped_count, forbidden, page_of
-from vigie.incidents.access import visible_to_user
+from vigie.core.pages import capped_count, page_of
+from vigie.core.views import forbidden
 from vigie.incidents.models import Incident
 from vigie.incidents.services import split
 from vigie.places.models import Place
+from vigie.reports.models import Report
 
 from . import services
 from .attachments import MAX_FILES, AttachmentError, attachment_store, receive_files
@@ -47,7 +48,6 @@ from .forms import (
 )
 from .models import ReportAttachment, ReportDraft
 from .search import MIN_QUERY, search_actors, search_places
-from .services import readable_reports
 
 PICKERS = ("place", "perpetrator", "target")
 
@@ -249,7 +249,9 @@ def _report_form(request, draft: ReportDraft | None):
     organisations = list(services.intake_organisations(user))
     if not organisations:
         return forbidden(
-            request, _("Your role does not allow you to add reports in any organisation.")
+            request,
+            _("Your role does not allow you to add reports in any organisation."),
+            back="web:incident_list",
         )
     org_queryset = services.intake_organisations(user)
     sources = sources_for_intake(user, organisations)
@@ -343,7 +345,7 @@ def report_new(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def draft_edit(request, pk: int):
     """A draft is its author's alone: anyone else gets 404."""
-    draft = get_object_or_404(ReportDraft.objects.filter(author=request.user), pk=pk)
+    draft = get_object_or_404(ReportDraft.objects.visible_to(request.user), pk=pk)
     return _report_form(request, draft)
 
 
@@ -352,7 +354,7 @@ def draft_edit(request, pk: int):
 @require_safe
 def drafts(request):
     page = page_of(
-        request, ReportDraft.objects.filter(author=request.user).select_related("organisation"), 25
+        request, ReportDraft.objects.visible_to(request.user).select_related("organisation"), 25
     )
     rows = []
     for draft in page.items:
@@ -384,14 +386,14 @@ def drafts(request):
 @require_safe
 def report_status(request, pk: int):
     """Where a report went: the incident it joined, the review it waits for, or its own new incident."""
-    queryset = reports_for(request.user).select_related(
+    queryset = Report.objects.visible_to(request.user).select_related(
         "source", "place", "incident", "organisation"
     )
     report = get_object_or_404(queryset, pk=pk)
     result = services.outcome(report)
     incident_visible = (
         result.incident is not None
-        and visible_to_user(request.user).filter(pk=result.incident.pk).exists()
+        and Incident.objects.visible_to(request.user).filter(pk=result.incident.pk).exists()
     )
     return render(
         request,
@@ -407,18 +409,10 @@ def report_status(request, pk: int):
 
 def _attachment_for(user, pk: int) -> ReportAttachment:
     """The attachment, when ``user`` may read its report (or wrote its draft); Http404 otherwise."""
-    attachment = ReportAttachment.objects.filter(pk=pk).only("pk", "report_id", "draft_id").first()
-    if attachment is None or not getattr(user, "is_authenticated", False):
+    attachment = ReportAttachment.objects.visible_to(user).filter(pk=pk).first()
+    if attachment is None:
         raise Http404
-    if attachment.report_id is not None:
-        readable = reports_for(user).filter(pk=attachment.report_id).exists()
-    elif attachment.draft_id is not None:
-        readable = ReportDraft.objects.filter(pk=attachment.draft_id, author=user).exists()
-    else:
-        readable = False
-    if not readable:
-        raise Http404
-    return ReportAttachment.objects.get(pk=pk)
+    return attachment
 
 
 @never_cache
@@ -492,9 +486,11 @@ def explain(pair) -> dict:
 @require_safe
 def review_queue(request):
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     pairs = (
         services.review_pairs(user)
@@ -540,9 +536,11 @@ ACCEPT_SHOWN = 50  # monitors' reports waiting for acceptance shown at once, old
 def reports_accept(request):
     """Accept one report (button "accept-<id>") or the ticked ones: their incidents' figures now rest on them."""
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     do = request.POST.get("do", "")
     _action, _sep, single = do.partition("-")
@@ -580,9 +578,11 @@ def review_decide(request):
 
     Each pair in its own transaction; what failed is reported. A single pair outside the user's scope: 404."""
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     do = request.POST.get("do", "")
     action, _sep, single = do.partition("-")
@@ -621,12 +621,16 @@ def review_decide(request):
 def split_incident(request, pk: int):
     """Take chosen reports out of an incident (vigie.incidents.services.split, logged and reversible)."""
     user = request.user
-    incident = get_object_or_404(visible_to_user(user, Incident.objects.current()), pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(user), pk=pk)
     if not services.changeable_incidents(user).filter(pk=incident.pk).exists():
-        return forbidden(request, _("Your role does not allow you to change this incident."))
+        return forbidden(
+            request,
+            _("Your role does not allow you to change this incident."),
+            back="web:incident_list",
+        )
     reports = list(
         incident.reports.filter(is_current=True)
-        .filter(readable_reports(user))
+        .readable_by(user)
         .select_related("source", "place")
         .order_by("date_start", "id")
     )

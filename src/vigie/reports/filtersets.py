@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import django_filters as filters
 
-from vigie.api.access import readable_incident_ids, sources_for
 from vigie.core.filtersets import ChoiceInFilter, ReferenceListFilter, by_id_or
 from vigie.core.text import MAX_ID
+from vigie.incidents.models import Incident
 from vigie.reports.choices import SourceKind
 from vigie.reports.models import Report, Source
 
@@ -41,13 +41,15 @@ class ReportFilterSet(filters.FilterSet):
 
     def filter_source(self, queryset, name, value):
         return queryset.filter(
-            source__in=sources_for(self.request.user).filter(by_id_or(("slug",), value))
+            source__in=Source.objects.visible_to(self.request.user).filter(
+                by_id_or(("slug",), value)
+            )
         )
 
     def filter_incident(self, queryset, name, value):
         # Only an incident the caller may read: the reports of another would tell that it exists and
         # what it is built from, where the reports themselves show it as null.
-        if int(value) not in readable_incident_ids(self.request.user, [int(value)]):
+        if int(value) not in Incident.objects.readable_ids(self.request.user, [int(value)]):
             return queryset.none()
         return queryset.filter(incident_id=int(value))
 

@@ -16,11 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
-from vigie.api.access import sources_for
-from vigie.core.pages import capped_count, forbidden, page_of, publish_page
+from vigie.core import permissions
+from vigie.core.pages import capped_count, page_of, publish_page
 from vigie.core.published import may_publish
-from vigie.intake import services
-from vigie.intake.services import readable_reports
+from vigie.core.views import forbidden
 
 from .choices import SourceKind
 from .forms import SourceForm
@@ -34,13 +33,13 @@ def source_list(request):
     user = request.user
     query = (request.GET.get("q") or "").strip()[:200]
     kind = request.GET.get("kind", "")
-    sources = sources_for(user).select_related("organisation").order_by("name", "pk")
+    sources = Source.objects.visible_to(user).select_related("organisation").order_by("name", "pk")
     if query:
         sources = sources.filter(Q(name__icontains=query) | Q(slug__icontains=query))
     if kind in SourceKind.values:
         sources = sources.filter(kind=kind)
     page = page_of(request, sources, 25)
-    readable = Report.objects.filter(is_current=True).filter(readable_reports(user))
+    readable = Report.objects.filter(is_current=True).readable_by(user)
     rows = [
         {"source": source, "reports": capped_count(readable.filter(source=source))}
         for source in page.items
@@ -57,8 +56,12 @@ def source_list(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def source_detail(request, pk: int):
     user = request.user
-    source = get_object_or_404(sources_for(user).select_related("organisation"), pk=pk)
-    may_edit = services.may_edit_source(user, source)
+    source = get_object_or_404(
+        Source.objects.visible_to(user).select_related("organisation"), pk=pk
+    )
+    # Coordinators and administrators of the source's organisation (the grants on sources); a
+    # shared source (no organisation): operators only.
+    may_edit = permissions.may(user, Source, "change", source.organisation_id)
     form = SourceForm(instance=source) if may_edit else None
     if request.method == "POST":
         if not may_edit:
@@ -68,13 +71,14 @@ def source_detail(request, pk: int):
                     "Only the coordinators and administrators of the source's organisation "
                     "change its reliability."
                 ),
+                back="web:incident_list",
             )
         form = SourceForm(request.POST, instance=source)
         if form.is_valid():
             form.save()
             messages.success(request, _("The source was updated."))
             return redirect("intake:source_detail", pk=source.pk)
-    readable = Report.objects.filter(source=source, is_current=True).filter(readable_reports(user))
+    readable = Report.objects.filter(source=source, is_current=True).readable_by(user)
     latest = readable.order_by("-date_start", "-id").values_list("date_start", flat=True).first()
     return render(
         request,

@@ -79,16 +79,6 @@ class VictimError(ValueError):
 # -- who acts, and may they ------------------------------------------------------------------------
 
 
-def victims_for(user, action: str = "view"):
-    """The victims ``user`` may ``action`` (``Victim.objects.restrict``; user None: all), identifying
-    fields not loaded (a list shows none of them)."""
-    return Victim.objects.defer(*ENCRYPTED_VICTIM_FIELDS).restrict(user, action)
-
-
-def assistance_for(user, action: str = "view"):
-    return Assistance.objects.restrict(user, action)
-
-
 def _parts_for(model, user, action: str = "view"):
     """Needs, referrals, services or follow-ups of the assistance cases ``user`` may ``action``."""
     return model.objects.filter(

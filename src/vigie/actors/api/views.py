@@ -8,9 +8,9 @@ from rest_framework import mixins
 
 from vigie.actors.choices import AliasLanguage
 from vigie.actors.filtersets import ActorFilterSet
-from vigie.actors.models import ActorAlias
-from vigie.api.access import actors_for, is_signed_in
+from vigie.actors.models import Actor, ActorAlias
 from vigie.api.viewsets import BY_NAME, PublishMixin, ScopedViewSet
+from vigie.core.published import signed_in
 
 from . import serializers as s
 
@@ -26,6 +26,7 @@ from . import serializers as s
     retrieve=extend_schema(summary="Read an actor"),
 )
 class ActorViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    scoped_model = Actor
     serializer_class = s.ActorSerializer
     filterset_class = ActorFilterSet
     keyset_orderings = BY_NAME
@@ -33,8 +34,10 @@ class ActorViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     def get_queryset(self):
         aliases = ActorAlias.objects.order_by("name")
-        if not is_signed_in(self.request.user):
+        if not signed_in(self.request.user):
             aliases = aliases.exclude(language=AliasLanguage.IMPORT)
-        return actors_for(self.request.user).prefetch_related(
-            Prefetch("aliases", queryset=aliases, to_attr="listed_aliases")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("aliases", queryset=aliases, to_attr="listed_aliases"))
         )

@@ -1,6 +1,6 @@
 """The investigations endpoint, read-only and members only.
 
-The list goes through the app's scoped queryset (vigie.cases.services.cases_for, that is
+The list goes through the app's scoped queryset (Case.objects.visible_to, that is
 vigie.core.permissions.restrict): only the roles the grants name see anything; outside them a case
 answers 404. Lists show no findings. Reading one case is logged in the change log
 (vigie.cases.services.read_case).
@@ -11,7 +11,8 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from vigie.api.viewsets import ProtectedViewSet, audited
-from vigie.cases.services import cases_for, read_case
+from vigie.cases.models import Case
+from vigie.cases.services import read_case
 
 from .serializers import CaseDetailSerializer, CaseSerializer
 
@@ -28,9 +29,12 @@ from .serializers import CaseDetailSerializer, CaseSerializer
     ),
 )
 class CaseViewSet(ProtectedViewSet):
+    scoped_model = Case
+
     def get_queryset(self):
         queryset = (
-            cases_for(self.request.user)
+            super()
+            .get_queryset()
             .select_related("organisation")
             .prefetch_related("incidents", "alleged_perpetrators")
         )

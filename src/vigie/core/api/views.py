@@ -7,9 +7,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 from rest_framework.permissions import IsAuthenticated
 
-from vigie.api.access import is_signed_in, organisations_of
 from vigie.api.viewsets import BY_NAME, ScopedViewSet
-from vigie.core.models import Membership
+from vigie.core.models import Membership, Organisation
+from vigie.core.published import signed_in
 
 from . import serializers as s
 
@@ -21,6 +21,7 @@ from . import serializers as s
     retrieve=extend_schema(summary="Read one of your organisations"),
 )
 class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    scoped_model = Organisation
     serializer_class = s.OrganisationSerializer
     permission_classes = [IsAuthenticated]
     keyset_orderings = BY_NAME
@@ -28,9 +29,11 @@ class OrganisationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scop
 
     def get_queryset(self):
         user = self.request.user
-        mine = Membership.objects.filter(user_id=user.pk if is_signed_in(user) else None).order_by(
+        mine = Membership.objects.filter(user_id=user.pk if signed_in(user) else None).order_by(
             "role"
         )
-        return organisations_of(self.request.user).prefetch_related(
-            Prefetch("memberships", queryset=mine, to_attr="my_memberships")
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(Prefetch("memberships", queryset=mine, to_attr="my_memberships"))
         )

@@ -1,6 +1,6 @@
 """The evidence endpoint, read-only and members only.
 
-The list goes through the app's scoped queryset (vigie.evidence.services.evidence_for, that is
+The list goes through the app's scoped queryset (EvidenceItem.objects.visible_to, that is
 vigie.core.permissions.restrict): only the roles the grants name see anything; outside them a piece
 answers 404. Lists show hashes and metadata, no file name and no person. Reading one piece is logged
 in the change log (vigie.core.audit.record_read).
@@ -15,8 +15,7 @@ from rest_framework.exceptions import ValidationError
 
 from vigie.api.viewsets import ProtectedViewSet
 from vigie.core.text import parse_id
-from vigie.evidence.models import CustodyEvent
-from vigie.evidence.services import evidence_for
+from vigie.evidence.models import CustodyEvent, EvidenceItem
 
 from .serializers import EvidenceDetailSerializer, EvidenceSerializer
 
@@ -34,13 +33,21 @@ from .serializers import EvidenceDetailSerializer, EvidenceSerializer
     ),
 )
 class EvidenceViewSet(ProtectedViewSet):
+    scoped_model = EvidenceItem
+
     def get_queryset(self):
-        queryset = evidence_for(self.request.user).defer(
-            "original_filename", "description", "collected_by", "source", "transformation"
+        queryset = (
+            super()
+            .get_queryset()
+            .defer("original_filename", "description", "collected_by", "source", "transformation")
         )
         if self.action == "retrieve":
-            queryset = evidence_for(self.request.user).prefetch_related(
-                Prefetch("custody", queryset=CustodyEvent.objects.order_by("time", "id"))
+            queryset = (
+                super()
+                .get_queryset()
+                .prefetch_related(
+                    Prefetch("custody", queryset=CustodyEvent.objects.order_by("time", "id"))
+                )
             )
         case = self.request.query_params.get("case") if self.action == "list" else None
         if case is not None:

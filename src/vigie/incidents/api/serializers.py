@@ -13,6 +13,7 @@ from rest_framework import serializers
 
 from vigie.actors.api.serializers import ActorRefSerializer, actor_ref
 from vigie.api.fields import IncidentIdField, blank_choice, shown_incident
+from vigie.core import permissions
 from vigie.core.api.serializers import OrganisationRefSerializer, organisation_ref
 from vigie.incidents.choices import (
     BOUNDS,
@@ -304,12 +305,10 @@ class MemberFieldsMixin:
     member_fields: tuple[str, ...] = ()
 
     def holds(self, incident) -> bool:
-        if self.context.get("everything"):
-            return True
-        return (
-            incident.organisation_id is not None
-            and incident.organisation_id in self.context.get("own", ())
-        )
+        """The record part is shown for the organisations whose incidents the caller's roles open
+        (every one for an operator)."""
+        user = getattr(self.context.get("request"), "user", None)
+        return permissions.may(user, Incident, "view", incident.organisation_id)
 
     def to_representation(self, instance):
         data = super().to_representation(instance)

@@ -1,4 +1,5 @@
-"""The incidents endpoint. Each queryset starts from vigie.api.access; outside one's scope: 404."""
+"""The incidents endpoint. Each queryset starts from the access layer (``Incident.objects.visible_to``,
+vigie.core.querysets); outside one's scope: 404."""
 
 from __future__ import annotations
 
@@ -7,20 +8,12 @@ from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
-from vigie.api.access import (
-    PUBLIC_SOURCE_KINDS,
-    incidents_for,
-    is_signed_in,
-    is_superuser,
-    reports_for,
-)
 from vigie.api.viewsets import ScopedViewSet
-from vigie.core.permissions import organisations_for
+from vigie.core.published import signed_in
 from vigie.core.text import parse_id
-from vigie.incidents.access import visible_incident
 from vigie.incidents.filtersets import IncidentFilterSet
 from vigie.incidents.models import Incident
-from vigie.reports.models import Report
+from vigie.reports.models import PUBLIC_SOURCE_KINDS, Report
 
 from . import serializers as s
 from .references import attach, attach_actor_links, attach_place_refs, place_refs_of
@@ -56,7 +49,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
     def get_queryset(self):
         user = self.request.user
         if self.action != "retrieve":
-            return incidents_for(
+            return Incident.objects.visible_to(
                 user
             )  # current incidents only (a merged one lives on in the other)
         # A read by number starts from every incident: get_object applies the access rule.
@@ -85,9 +78,9 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         queryset = queryset.prefetch_related(
             Prefetch("reports", queryset=named, to_attr="public_reports")
         )
-        if is_signed_in(user):
+        if signed_in(user):
             readable = (
-                reports_for(user)
+                Report.objects.visible_to(user)
                 .filter(is_current=True)
                 .select_related("source")
                 .order_by("published", "id")
@@ -112,7 +105,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         without a query, or else the access rule does (public, shared); otherwise 404."""
         pk = parse_id(self.kwargs.get(self.lookup_url_kwarg or self.lookup_field))
         incident = (
-            visible_incident(self.request.user, self.get_queryset(), pk) if pk is not None else None
+            self.get_queryset().visible_one(self.request.user, pk=pk) if pk is not None else None
         )
         if incident is None:
             raise Http404
@@ -128,21 +121,12 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVi
         ):  # the page's places and organisations, in one query each (vigie.incidents.api.references)
             attach_place_refs(page, self.request.user)
             attach_actor_links(page, self.request.user)
-            if is_signed_in(self.request.user):
+            if signed_in(self.request.user):
                 attach(page, ["organisation"], only=("id", "slug", "name"))
         return page
 
     def get_serializer_class(self):
-        member = is_signed_in(self.request.user)
+        member = signed_in(self.request.user)
         if self.action == "retrieve":
             return s.IncidentDetailSerializer if member else s.PublicIncidentDetailSerializer
         return s.IncidentSerializer if member else s.PublicIncidentSerializer
-
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        user = self.request.user
-        context["everything"] = is_superuser(user)
-        if is_signed_in(user) and not context["everything"]:
-            # The record part is shown for the organisations whose incidents the user's roles open.
-            context["own"] = organisations_for(user, Incident, "view")
-        return context

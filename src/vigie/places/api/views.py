@@ -5,9 +5,9 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins
 
-from vigie.api.access import places_for
 from vigie.api.viewsets import BY_NAME, PublishMixin, ScopedViewSet
 from vigie.places.filtersets import PlaceFilterSet
+from vigie.places.models import Place
 
 from . import serializers as s
 
@@ -24,10 +24,11 @@ from . import serializers as s
     retrieve=extend_schema(summary="Read a place"),
 )
 class PlaceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    scoped_model = Place
     serializer_class = s.PlaceSerializer
     filterset_class = PlaceFilterSet
     keyset_orderings = BY_NAME
     keyset_default = "name"
 
     def get_queryset(self):
-        return places_for(self.request.user).prefetch_related("aliases")
+        return super().get_queryset().prefetch_related("aliases")

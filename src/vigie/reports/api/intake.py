@@ -20,14 +20,12 @@ from rest_framework import serializers
 from vigie.actors.choices import ActorCategory, ActorRole, AliasLanguage
 from vigie.actors.directory import new_actor_key
 from vigie.actors.models import Actor, ActorAlias
-from vigie.api.access import actors_for, is_superuser, places_for, sources_for
 from vigie.core.audit import append_entries
 from vigie.core.choices import ChangeAction, Visibility
 from vigie.core.context import current_change_context
 from vigie.core.dates import event_date_error
 from vigie.core.filtersets import by_id_or
 from vigie.core.models import ChangeLogEntry, Organisation
-from vigie.core.permissions import organisations_for
 from vigie.core.published import free_key
 from vigie.core.text import normalize_name, slugify_ascii
 from vigie.incidents.choices import (
@@ -204,10 +202,9 @@ class ReportIntakeSerializer(serializers.Serializer):
         return self.context["request"].user
 
     def validate_organisation(self, value):
-        organisations = Organisation.objects.filter(slug=value)
-        if not is_superuser(self.user):
-            organisations = organisations.filter(pk__in=organisations_for(self.user, Report, "add"))
-        organisation = organisations.first()
+        organisation = (
+            Organisation.objects.filter(slug=value).where_may(self.user, Report, "add").first()
+        )
         if organisation is None:
             raise serializers.ValidationError(
                 _("No organisation of that name in which you may add reports.")
@@ -215,13 +212,15 @@ class ReportIntakeSerializer(serializers.Serializer):
         return organisation
 
     def validate_source(self, value):
-        source = sources_for(self.user).filter(by_id_or(("slug",), [value])).first()
+        source = Source.objects.visible_to(self.user).filter(by_id_or(("slug",), [value])).first()
         if source is None:
             raise serializers.ValidationError(_("No such source among those you may see."))
         return source
 
     def validate_place(self, value):
-        place = places_for(self.user).filter(by_id_or(("code", "pcode"), [value])).first()
+        place = (
+            Place.objects.visible_to(self.user).filter(by_id_or(("code", "pcode"), [value])).first()
+        )
         if place is None:
             raise serializers.ValidationError(_("No such place in the gazetteer."))
         return place
@@ -229,9 +228,7 @@ class ReportIntakeSerializer(serializers.Serializer):
     def _organisation(self, data) -> Organisation:
         if data.get("organisation"):
             return data["organisation"]
-        allowed = list(
-            Organisation.objects.filter(pk__in=organisations_for(self.user, Report, "add"))[:2]
-        )
+        allowed = list(Organisation.objects.where_granted(self.user, Report, "add")[:2])
         if len(allowed) != 1:
             raise serializers.ValidationError(
                 {
@@ -293,7 +290,7 @@ class ReportIntakeSerializer(serializers.Serializer):
         for position, item in enumerate(data.get("actors", [])):
             if item.get("actor"):
                 actor = (
-                    actors_for(self.user)
+                    Actor.objects.visible_to(self.user)
                     .available_to(organisation_id)
                     .filter(by_id_or(("key",), [item["actor"]]))
                     .first()
@@ -519,7 +516,3 @@ def _log_report(report: Report) -> None:
             )
         ]
     )
-
-
-def may_add_reports(user) -> bool:
-    return is_superuser(user) or bool(organisations_for(user, Report, "add"))

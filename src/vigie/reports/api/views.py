@@ -10,13 +10,14 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from vigie.api.access import reports_for, sources_for
 from vigie.api.viewsets import BY_NAME, PublishMixin, ScopedViewSet
+from vigie.core import permissions
 from vigie.core.context import change_context
 from vigie.reports.filtersets import ReportFilterSet, SourceFilterSet
+from vigie.reports.models import Report, Source
 
 from . import serializers as s
-from .intake import ReportIntakeSerializer, may_add_reports
+from .intake import ReportIntakeSerializer
 
 
 @extend_schema_view(
@@ -44,12 +45,13 @@ from .intake import ReportIntakeSerializer, may_add_reports
 class ReportViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
 ):
+    scoped_model = Report
     permission_classes = [IsAuthenticated]
     filterset_class = ReportFilterSet
     keyset_orderings = {"-id": ("-id",), "id": ("id",)}
 
     def get_queryset(self):
-        queryset = reports_for(self.request.user).select_related("source", "organisation", "place")
+        queryset = super().get_queryset().select_related("source", "organisation", "place")
         if self.action == "retrieve":
             queryset = queryset.select_related("import_run")
         return queryset
@@ -64,7 +66,7 @@ class ReportViewSet(
 
     def create(self, request, *args, **kwargs):
         user = request.user
-        if not may_add_reports(user):
+        if not permissions.may(user, Report, "add"):
             raise PermissionDenied(_("You have no organisation in which you may add reports."))
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -72,7 +74,7 @@ class ReportViewSet(
             report = serializer.save()
             # What was saved must still be within the user's scope (else nothing is kept).
             stored = (
-                reports_for(user)
+                Report.objects.visible_to(user)
                 .select_related("source", "organisation", "place")
                 .filter(pk=report.pk)
                 .first()
@@ -100,10 +102,8 @@ class ReportViewSet(
     retrieve=extend_schema(summary="Read a source"),
 )
 class SourceViewSet(PublishMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    scoped_model = Source
     serializer_class = s.SourceSerializer
     filterset_class = SourceFilterSet
     keyset_orderings = BY_NAME
     keyset_default = "name"
-
-    def get_queryset(self):
-        return sources_for(self.request.user)

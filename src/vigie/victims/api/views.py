@@ -1,6 +1,6 @@
 """The victims endpoint, read-only and members only.
 
-The list goes through the app's scoped queryset (vigie.victims.services.victims_for, that is
+The list goes through the app's scoped queryset (Victim.objects.visible_to, that is
 vigie.core.permissions.restrict): only the roles the grants name see anything; outside them a record
 answers 404. Lists show no identifying field. Reading one record decrypts its protected fields for
 those roles, only with a stated purpose, and is logged with it in the change log.
@@ -14,8 +14,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework.exceptions import ValidationError
 
 from vigie.api.viewsets import ProtectedViewSet, audited
-from vigie.victims.models import Consent, VictimIncident
-from vigie.victims.services import read_victim, victims_for
+from vigie.victims.models import Consent, Victim, VictimIncident
+from vigie.victims.services import ENCRYPTED_VICTIM_FIELDS, read_victim
 
 from .serializers import VictimDetailSerializer, VictimSerializer
 
@@ -42,10 +42,17 @@ PURPOSE_MAX = 200
     ),
 )
 class VictimViewSet(ProtectedViewSet):
+    scoped_model = Victim
+
     def get_queryset(self):
-        return victims_for(self.request.user).prefetch_related(
-            Prefetch("incident_links", queryset=VictimIncident.objects.order_by("pk")),
-            Prefetch("consents", queryset=Consent.objects.order_by("given_on", "pk")),
+        return (
+            super()
+            .get_queryset()
+            .defer(*ENCRYPTED_VICTIM_FIELDS)
+            .prefetch_related(
+                Prefetch("incident_links", queryset=VictimIncident.objects.order_by("pk")),
+                Prefetch("consents", queryset=Consent.objects.order_by("given_on", "pk")),
+            )
         )
 
     def incident_ids(self, records):

@@ -11,7 +11,6 @@ from vigie.core.permissions import (
     organisations_for,
     restrict,
 )
-from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -49,14 +48,14 @@ def test_restricted_incidents_are_for_coordinators_and_admins_by_default(
     restricted = make_incident(organisation_a, visibility="restricted")
     assert not can(make_user("monitor", organisation_a, Role.MONITOR), restricted)
     assert (
-        not visible_to_user(make_user("analyst", organisation_a, Role.ANALYST))
+        not Incident.objects.visible_to(make_user("analyst", organisation_a, Role.ANALYST))
         .filter(pk=restricted.pk)
         .exists()
     )
     coordinator = make_user("coordinator", organisation_a, Role.COORDINATOR)
     assert (
         can(coordinator, restricted)
-        and visible_to_user(coordinator).filter(pk=restricted.pk).exists()
+        and Incident.objects.visible_to(coordinator).filter(pk=restricted.pk).exists()
     )
 
 
@@ -70,7 +69,7 @@ def test_changing_a_grant_changes_access_without_code(
     grant.enabled = False
     grant.save()
     assert not can(monitor, incident)  # the same user object: its cached grants were renewed
-    assert not visible_to_user(monitor).filter(pk=incident.pk).exists()
+    assert not Incident.objects.visible_to(monitor).filter(pk=incident.pk).exists()
     # A grant for one organisation's monitors only.
     RoleGrant.objects.create(
         role=Role.MONITOR, model="incidents.incident", actions=["view"], organisation=organisation_b

@@ -9,7 +9,6 @@ from vigie.core.audit import verify_chain
 from vigie.core.choices import ChangeAction
 from vigie.core.models import ChangeLogEntry, Role, RoleGrant
 from vigie.core.permissions import can, restrict
-from vigie.incidents.access import visible_to_user
 from vigie.incidents.models import Incident
 
 pytestmark = pytest.mark.django_db
@@ -30,11 +29,14 @@ def test_share_grants_view_and_revoke_takes_it_back(setup):
     incident, analyst_b, b = setup["incident"], setup["analyst_b"], setup["b"]
     assert (
         not can(analyst_b, incident)
-        and not visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+        and not Incident.objects.visible_to(analyst_b).filter(pk=incident.pk).exists()
     )
     made = sharing.share(incident, b, by=setup["coordinator_a"])
     assert made.actions == ["view"] and made.granted_by == setup["coordinator_a"]
-    assert can(analyst_b, incident) and visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+    assert (
+        can(analyst_b, incident)
+        and Incident.objects.visible_to(analyst_b).filter(pk=incident.pk).exists()
+    )
     assert not can(analyst_b, incident, "change")  # view only by default
     assert list(restrict(Incident.objects.all(), analyst_b)) == [incident]
     sharing.share(incident, b, by=setup["coordinator_a"], allow_change=True)
@@ -43,7 +45,7 @@ def test_share_grants_view_and_revoke_takes_it_back(setup):
     sharing.revoke(incident, b, by=setup["coordinator_a"])
     assert (
         not can(analyst_b, incident)
-        and not visible_to_user(analyst_b).filter(pk=incident.pk).exists()
+        and not Incident.objects.visible_to(analyst_b).filter(pk=incident.pk).exists()
     )
 
 

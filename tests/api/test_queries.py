@@ -11,7 +11,7 @@ from tests.factories import make_incident
 pytestmark = pytest.mark.django_db
 
 # Token lookup, memberships, grants, the page, its places, its organisations (members), its actors, its
-# violations (vigie.api.references: a query each rather than a seven-table join).
+# violations (vigie.incidents.api.references: a query each rather than a seven-table join).
 LIST_QUERIES = 9
 DETAIL_QUERIES = 10
 

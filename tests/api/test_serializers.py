@@ -7,8 +7,8 @@ from rest_framework import serializers
 
 from tests.factories import make_incident
 from vigie.actors.models import Actor
-from vigie.api import serializers as s
 from vigie.core.models import Organisation
+from vigie.incidents.api import serializers as s
 from vigie.incidents.models import IncidentActor
 from vigie.places.models import Place
 
@@ -92,10 +92,10 @@ def test_incidents_written_out_as_drf_would(world, acled_file, ucdp_file, serial
 
 def test_a_page_read_with_its_references_gives_the_same_answer(world, acled_file):
     """The API list reads a page's places, organisations, actors and violations in one query each
-    (vigie.api.references): the same incidents then serialize exactly as with Django's joins."""
+    (vigie.incidents.api.references): the same incidents then serialize exactly as with Django's joins."""
     from django.db.models import Prefetch
 
-    from vigie.api.references import attach, attach_actor_links, attach_place_refs
+    from vigie.incidents.api.references import attach, attach_actor_links, attach_place_refs
     from vigie.incidents.models import Incident
     from vigie.interop.loader import run_import
 

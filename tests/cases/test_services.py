@@ -15,7 +15,6 @@ from vigie.cases.services import (
     InvalidTransition,
     add_referral,
     add_task,
-    cases_for,
     change_status,
     complete_task,
     open_case,
@@ -129,7 +128,7 @@ def test_outside_the_scope_a_case_does_not_exist(case, outsider, analyst):
             read_case(user, pk=case.pk)
         with pytest.raises(Http404):
             change_status(case, CaseStatus.IN_PROGRESS, user)
-        assert case not in cases_for(user)
+        assert case not in Case.objects.visible_to(user)
 
 
 def test_an_organisation_admin_may_read_but_not_change(case, organisation):

@@ -262,7 +262,7 @@ def test_the_same_rows_in_two_orders_give_the_same_categories(format_name, tmp_p
 
 
 def test_the_category_filter_reads_the_category_in_the_event(tmp_path):
-    from vigie.api.filters import IncidentFilterSet
+    from vigie.incidents.filtersets import IncidentFilterSet
 
     run_import("ucdp", write_ucdp(tmp_path / "ged.csv", UCDP_ROWS))
     foreign = IncidentFilterSet(

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 from vigie import cli
 from vigie.places.models import Place
 from vigie.victims import services
+from vigie.victims.models import Assistance
 from vigie.victims.reports import SUPPRESSED, assistance_outcomes
 
 pytestmark = pytest.mark.django_db
@@ -136,7 +137,7 @@ def test_the_report_holds_no_name_no_free_text(caseload):
 def test_the_report_honours_scope_period_and_withdrawal(caseload, organisation, other_organisation):
     assert (
         assistance_outcomes(
-            services.assistance_for(None).filter(organisation=other_organisation)
+            Assistance.objects.restrict(None).filter(organisation=other_organisation)
         ).rows
         == []
     )

@@ -1,5 +1,6 @@
-"""The incident page decides some reads from the grants it holds (vigie.core.permissions.allowed_among):
-each answer is the one the database's rule gives, for every user and every incident, shares included."""
+"""The incident page decides some reads from the grants it holds (``Report.objects.readable_list``,
+vigie.core.permissions.allowed_among): each answer is the one the database's rule gives
+(``readable_by``), for every user and every incident, shares included."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from vigie.core.models import Share
 from vigie.core.permissions import allowed_among, restrict
 from vigie.incidents.models import Incident
 from vigie.reports.models import Report
-from vigie.web.views.common import incidents_for, readable_reports, readable_reports_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,12 +33,9 @@ def test_readable_reports_and_visible_incidents_as_the_database_says(world):
     users = [AnonymousUser(), *world.users.values()]
     for user in users:
         for incident in Incident.objects.all():
-            by_database = list(
-                incident.reports.filter(is_current=True)
-                .filter(readable_reports(user))
-                .order_by("published", "id")
-            )
-            assert readable_reports_of(user, incident) == by_database, (
+            reports = incident.reports.filter(is_current=True).order_by("published", "id")
+            by_database = list(reports.readable_by(user))
+            assert reports.select_related("source").readable_list(user) == by_database, (
                 str(user),
                 incident.location,
             )
@@ -55,9 +52,9 @@ def test_readable_reports_and_visible_incidents_as_the_database_says(world):
                     model,
                     action,
                 )
-    # The page's rule for an incident: the grants', or else public or shared (incidents_for).
+    # The page's rule for an incident: the grants', or else public or shared (visible_to).
     for user in users:
-        visible = set(incidents_for(user).values_list("pk", flat=True))
+        visible = set(Incident.objects.visible_to(user).values_list("pk", flat=True))
         assert visible >= {
             obj.pk for obj in allowed_among(user, Incident.objects.filter(merged_into=None))
         }

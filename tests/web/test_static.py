@@ -18,10 +18,11 @@ from django.urls import resolve, reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
+import vigie.web
+from vigie.incidents import geo
 from vigie.places.choices import GeoPrecision
-from vigie.web import geo
 
-STATIC = Path(geo.__file__).resolve().parent / "static"
+STATIC = Path(vigie.web.__file__).resolve().parent / "static"
 GEO = STATIC / "geo"
 VENDOR = {
     "htmx-2.0.11": ["htmx.min.js"],

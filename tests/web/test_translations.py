@@ -11,10 +11,17 @@ from django.utils.translation.template import templatize
 import vigie
 
 PACKAGE = Path(vigie.__file__).resolve().parent
-TEMPLATES = sorted((PACKAGE / "web" / "templates" / "web").glob("*.html"))
+TEMPLATES = sorted(
+    [
+        *(PACKAGE / "web" / "templates" / "web").glob("*.html"),
+        *(PACKAGE / "incidents" / "templates" / "incidents").glob("*.html"),
+    ]
+)
 PYTHON = [
     *sorted((PACKAGE / "web" / "views").glob("*.py")),
-    PACKAGE / "web" / "forms.py",
+    PACKAGE / "incidents" / "views.py",
+    PACKAGE / "incidents" / "forms.py",
+    PACKAGE / "incidents" / "geo.py",
     PACKAGE / "web" / "templatetags" / "vigie_web.py",
     PACKAGE / "incidents" / "filters.py",
 ]

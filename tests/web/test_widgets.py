@@ -6,7 +6,7 @@ import pytest
 from django import forms
 from django.utils.safestring import mark_safe
 
-from vigie.web.forms import FIGURE_FIELDS, FiguresForm
+from vigie.incidents.forms import FIGURE_FIELDS, FiguresForm
 from vigie.web.templatetags.vigie_web import quick_widget
 
 

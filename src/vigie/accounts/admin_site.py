@@ -23,8 +23,9 @@ class OperatorAdminSite(admin.AdminSite):
     index_title = _("Operators only")
 
     def has_permission(self, request) -> bool:
-        user = request.user
-        return bool(user.is_active and user.is_authenticated and user.is_superuser)
+        from vigie.core.permissions import is_operator
+
+        return is_operator(request.user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)

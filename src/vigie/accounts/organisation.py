@@ -17,6 +17,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vigie.core import permissions
 from vigie.core.models import Membership, Organisation, Role, Share
 from vigie.core.text import parse_id
 
@@ -25,12 +26,9 @@ from .forms import MemberForm
 
 
 def administered(user):
-    """The organisations ``user`` administers (all of them for an operator)."""
-    if user.is_superuser:
-        return Organisation.objects.all()
-    return Organisation.objects.filter(
-        memberships__user=user, memberships__role=Role.ADMIN
-    ).distinct()
+    """The organisations ``user`` administers, whose members their role may manage (the grants on
+    core.membership: administrators, by default); all of them for an operator."""
+    return Organisation.objects.where_may(user, Membership, "change")
 
 
 def _number(value) -> int:
@@ -43,15 +41,13 @@ def visible_types(user, organisation) -> list:
     from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
-    from vigie.core.permissions import DEFAULT_GRANTS, organisations_for
-
     types = []
-    for label in DEFAULT_GRANTS:
+    for label in permissions.SHAREABLE_MODELS:
         try:
             model = apps.get_model(label)
         except LookupError:
             continue
-        if user.is_superuser or organisation.pk in organisations_for(user, model, "view"):
+        if permissions.may(user, model, "view", organisation):
             types.append(ContentType.objects.get_for_model(model, for_concrete_model=True))
     return types
 
@@ -156,8 +152,10 @@ class OrganisationAdminView(View):
             )
             if membership is None:
                 raise Http404
-            admins = Membership.objects.filter(organisation=organisation, role=Role.ADMIN)
-            if membership.role == Role.ADMIN and admins.count() == 1:
+            # The roles that may manage members (administrators, by the default grants).
+            managing = permissions.roles_granted(Membership, "change")
+            admins = Membership.objects.filter(organisation=organisation, role__in=managing)
+            if membership.role in managing and admins.count() == 1:
                 messages.error(request, _("An organisation keeps at least one administrator."))
             else:
                 membership.delete()

@@ -160,11 +160,11 @@ def shareable_model(label: str) -> type[Model]:
     """The model of a type of record that can be shared ("incidents.incident", or just "incident")."""
     from django.apps import apps
 
-    from vigie.core.permissions import DEFAULT_GRANTS
+    from vigie.core.permissions import SHAREABLE_MODELS
 
-    labels = {known.split(".")[1]: known for known in DEFAULT_GRANTS}
+    labels = {known.split(".")[1]: known for known in SHAREABLE_MODELS}
     full = labels.get(label, label)
-    if full not in DEFAULT_GRANTS:
+    if full not in SHAREABLE_MODELS:
         raise SharingError(f"unknown type of record {label!r}: one of {', '.join(sorted(labels))}")
     try:
         return apps.get_model(full)

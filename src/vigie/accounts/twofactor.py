@@ -14,31 +14,16 @@ from django.conf import settings
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vigie.core.models import Role, RoleGrant
-from vigie.core.permissions import user_roles
+from vigie.core.permissions import requires_second_factor
 
-SENSITIVE_MODELS = ("victims.victim", "victims.assistance", "evidence.evidenceitem", "cases.case")
-ALWAYS_REQUIRED_ROLES = {Role.COORDINATOR, Role.ADMIN}
 DEVICE_NAME = "authenticator"
-
-
-def sensitive_roles() -> set[str]:
-    """The roles that must use two-factor login where it is required."""
-    granted = RoleGrant.objects.filter(enabled=True, model__in=SENSITIVE_MODELS).values_list(
-        "role", "actions"
-    )
-    return {str(role) for role in ALWAYS_REQUIRED_ROLES} | {
-        role for role, actions in granted if actions
-    }
 
 
 def is_required(user) -> bool:
     """Whether ``user`` must log in with a second factor (false when VIGIE_REQUIRE_2FA is off)."""
-    if not getattr(settings, "VIGIE_REQUIRE_2FA", False) or not user.is_authenticated:
+    if not getattr(settings, "VIGIE_REQUIRE_2FA", False):
         return False
-    if user.is_superuser:
-        return True
-    return bool(user_roles(user) & sensitive_roles())
+    return requires_second_factor(user)
 
 
 def confirmed_device(user) -> TOTPDevice | None:

@@ -3,10 +3,11 @@
     /api/v1/                  the endpoints (router below)
     /api/v1/schema/           the OpenAPI schema (YAML; ?format=json for JSON); committed as docs/openapi.yaml
 
-Cases, evidence and victims (vigie.api.protected) are read-only for now: querysets through the
+Each app keeps its serializers and views in its own api/ package (vigie.<app>.api); the router
+below registers them. Cases, evidence and victims are read-only for now: querysets through the
 apps' own scoped functions (vigie.core.permissions.restrict), lists without identifying fields,
-each read of a record logged. Their writes (and assistance cases) would be registered below too;
-then regenerate docs/openapi.yaml (docs/api.md says how).
+each read of a record logged (vigie.api.viewsets.ProtectedViewSet). Their writes (and assistance
+cases) would be registered below too; then regenerate docs/openapi.yaml (docs/api.md says how).
 """
 
 from django.http import JsonResponse
@@ -15,7 +16,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import protected, views
+from vigie.actors.api.views import ActorViewSet
+from vigie.cases.api.views import CaseViewSet
+from vigie.core.api.views import OrganisationViewSet
+from vigie.evidence.api.views import EvidenceViewSet
+from vigie.incidents.api.views import IncidentViewSet
+from vigie.places.api.views import PlaceViewSet
+from vigie.reports.api.views import ReportViewSet, SourceViewSet
+from vigie.victims.api.views import VictimViewSet
 
 app_name = "api"
 
@@ -25,16 +33,16 @@ class Router(DefaultRouter):
 
 
 router = Router()
-router.register("incidents", views.IncidentViewSet, basename="incident")
-router.register("reports", views.ReportViewSet, basename="report")
-router.register("sources", views.SourceViewSet, basename="source")
-router.register("actors", views.ActorViewSet, basename="actor")
-router.register("places", views.PlaceViewSet, basename="place")
-router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("incidents", IncidentViewSet, basename="incident")
+router.register("reports", ReportViewSet, basename="report")
+router.register("sources", SourceViewSet, basename="source")
+router.register("actors", ActorViewSet, basename="actor")
+router.register("places", PlaceViewSet, basename="place")
+router.register("organisations", OrganisationViewSet, basename="organisation")
 # Protection (issue 4): read-only; assistance cases to come.
-router.register("cases", protected.CaseViewSet, basename="case")
-router.register("evidence", protected.EvidenceViewSet, basename="evidence")
-router.register("victims", protected.VictimViewSet, basename="victim")
+router.register("cases", CaseViewSet, basename="case")
+router.register("evidence", EvidenceViewSet, basename="evidence")
+router.register("victims", VictimViewSet, basename="victim")
 
 
 def not_found(request, *args, **kwargs):

@@ -50,8 +50,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if not permissions.is_operator(request.user):
             if db_field.name == "organisation":
-                ids = permissions.organisations_for(request.user, self.model, "add")
-                kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
+                kwargs["queryset"] = Organisation.objects.where_may(request.user, self.model, "add")
             elif db_field.name == "case":
                 kwargs["queryset"] = permissions.restrict(
                     Case.objects.all(), request.user, "change"
@@ -60,9 +59,9 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "incidents" and not permissions.is_operator(request.user):
-            from vigie.incidents.access import visible_to_user
+            from vigie.incidents.models import Incident
 
-            kwargs["queryset"] = visible_to_user(request.user)
+            kwargs["queryset"] = Incident.objects.visible_to(request.user)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 

@@ -85,7 +85,7 @@ def load_demo(organisation, incidents, user):
         open_case,
         record_findings,
     )
-    from vigie.core.permissions import organisations_for
+    from vigie.core.permissions import may
     from vigie.evidence.services import add_evidence, derive_evidence, verify_item
 
     existing = Case.objects.filter(organisation=organisation, reference=DEMO_CASE_REFERENCE).first()
@@ -93,12 +93,7 @@ def load_demo(organisation, incidents, user):
         return existing
     incidents = list(incidents)[:1]
     # The demo's user leads the case and acts in it when their roles allow it; otherwise the operator acts.
-    lead = (
-        user
-        if user is not None
-        and (user.is_superuser or organisation.pk in organisations_for(user, Case, "change"))
-        else None
-    )
+    lead = user if user is not None and may(user, Case, "change", organisation) else None
     actor = lead
     context = current_change_context()
     outer = (

@@ -23,28 +23,9 @@ from .models import Case
 MAX_INCIDENTS = 50
 
 
-def organisations_where(user, model, action: str):
-    """The organisations in which ``user`` may ``action`` records of ``model`` (all for an operator)."""
-    if user.is_superuser:
-        return Organisation.objects.order_by("name")
-    return Organisation.objects.filter(
-        pk__in=permissions.organisations_for(user, model, action)
-    ).order_by("name")
-
-
 def case_workers(organisations):
     """Members of ``organisations`` whose role may work on cases (who may lead one)."""
-    users = (
-        get_user_model()
-        .objects.filter(is_active=True, memberships__organisation__in=organisations)
-        .distinct()
-        .order_by("username")
-    )
-    return [
-        user
-        for user in users
-        if {o.pk for o in organisations} & permissions.organisations_for(user, Case, "change")
-    ]
+    return list(permissions.members_who_may(organisations, Case, "change").order_by("username"))
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -116,7 +97,7 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.visible_incidents = visible_incidents
-        organisations = organisations_where(user, Case, "add")
+        organisations = Organisation.objects.where_may(user, Case, "add").order_by("name")
         self.fields["organisation"].queryset = organisations
         if len(organisations) == 1:
             self.fields["organisation"].initial = organisations[0]
@@ -167,10 +148,7 @@ class CaseForm(forms.Form):
         if (
             lead is not None
             and organisation is not None
-            and not (
-                lead.is_superuser
-                or organisation.pk in permissions.organisations_for(lead, Case, "change")
-            )
+            and not permissions.may(lead, Case, "change", organisation)
         ):
             self.add_error(
                 "lead_investigator",

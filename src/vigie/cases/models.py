@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core.crypto import EncryptedSnapshotMixin, EncryptedTextField
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.querysets import RestrictedQuerySet
 
 from .choices import CaseStatus, RecipientKind, ReferralStatus
 
@@ -71,6 +72,8 @@ class Case(EncryptedSnapshotMixin, ChangeLoggedModel):
     updated = models.DateTimeField(auto_now=True)
 
     changelog_exclude = ("updated",)
+
+    objects = RestrictedQuerySet.as_manager()
 
     class Meta:
         ordering = ["-opened_on", "-id"]

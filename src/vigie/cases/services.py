@@ -2,7 +2,8 @@
 refer it, set deadlines, read it.
 
 Every function takes the acting ``user``: a Django user (the web, the API, ``vigie ... --user``),
-whose access is checked through vigie.core.permissions, or ``None`` for the operator at the
+whose access is checked by the access layer (``Case.objects.restrict``, vigie.core.permissions),
+or ``None`` for the operator at the
 server's shell (the CLI without --user), who already holds the database. A web view never passes
 None: an anonymous visitor is an AnonymousUser and sees nothing.
 
@@ -37,21 +38,12 @@ class InvalidTransition(CaseError):
     pass
 
 
-def cases_for(user, action: str = "view"):
-    """The cases ``user`` may ``action`` (all of them for the operator, user None)."""
-    queryset = Case.objects.all()
-    return queryset if user is None else permissions.restrict(queryset, user, action)
-
-
 def read_case(user, purpose: str = "", **lookup) -> Case:
     """One case, as ``user`` may see it (Http404 otherwise); the read is logged in the change log."""
-    if user is None:
-        try:
-            case = Case.objects.get(**lookup)
-        except Case.DoesNotExist:
-            raise Http404 from None
-    else:
-        case = permissions.get_or_404(Case.objects.all(), user, "view", **lookup)
+    try:
+        case = Case.objects.visible_to(user).get(**lookup)
+    except (Case.DoesNotExist, ValueError):
+        raise Http404 from None
     record_read(case, user, purpose)
     return case
 
@@ -68,9 +60,9 @@ def _text(value: str, what: str, max_length: int | None = None, required: bool =
 
 
 def _check_lead(lead, organisation) -> None:
-    if lead is None or lead.is_superuser:
+    if lead is None:
         return
-    if organisation.pk not in permissions.organisations_for(lead, Case, "change"):
+    if not permissions.may(lead, Case, "change", organisation):
         raise CaseError(
             _(
                 "the lead investigator must be a member of %(organisation)s with a role that may work on cases"
@@ -104,10 +96,10 @@ def open_case(
     _check_lead(lead_investigator, organisation)
     incidents = list(incidents)
     if user is not None and incidents:
-        from vigie.incidents.access import visible_to_user
+        from vigie.incidents.models import Incident
 
         visible = set(
-            visible_to_user(user)
+            Incident.objects.visible_to(user)
             .filter(pk__in=[i.pk for i in incidents])
             .values_list("pk", flat=True)
         )
@@ -275,4 +267,8 @@ def complete_task(task: CaseTask, user, done_on: datetime.date | None = None) ->
 
 def overdue_tasks(user, today: datetime.date | None = None):
     """Tasks and deadlines not done whose date has passed, in the cases ``user`` may see."""
-    return CaseTask.objects.filter(case__in=cases_for(user)).overdue(today).select_related("case")
+    return (
+        CaseTask.objects.filter(case__in=Case.objects.visible_to(user))
+        .overdue(today)
+        .select_related("case")
+    )

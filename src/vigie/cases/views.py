@@ -1,7 +1,7 @@
 """The case pages: the list of cases, a case's page (incidents, status, findings, referrals, tasks and
 deadlines, evidence and its custody), and opening a case.
 
-Access (vigie.core.permissions): the anonymous are sent to the login; a case outside the user's
+Access (vigie.core.querysets, vigie.core.views): the anonymous are sent to the login; a case outside the user's
 scope answers 404, and so do the case pages for a user whose roles open no case at all; a change
 the user's role does not allow on a case they may see answers 403. Every change is a POST with its
 CSRF token and goes through vigie.cases.services. Every opening of a case's page is a logged read.
@@ -28,9 +28,10 @@ from django.views.decorators.cache import never_cache
 from vigie.core import permissions
 from vigie.core.audit import record_read
 from vigie.core.text import parse_id
+from vigie.core.views import forbidden, object_for
 from vigie.evidence.models import CustodyEvent, EvidenceItem
 from vigie.evidence.store import default_store, human_size
-from vigie.incidents.access import visible_to_user
+from vigie.incidents.models import Incident
 
 from . import services
 from .choices import ALLOWED_TRANSITIONS, CaseStatus
@@ -51,15 +52,6 @@ CUSTODY_ON_CASE_PAGE = 30
 NEEDS_REASON = {CaseStatus.CLOSED}
 
 
-def forbidden(request, message: str):
-    """403 with a page that says why (the record is visible to the user, the action is not theirs)."""
-    return render(request, "cases/forbidden.html", {"message": message}, status=403)
-
-
-def may_see_any(user, model) -> bool:
-    return user.is_superuser or bool(permissions.organisations_for(user, model, "view"))
-
-
 # -- the list ---------------------------------------------------------------------------------------
 
 
@@ -67,11 +59,11 @@ def may_see_any(user, model) -> bool:
 @login_required
 def case_list(request):
     user = request.user
-    if not may_see_any(user, Case):
+    if not permissions.may(user, Case):
         raise Http404
     today = timezone.localdate()
     cases = (
-        services.cases_for(user)
+        Case.objects.visible_to(user)
         .defer("findings", "status_reason")
         .select_related("organisation", "lead_investigator")
         .annotate(
@@ -106,7 +98,7 @@ def case_list(request):
             "status": status,
             "only_overdue": only_overdue,
             "query": query,
-            "may_open": user.is_superuser or bool(permissions.organisations_for(user, Case, "add")),
+            "may_open": permissions.may(user, Case, "add"),
             "today": today,
         },
     )
@@ -119,7 +111,7 @@ def search_incidents(user, query: str, limit: int = 20):
     query = (query or "").strip()
     if not query:
         return []
-    incidents = visible_to_user(user).select_related("admin1", "admin2")
+    incidents = Incident.objects.visible_to(user).select_related("admin1", "admin2")
     number = parse_id(query.lstrip("#"))
     if number is not None:
         incidents = incidents.filter(pk=number)
@@ -137,11 +129,11 @@ def search_incidents(user, query: str, limit: int = 20):
 @login_required
 def case_new(request):
     user = request.user
-    if not may_see_any(user, Case):
+    if not permissions.may(user, Case):
         raise Http404
-    if not (user.is_superuser or permissions.organisations_for(user, Case, "add")):
+    if not permissions.may(user, Case, "add"):
         return forbidden(request, _("Your role does not allow you to open cases."))
-    visible = visible_to_user(user)
+    visible = Incident.objects.visible_to(user)
     if request.method == "POST":
         form = CaseForm(request.POST, user=user, visible_incidents=visible)
         searching = request.POST.get("do") == "search"
@@ -200,11 +192,8 @@ def case_new(request):
 
 
 def _case_or_404(request, pk: int) -> Case:
-    return permissions.get_or_404(
-        Case.objects.select_related("organisation", "lead_investigator"),
-        request.user,
-        "view",
-        pk=pk,
+    return object_for(
+        request.user, Case.objects.select_related("organisation", "lead_investigator"), pk=pk
     )
 
 
@@ -235,18 +224,17 @@ def render_case(request, case: Case, bound: dict | None = None, status: int = 20
     today = timezone.localdate()
     linked = list(case.incidents.all().values_list("pk", flat=True))
     incidents = list(
-        visible_to_user(user)
+        Incident.objects.visible_to(user)
         .filter(pk__in=linked)
         .select_related("admin1", "admin2")
         .order_by("date_start", "id")
     )
-    evidence_scope = user.is_superuser or case.organisation_id in permissions.organisations_for(
-        user, EvidenceItem, "view"
-    )
+    evidence_scope = permissions.may(user, EvidenceItem, "view", case.organisation_id)
     items, custody = [], []
     if evidence_scope:
         items = list(
-            permissions.restrict(EvidenceItem.objects.filter(case=case), user, "view")
+            EvidenceItem.objects.filter(case=case)
+            .visible_to(user)
             .defer("original_filename", "description", "collected_by", "source", "transformation")
             .order_by("pk")
         )
@@ -273,9 +261,7 @@ def render_case(request, case: Case, bound: dict | None = None, status: int = 20
         for task in tasks:
             task.notes = ""
     referrals = list(case.referrals.order_by("-referred_on", "-id"))
-    may_add_evidence = user.is_superuser or case.organisation_id in permissions.organisations_for(
-        user, EvidenceItem, "add"
-    )
+    may_add_evidence = permissions.may(user, EvidenceItem, "add", case.organisation_id)
     context = {
         "case": case,
         "may_change": may_change,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .choices import ChangeAction
+from .querysets import OrganisationQuerySet
 
 
 class Organisation(models.Model):
@@ -20,6 +21,8 @@ class Organisation(models.Model):
     slug = models.SlugField(_("short name"), max_length=64, unique=True)
     name = models.CharField(_("name"), max_length=200)
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,16 @@ Grants are data (core.RoleGrant, as NetBox's constrained object permissions): a 
 record, actions, optional constraints. They are seeded from DEFAULT_GRANTS and DEFAULT_CONSTRAINTS
 by a migration and can be changed per instance (in the admin, by an operator).
 
-Interface (stable; the helpers building cases, evidence and victims use it):
+This module, vigie.core.querysets (``Model.objects.visible_to(user)`` / ``restrict(user, action)``,
+which every reader of a scoped record asks) and vigie.core.published are the access layer: no other
+module builds an access rule (tests/test_access_layer.py), and no other module compares role names:
+what a role may do is a grant, asked here.
+
+Interface (stable):
+    may(user, model, action="view", organisation=ANY) -> bool: may ``user`` ``action`` some record of
+        ``model`` (in ``organisation``, when given)? The question behind a button, a link, a form.
+    spans_organisations(user, model, action="view") -> bool: in more than one organisation?
+    members_who_may(organisations, model, action="view") -> the users whose role there grants it
     restrict(queryset, user, action="view") -> queryset narrowed to what user may `action`
     can(user, obj, action="view") -> bool
     get_or_404(queryset, user, action="view", **lookup) -> obj, or Http404
@@ -21,6 +30,10 @@ Interface (stable; the helpers building cases, evidence and victims use it):
     is_operator(user) -> bool (an active superuser: the instance's operator, who sees everything)
     require(user, obj, action) -> None, or Http404 (out of scope) / PermissionDenied (role forbids)
     require_in_organisation(user, model, organisation, action="add") -> None, or PermissionDenied
+    member_organisations(user) -> set of the ids of user's organisations (any role)
+    roles_granted(model, action) -> the roles a grant of any organisation allows ``action`` on ``model``
+    requires_second_factor(user) -> bool (operators and the roles that touch sensitive records)
+    audience(user) -> str, equal for exactly the users who see the same records (a cache key)
 Actions: view, add, change, delete, share.
 """
 
@@ -78,7 +91,30 @@ DEFAULT_GRANTS: dict[str, dict[str, set[str]]] = {
         Role.ASSISTANCE_OFFICER: {"view", "add", "change"},
         Role.COORDINATOR: _ALL,
     },
+    # Managing an organisation's members (its administration page): its administrators.
+    "core.membership": {
+        Role.ADMIN: {"view", "add", "change", "delete"},
+    },
+    # Editing an organisation's own sources (name, kind, redistribution): coordinators and
+    # administrators. A source shared by every organisation (none of its own): operators only.
+    "reports.source": {
+        Role.COORDINATOR: {"change"},
+        Role.ADMIN: {"change"},
+    },
 }
+# The records that can be shared with another organisation (vigie.accounts.sharing).
+SHAREABLE_MODELS: tuple[str, ...] = (
+    "incidents.incident",
+    "reports.report",
+    "cases.case",
+    "evidence.evidenceitem",
+    "victims.victim",
+    "victims.assistance",
+)
+# Two-factor login (where VIGIE_REQUIRE_2FA asks for it): the roles granted anything on these records,
+# and coordinators and administrators whatever their grants.
+SENSITIVE_MODELS = ("victims.victim", "victims.assistance", "evidence.evidenceitem", "cases.case")
+ALWAYS_SECOND_FACTOR_ROLES = {Role.COORDINATOR, Role.ADMIN}
 # Constraints seeded with those grants: a "restricted" incident or report is for its
 # organisation's coordinators and administrators only.
 _NOT_RESTRICTED = {"visibility__in": ["public", "organisation"]}
@@ -93,8 +129,10 @@ DEFAULT_CONSTRAINTS: dict[str, dict[str, dict | list]] = {
 }
 
 
-def seed_default_grants(grant_model=RoleGrant) -> int:
-    """Write DEFAULT_GRANTS into the grants table (the migration passes its historical model)."""
+def seed_default_grants(grant_model=RoleGrant, labels=None) -> int:
+    """Write DEFAULT_GRANTS (those of ``labels``, when given) into the grants table (the migration
+    passes its historical model). A role that holds a grant on a label already keeps it as it is."""
+    existing = set(grant_model.objects.filter(organisation=None).values_list("model", "role"))
     rows = [
         grant_model(
             role=str(role),
@@ -105,6 +143,7 @@ def seed_default_grants(grant_model=RoleGrant) -> int:
         )
         for label, roles in DEFAULT_GRANTS.items()
         for role, actions in roles.items()
+        if (labels is None or label in labels) and (label, str(role)) not in existing
     ]
     grant_model.objects.bulk_create(rows)
     return len(rows)
@@ -114,7 +153,16 @@ def _label(model) -> str:
     return f"{model._meta.app_label}.{model._meta.model_name}"
 
 
-def _check_action(action: str) -> None:
+def _model(model):
+    """A model, given as itself or as "app_label.Model"."""
+    if isinstance(model, str):
+        from django.apps import apps
+
+        return apps.get_model(model)
+    return model
+
+
+def check_action(action: str) -> None:
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}: one of {', '.join(ACTIONS)}")
 
@@ -194,6 +242,54 @@ def user_roles(user) -> set[str]:
     return {role for _organisation_id, role in memberships_of(user)}
 
 
+def member_organisations(user) -> set[int]:
+    """The organisations ``user`` belongs to, in any role."""
+    return {organisation_id for organisation_id, _role in memberships_of(user)}
+
+
+def roles_granted(model, action: str) -> set[str]:
+    """The roles that an enabled grant (of any organisation) allows ``action`` on ``model``."""
+    check_action(action)
+    label = _label(_model(model))
+    return {
+        str(role)
+        for role, actions in RoleGrant.objects.filter(enabled=True, model=label).values_list(
+            "role", "actions"
+        )
+        if action in (actions or ())
+    }
+
+
+def requires_second_factor(user) -> bool:
+    """Whether ``user`` is one who must log in with a second factor where it is required: an
+    operator, a coordinator or an administrator, or a role granted anything on a sensitive record."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    granted = RoleGrant.objects.filter(enabled=True, model__in=SENSITIVE_MODELS).values_list(
+        "role", "actions"
+    )
+    sensitive = {str(role) for role in ALWAYS_SECOND_FACTOR_ROLES} | {
+        role for role, actions in granted if actions
+    }
+    return bool(user_roles(user) & sensitive)
+
+
+def audience(user) -> str:
+    """A key shared by exactly the users who see the same records: the same memberships
+    (organisation and role: a role's grants decide what it sees). Grants and shares are per role
+    and organisation, so equal memberships see equal records."""
+    import hashlib
+
+    if not _active(user):
+        return "public"
+    if user.is_superuser:
+        return "all"
+    digest = hashlib.sha256(repr(memberships_of(user)).encode()).hexdigest()[:24]
+    return f"m{digest}"
+
+
 # -- constraints ---------------------------------------------------------------------------------
 
 
@@ -227,7 +323,7 @@ def constraint_q(constraints, user_id) -> Q:
 
 def organisations_for(user, model, action: str = "view") -> set[int]:
     """The organisations in which ``user`` may ``action`` records of ``model`` (their constraints apart)."""
-    _check_action(action)
+    check_action(action)
     if not _active(user):
         return set()
     return {
@@ -236,9 +332,66 @@ def organisations_for(user, model, action: str = "view") -> set[int]:
     }
 
 
+ANY = object()  # ``may``'s organisation: any one
+
+
+def may(user, model, action: str = "view", organisation=ANY) -> bool:
+    """Whether ``user`` may ``action`` records of ``model`` (a model or "app_label.Model"): in some
+    organisation, or in ``organisation`` (an organisation or its id; None: a record of no
+    organisation, which only an operator may act on). Operators may everything. The question a
+    page asks before it offers a page, a link or a button; the record itself is asked with ``can``."""
+    check_action(action)
+    if is_operator(user):
+        return True
+    if organisation is None:
+        return False
+    try:
+        model = _model(model)
+    except LookupError:  # an app this instance does not have
+        return False
+    organisations = organisations_for(user, model, action)
+    if organisation is ANY:
+        return bool(organisations)
+    return getattr(organisation, "pk", organisation) in organisations
+
+
+def members_who_may(organisations, model, action: str = "view"):
+    """The active users whose role in one of ``organisations`` grants ``action`` on ``model`` (who
+    may lead a case, be an assistance officer), by their memberships alone: being an operator makes
+    no one a member."""
+    from django.contrib.auth import get_user_model
+
+    check_action(action)
+    grants = list(
+        RoleGrant.objects.filter(enabled=True, model=_label(_model(model))).values_list(
+            "role", "actions", "organisation_id"
+        )
+    )
+    allowed = Q(pk__in=[])
+    for organisation in organisations:
+        organisation_id = getattr(organisation, "pk", organisation)
+        roles = sorted(
+            {
+                str(role)
+                for role, actions, granted_in in grants
+                if action in (actions or ()) and granted_in in (None, organisation_id)
+            }
+        )
+        if roles:
+            allowed |= Q(memberships__organisation_id=organisation_id, memberships__role__in=roles)
+    return get_user_model().objects.filter(is_active=True).filter(allowed).distinct()
+
+
+def spans_organisations(user, model, action: str = "view") -> bool:
+    """Whether ``user`` may ``action`` records of ``model`` in more than one organisation (an
+    operator: always): a list then names each record's organisation."""
+    check_action(action)
+    return is_operator(user) or len(organisations_for(user, _model(model), action)) > 1
+
+
 def allowed_q(user, model, action: str = "view") -> Q:
     """The records of ``model`` that ``user`` may ``action``, as a filter (superusers: everything)."""
-    _check_action(action)
+    check_action(action)
     nothing = Q(pk__in=[])
     if not _active(user):
         return nothing
@@ -287,7 +440,7 @@ def allowed_q(user, model, action: str = "view") -> Q:
 def restrict(queryset, user, action: str = "view"):
     """Narrow ``queryset`` to the records ``user`` may ``action``; never widen it."""
     if is_operator(user):
-        _check_action(action)
+        check_action(action)
         return queryset
     return queryset.filter(allowed_q(user, queryset.model, action))
 
@@ -295,7 +448,7 @@ def restrict(queryset, user, action: str = "view"):
 def can(user, obj, action: str = "view") -> bool:
     """Whether ``user`` may ``action`` ``obj``. For a record not yet saved, by its organisation only."""
     if obj.pk is None:
-        _check_action(action)
+        check_action(action)
         if is_operator(user):
             return True
         return getattr(obj, "organisation_id", None) in organisations_for(user, type(obj), action)
@@ -311,7 +464,7 @@ def allowed_among(user, objects, action: str = "view") -> list:
     objects = list(objects)
     if not objects:
         return []
-    _check_action(action)
+    check_action(action)
     if is_operator(user):
         return objects
     undecided = [obj.pk for obj in objects if not _granted_in_own_organisation(user, obj, action)]
@@ -371,7 +524,7 @@ def _holds(obj, lookup: str, value, user_id) -> bool:
 
 
 def get_or_404(queryset, user, action: str = "view", **lookup):
-    _check_action(action)
+    check_action(action)
     try:
         return restrict(queryset, user, action).get(**lookup)
     except (queryset.model.DoesNotExist, ValueError):

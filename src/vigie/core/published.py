@@ -65,6 +65,11 @@ class NameQuerySet(models.QuerySet):
             allowed |= Q(organisation_id=organisation_id)
         return self.filter(allowed)
 
+    def held_by_or_shared(self, organisations):
+        """Those of these names held by one of ``organisations``, and the shared ones (held by none):
+        what a report of those organisations may name (a narrowing of ``visible_to``)."""
+        return self.filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+
     def unpublished(self):
         return self.filter(published=False)
 
@@ -76,6 +81,18 @@ class ImportedNameQuerySet(NameQuerySet):
     def public_q(self, user) -> Q:
         allowed = Q(published=True)
         return allowed if signed_in(user) else allowed & Q(needs_review=False)
+
+
+def name_shown_to_audience(
+    published: bool, name_organisation_id: int | None, audience_organisation_id: int | None
+) -> bool:
+    """Whether an actor's, a place's or a source's name goes into an export for the audience (an
+    organisation's id, None for the public): a published name always; an unpublished one only in its
+    own organisation's export. A public incident never carries an unpublished name into open data:
+    it is left empty there."""
+    return published or (
+        audience_organisation_id is not None and name_organisation_id == audience_organisation_id
+    )
 
 
 def may_publish(user, obj) -> bool:

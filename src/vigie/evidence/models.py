@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.anchor import load_audit_key
 from vigie.core.crypto import EncryptedSnapshotMixin, EncryptedTextField
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.querysets import FollowingQuerySet, RestrictedQuerySet
 
 from .choices import CustodyAction
 from .errors import CustodyIsAppendOnly
@@ -119,6 +120,8 @@ class EvidenceItem(EncryptedSnapshotMixin, ChangeLoggedModel):
 
     changelog_exclude = ("updated",)
 
+    objects = RestrictedQuerySet.as_manager()
+
     class Meta:
         ordering = ["case", "id"]
         constraints = [
@@ -167,7 +170,9 @@ class EvidenceItem(EncryptedSnapshotMixin, ChangeLoggedModel):
         return f"evidence-{self.pk}-{self.sha256[:12]}.{self.extension}"
 
 
-class CustodyQuerySet(models.QuerySet):
+class CustodyQuerySet(FollowingQuerySet):
+    follows = "item"  # a custody event is seen as its piece of evidence
+
     def update(self, **kwargs):
         raise CustodyIsAppendOnly("custody events cannot be changed")
 

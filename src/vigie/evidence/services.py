@@ -296,13 +296,6 @@ def verify_item(item: EvidenceItem, user=None, store: EvidenceStore | None = Non
     return True
 
 
-def evidence_for(user, action: str = "view"):
-    from vigie.core import permissions
-
-    queryset = EvidenceItem.objects.all()
-    return queryset if user is None else permissions.restrict(queryset, user, action)
-
-
 def _join(*parts: str) -> str:
     return "\n".join(part for part in parts if part)
 

@@ -38,11 +38,10 @@ from django.views.decorators.http import require_safe
 
 from vigie.cases.forms import DerivedEvidenceForm, EvidenceForm
 from vigie.cases.models import Case
-from vigie.cases.views import forbidden
 from vigie.core import permissions
 from vigie.core.audit import record_read
 from vigie.core.files import private_dir
-from vigie.core.permissions import get_or_404
+from vigie.core.views import forbidden, object_for
 
 from .bundle import BundleError, export_bundle
 from .choices import CustodyAction
@@ -56,7 +55,7 @@ from .store import INCOMING_DIR, default_store, human_size
 @require_safe
 def download(request, pk: int):
     """Serve one file as an attachment. Anyone outside the item's scope, anonymous included, gets 404."""
-    item = get_or_404(EvidenceItem.objects.all(), request.user, "view", pk=pk)
+    item = object_for(request.user, EvidenceItem.objects.all(), pk=pk)
     try:
         handle = default_store().open(item.sha256)
     except FileNotFoundError:
@@ -149,23 +148,16 @@ def _close_uploads(request) -> None:
 # -- helpers ----------------------------------------------------------------------------------------
 
 
-def _may(user, organisation_id: int, action: str) -> bool:
-    return user.is_superuser or organisation_id in permissions.organisations_for(
-        user, EvidenceItem, action
-    )
-
-
 def _case_or_404(request, case_pk: int) -> Case:
-    return get_or_404(Case.objects.select_related("organisation"), request.user, "view", pk=case_pk)
+    return object_for(request.user, Case.objects.select_related("organisation"), pk=case_pk)
 
 
 def _item_or_404(request, pk: int) -> EvidenceItem:
-    return get_or_404(
+    return object_for(
+        request.user,
         EvidenceItem.objects.select_related(
             "case", "captured_place", "derived_from", "received_by"
         ),
-        request.user,
-        "view",
         pk=pk,
     )
 
@@ -235,7 +227,7 @@ def _received_message(request, intake) -> None:
 @csrf_exempt  # the token is checked by _evidence_add, once the upload handler is in place
 def evidence_add(request, case_pk: int):
     case = _case_or_404(request, case_pk)  # 404, or 403, before the request's body is read
-    if not _may(request.user, case.organisation_id, "add"):
+    if not permissions.may(request.user, EvidenceItem, "add", case.organisation_id):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method == "POST":
         _use_evidence_upload_handler(request)
@@ -250,7 +242,7 @@ def evidence_add(request, case_pk: int):
 @never_cache
 def _evidence_add(request, case_pk: int):
     case = _case_or_404(request, case_pk)
-    if not _may(request.user, case.organisation_id, "add"):
+    if not permissions.may(request.user, EvidenceItem, "add", case.organisation_id):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -284,7 +276,7 @@ def _evidence_add(request, case_pk: int):
 @csrf_exempt  # the token is checked by _evidence_derive, once the upload handler is in place
 def evidence_derive(request, pk: int):
     original = _item_or_404(request, pk)
-    if not _may(request.user, original.organisation_id, "add"):
+    if not permissions.may(request.user, EvidenceItem, "add", original.organisation_id):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method == "POST":
         _use_evidence_upload_handler(request)
@@ -299,7 +291,7 @@ def evidence_derive(request, pk: int):
 @never_cache
 def _evidence_derive(request, pk: int):
     original = _item_or_404(request, pk)
-    if not _may(request.user, original.organisation_id, "add"):
+    if not permissions.may(request.user, EvidenceItem, "add", original.organisation_id):
         return forbidden(request, _("Your role does not allow you to add evidence to this case."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
@@ -341,7 +333,7 @@ def evidence_detail(request, pk: int):
         return HttpResponseNotAllowed(["GET"])
     user = request.user
     record_read(item, user, "evidence page")
-    derivatives = list(permissions.restrict(item.derivatives.all(), user, "view").order_by("pk"))
+    derivatives = list(item.derivatives.visible_to(user).order_by("pk"))
     derived_from = (
         item.derived_from
         if item.derived_from_id and permissions.can(user, item.derived_from)
@@ -356,7 +348,7 @@ def evidence_detail(request, pk: int):
             "derived_from": derived_from,
             "derivatives": derivatives,
             "custody": list(item.custody.select_related("actor").order_by("time", "id")),
-            "may_add": _may(user, item.organisation_id, "add"),
+            "may_add": permissions.may(user, EvidenceItem, "add", item.organisation_id),
         },
     )
 
@@ -403,11 +395,11 @@ def _outgoing_directory() -> Path:
 def evidence_bundle(request, case_pk: int):
     case = _case_or_404(request, case_pk)
     user = request.user
-    if not _may(user, case.organisation_id, "view"):
+    if not permissions.may(user, EvidenceItem, "view", case.organisation_id):
         return forbidden(request, _("Your role does not allow you to export this case's evidence."))
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    items = permissions.restrict(EvidenceItem.objects.filter(case=case), user, "view").count()
+    items = EvidenceItem.objects.filter(case=case).visible_to(user).count()
     if request.method == "POST":
         return _bundle(request, case)
     return render(request, "evidence/bundle.html", {"case": case, "items": items})

@@ -1,6 +1,6 @@
 """Filters of the incident list page (django-filter), with the names and meanings of the API's.
 
-The API's IncidentFilterSet (vigie.api.filters) takes comma-separated lists of references; a page
+The API's IncidentFilterSet (vigie.incidents.filtersets) takes comma-separated lists of references; a page
 needs form widgets instead: a date picker, a select of regions and of cercles, a search text for the
 commune and the actor, one choice per select. This subclass keeps every name (date_from, date_to,
 admin1, admin2, admin3, actor, actor_category, event_type, violation, grade, source) and reuses the
@@ -18,11 +18,13 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.actors.choices import ActorCategory
 from vigie.actors.models import Actor, ActorAlias
-from vigie.api import filters as api_filters
+from vigie.core.filtersets import by_id_or
 from vigie.core.published import name_organisations
 from vigie.core.text import normalize_name
+from vigie.incidents import filtersets as api_filters
 from vigie.incidents.choices import EventType, Grade, ViolationType
 from vigie.places.choices import PlaceKind
+from vigie.places.filtersets import accent_blind_pattern, place_ids
 from vigie.places.models import Place, PlaceAlias
 from vigie.reports.models import Source
 
@@ -155,12 +157,10 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
         if not value:
             return queryset
         communes = Place.objects.visible_to(self.user).filter(kind=PlaceKind.COMMUNE)
-        ids = api_filters.place_ids(self.user, [value])
+        ids = place_ids(self.user, [value])
         normalized = normalize_name(value)
         by_name = (
-            Q(name__iregex=api_filters.accent_blind_pattern(value))
-            if normalized
-            else Q(name__icontains=value)
+            Q(name__iregex=accent_blind_pattern(value)) if normalized else Q(name__icontains=value)
         )
         if normalized:
             by_name |= Exists(
@@ -176,7 +176,7 @@ class IncidentFilterSet(api_filters.IncidentFilterSet):
             return queryset
         actors = Actor.objects.visible_to(self.user)
         normalized = normalize_name(value)
-        matching = api_filters.by_id_or(("key",), [value]) | Q(name__icontains=value)
+        matching = by_id_or(("key",), [value]) | Q(name__icontains=value)
         if normalized:
             matching |= Exists(
                 ActorAlias.objects.filter(actor=OuterRef("pk"), normalized__contains=normalized)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.actors.choices import ActorCategory, ActorRole
 from vigie.core.choices import Visibility
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.querysets import ScopedIncidentQuerySet
 from vigie.places.choices import GeoPrecision
 
 from .choices import (
@@ -34,7 +35,9 @@ CasualtyFigures = type(
 )
 
 
-class IncidentQuerySet(models.QuerySet):
+class IncidentQuerySet(ScopedIncidentQuerySet):
+    """Who sees which incident: vigie.core.querysets.ScopedIncidentQuerySet (``visible_to``)."""
+
     def current(self):
         """The incidents that stand on their own: an incident merged into another (``merged_into`` set)
         lives on in the one that took its reports, and is never counted, listed or exported beside it.

@@ -46,9 +46,7 @@ def figure_basis(incident: Incident):
 
     reports = incident.reports.filter(is_current=True, accepted=True)
     if incident.visibility == Visibility.PUBLIC:
-        reports = reports.exclude(visibility=Visibility.RESTRICTED).filter(
-            source__redistributable=True
-        )
+        reports = reports.shown_to_the_public()
     return reports
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 
 from django import forms
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from vigie.core.dates import IsoDateField, event_date_error
 from vigie.core.models import Organisation
 from vigie.incidents.choices import SUB_EVENT_PARENT, DatePrecision, EventType, SubEventType
-from vigie.reports.choices import Reliability, SourceKind
+from vigie.reports.choices import SourceKind
 from vigie.reports.models import Source
 
 # What a draft keeps: every field of the form, as typed.
@@ -271,21 +270,12 @@ def sources_for_intake(user, organisations):
     the first SOURCES_LISTED by name (a new name equal to an existing source's reuses it)."""
     first = (
         Source.objects.visible_to(user)
-        .filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+        .held_by_or_shared(organisations)
         .exclude(kind=SourceKind.DATASET)
         .order_by("name", "pk")
         .values_list("pk", flat=True)[:SOURCES_LISTED]
     )
     return Source.objects.filter(pk__in=list(first)).order_by("name", "pk")
-
-
-class SourceForm(forms.ModelForm):
-    class Meta:
-        model = Source
-        fields = ["reliability", "party"]
-        widgets = {"reliability": forms.Select}
-
-    reliability = forms.ChoiceField(label=_("Reliability"), choices=Reliability.choices)
 
 
 class SplitForm(forms.Form):

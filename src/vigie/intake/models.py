@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core.crypto import EncryptedJSONField, EncryptedSnapshotMixin, EncryptedTextField
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.querysets import AttachmentQuerySet, DraftQuerySet
 
 
 class ReportDraft(models.Model):
@@ -28,6 +29,8 @@ class ReportDraft(models.Model):
     data = EncryptedJSONField(_("content"), default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = DraftQuerySet.as_manager()
 
     class Meta:
         ordering = ["-updated", "-id"]
@@ -67,6 +70,8 @@ class ReportAttachment(EncryptedSnapshotMixin, ChangeLoggedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = AttachmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

@@ -1,5 +1,5 @@
 """What the intake and review pages do, apart from the web: turn the form into a report (through
-the API's intake service, vigie.api.intake.submit_report), link it at once, say where it went; and
+the API's intake service, vigie.reports.api.intake.submit_report), link it at once, say where it went; and
 the analyst's decisions on the review queue (merge, reject), each pair in its own transaction.
 """
 
@@ -16,12 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigie.actors.models import Actor
-from vigie.api.intake import submit_report
 from vigie.core.audit import append_entries
-from vigie.core.choices import ChangeAction, Visibility
+from vigie.core.choices import ChangeAction
 from vigie.core.context import current_change_context
-from vigie.core.models import ChangeLogEntry, Membership, Organisation, Role
-from vigie.core.permissions import allowed_q, organisations_for, restrict
+from vigie.core.models import ChangeLogEntry, Organisation
 from vigie.core.text import normalize_name, parse_id
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkPair, surviving
@@ -30,7 +28,8 @@ from vigie.incidents.teaching import label_pair_decision
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
 from vigie.places.names import settle
-from vigie.reports.models import Report, Source
+from vigie.reports.api.intake import submit_report
+from vigie.reports.models import Report
 
 from . import attachments as files
 from .forms import NEW, NO_PLACE
@@ -47,71 +46,25 @@ more than this many wait (a large import not yet linked: `vigie link` does that 
 # -- who may do what ---------------------------------------------------------------------------------
 
 
-def _active(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active)
-
-
 def intake_organisations(user):
     """The organisations in which ``user`` may add reports (every one for an operator)."""
-    if _active(user) and user.is_superuser:
-        return Organisation.objects.order_by("name", "pk")
-    return Organisation.objects.filter(pk__in=organisations_for(user, Report, "add")).order_by(
-        "name", "pk"
-    )
-
-
-def may_review(user) -> bool:
-    """Whether ``user`` may change incidents somewhere (analysts, coordinators, administrators)."""
-    return _active(user) and (
-        user.is_superuser or bool(organisations_for(user, Incident, "change"))
-    )
+    return Organisation.objects.where_may(user, Report, "add").order_by("name", "pk")
 
 
 def reviewed_organisations(user):
     """The organisations whose incidents ``user`` may change (every one for an operator)."""
-    if _active(user) and user.is_superuser:
-        return Organisation.objects.order_by("name", "pk")
-    return Organisation.objects.filter(
-        pk__in=organisations_for(user, Incident, "change") if _active(user) else []
-    ).order_by("name", "pk")
-
-
-def may_edit_source(user, source: Source) -> bool:
-    """Coordinators and administrators of the source's organisation; a shared source: operators only."""
-    if not _active(user):
-        return False
-    if user.is_superuser:
-        return True
-    if source.organisation_id is None:
-        return False
-    return Membership.objects.filter(
-        user=user, organisation_id=source.organisation_id, role__in=[Role.COORDINATOR, Role.ADMIN]
-    ).exists()
-
-
-def readable_reports(user) -> Q:
-    """The reports ``user`` may read: public ones from a source that may be named and redistributed, and
-    those their grants open. The same rule as the incident pages (vigie.web.views.common.readable_reports)."""
-    readable = (
-        Q(visibility=Visibility.PUBLIC)
-        & ~Q(source__kind="witness")
-        & Q(source__redistributable=True)
-        & Q(source__published=True)
-    )
-    if _active(user):
-        readable |= allowed_q(user, Report, "view")
-    return readable
+    return Organisation.objects.where_may(user, Incident, "change").order_by("name", "pk")
 
 
 def changeable_incidents(user):
-    return restrict(Incident.objects.current(), user, "change")
+    return Incident.objects.current().restrict(user, "change")
 
 
 def review_pairs(user):
     """Pairs waiting for review whose two reports ``user`` may read and sit in different incidents that
     ``user`` may change."""
     incidents = changeable_incidents(user)
-    readable = restrict(Report.objects.all(), user, "view")
+    readable = Report.objects.restrict(user, "view")
     return (
         LinkPair.objects.filter(status=PairStatus.REVIEW)
         .filter(report_a__incident__in=incidents, report_b__incident__in=incidents)
@@ -123,7 +76,7 @@ def review_pairs(user):
 def reports_to_accept(user):
     """Monitors' reports waiting for an analyst's acceptance, in incidents ``user`` may change and
     readable by ``user``: until accepted, no figure of their incident rests on them."""
-    readable = restrict(Report.objects.all(), user, "view")
+    readable = Report.objects.restrict(user, "view")
     return Report.objects.filter(
         is_current=True,
         accepted=False,
@@ -262,7 +215,7 @@ def resolve(data: dict, chosen_for: dict[str, str], user=None) -> Resolved:
 
 
 def submission_data(cleaned: dict, resolved: Resolved) -> dict:
-    """The form's data in the shape of vigie.api.intake.submit_report."""
+    """The form's data in the shape of vigie.reports.api.intake.submit_report."""
     actors = []
     for name, side, role in (("perpetrator", 1, "perpetrator"), ("target", 2, "target")):
         item = getattr(resolved, name)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -17,13 +17,8 @@ urlpatterns = [
     path("review/accept/", views.reports_accept, name="reports_accept"),
     path("review/linkage/", views.linkage, name="linkage"),
     path("incidents/<int:pk>/split/", views.split_incident, name="split"),
-    path("sources/", views.source_list, name="source_list"),
-    path("sources/<int:pk>/", views.source_detail, name="source_detail"),
-    path("sources/<int:pk>/publish/", views.source_publish, name="source_publish"),
-    path("actors/", views.actor_list, name="actor_list"),
-    path("actors/<int:pk>/", views.actor_detail, name="actor_detail"),
-    path("actors/<int:pk>/publish/", views.actor_publish, name="actor_publish"),
-    path("places/", views.place_list, name="place_list"),
-    path("places/<int:pk>/", views.place_detail, name="place_detail"),
-    path("places/<int:pk>/publish/", views.place_publish, name="place_publish"),
+    # The pages of sources, actors and places live in their apps; their names stay intake:...
+    path("", include("vigie.reports.urls")),
+    path("", include("vigie.actors.urls")),
+    path("", include("vigie.places.urls")),
 ]

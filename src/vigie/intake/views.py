@@ -1,25 +1,22 @@
-"""The pages of intake and review: the report form and drafts, the review queue and split, and the
-reference pages (sources, actors, places).
+"""The pages of intake and review: the report form and drafts, the review queue and split (the
+pages of sources, actors and places are in their apps: vigie.reports, vigie.actors, vigie.places).
 
 Access: every page needs a login (the anonymous are sent to it). A record outside the user's scope
 answers 404; an action the user's role does not allow, on something they may see, answers 403. A file
 sent with a report is downloaded by those who may read the report (a draft's, by its author only);
 anyone else, the anonymous included, gets 404, as for evidence.
-Lists are paginated without counting the whole table (one row more than a page tells if there is a
-next page).
+Lists are paginated without counting the whole table (vigie.core.pages.page_of).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.db.models import F, Q
-from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,19 +27,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
-from vigie.actors.choices import ActorCategory, AliasLanguage
 from vigie.actors.models import Actor
-from vigie.api.access import reports_for, sources_for
+from vigie.core import permissions
 from vigie.core.audit import record_read
 from vigie.core.dates import parse_iso_date
-from vigie.core.published import may_publish, publish
-from vigie.incidents.access import visible_to_user
+from vigie.core.pages import capped_count, page_of
+from vigie.core.views import forbidden
 from vigie.incidents.models import Incident
 from vigie.incidents.services import split
-from vigie.places.choices import PlaceKind
 from vigie.places.models import Place
-from vigie.reports.choices import SourceKind
-from vigie.reports.models import Report, Source
+from vigie.reports.models import Report
 
 from . import services
 from .attachments import MAX_FILES, AttachmentError, attachment_store, receive_files
@@ -51,59 +45,13 @@ from .forms import (
     NEW,
     NO_PLACE,
     ReportForm,
-    SourceForm,
     SplitForm,
     sources_for_intake,
 )
 from .models import ReportAttachment, ReportDraft
 from .search import MIN_QUERY, search_actors, search_places
-from .services import readable_reports
 
-COUNT_CAP = 10_000  # report counts stop here ("10000+"): a source may have a million rows
 PICKERS = ("place", "perpetrator", "target")
-
-
-def forbidden(request, message: str):
-    return render(request, "intake/forbidden.html", {"message": message}, status=403)
-
-
-# -- pagination without COUNT(*) ------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    items: list
-    number: int
-    has_next: bool
-    query: str  # the request's other parameters, for the links
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def previous_number(self) -> int:
-        return self.number - 1
-
-    @property
-    def next_number(self) -> int:
-        return self.number + 1
-
-
-def page_of(request, queryset, size: int) -> Page:
-    try:
-        number = min(max(int(request.GET.get("page", "1")), 1), 100_000)
-    except ValueError:
-        number = 1
-    start = (number - 1) * size
-    items = list(queryset[start : start + size + 1])
-    query = urlencode([(k, v) for k, values in request.GET.lists() if k != "page" for v in values])
-    return Page(items[:size], number, len(items) > size, query)
-
-
-def capped_count(queryset) -> str:
-    n = queryset[: COUNT_CAP + 1].count()
-    return f"{COUNT_CAP}+" if n > COUNT_CAP else str(n)
 
 
 # -- pickers: places and actors -------------------------------------------------------------------------
@@ -303,7 +251,9 @@ def _report_form(request, draft: ReportDraft | None):
     organisations = list(services.intake_organisations(user))
     if not organisations:
         return forbidden(
-            request, _("Your role does not allow you to add reports in any organisation.")
+            request,
+            _("Your role does not allow you to add reports in any organisation."),
+            back="web:incident_list",
         )
     org_queryset = services.intake_organisations(user)
     sources = sources_for_intake(user, organisations)
@@ -397,7 +347,7 @@ def report_new(request):
 @require_http_methods(["GET", "HEAD", "POST"])
 def draft_edit(request, pk: int):
     """A draft is its author's alone: anyone else gets 404."""
-    draft = get_object_or_404(ReportDraft.objects.filter(author=request.user), pk=pk)
+    draft = get_object_or_404(ReportDraft.objects.visible_to(request.user), pk=pk)
     return _report_form(request, draft)
 
 
@@ -406,7 +356,7 @@ def draft_edit(request, pk: int):
 @require_safe
 def drafts(request):
     page = page_of(
-        request, ReportDraft.objects.filter(author=request.user).select_related("organisation"), 25
+        request, ReportDraft.objects.visible_to(request.user).select_related("organisation"), 25
     )
     rows = []
     for draft in page.items:
@@ -438,14 +388,14 @@ def drafts(request):
 @require_safe
 def report_status(request, pk: int):
     """Where a report went: the incident it joined, the review it waits for, or its own new incident."""
-    queryset = reports_for(request.user).select_related(
+    queryset = Report.objects.visible_to(request.user).select_related(
         "source", "place", "incident", "organisation"
     )
     report = get_object_or_404(queryset, pk=pk)
     result = services.outcome(report)
     incident_visible = (
         result.incident is not None
-        and visible_to_user(request.user).filter(pk=result.incident.pk).exists()
+        and Incident.objects.visible_to(request.user).filter(pk=result.incident.pk).exists()
     )
     return render(
         request,
@@ -461,18 +411,10 @@ def report_status(request, pk: int):
 
 def _attachment_for(user, pk: int) -> ReportAttachment:
     """The attachment, when ``user`` may read its report (or wrote its draft); Http404 otherwise."""
-    attachment = ReportAttachment.objects.filter(pk=pk).only("pk", "report_id", "draft_id").first()
-    if attachment is None or not getattr(user, "is_authenticated", False):
+    attachment = ReportAttachment.objects.visible_to(user).filter(pk=pk).first()
+    if attachment is None:
         raise Http404
-    if attachment.report_id is not None:
-        readable = reports_for(user).filter(pk=attachment.report_id).exists()
-    elif attachment.draft_id is not None:
-        readable = ReportDraft.objects.filter(pk=attachment.draft_id, author=user).exists()
-    else:
-        readable = False
-    if not readable:
-        raise Http404
-    return ReportAttachment.objects.get(pk=pk)
+    return attachment
 
 
 @never_cache
@@ -546,9 +488,11 @@ def explain(pair) -> dict:
 @require_safe
 def review_queue(request):
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     pairs = (
         services.review_pairs(user)
@@ -594,9 +538,11 @@ ACCEPT_SHOWN = 50  # monitors' reports waiting for acceptance shown at once, old
 def reports_accept(request):
     """Accept one report (button "accept-<id>") or the ticked ones: their incidents' figures now rest on them."""
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     do = request.POST.get("do", "")
     _action, _sep, single = do.partition("-")
@@ -634,9 +580,11 @@ def review_decide(request):
 
     Each pair in its own transaction; what failed is reported. A single pair outside the user's scope: 404."""
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     do = request.POST.get("do", "")
     action, _sep, single = do.partition("-")
@@ -675,12 +623,16 @@ def review_decide(request):
 def split_incident(request, pk: int):
     """Take chosen reports out of an incident (vigie.incidents.services.split, logged and reversible)."""
     user = request.user
-    incident = get_object_or_404(visible_to_user(user, Incident.objects.current()), pk=pk)
+    incident = get_object_or_404(Incident.objects.visible_to(user), pk=pk)
     if not services.changeable_incidents(user).filter(pk=incident.pk).exists():
-        return forbidden(request, _("Your role does not allow you to change this incident."))
+        return forbidden(
+            request,
+            _("Your role does not allow you to change this incident."),
+            back="web:incident_list",
+        )
     reports = list(
         incident.reports.filter(is_current=True)
-        .filter(readable_reports(user))
+        .readable_by(user)
         .select_related("source", "place")
         .order_by("date_start", "id")
     )
@@ -763,12 +715,14 @@ def linkage(request):
     from vigie.incidents.teaching import label_pair_decision
 
     user = request.user
-    if not services.may_review(user):
+    if not permissions.may(user, Incident, "change"):
         return forbidden(
-            request, _("Only analysts, coordinators and administrators review suggested links.")
+            request,
+            _("Only analysts, coordinators and administrators review suggested links."),
+            back="web:incident_list",
         )
     organisations = services.reviewed_organisations(user)
-    readable = Report.objects.filter(readable_reports(user))
+    readable = Report.objects.readable_by(user)
     joined = (
         LinkPair.objects.filter(asked_at__isnull=False, status=PairStatus.LINKED)
         .filter(report_a__incident__in=services.changeable_incidents(user))
@@ -821,230 +775,3 @@ def linkage(request):
             "questions": questions,
         },
     )
-
-
-# -- reference pages: sources, actors, places ------------------------------------------------------------
-
-
-@never_cache
-@login_required
-@require_safe
-def source_list(request):
-    user = request.user
-    query = (request.GET.get("q") or "").strip()[:200]
-    kind = request.GET.get("kind", "")
-    sources = sources_for(user).select_related("organisation").order_by("name", "pk")
-    if query:
-        sources = sources.filter(Q(name__icontains=query) | Q(slug__icontains=query))
-    if kind in SourceKind.values:
-        sources = sources.filter(kind=kind)
-    page = page_of(request, sources, 25)
-    readable = Report.objects.filter(is_current=True).filter(readable_reports(user))
-    rows = [
-        {"source": source, "reports": capped_count(readable.filter(source=source))}
-        for source in page.items
-    ]
-    return render(
-        request,
-        "intake/source_list.html",
-        {"page": page, "rows": rows, "query": query, "kind": kind, "kinds": SourceKind.choices},
-    )
-
-
-@never_cache
-@login_required
-@require_http_methods(["GET", "HEAD", "POST"])
-def source_detail(request, pk: int):
-    user = request.user
-    source = get_object_or_404(sources_for(user).select_related("organisation"), pk=pk)
-    may_edit = services.may_edit_source(user, source)
-    form = SourceForm(instance=source) if may_edit else None
-    if request.method == "POST":
-        if not may_edit:
-            return forbidden(
-                request,
-                _(
-                    "Only the coordinators and administrators of the source's organisation "
-                    "change its reliability."
-                ),
-            )
-        form = SourceForm(request.POST, instance=source)
-        if form.is_valid():
-            form.save()
-            messages.success(request, _("The source was updated."))
-            return redirect("intake:source_detail", pk=source.pk)
-    readable = Report.objects.filter(source=source, is_current=True).filter(readable_reports(user))
-    latest = readable.order_by("-date_start", "-id").values_list("date_start", flat=True).first()
-    return render(
-        request,
-        "intake/source_detail.html",
-        {
-            "source": source,
-            "form": form,
-            "may_edit": may_edit,
-            "reports": capped_count(readable),
-            "latest": latest,
-            "may_publish": may_publish(user, source),
-            "publish_url": reverse("intake:source_publish", args=[source.pk]),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-@never_cache
-@login_required
-@require_safe
-def actor_list(request):
-    query = (request.GET.get("q") or "").strip()[:300]
-    category = request.GET.get("category", "")
-    actors = Actor.objects.visible_to(request.user).select_related("parent").order_by("name", "pk")
-    if category in ActorCategory.values:
-        actors = actors.filter(category=category)
-    matches = None
-    if query:
-        matches = search_actors(query, limit=50, queryset=actors)
-        page = None
-    else:
-        page = page_of(request, actors, 50)
-    return render(
-        request,
-        "intake/actor_list.html",
-        {
-            "page": page,
-            "matches": matches,
-            "query": query,
-            "category": category,
-            "categories": ActorCategory.choices,
-            "min_query": MIN_QUERY,
-        },
-    )
-
-
-@never_cache
-@login_required
-@require_safe
-def actor_detail(request, pk: int):
-    visible = Actor.objects.visible_to(request.user)
-    actor = get_object_or_404(visible.select_related("parent__parent"), pk=pk)
-    languages = dict(AliasLanguage.choices)
-    aliases: dict[str, list[str]] = {}
-    for alias in actor.aliases.order_by("language", "name"):
-        aliases.setdefault(str(languages.get(alias.language, alias.language)), []).append(
-            alias.name
-        )
-    chain, parent = [], actor.parent
-    while parent is not None and len(chain) < 10 and parent.pk != actor.pk:
-        chain.append(parent)
-        parent = parent.parent
-    language = getattr(request, "LANGUAGE_CODE", "fr")
-    description = (
-        (actor.description_fr if language == "fr" else actor.description_en)
-        or actor.description_en
-        or actor.description_fr
-    )
-    return render(
-        request,
-        "intake/actor_detail.html",
-        {
-            "actor": actor,
-            "aliases": sorted(aliases.items()),
-            "parents": chain,
-            "description": description,
-            "children": list(visible.filter(parent=actor).order_by("name")[:200]),
-            "may_publish": may_publish(request.user, actor),
-            "publish_url": reverse("intake:actor_publish", args=[actor.pk]),
-        },
-    )
-
-
-@never_cache
-@login_required
-@require_safe
-def place_list(request):
-    query = (request.GET.get("q") or "").strip()[:200]
-    kind = request.GET.get("kind", "")
-    places = Place.objects.visible_to(request.user).select_related("parent").order_by("name", "pk")
-    if kind in PlaceKind.values:
-        places = places.filter(kind=kind)
-    matches = None
-    page = None
-    if query:
-        matches = search_places(query, limit=50, queryset=places)
-    else:
-        page = page_of(request, places, 50)
-    return render(
-        request,
-        "intake/place_list.html",
-        {
-            "page": page,
-            "matches": matches,
-            "query": query,
-            "kind": kind,
-            "kinds": PlaceKind.choices,
-            "min_query": MIN_QUERY,
-        },
-    )
-
-
-@never_cache
-@login_required
-@require_safe
-def place_detail(request, pk: int):
-    visible = Place.objects.visible_to(request.user)
-    place = get_object_or_404(visible.select_related("parent"), pk=pk)
-    chain, parent = [], place.parent
-    while parent is not None and len(chain) < 10 and parent.pk != place.pk:
-        chain.append(parent)
-        parent = parent.parent
-    children = list(visible.filter(parent=place).order_by("kind", "name")[:201])
-    return render(
-        request,
-        "intake/place_detail.html",
-        {
-            "place": place,
-            "parents": list(reversed(chain)),
-            "aliases": list(place.aliases.order_by("name")),
-            "children": children[:200],
-            "more_children": len(children) > 200,
-            "may_publish": may_publish(request.user, place),
-            "publish_url": reverse("intake:place_publish", args=[place.pk]),
-        },
-    )
-
-
-# -- publishing a name -------------------------------------------------------------------------------------
-
-
-def _publish(request, queryset, pk: int, detail: str):
-    """Publish an unpublished name the user may see (vigie.core.published.publish, in the change log):
-    404 outside their scope, 403 when their role may not publish it."""
-    obj = get_object_or_404(queryset.visible_to(request.user), pk=pk)
-    if request.method != "POST":  # after the lookup: outside one's scope the address does not exist
-        return HttpResponseNotAllowed(["POST"])
-    if not obj.published:
-        if not may_publish(request.user, obj):
-            return forbidden(
-                request,
-                _("Only an analyst of the organisation that recorded this name publishes it."),
-            )
-        publish(obj, request.user)
-        messages.success(request, _("The name is published: everyone may see it now."))
-    return redirect(detail, pk=obj.pk)
-
-
-@never_cache
-@login_required
-def actor_publish(request, pk: int):
-    return _publish(request, Actor.objects, pk, "intake:actor_detail")
-
-
-@never_cache
-@login_required
-def place_publish(request, pk: int):
-    return _publish(request, Place.objects, pk, "intake:place_detail")
-
-
-@never_cache
-@login_required
-def source_publish(request, pk: int):
-    return _publish(request, Source.objects, pk, "intake:source_detail")

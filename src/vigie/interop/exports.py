@@ -25,7 +25,6 @@ import operator
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO
 
-from vigie.core.vocabulary import Visibility
 from vigie.interop import spreadsheet
 
 CHUNK_SIZE = 5_000
@@ -153,38 +152,6 @@ _CASUALTY_COLUMNS: tuple[str, ...] = tuple(column for column, _field in _CASUALT
 
 STATE_FORCES = "state_forces"
 FOREIGN_FORCES = "foreign_forces"
-WITNESS = "witness"
-
-
-# -- who sees what ---------------------------------------------------------------------------------
-
-
-def visible_incidents(queryset=None, organisation=None):
-    """The incidents an audience may see (vigie.incidents.access): ``queryset`` can narrow, never widen."""
-    from vigie.incidents.access import visible_incidents as allowed
-
-    return allowed(queryset, organisation_ids=[organisation.pk] if organisation is not None else [])
-
-
-def _report_is_listed(
-    visibility: str,
-    report_organisation_id: int | None,
-    source_kind: str,
-    audience_organisation_id: int | None,
-) -> bool:
-    """Whether a current report's "source-slug:id" may appear in ``source_ids`` for the audience."""
-    if visibility == Visibility.PUBLIC:
-        # A witness is never named publicly, nor to another organisation.
-        return source_kind != WITNESS or (
-            audience_organisation_id is not None
-            and report_organisation_id == audience_organisation_id
-        )
-    if visibility == Visibility.ORGANISATION:
-        return (
-            audience_organisation_id is not None
-            and report_organisation_id == audience_organisation_id
-        )
-    return False  # restricted reports are never listed
 
 
 def actor_category(category: str, actor_country: str, incident_country: str | None) -> str:
@@ -219,19 +186,9 @@ def _joined(values: Iterable[str]) -> str | None:
     return ";".join(values) or None
 
 
-def _name_shown(
-    published: bool, name_organisation_id: int | None, audience_organisation_id: int | None
-) -> bool:
-    """Whether an actor's or a place's name goes into an export for the audience: a published name
-    always; an unpublished one (vigie.core.published) only in its own organisation's export. A public
-    incident never carries an unpublished name into open data: it is left empty there."""
-    return published or (
-        audience_organisation_id is not None and name_organisation_id == audience_organisation_id
-    )
-
-
 def _place_table(audience_organisation_id: int | None = None) -> dict[int, tuple[str, str]]:
     """Place id -> (name, code), for the places whose names the audience may read."""
+    from vigie.core.published import name_shown_to_audience
     from vigie.places.models import Place
 
     return {
@@ -239,7 +196,7 @@ def _place_table(audience_organisation_id: int | None = None) -> dict[int, tuple
         for pk, name, code, published, organisation_id in Place.objects.order_by().values_list(
             "id", "name", "code", "published", "organisation_id"
         )
-        if _name_shown(published, organisation_id, audience_organisation_id)
+        if name_shown_to_audience(published, organisation_id, audience_organisation_id)
     }
 
 
@@ -257,7 +214,8 @@ def _chunk_actors(
     ids: list[int], audience_organisation_id: int | None = None
 ) -> dict[int, list[tuple]]:
     """incident id -> its actor links as (side, not main, link id, name, category, country), sorted; the
-    name None when the audience may not read it (``_name_shown``)."""
+    name None when the audience may not read it (``name_shown_to_audience``)."""
+    from vigie.core.published import name_shown_to_audience
     from vigie.incidents.models import IncidentActor
 
     found: dict[int, list[tuple]] = {}
@@ -287,7 +245,7 @@ def _chunk_actors(
         published,
         organisation_id,
     ) in rows:
-        if not _name_shown(published, organisation_id, audience_organisation_id):
+        if not name_shown_to_audience(published, organisation_id, audience_organisation_id):
             name = None
         found.setdefault(incident_id, []).append(
             (side, not primary, link_id, name, category, country)
@@ -314,6 +272,8 @@ def _chunk_reports(
     ids: list[int], audience_organisation_id: int | None
 ) -> dict[int, tuple[int, int, str | None]]:
     """incident id -> (current reports, distinct sources, listed "source-slug:external_id" joined)."""
+    from vigie.core.published import name_shown_to_audience
+    from vigie.core.querysets import report_listed_for_audience
     from vigie.reports.models import Report
 
     by_incident: dict[int, list[tuple]] = {}
@@ -351,8 +311,12 @@ def _chunk_reports(
                 source_published,
                 source_organisation_id,
             ) in reports
-            if _report_is_listed(visibility, organisation_id, kind, audience_organisation_id)
-            and _name_shown(source_published, source_organisation_id, audience_organisation_id)
+            if report_listed_for_audience(
+                visibility, organisation_id, kind, audience_organisation_id
+            )
+            and name_shown_to_audience(
+                source_published, source_organisation_id, audience_organisation_id
+            )
         ]
         found[incident_id] = (
             len(reports),
@@ -393,10 +357,14 @@ def incident_rows(
     Only the incidents the audience may see are yielded, whatever ``queryset`` holds (it may only
     narrow the selection; it must not be sliced). Values are str, int, float or None.
     """
+    from vigie.incidents.models import Incident
+
     audience_id = audience_organisation.pk if audience_organisation is not None else None
     places = _place_table(audience_id)
+    # Who sees what: the access layer's rule for an export's audience (vigie.core.querysets).
     base = (
-        visible_incidents(queryset, audience_organisation)
+        (Incident.objects.all() if queryset is None else queryset)
+        .for_audience(organisation_ids=[audience_id] if audience_id is not None else [])
         .order_by("pk")
         .values_list(*_INCIDENT_FIELDS)
     )
@@ -557,7 +525,6 @@ __all__ = [
     "CHUNK_SIZE",
     "export_incidents",
     "incident_rows",
-    "visible_incidents",
     "actor_category",
     "write_csv",
     "write_geojson",

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.core.choices import Visibility
 from vigie.core.models import ChangeLoggedModel
 from vigie.core.published import NameQuerySet, signed_in
+from vigie.core.querysets import ReportQuerySet
 from vigie.incidents.choices import DatePrecision, EventType, SubEventType
 from vigie.places.choices import GeoPrecision
 
@@ -203,6 +204,8 @@ class Report(models.Model):
         db_index=False,
     )
     created = models.DateTimeField(auto_now_add=True)
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date_start", "id"]

@@ -44,9 +44,7 @@ class ScopedAdmin(admin.ModelAdmin):
     def _allowed(self, request, action: str, obj=None) -> bool:
         if obj is not None:
             return permissions.can(request.user, obj, action)
-        return permissions.is_operator(request.user) or bool(
-            permissions.organisations_for(request.user, self.model, action)
-        )
+        return permissions.may(request.user, self.model, action)
 
     def has_module_permission(self, request):
         return self._allowed(request, "view")
@@ -76,10 +74,9 @@ class ScopedAdmin(admin.ModelAdmin):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "organisation" and not permissions.is_operator(request.user):
-            ids = permissions.organisations_for(request.user, self.model, "add")
-            kwargs["queryset"] = Organisation.objects.filter(pk__in=ids)
+            kwargs["queryset"] = Organisation.objects.where_may(request.user, self.model, "add")
         elif db_field.name == "victim" and not permissions.is_operator(request.user):
-            kwargs["queryset"] = permissions.restrict(Victim.objects.all(), request.user, "view")
+            kwargs["queryset"] = Victim.objects.visible_to(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

@@ -10,8 +10,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from vigie.cases.forms import organisations_where, parse_ids
+from vigie.cases.forms import parse_ids
 from vigie.core.dates import IsoDateField
+from vigie.core.models import Organisation
 from vigie.places.models import Place
 
 from .choices import (
@@ -252,7 +253,9 @@ class NewVictimForm(VictimForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_where(user, Victim, "add")
+        self.fields["organisation"].queryset = Organisation.objects.where_may(
+            user, Victim, "add"
+        ).order_by("name")
 
     def clean_consents(self):
         consents = self.cleaned_data.get("consents", [])

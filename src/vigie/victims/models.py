@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigie.core.crypto import BlindIndexField, EncryptedSnapshotMixin, EncryptedTextField
 from vigie.core.models import ChangeLoggedModel
+from vigie.core.querysets import RestrictedQuerySet
 
 from .choices import (
     AgeGroup,
@@ -46,8 +47,9 @@ def validate_harms(value) -> None:
         )
 
 
-class VisibleManager(models.Manager):
-    """Leaves out what belongs to a victim whose consent to documentation was withdrawn.
+class VisibleManager(models.Manager.from_queryset(RestrictedQuerySet)):  # type: ignore[misc]
+    """Leaves out what belongs to a victim whose consent to documentation was withdrawn. Who sees
+    which record: vigie.core.querysets.RestrictedQuerySet (``visible_to``, ``restrict``).
 
     ``victim_path`` is a class attribute (not an argument): related managers are built from the
     class alone (victim.aliases, assistance.needs).

@@ -81,7 +81,7 @@ def assistance_outcomes(
     end: datetime.date | None = None,
 ) -> OutcomeReport:
     """Count outcomes over ``assistance_cases`` (a queryset of Assistance, already narrowed to what the
-    reader may see, e.g. ``services.assistance_for(user)``; default: all), between ``start`` and
+    reader may see, e.g. ``Assistance.objects.visible_to(user)``; default: all), between ``start`` and
     ``end`` inclusive."""
     by = tuple(by)
     unknown = [name for name in by if name not in DIMENSIONS]

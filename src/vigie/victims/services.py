@@ -79,20 +79,11 @@ class VictimError(ValueError):
 # -- who acts, and may they ------------------------------------------------------------------------
 
 
-def victims_for(user, action: str = "view"):
-    """The victims ``user`` may ``action``, identifying fields not loaded (a list shows none of them)."""
-    queryset = Victim.objects.defer(*ENCRYPTED_VICTIM_FIELDS)
-    return queryset if user is None else permissions.restrict(queryset, user, action)
-
-
-def assistance_for(user, action: str = "view"):
-    queryset = Assistance.objects.all()
-    return queryset if user is None else permissions.restrict(queryset, user, action)
-
-
 def _parts_for(model, user, action: str = "view"):
     """Needs, referrals, services or follow-ups of the assistance cases ``user`` may ``action``."""
-    return model.objects.filter(assistance__in=assistance_for(user, action).values("pk"))
+    return model.objects.filter(
+        assistance__in=Assistance.objects.restrict(user, action).values("pk")
+    )
 
 
 def needs_for(user, action: str = "view"):
@@ -128,12 +119,9 @@ def read_victim(user, victim_id: int, purpose: str) -> Victim:
         victim_id = int(victim_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    if user is None:
-        victim = Victim.objects.filter(pk=victim_id).first()
-        if victim is None:
-            raise Http404
-    else:
-        victim = permissions.get_or_404(Victim.objects.all(), user, "view", pk=victim_id)
+    victim = Victim.objects.visible_to(user).filter(pk=victim_id).first()
+    if victim is None:
+        raise Http404
     record_read(victim, user, purpose)
     return victim
 
@@ -145,7 +133,7 @@ def read_assistance(user, assistance_id: int, purpose: str) -> Assistance:
         assistance_id = int(assistance_id)
     except (TypeError, ValueError):
         raise Http404 from None
-    assistance = assistance_for(user).filter(pk=assistance_id).first()
+    assistance = Assistance.objects.visible_to(user).filter(pk=assistance_id).first()
     if assistance is None:
         raise Http404
     record_read(assistance, user, purpose)
@@ -164,9 +152,9 @@ def find_by_name(user, name: str, purpose: str) -> list[Victim]:
     if not digests:
         return []
     alias_owners = VictimAlias.objects.filter(name_index__in=digests).values("victim_id")
-    queryset = Victim.objects.filter(Q(name_index__in=digests) | Q(pk__in=alias_owners))
-    if user is not None:
-        queryset = permissions.restrict(queryset, user, "view")
+    queryset = Victim.objects.filter(Q(name_index__in=digests) | Q(pk__in=alias_owners)).visible_to(
+        user
+    )
     found = list(queryset.order_by("pk"))
     for victim in found:
         record_read(victim, user, purpose)
@@ -290,10 +278,12 @@ def _check_incidents(user, links) -> list[tuple]:
         for incident, relation in links
     ]
     if user is not None and links:
-        from vigie.incidents.access import visible_to_user
+        from vigie.incidents.models import Incident
 
         ids = {incident.pk for incident, _relation in links}
-        visible = set(visible_to_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+        visible = set(
+            Incident.objects.filter(pk__in=ids).visible_to(user).values_list("pk", flat=True)
+        )
         if visible != ids:
             raise VictimError(_("one of the incidents does not exist or is not visible to you"))
     return links
@@ -468,11 +458,8 @@ def open_assistance(user, victim: Victim, *, opened_on=None, officer=None) -> As
         opened_on=_date(opened_on, _("the opening date")),
         officer=officer,
     )
-    if (
-        officer is not None
-        and not officer.is_superuser
-        and victim.organisation_id
-        not in (permissions.organisations_for(officer, Assistance, "change"))
+    if officer is not None and not permissions.may(
+        officer, Assistance, "change", victim.organisation_id
     ):
         raise VictimError(
             _(

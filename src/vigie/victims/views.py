@@ -34,9 +34,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
-from vigie.cases.views import forbidden, may_see_any
 from vigie.core import permissions
-from vigie.incidents.access import visible_to_user
+from vigie.core.views import forbidden, object_for
+from vigie.incidents.models import Incident
 
 from . import services
 from .choices import (
@@ -121,10 +121,9 @@ def end_consultation(request, pk: int) -> None:
 
 def _summary_or_404(request, pk: int) -> Victim:
     """The victim without its identifying fields (not decrypted, not a read), or 404 outside the scope."""
-    return permissions.get_or_404(
-        Victim.objects.defer(*services.ENCRYPTED_VICTIM_FIELDS).select_related("organisation"),
+    return object_for(
         request.user,
-        "view",
+        Victim.objects.defer(*services.ENCRYPTED_VICTIM_FIELDS).select_related("organisation"),
         pk=pk,
     )
 
@@ -148,14 +147,16 @@ def _may_change(user, victim) -> bool:
 @login_required
 def victim_list(request):
     user = request.user
-    if not may_see_any(user, Victim):
+    if not permissions.may(user, Victim):
         raise Http404
     if request.method not in ("GET", "HEAD", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     visible_links = Prefetch(
         "incident_links",
         to_attr="visible_links",
-        queryset=VictimIncident.objects.filter(incident__in=visible_to_user(user).values("pk"))
+        queryset=VictimIncident.objects.filter(
+            incident__in=Incident.objects.visible_to(user).values("pk")
+        )
         .select_related("incident")
         .order_by("incident__date_start", "incident_id"),
     )
@@ -169,14 +170,20 @@ def victim_list(request):
             user, search.cleaned_data["name"], f"search: {search.cleaned_data['purpose']}"
         )
         found = list(
-            services.victims_for(user)
+            Victim.objects.defer(*services.ENCRYPTED_VICTIM_FIELDS)
+            .visible_to(user)
             .filter(pk__in=[v.pk for v in found])
             .select_related("organisation")
             .prefetch_related(visible_links)
             .order_by("pk")
         )
         search = SearchForm()
-    victims = services.victims_for(user).select_related("organisation").order_by("-created", "-id")
+    victims = (
+        Victim.objects.defer(*services.ENCRYPTED_VICTIM_FIELDS)
+        .visible_to(user)
+        .select_related("organisation")
+        .order_by("-created", "-id")
+    )
     if filters.is_valid():
         if filters.cleaned_data["sex"]:
             victims = victims.filter(sex=filters.cleaned_data["sex"])
@@ -205,11 +212,9 @@ def victim_list(request):
             "search": search,
             "found": found,
             "query": query,
-            "may_add": user.is_superuser
-            or bool(permissions.organisations_for(user, Victim, "add")),
-            "may_report": may_see_any(user, Assistance),
-            "several_organisations": user.is_superuser
-            or len(permissions.organisations_for(user, Victim, "view")) > 1,
+            "may_add": permissions.may(user, Victim, "add"),
+            "may_report": permissions.may(user, Assistance),
+            "several_organisations": permissions.spans_organisations(user, Victim),
         },
     )
 
@@ -221,7 +226,7 @@ def render_summary(request, victim: Victim, form=None, then: str = "", status: i
     """The page before a purpose is given: nothing that identifies the person."""
     links = list(
         VictimIncident.objects.filter(
-            victim_id=victim.pk, incident__in=visible_to_user(request.user).values("pk")
+            victim_id=victim.pk, incident__in=Incident.objects.visible_to(request.user).values("pk")
         )
         .select_related("incident")
         .order_by("incident__date_start")
@@ -261,7 +266,7 @@ def render_victim(request, pk: int, purpose: str, bound: dict | None = None, sta
         .order_by("incident__date_start")
     )
     visible = set(
-        visible_to_user(user)
+        Incident.objects.visible_to(user)
         .filter(pk__in=[link.incident_id for link in links])
         .values_list("pk", flat=True)
     )
@@ -274,7 +279,7 @@ def render_victim(request, pk: int, purpose: str, bound: dict | None = None, sta
     cases = []
     bound_assistance = {key: form for key, form in bound.items() if isinstance(key, tuple)}
     for row in (
-        services.assistance_for(user)
+        Assistance.objects.visible_to(user)
         .filter(victim=victim)
         .order_by("-opened_on", "-id")
         .values_list("pk")
@@ -312,10 +317,7 @@ def render_victim(request, pk: int, purpose: str, bound: dict | None = None, sta
                 "referral_consent": ConsentPurpose.REFERRAL in active,
             }
         )
-    may_open_assistance = (
-        user.is_superuser
-        or victim.organisation_id in permissions.organisations_for(user, Assistance, "add")
-    )
+    may_open_assistance = permissions.may(user, Assistance, "add", victim.organisation_id)
     consent_form = None
     if may_change and len(active) < len(ConsentPurpose.values):
         consent_form = bound.get("consent") or ConsentForm(active=active)
@@ -335,7 +337,7 @@ def render_victim(request, pk: int, purpose: str, bound: dict | None = None, sta
             "consent_form": consent_form,
             "assistance_cases": cases,
             "may_open_assistance": may_open_assistance,
-            "sees_assistance": may_see_any(user, Assistance),
+            "sees_assistance": permissions.may(user, Assistance),
             "need_statuses": NeedStatus.choices,
             "referral_statuses": ReferralStatus.choices,
         },
@@ -375,14 +377,14 @@ def victim_detail(request, pk: int):
 @login_required
 def victim_new(request):
     user = request.user
-    if not may_see_any(user, Victim):
+    if not permissions.may(user, Victim):
         raise Http404
-    if not (user.is_superuser or permissions.organisations_for(user, Victim, "add")):
+    if not permissions.may(user, Victim, "add"):
         return forbidden(request, _("Your role does not allow you to record victims."))
     form = NewVictimForm(
         request.POST if request.method == "POST" else None,
         user=user,
-        visible_incidents=visible_to_user(user),
+        visible_incidents=Incident.objects.visible_to(user),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -422,7 +424,7 @@ def victim_edit(request, pk: int):
         return render_summary(request, summary, then="edit")
     victim = services.read_victim(user, pk, purpose)
     if request.method == "POST":
-        form = VictimForm(request.POST, visible_incidents=visible_to_user(user))
+        form = VictimForm(request.POST, visible_incidents=Incident.objects.visible_to(user))
         if form.is_valid():
             try:
                 with transaction.atomic():
@@ -454,7 +456,7 @@ def victim_edit(request, pk: int):
             )
         }
         initial["aliases"] = "\n".join(alias.name for alias in victim.aliases.order_by("pk"))
-        form = VictimForm(initial=initial, visible_incidents=visible_to_user(user))
+        form = VictimForm(initial=initial, visible_incidents=Incident.objects.visible_to(user))
     return render(
         request, "victims/victim_form.html", {"form": form, "new": False, "victim": victim}
     )
@@ -571,19 +573,9 @@ def assistance_open(request, pk: int):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     user = request.user
-    if not (
-        user.is_superuser
-        or victim.organisation_id in permissions.organisations_for(user, Assistance, "add")
-    ):
+    if not permissions.may(user, Assistance, "add", victim.organisation_id):
         return forbidden(request, _("Your role does not allow you to open assistance cases."))
-    officer = (
-        user
-        if (
-            user.is_superuser
-            or victim.organisation_id in permissions.organisations_for(user, Assistance, "change")
-        )
-        else None
-    )
+    officer = user if permissions.may(user, Assistance, "change", victim.organisation_id) else None
     try:
         assistance = services.open_assistance(user, victim, officer=officer)
     except services.VictimError as error:
@@ -652,7 +644,7 @@ def _apply(kind: str, form, assistance: Assistance, user) -> str:
 @login_required
 def assistance_update(request, pk: int):
     user = request.user
-    assistance = permissions.get_or_404(Assistance.objects.all(), user, "view", pk=pk)
+    assistance = object_for(user, Assistance.objects.all(), pk=pk)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     if not permissions.can(user, assistance, "change"):
@@ -688,7 +680,7 @@ def _label(choices, value) -> str:
 @login_required
 def assistance_report(request):
     user = request.user
-    if not may_see_any(user, Assistance):
+    if not permissions.may(user, Assistance):
         raise Http404
     form = ReportForm(
         request.GET if "by" in request.GET or "start" in request.GET else None,
@@ -698,7 +690,7 @@ def assistance_report(request):
     if form.is_bound and form.is_valid():
         by = tuple(name for name in DIMENSIONS if name in form.cleaned_data["by"])
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
-    report = assistance_outcomes(services.assistance_for(user), by=by, start=start, end=end)
+    report = assistance_outcomes(Assistance.objects.visible_to(user), by=by, start=start, end=end)
     if request.GET.get("format") == "csv":
         buffer = io.StringIO()
         report.write_csv(buffer)

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -8,17 +8,8 @@ urlpatterns = [
     # "/": the dashboard for members, the public home for everyone else.
     path("", views.home, name="dashboard"),
     path("public/", views.PublicHomeView.as_view(), name="public_home"),
-    path("incidents/", views.IncidentListView.as_view(), name="incident_list"),
-    path("incidents/", views.IncidentListView.as_view(), name="incident_list_all"),
-    path(
-        "incidents/export/<str:format_name>/",
-        views.IncidentExportView.as_view(),
-        name="incident_export",
-    ),
-    path("incidents/<int:pk>/", views.IncidentDetailView.as_view(), name="incident_detail"),
-    path(
-        "incidents/<int:pk>/figures/", views.IncidentFiguresView.as_view(), name="incident_figures"
-    ),
+    # The incident pages live in their app; their names stay web:incident_list, ...
+    path("", include("vigie.incidents.urls")),
     path("methodology/", views.MethodologyView.as_view(), name="methodology"),
     path("open-data/", views.OpenDataView.as_view(), name="open_data"),
     path(

@@ -7,22 +7,11 @@ from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
-from vigie.core.models import Role
-from vigie.core.permissions import organisations_for, user_roles
+from vigie.core.permissions import may
 
 register = template.Library()
 # Inputs quick_widget writes itself (their Django templates are simple and were slow to run).
 PLAIN_INPUTS = (forms.TextInput, forms.NumberInput, forms.EmailInput, forms.URLInput)
-
-
-def _may(user, model_path: str, action: str = "view") -> bool:
-    from django.apps import apps
-
-    try:
-        model = apps.get_model(model_path)
-    except LookupError:
-        return False
-    return user.is_superuser or bool(organisations_for(user, model, action))
 
 
 @register.simple_tag(takes_context=True)
@@ -39,15 +28,14 @@ def vigie_nav(context) -> dict:
     cached = getattr(request, "_vigie_nav", None)
     if cached is not None:
         return cached
-    roles = user_roles(user)
     nav = {
         "signed_in": True,
-        "report": _may(user, "reports.Report", "add"),
-        "review": _may(user, "incidents.Incident", "change"),
+        "report": may(user, "reports.Report", "add"),
+        "review": may(user, "incidents.Incident", "change"),
         "reference": True,  # sources, actors and places: every member
-        "cases": _may(user, "cases.Case"),
-        "victims": _may(user, "victims.Victim"),
-        "organisation": user.is_superuser or Role.ADMIN in roles,
+        "cases": may(user, "cases.Case"),
+        "victims": may(user, "victims.Victim"),
+        "organisation": may(user, "core.Membership", "change"),  # administrators, by the grants
     }
     request._vigie_nav = nav
     return nav

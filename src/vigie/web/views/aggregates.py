@@ -1,6 +1,6 @@
 """The figures of the dashboard and of the public home, computed by the database.
 
-Every aggregate starts from a queryset of visible incidents (vigie.web.views.common) and is one
+Every aggregate starts from a queryset of visible incidents (vigie.incidents.visibility) and is one
 GROUP BY query: nothing loops over incidents in Python, so the cost is the database's scan, which
 the dashboard pays at most once a minute per audience (``cached``).
 """
@@ -29,10 +29,10 @@ from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 from django.utils.translation import gettext as _
 
 from vigie.actors.choices import ActorCategory, ActorRole
+from vigie.incidents import geo
 from vigie.incidents.choices import EventType, Grade, PairStatus
 from vigie.incidents.models import IncidentActor, LinkPair, link_category
 from vigie.places.models import Place
-from vigie.web import geo
 
 CACHE_SECONDS = 60
 # Figures older than CACHE_SECONDS are still shown while one request computes the new ones (on a
@@ -246,7 +246,7 @@ def latest(incidents, count: int = LATEST) -> list[dict]:
 
 
 def recent_points(incidents, count: int = MAP_POINTS) -> list[dict]:
-    """The newest incidents that have a position, as map points (vigie.web.geo)."""
+    """The newest incidents that have a position, as map points (vigie.incidents.geo)."""
     newest = (
         incidents.exclude(latitude=None)
         .exclude(longitude=None)

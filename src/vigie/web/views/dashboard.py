@@ -9,10 +9,11 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
-from vigie.web import geo
+from vigie.incidents import geo
+from vigie.incidents.models import Incident
+from vigie.incidents.visibility import audience_key, signed_in
 
 from . import aggregates
-from .common import audience_key, incidents_for, public_incidents, signed_in
 
 
 def _figures(incidents) -> dict:
@@ -63,7 +64,7 @@ class DashboardView(TemplateView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         key = audience_key(user)
-        incidents = incidents_for(user)
+        incidents = Incident.objects.visible_to(user)
         context.update(
             aggregates.cached(f"dashboard:{key}", lambda: _figures(incidents)), fragment_key=key
         )
@@ -81,7 +82,7 @@ class PublicHomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        incidents = public_incidents()
+        incidents = Incident.objects.public()
         key = audience_key(None)
         context.update(
             aggregates.cached(f"public:{key}", lambda: _public_figures(incidents)), fragment_key=key

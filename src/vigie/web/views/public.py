@@ -13,13 +13,12 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from vigie.core.files import private_dir
+from vigie.incidents.views import EXPORT_TYPES
 from vigie.interop.exports import export_incidents
 from vigie.interop.registry import get_export_format
 from vigie.interop.ucdp import ATTRIBUTION as UCDP_ATTRIBUTION
 from vigie.places.mali import ATTRIBUTION_BOUNDARIES, ATTRIBUTION_PLACES
 from vigie.reports.models import PUBLIC_SOURCE_KINDS, Source
-
-from .incidents import EXPORT_TYPES
 
 # A public download is written at most this often, then served from the file: anyone may ask for it,
 # and writing every public incident for each request would let anyone keep the server busy.

@@ -1,0 +1,1 @@
+"""The API of the actor dictionary: actors and their other names."""

@@ -1,0 +1,1 @@
+"""The API of organisations: the caller's organisations and roles."""

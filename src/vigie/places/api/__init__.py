@@ -1,0 +1,1 @@
+"""The API of the gazetteer: places and their other spellings."""

@@ -1,0 +1,1 @@
+"""The API of sources and reports: reading them, and a monitor's report submitted (intake.py)."""

@@ -31,6 +31,7 @@ from .clustering import BLOCK_DAYS
 from .evaluation import Scores
 from .reference import Reference, default_reference
 from .training import (
+    FIXED_LEVELS,
     HAND,
     LEARNED_FIELDS,
     MATCH_THRESHOLD,
@@ -67,7 +68,7 @@ PER_STRATUM = 2
 class Answer:
     """An analyst's answer about two reports: their comparison vector, and whether they are one incident."""
 
-    levels: Mapping[str, float]
+    levels: Mapping[str, float | None]
     match: bool
 
 
@@ -77,7 +78,7 @@ class Candidate:
 
     a: str
     b: str
-    levels: dict[str, float]
+    levels: dict[str, float | None]
     kind: str = ""  # the two event types, e.g. "attack|massacre"
     place: str = ""  # where, for diversity (the cercle, else the region)
     extra: dict = field(default_factory=dict)
@@ -89,7 +90,7 @@ class Candidate:
 
 def comparison_vector(
     a: LinkReport, b: LinkReport, *, reference: Reference | None = None
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """The comparison level of each field for two reports, as the engine computes it
     (vigie.linkage.comparisons.levels)."""
     ref = reference or default_reference()
@@ -138,14 +139,14 @@ def candidates(
     return out
 
 
-def log_odds(model: Model, levels: Mapping[str, float]) -> float:
+def log_odds(model: Model, levels: Mapping[str, float | None]) -> float:
     """The model's posterior log-odds (bits) that a pair with these levels is one incident."""
     return math.fsum(model.weight(name, level) for name, level in levels.items()) + model.prior
 
 
 def train(
     answers: Sequence[Answer],
-    pairs: Sequence[Mapping[str, float]] = (),
+    pairs: Sequence[Mapping[str, float | None]] = (),
     *,
     answer_weight: float = ANSWER_WEIGHT,
     iterations: int = 10,
@@ -164,7 +165,7 @@ def train(
     """
     import numpy as np
 
-    def counted(levels: Mapping[str, float]) -> bool:
+    def counted(levels: Mapping[str, float | None]) -> bool:
         return levels.get("same_source", 0.0) != SAME_SOURCE_WEIGHT
 
     rows = [dict(r) for r in pairs if counted(r)]
@@ -178,10 +179,17 @@ def train(
     weight[unlabelled:] = answer_weight
     codes, values = [], []
     for name in LEARNED_FIELDS:
-        levels = sorted({float(r.get(name, 0.0)) for r in rows})
-        index = {level: k for k, level in enumerate(levels)}
-        codes.append(np.array([index[float(r.get(name, 0.0))] for r in rows], dtype=np.int32))
-        values.append(np.array(levels, dtype=float))
+        # the null level (UNKNOWN, None) last: weighed 0 and left out of the shares, as in `estimate`
+        known_levels = sorted({float(v) for r in rows if (v := r.get(name, 0.0)) is not None})
+        index: dict[float | None, int] = {level: k for k, level in enumerate(known_levels)}
+        index[None] = len(known_levels)
+        codes.append(
+            np.array(
+                [index[None if (v := r.get(name, 0.0)) is None else float(v)] for r in rows],
+                dtype=np.int32,
+            )
+        )
+        values.append(np.array([*known_levels, 0.0], dtype=float))
     hand_score = np.zeros(len(rows))
     for code, level in zip(codes, values, strict=True):
         hand_score += level[code]
@@ -192,15 +200,17 @@ def train(
     for _ in range(iterations):
         matched_weight = posterior * weight
         unmatched_weight = (1.0 - posterior) * weight
-        matched, unmatched = matched_weight.sum(), unmatched_weight.sum()
+        matched = matched_weight.sum()
         log_odds_ = np.zeros(len(rows))
         tables = []
-        for code, level in zip(codes, values, strict=True):
-            m = np.bincount(code, weights=matched_weight, minlength=len(level)) + 0.1
-            u = np.bincount(code, weights=unmatched_weight, minlength=len(level)) + 0.1
-            table = np.log2(
-                (m / (matched + 0.1 * len(level))) / (u / (unmatched + 0.1 * len(level)))
-            )
+        for name, code, level in zip(LEARNED_FIELDS, codes, values, strict=True):
+            size = len(level) - 1  # the known levels; the null level stays at 0
+            m = np.bincount(code, weights=matched_weight, minlength=size + 1)[:size] + 0.1
+            u = np.bincount(code, weights=unmatched_weight, minlength=size + 1)[:size] + 0.1
+            table = np.append(np.log2((m / m.sum()) / (u / u.sum())), 0.0)
+            for k in range(size):
+                if level[k] in FIXED_LEVELS.get(name, ()):
+                    table[k] = level[k]
             tables.append(table)
             log_odds_ += table[code]
         share = min(max(matched / weight.sum(), 1e-6), 1 - 1e-6)
@@ -211,7 +221,10 @@ def train(
     for name, code, level, table in zip(LEARNED_FIELDS, codes, values, tables, strict=True):
         counts = np.bincount(code, minlength=len(level))
         weights[name] = {}
-        for k, hand in enumerate(level):
+        for k, hand in enumerate(level[:-1]):
+            if hand in FIXED_LEVELS.get(name, ()):
+                weights[name][float(hand)] = float(hand)
+                continue
             learned = float(np.clip(table[k], *WEIGHT_BOUNDS))
             n = float(counts[k])
             weights[name][float(hand)] = round(

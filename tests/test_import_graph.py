@@ -38,11 +38,7 @@ APP_API = tuple(f"vigie.{app}.api" for app in DOMAIN_APPS)
 
 # Domain modules that still import the web or API layer at module level: (importer, imported).
 # This list may only shrink: move the helper down into the domain app, then delete its line here.
-ALLOWED_UPWARD = {
-    # Intake saves a report through the API's serializer and service (`submit_report`): the service
-    # belongs in the reports app, the API and the form both calling it.
-    ("vigie.intake.services", "vigie.reports.api.intake"),
-}
+ALLOWED_UPWARD: set[tuple[str, str]] = set()
 
 
 @dataclass(frozen=True)

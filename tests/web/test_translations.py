@@ -23,7 +23,7 @@ PYTHON = [
     PACKAGE / "incidents" / "forms.py",
     PACKAGE / "incidents" / "geo.py",
     PACKAGE / "web" / "templatetags" / "vigie_web.py",
-    PACKAGE / "incidents" / "filters.py",
+    PACKAGE / "incidents" / "filtersets.py",
 ]
 KEYWORDS = {
     "gettext": None,

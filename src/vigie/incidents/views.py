@@ -34,7 +34,7 @@ from vigie.core.permissions import can
 from vigie.core.views import ScopedObjectMixin, object_for
 from vigie.incidents.choices import EventType, Grade, PairStatus, SubEventType
 from vigie.incidents.estimates import CLAIM_FIELDS
-from vigie.incidents.filters import IncidentFilterSet
+from vigie.incidents.filtersets import IncidentFilterSet
 from vigie.incidents.models import Incident, LinkPair, surviving
 from vigie.incidents.services import set_figures
 from vigie.interop.exports import export_incidents
@@ -213,7 +213,10 @@ class IncidentListView(View):
     def get(self, request, *args, **kwargs):
         user = request.user
         filterset = IncidentFilterSet(
-            request.GET or None, queryset=Incident.objects.visible_to(user), request=request
+            request.GET or None,
+            queryset=Incident.objects.visible_to(user),
+            request=request,
+            page=True,
         )
         queryset = filterset.qs.select_related("admin1", "admin2").only(*LIST_FIELDS)
         before = parse_cursor(request.GET.get("before"))
@@ -332,7 +335,10 @@ class IncidentExportView(View):
             wanted = request.GET.get("organisation")
             organisation = next((o for o in organisations if str(o.pk) == wanted), organisations[0])
         filterset = IncidentFilterSet(
-            request.GET or None, queryset=Incident.objects.visible_to(user), request=request
+            request.GET or None,
+            queryset=Incident.objects.visible_to(user),
+            request=request,
+            page=True,
         )
         name = f"vigie-incidents-{format_name}-{datetime.date.today().isoformat()}"
         return export_response(format_name, name, organisation=organisation, queryset=filterset.qs)

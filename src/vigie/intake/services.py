@@ -1,6 +1,7 @@
 """What the intake and review pages do, apart from the web: turn the form into a report (through
-the API's intake service, vigie.reports.api.intake.submit_report), link it at once, say where it went; and
-the analyst's decisions on the review queue (merge, reject), each pair in its own transaction.
+the reports app's service, vigie.reports.services.submit_report, which the API calls too), link it
+at once, say where it went; and the analyst's decisions on the review queue (merge, reject), each
+pair in its own transaction.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from vigie.incidents.teaching import label_pair_decision
 from vigie.places.choices import ADMIN_LEVEL
 from vigie.places.models import Place
 from vigie.places.names import settle
-from vigie.reports.api.intake import submit_report
 from vigie.reports.models import Report
+from vigie.reports.services import submit_report
 
 from . import attachments as files
 from .forms import NEW, NO_PLACE
@@ -215,7 +216,7 @@ def resolve(data: dict, chosen_for: dict[str, str], user=None) -> Resolved:
 
 
 def submission_data(cleaned: dict, resolved: Resolved) -> dict:
-    """The form's data in the shape of vigie.reports.api.intake.submit_report."""
+    """The form's data in the shape of vigie.reports.services.submit_report."""
     actors = []
     for name, side, role in (("perpetrator", 1, "perpetrator"), ("target", 2, "target")):
         item = getattr(resolved, name)

@@ -29,7 +29,7 @@ ENGINE_MODULES: tuple[str, ...] = (
     "vigie.interop.pipeline",
     "vigie.interop.registry",
     "vigie.linkage.reference",
-    "vigie.linkage.api",
+    "vigie.linkage.interface",
     "vigie.linkage.comparisons",
     "vigie.linkage.training",
     "vigie.linkage.clustering",

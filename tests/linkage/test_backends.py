@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import vigie
-from vigie.linkage import api, clustering, comparisons, training
+from vigie.linkage import clustering, comparisons, interface, training
 from vigie.linkage.engine import Linker, LinkerBackend, LinkReport, link
 from vigie.linkage.evaluation import pairwise_scores
 from vigie.linkage.files import PRECISIONS
@@ -72,8 +72,8 @@ def test_each_module_has_one_job_and_the_face_reexports_it():
     assert engine.Linker is clustering.Linker
     assert engine.Model is training.Model and engine.estimate is training.estimate
     assert engine.event_type is comparisons.event_type
-    assert engine.LinkReport is api.LinkReport
-    for module in ("api", "comparisons", "training", "clustering", "engine", "spark"):
+    assert engine.LinkReport is interface.LinkReport
+    for module in ("interface", "comparisons", "training", "clustering", "engine", "spark"):
         assert f"vigie.linkage.{module}" in vigie.ENGINE_MODULES
     # comparisons know nothing of training or clustering; training nothing of clustering
     imported = {
@@ -82,9 +82,9 @@ def test_each_module_has_one_job_and_the_face_reexports_it():
             for node in ast.walk(ast.parse((LINKAGE / f"{name}.py").read_text()))
             if isinstance(node, ast.ImportFrom) and node.level == 1
         }
-        for name in ("api", "comparisons", "training", "clustering")
+        for name in ("interface", "comparisons", "training", "clustering")
     }
-    assert imported["comparisons"] <= {"api", "reference"}
+    assert imported["comparisons"] <= {"interface", "reference"}
     assert "clustering" not in imported["training"]
 
 

@@ -64,8 +64,8 @@ def test_spark_links_like_the_plain_engine(spark):
 
 
 def test_the_spark_backend_attaches_new_reports_like_the_local_one(spark):
-    from vigie.linkage.api import LinkerBackend
     from vigie.linkage.engine import Linker
+    from vigie.linkage.interface import LinkerBackend
     from vigie.linkage.spark import SparkLinker, _as_report
 
     rows, truth = generate(300, seed=6)

@@ -103,6 +103,19 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(pk__in=sorted(_permissions().organisations_for(user, model, action)))
 
 
+class ReviewedQuerySet(models.QuerySet):
+    """Records of the linkage review that belong to an organisation or to none (linkage runs, models
+    trained from analysts' answers): those of the organisations whose incidents ``user`` may change,
+    and those of no organisation (runs of the whole instance, the models they used)."""
+
+    def visible_to(self, user):
+        from vigie.core.models import Organisation
+        from vigie.incidents.models import Incident
+
+        reviewed = Organisation.objects.where_may(user, Incident, "change")
+        return self.filter(Q(organisation__in=reviewed) | Q(organisation__isnull=True))
+
+
 # -- incidents ---------------------------------------------------------------------------------------
 
 

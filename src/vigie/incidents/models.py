@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from vigie.actors.choices import ActorCategory, ActorRole
 from vigie.core.choices import Visibility
 from vigie.core.models import ChangeLoggedModel
-from vigie.core.querysets import ScopedIncidentQuerySet
+from vigie.core.querysets import ReviewedQuerySet, ScopedIncidentQuerySet
 from vigie.places.choices import GeoPrecision
 
 from .choices import (
@@ -324,6 +324,8 @@ class LinkageRun(models.Model):
     merges = models.PositiveIntegerField(default=0)
     review = models.PositiveIntegerField(default=0)
 
+    objects = ReviewedQuerySet.as_manager()
+
     class Meta:
         ordering = ["-started"]
         verbose_name = _("linkage run")
@@ -355,6 +357,8 @@ class LinkModelVersion(ChangeLoggedModel):
         "auth.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     trained = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewedQuerySet.as_manager()
 
     class Meta:
         ordering = ["organisation_id", "number"]

@@ -52,11 +52,6 @@ def intake_organisations(user):
     return Organisation.objects.where_may(user, Report, "add").order_by("name", "pk")
 
 
-def reviewed_organisations(user):
-    """The organisations whose incidents ``user`` may change (every one for an operator)."""
-    return Organisation.objects.where_may(user, Incident, "change").order_by("name", "pk")
-
-
 def changeable_incidents(user):
     return Incident.objects.current().restrict(user, "change")
 

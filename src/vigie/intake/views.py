@@ -15,7 +15,7 @@ import math
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -721,7 +721,6 @@ def linkage(request):
             _("Only analysts, coordinators and administrators review suggested links."),
             back="web:incident_list",
         )
-    organisations = services.reviewed_organisations(user)
     readable = Report.objects.readable_by(user)
     joined = (
         LinkPair.objects.filter(asked_at__isnull=False, status=PairStatus.LINKED)
@@ -750,13 +749,9 @@ def linkage(request):
             return redirect("intake:split", pk=pair.report_a.incident_id)
         messages.success(request, _("Answer kept."))
         return redirect("intake:linkage")
-    versions = list(
-        LinkModelVersion.objects.filter(
-            Q(organisation__in=organisations) | Q(organisation__isnull=True)
-        ).order_by("organisation_id", "number")
-    )
+    versions = list(LinkModelVersion.objects.visible_to(user).order_by("organisation_id", "number"))
     runs = list(
-        LinkageRun.objects.filter(Q(organisation__in=organisations) | Q(organisation__isnull=True))
+        LinkageRun.objects.visible_to(user)
         .select_related("model_version")
         .order_by("-started")[:10]
     )

@@ -1,6 +1,6 @@
 """Clustering: how candidate pairs become incidents, on one machine (the local backend).
 
-`Linker` implements `vigie.linkage.api.LinkerBackend` in this process. Candidate pairs come from
+`Linker` implements `vigie.linkage.interface.LinkerBackend` in this process. Candidate pairs come from
 blocking (the reports share a cercle and their date windows come within `BLOCK_DAYS` of each other),
 so work grows about linearly with the number of reports; each is scored by the comparisons under the
 model; pairs are joined best first from posterior odds of 1:1, never putting two reports of one
@@ -17,8 +17,8 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from . import comparisons
-from .api import LinkReport, LinkResult, PairScore
 from .comparisons import LabelVocabulary, Resolved, publication, resolve
+from .interface import LinkReport, LinkResult, PairScore
 from .reference import Reference, default_reference
 from .training import HAND, Model, estimate, score, weigh
 

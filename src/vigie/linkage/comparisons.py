@@ -24,7 +24,7 @@ from functools import lru_cache
 from vigie.actors.classify import keyword_category
 from vigie.core.text import normalize_name
 
-from .api import LinkReport
+from .interface import LinkReport
 from .reference import ActorEntry, PlaceEntry, Reference, default_reference
 
 __all__ = [

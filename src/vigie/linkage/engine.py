@@ -12,7 +12,7 @@ Work grows about linearly with the number of reports: only reports that share a 
 This module is the engine's public face (`link`, `score_pair`, `Linker` and the records); the work
 is split in modules behind it:
 
-* `vigie.linkage.api`: the records (`LinkReport`, `PairScore`, `LinkResult`) and `LinkerBackend`,
+* `vigie.linkage.interface`: the records (`LinkReport`, `PairScore`, `LinkResult`) and `LinkerBackend`,
   the interface that the local backend (`Linker`) and the Spark one (`vigie.linkage.spark`) share;
 * `vigie.linkage.comparisons`: each report resolved once, and the comparison level of each field
   of a pair (every weight is documented where it is set there);
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .api import LinkerBackend, LinkReport, LinkResult, PairScore
 from .clustering import AVERAGE_LINK_LOG_ODDS, BLOCK_DAYS, PAIR_FLOOR, Linker
 from .comparisons import (
     ACTOR_COALITION,
@@ -59,6 +58,7 @@ from .comparisons import (
     resolve_actors,
     similarity,
 )
+from .interface import LinkerBackend, LinkReport, LinkResult, PairScore
 from .reference import Reference, default_reference
 from .training import (
     HAND,

@@ -26,9 +26,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import comparisons
-from .api import LinkReport
 from .clustering import BLOCK_DAYS
 from .evaluation import Scores
+from .interface import LinkReport
 from .reference import Reference, default_reference
 from .training import (
     FIXED_LEVELS,

@@ -1,6 +1,6 @@
 """The linkage engine on Apache Spark, for report streams that outgrow one machine.
 
-Two faces: `SparkLinker`, the `vigie.linkage.api.LinkerBackend` that the local `Linker` also
+Two faces: `SparkLinker`, the `vigie.linkage.interface.LinkerBackend` that the local `Linker` also
 implements (reports held, new reports added, their incidents), and `link_spark`, the same work on
 DataFrames throughout: reports in (a Spark DataFrame with the columns of `vigie link-file`),
 incidents out (a DataFrame of report_id, incident). The work is split the way
@@ -21,10 +21,10 @@ import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from functools import lru_cache
 
-from .api import LinkReport, LinkResult, PairScore
 from .clustering import Linker
 from .comparisons import block_keys
 from .engine import link
+from .interface import LinkReport, LinkResult, PairScore
 from .reference import default_reference
 from .training import HAND, Model
 
@@ -169,7 +169,7 @@ def _link_held_block(
 
 
 class SparkLinker:
-    """`vigie.linkage.api.LinkerBackend` on Spark: the reports held and new are grouped by spatial
+    """`vigie.linkage.interface.LinkerBackend` on Spark: the reports held and new are grouped by spatial
     block and each block is linked by the local `Linker` on an executor (seeded with the reports
     already linked), with one model for all blocks. Without a model, the first `add` learns one on
     the driver from up to ``sample`` of its reports (a random sample).

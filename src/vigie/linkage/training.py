@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from . import comparisons
-from .api import PairScore
 from .comparisons import ACTOR_INCOMPATIBLE, SAME_SOURCE_WEIGHT, TYPE_INCOMPATIBLE, Resolved
+from .interface import PairScore
 from .reference import Reference
 
 __all__ = [

@@ -273,7 +273,8 @@ def test_a_name_outside_ones_scope_is_not_found(world, who):
 
 def test_the_organisation_sees_its_names(world):
     for who in ("a_monitor", "a_analyst", "operator"):
-        missing = [name for name in NAMES if not leaks(api_answers(world, who), [name])]
+        answers = api_answers(world, who)
+        missing = [name for name in NAMES if not leaks(answers, [name])]
         assert not missing, (who, missing)
     pages = page_answers(world, "a_analyst")
     assert found(PERPETRATOR, body(pages[f"{reverse('intake:actor_list')}?q=Katiba"]))

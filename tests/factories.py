@@ -8,7 +8,9 @@ several reports for merges, an export's fields) and keep their own helpers.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+from collections.abc import Iterator
 
 from vigie.actors.models import Actor
 from vigie.incidents.models import Incident, IncidentActor, IncidentViolation
@@ -89,3 +91,19 @@ def make_incident(
     for violation in violations:
         IncidentViolation.objects.create(incident=incident, violation=violation)
     return incident
+
+
+@contextlib.contextmanager
+def kept_for_the_module(django_db_blocker) -> Iterator[None]:
+    """Records a module's tests read, made once for them all (Django's TestCase.setUpTestData): made
+    in a transaction that each test's own (a savepoint inside it) rolls back to, and rolled back
+    after the module's last test. For a module-scoped fixture that depends on django_db_setup; its
+    tests use the database as usual (pytest.mark.django_db) and must leave the records' Python
+    objects as they found them (they are shared)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        try:
+            yield
+        finally:
+            transaction.set_rollback(True)

@@ -39,9 +39,12 @@ check: install
 lint: check  # the former name
 
 # Everything but the tests marked slow (browser, Spark, schemathesis, subprocesses, the walks over
-# every route as every persona), on SQLite.
+# every route as every persona), on SQLite, one pytest-xdist worker per core (WORKERS=2 to choose):
+# each worker has its own test database and its own folder under the test VIGIE_HOME
+# (vigie/settings/test.py).
+WORKERS ?= auto
 test-fast: install
-	env -u DATABASE_URL $(BIN)/pytest -m "not slow"
+	env -u DATABASE_URL $(BIN)/pytest -m "not slow" -n $(WORKERS)
 
 test-sqlite: install
 	env -u DATABASE_URL $(BIN)/pytest

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from vigie.core.models import ChangeLogEntry, Membership, Organisation, Role
+from tests import factories
+from vigie.core.models import ChangeLogEntry, Organisation, Role
 from vigie.core.permissions import DEFAULT_GRANTS
 
 pytestmark = pytest.mark.django_db
@@ -362,20 +362,9 @@ class World:
     """Organisations A and B, one user per role in each, an operator, and A's records with markers."""
 
     def __init__(self):
-        user_model = get_user_model()
         self.a = Organisation.objects.create(slug="org-a", name="Organisation A")
         self.b = Organisation.objects.create(slug="org-b", name="Organisation B")
-        self.users = {"anonymous": None}
-        for organisation, tag in ((self.a, "A"), (self.b, "B")):
-            for role in ROLES:
-                user = user_model.objects.create_user(
-                    f"{tag}-{role}", password="irrelevant-password-1"
-                )
-                Membership.objects.create(user=user, organisation=organisation, role=role)
-                self.users[f"{tag}:{role}"] = user
-        self.users["operator"] = user_model.objects.create_superuser(
-            "operator", password="irrelevant-password-1"
-        )
+        self.users = {"anonymous": None, **factories.every_role({"A": self.a, "B": self.b})}
         self.records: dict[str, object] = {}
         self.problems_building: list[str] = []
         for builder in (

@@ -11,6 +11,7 @@ other modules may not import it.
 from __future__ import annotations
 
 import ast
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +57,11 @@ def module_name(path: Path) -> str:
     return ".".join(parts)
 
 
+@functools.cache
+def parsed(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+
+
 def imports_of(path: Path) -> list[Import]:
     """Every import of the file, with the module it names (relative imports resolved); `from vigie
     import cli` names vigie.cli. Imports inside a function are not at module level."""
@@ -84,7 +90,7 @@ def imports_of(path: Path) -> list[Import]:
                 module_level and not isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)),
             )
 
-    visit(ast.parse(path.read_text(encoding="utf-8"), filename=str(path)), True)
+    visit(parsed(path), True)
     return found
 
 
@@ -155,3 +161,130 @@ def test_every_app_command_is_registered_and_reaches_vigie():
     assert COMMANDS
     for name, command in COMMANDS.items():
         assert main.commands[name] is command
+
+
+# -- no import cycle at module level ----------------------------------------------------------------
+
+
+def module_files() -> dict[str, Path]:
+    return {module_name(path): path for path in sorted((SOURCE / "vigie").rglob("*.py"))}
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def module_level_graph(files: dict[str, Path]) -> dict[str, dict[str, int]]:
+    """importer -> {imported module of src/vigie: line}, for the imports run when the importer is
+    imported: at module level or in a class body, not in a function, not under `if TYPE_CHECKING:`,
+    not `from __future__`. `from package import name` names the module package.name when there is
+    one. A module's implicit import of its own parent packages is not an arrow (Python has them
+    ready before it runs the module)."""
+    graph: dict[str, dict[str, int]] = {}
+    for importer, path in files.items():
+        package = importer.split(".") if path.name == "__init__.py" else importer.split(".")[:-1]
+        arrows: dict[str, int] = {}
+
+        def add(imported: str, line: int, importer: str = importer, arrows=arrows) -> None:
+            if imported in files and imported != importer:
+                arrows.setdefault(imported, line)
+
+        def visit(statements: list[ast.stmt], package=package, add=add) -> None:
+            for node in statements:
+                if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                if isinstance(node, ast.If) and _is_type_checking(node.test):
+                    visit(node.orelse)
+                    continue
+                if isinstance(node, ast.Import):
+                    for alias in node.names:
+                        add(alias.name, node.lineno)
+                elif isinstance(node, ast.ImportFrom):
+                    if node.module == "__future__":
+                        continue
+                    if node.level:
+                        base = ".".join(package[: len(package) - node.level + 1])
+                        base = f"{base}.{node.module}" if node.module else base
+                    else:
+                        base = node.module or ""
+                    for alias in node.names:
+                        submodule = f"{base}.{alias.name}"
+                        add(submodule if submodule in files else base, node.lineno)
+                else:
+                    for field in ("body", "orelse", "finalbody"):
+                        block = getattr(node, field, None)
+                        if isinstance(block, list):
+                            visit([s for s in block if isinstance(s, ast.stmt)])
+                    for handler in getattr(node, "handlers", []):
+                        visit(handler.body)
+                    for case in getattr(node, "cases", []):
+                        visit(case.body)
+
+        visit(parsed(path).body)
+        graph[importer] = arrows
+    return graph
+
+
+def find_cycle(graph: dict[str, dict[str, int]]) -> list[str]:
+    """One cycle of the graph as [a, b, ..., a], or [] when there is none (a depth-first walk)."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    path: list[str] = []
+
+    def walk(node: str) -> list[str]:
+        state[node] = 1
+        path.append(node)
+        for target in sorted(graph.get(node, {})):
+            if state.get(target) == 1:
+                return path[path.index(target) :] + [target]
+            if target not in state:
+                found = walk(target)
+                if found:
+                    return found
+        path.pop()
+        state[node] = 2
+        return []
+
+    for start in sorted(graph):
+        if start not in state:
+            found = walk(start)
+            if found:
+                return found
+    return []
+
+
+def test_the_cycle_finder_finds_a_cycle_and_only_a_cycle():
+    assert find_cycle({"a": {"b": 1}, "b": {"c": 2}, "c": {}}) == []
+    assert find_cycle({"a": {"b": 1}, "b": {"c": 2}, "c": {"a": 3}, "d": {"a": 1}}) == [
+        "a",
+        "b",
+        "c",
+        "a",
+    ]
+
+
+def test_the_module_graph_reads_what_runs_at_import_time():
+    graph = module_level_graph(module_files())
+    assert len(graph) > 100
+    # `from vigie.interop import acled` is an arrow to the module vigie.interop.acled.
+    assert any("vigie.interop.acled" in arrows for arrows in graph.values())
+    # vigie.web.views re-exports its pages: arrows from the package to its modules.
+    assert "vigie.web.views.dashboard" in graph["vigie.web.views"]
+    # An import inside a function is not an arrow: the CLI's commands import the apps late.
+    late = {i.imported for i in imports_of(SOURCE / "vigie" / "core" / "commands.py")}
+    early = set(graph["vigie.core.commands"])
+    assert any(within(name, "vigie.core") for name in late - early)
+
+
+def test_no_import_cycle_at_module_level():
+    """A module that imports, at module level, a module that imports it back (or through others)
+    works only in one import order. Break a cycle by moving the shared thing down a layer, or the
+    import into the function that needs it when the dependency is genuinely late."""
+    graph = module_level_graph(module_files())
+    cycle = find_cycle(graph)
+    lines = [
+        f"{importer} (line {graph[importer][imported]}) imports {imported}"
+        for importer, imported in zip(cycle, cycle[1:], strict=False)
+    ]
+    assert cycle == [], "an import cycle at module level:\n" + "\n".join(lines)

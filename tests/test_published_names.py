@@ -17,8 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from tests.factories import member
 from vigie.actors.models import Actor
-from vigie.core.models import ChangeLogEntry, Membership, Organisation, Role
+from vigie.core.models import ChangeLogEntry, Organisation, Role
 from vigie.incidents.models import Incident
 from vigie.interop.loader import run_import
 from vigie.places.models import Place
@@ -58,19 +59,17 @@ class World:
     def __init__(self, tmp_path):
         self.a = Organisation.objects.create(slug="org-a", name="Organisation A")
         self.b = Organisation.objects.create(slug="org-b", name="Organisation B")
-        users = get_user_model().objects
-        self.users = {}
-        for key, organisation, role in (
-            ("a_monitor", self.a, Role.MONITOR),
-            ("a_analyst", self.a, Role.ANALYST),
-            ("b_analyst", self.b, Role.ANALYST),
-            ("b_monitor", self.b, Role.MONITOR),
-        ):
-            user = users.create_user(key, password="irrelevant-password-1")
-            Membership.objects.create(user=user, organisation=organisation, role=role)
-            self.users[key] = user
-        self.users["no_organisation"] = users.create_user("loner", password="irrelevant-password-1")
-        self.users["operator"] = users.create_superuser(
+        self.users = {
+            key: member(key, organisation, role)
+            for key, organisation, role in (
+                ("a_monitor", self.a, Role.MONITOR),
+                ("a_analyst", self.a, Role.ANALYST),
+                ("b_analyst", self.b, Role.ANALYST),
+                ("b_monitor", self.b, Role.MONITOR),
+            )
+        }
+        self.users["no_organisation"] = member("loner")
+        self.users["operator"] = get_user_model().objects.create_superuser(
             "operator", password="irrelevant-password-1"
         )
         self.users["anonymous"] = None
@@ -273,7 +272,8 @@ def test_a_name_outside_ones_scope_is_not_found(world, who):
 
 def test_the_organisation_sees_its_names(world):
     for who in ("a_monitor", "a_analyst", "operator"):
-        missing = [name for name in NAMES if not leaks(api_answers(world, who), [name])]
+        answers = api_answers(world, who)
+        missing = [name for name in NAMES if not leaks(answers, [name])]
         assert not missing, (who, missing)
     pages = page_answers(world, "a_analyst")
     assert found(PERPETRATOR, body(pages[f"{reverse('intake:actor_list')}?q=Katiba"]))

@@ -1,12 +1,7 @@
-import datetime
-
 import pytest
-from django.contrib.auth import get_user_model
 
-from vigie.core.models import Membership, Organisation
-from vigie.incidents.models import Incident
-
-PASSWORD = "a long enough password 42"
+from tests import factories
+from vigie.core.models import Organisation
 
 
 @pytest.fixture
@@ -21,25 +16,11 @@ def organisation_b(db):
 
 @pytest.fixture
 def make_user(db):
-    def make(username: str, organisation=None, role: str | None = None, **extra):
-        user = get_user_model().objects.create_user(username, password=PASSWORD, **extra)
-        if organisation is not None:
-            Membership.objects.create(user=user, organisation=organisation, role=role)
-        return user
-
-    return make
+    """factories.member: a user with PASSWORD, a member of an organisation in a role if given."""
+    return factories.member
 
 
 @pytest.fixture
 def make_incident(db):
-    def make(organisation, visibility="organisation", location="Sévaré", **extra):
-        return Incident.objects.create(
-            organisation=organisation,
-            visibility=visibility,
-            location=location,
-            date_start=datetime.date(2023, 5, 2),
-            date_end=datetime.date(2023, 5, 2),
-            **extra,
-        )
-
-    return make
+    """factories.bare_incident: an incident of one day and nothing else."""
+    return factories.bare_incident

@@ -9,10 +9,9 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.factories import PASSWORD
 from vigie.accounts.signals import LOGIN_TIME_KEY
 from vigie.settings import base
-
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/en/login/"

@@ -8,9 +8,8 @@ from django.utils import timezone
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.factories import PASSWORD
 from vigie.core.models import Role
-
-from .conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 ENROL, VERIFY, DISABLE = (

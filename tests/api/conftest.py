@@ -11,13 +11,12 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
-from django.contrib.auth import get_user_model
 from rest_framework.test import APIClient
 
-from tests.factories import make_incident
+from tests.factories import make_incident, member
 from vigie.actors.models import Actor
 from vigie.api.tokens import issue_token
-from vigie.core.models import Membership, Organisation, Role
+from vigie.core.models import Organisation, Role
 from vigie.incidents.models import Incident
 from vigie.reports.models import Source
 
@@ -42,15 +41,11 @@ class World:
 
 @pytest.fixture
 def world(db) -> World:
-    users = get_user_model().objects
     alpha = Organisation.objects.create(slug="alpha", name="Association Alpha")
     beta = Organisation.objects.create(slug="beta", name="Association Beta")
-    ana = users.create_user("ana", password="a long enough password 1")
-    amadou = users.create_user("amadou", password="a long enough password 2")
-    binta = users.create_user("binta", password="a long enough password 3")
-    Membership.objects.create(user=ana, organisation=alpha, role=Role.MONITOR)
-    Membership.objects.create(user=amadou, organisation=alpha, role=Role.ANALYST)
-    Membership.objects.create(user=binta, organisation=beta, role=Role.ANALYST)
+    ana = member("ana", alpha, Role.MONITOR)
+    amadou = member("amadou", alpha, Role.ANALYST)
+    binta = member("binta", beta, Role.ANALYST)
     tokens = {user.username: issue_token(user)[0] for user in (ana, amadou, binta)}
     sources = {
         "rfi": Source.objects.create(slug="rfi", name="RFI", kind="media", organisation=alpha),
@@ -146,11 +141,8 @@ def protected(world, keys_dir) -> Protected:
     from vigie.evidence.models import CustodyEvent, EvidenceItem
     from vigie.victims.services import create_victim
 
-    users = get_user_model().objects
-    ines = users.create_user("ines", password="a long enough password 6")
-    awa = users.create_user("awa", password="a long enough password 7")
-    Membership.objects.create(user=ines, organisation=world.alpha, role=Role.INVESTIGATOR)
-    Membership.objects.create(user=awa, organisation=world.alpha, role=Role.ASSISTANCE_OFFICER)
+    ines = member("ines", world.alpha, Role.INVESTIGATOR)
+    awa = member("awa", world.alpha, Role.ASSISTANCE_OFFICER)
     world.tokens["ines"] = issue_token(ines)[0]
     world.tokens["awa"] = issue_token(awa)[0]
     incident = world.incidents["alpha_private"]

@@ -3,15 +3,9 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from vigie.core.models import Membership, Organisation, Role
-
-
-def member(username: str, organisation, role: str):
-    user = get_user_model().objects.create_user(username=username, password="x" * 16)
-    Membership.objects.create(user=user, organisation=organisation, role=role)
-    return user
+from tests.factories import member
+from vigie.core.models import Organisation, Role
 
 
 @pytest.fixture

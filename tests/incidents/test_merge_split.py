@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.factories import bare_incident
 from vigie.core.models import ChangeLogEntry
 from vigie.incidents.choices import PairStatus
 from vigie.incidents.models import Incident, LinkOperation, LinkPair
@@ -15,12 +16,9 @@ from vigie.reports.models import Report, Source
 pytestmark = pytest.mark.django_db
 
 
-def make_incident(day: int, tolls: list[int | None], *, kinds=("media",)) -> Incident:
-    incident = Incident.objects.create(
-        date_start=datetime.date(2023, 1, day),
-        date_end=datetime.date(2023, 1, day),
-        location=f"village {day}",
-    )
+def reported_incident(day: int, tolls: list[int | None], *, kinds=("media",)) -> Incident:
+    """An incident of 2023-01-``day`` with one report per toll, its figures computed from them."""
+    incident = bare_incident(day=datetime.date(2023, 1, day), location=f"village {day}")
     for n, toll in enumerate(tolls):
         source, _ = Source.objects.get_or_create(
             slug=f"s{day}-{n}",
@@ -53,7 +51,7 @@ def state():
 
 
 def test_merge_moves_reports_recomputes_and_is_logged():
-    a, b = make_incident(3, [10, 12]), make_incident(4, [30])
+    a, b = reported_incident(3, [10, 12]), reported_incident(4, [30])
     before_log = ChangeLogEntry.objects.count()
     operation = merge(a, b, reason="same massacre")
     a.refresh_from_db(), b.refresh_from_db()
@@ -72,7 +70,7 @@ def test_merge_moves_reports_recomputes_and_is_logged():
 
 
 def test_a_split_that_is_not_an_undo_makes_a_new_incident():
-    a = make_incident(5, [10, 12, 14])
+    a = reported_incident(5, [10, 12, 14])
     moved = list(a.reports.order_by("pk").values_list("pk", flat=True)[:1])
     operation, other = split(a, moved, reason="two attacks")
     assert other.pk != a.pk and list(other.reports.values_list("pk", flat=True)) == moved
@@ -80,7 +78,7 @@ def test_a_split_that_is_not_an_undo_makes_a_new_incident():
 
 
 def test_split_refuses_what_it_cannot_do():
-    a, b = make_incident(6, [1, 2]), make_incident(7, [3])
+    a, b = reported_incident(6, [1, 2]), reported_incident(7, [3])
     with pytest.raises(ValueError, match="not all in this incident"):
         split(a, list(b.reports.values_list("pk", flat=True)))
     with pytest.raises(ValueError, match="at least one report"):
@@ -90,7 +88,7 @@ def test_split_refuses_what_it_cannot_do():
 
 
 def test_the_analysts_figures_need_a_reason_and_are_logged():
-    a = make_incident(8, [10, 20])
+    a = reported_incident(8, [10, 20])
     with pytest.raises(ValueError, match="need a reason"):
         set_figures(a, {"killed_best": 15}, "")
     set_figures(a, {"killed_best": 15}, "hospital list of names")
@@ -108,7 +106,7 @@ def test_the_analysts_figures_need_a_reason_and_are_logged():
 
 
 def test_merge_confirms_the_review_pair_and_split_rejects_it():
-    a, b = make_incident(9, [10]), make_incident(10, [11])
+    a, b = reported_incident(9, [10]), reported_incident(10, [11])
     ra, rb = a.reports.get(), b.reports.get()
     pair = LinkPair.objects.create(
         report_a=ra, report_b=rb, score=3, log_odds=-1, weights={}, status=PairStatus.REVIEW
@@ -135,9 +133,9 @@ def test_a_merge_then_its_split_restores_the_previous_state_exactly(first, secon
     Incident.objects.filter(merged_into__isnull=False).update(merged_into=None)
     LinkOperation.objects.all().delete()
     Incident.objects.all().delete()
-    a = make_incident(11, first, kinds=("media", "official"))
-    b = make_incident(12, second, kinds=("un",))
-    make_incident(13, third)
+    a = reported_incident(11, first, kinds=("media", "official"))
+    b = reported_incident(12, second, kinds=("un",))
+    reported_incident(13, third)
     if override:
         set_figures(a, {"killed_best": 7}, "names counted")
         a.refresh_from_db()

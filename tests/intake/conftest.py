@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import translation
 
-from vigie.core.models import Membership, Organisation, Role
+from tests import factories
+from vigie.core.models import Organisation, Role
 from vigie.demo.loader import DEMO_REPORTS
 from vigie.incidents.services import link_database
 from vigie.interop.loader import run_import
@@ -48,11 +48,7 @@ def member(db):
     counter = iter(range(1, 1000))
 
     def make(role: str, organisation: Organisation):
-        user = get_user_model().objects.create_user(
-            f"{role}-{organisation.slug}-{next(counter)}", password="not-used-here-123"
-        )
-        Membership.objects.create(user=user, organisation=organisation, role=role)
-        return user
+        return factories.member(f"{role}-{organisation.slug}-{next(counter)}", organisation, role)
 
     return make
 

@@ -5,12 +5,6 @@ import csv
 
 import pytest
 
-from vigie.actors.classify import (
-    category_from_acled_inter,
-    category_from_ucdp_side,
-    keyword_category,
-    split_actor_names,
-)
 from vigie.actors.models import Actor
 from vigie.incidents.models import Incident, IncidentActor
 from vigie.interop.loader import run_import
@@ -270,29 +264,6 @@ def test_the_category_filter_reads_the_category_in_the_event(tmp_path):
     ).qs
     ids = set(foreign.values_list("reports__external_id", flat=True))
     assert "900002" in ids and "900003" not in ids
-
-
-def test_words_and_lists():
-    assert keyword_category("Supporters of Jamaat-e-Islami") == "political_militia"
-    assert (
-        category_from_acled_inter("Supporters of Jamaat-e-Islami", 3, "Bangladesh")
-        == "political_militia"
-    )
-    assert category_from_ucdp_side("Jamaat-e-Islami", "Bangladesh") == "political_militia"
-    assert keyword_category("Islamic State (Sahel)") == "jihadist_group"
-    assert split_actor_names("GATIA, MSA") == ["GATIA", "MSA"]
-    assert split_actor_names("Government of Mali") == ["Government of Mali"]
-    assert split_actor_names("Military Forces of Mali (2021-)") == [
-        "Military Forces of Mali (2021-)"
-    ]
-    assert split_actor_names("Military Forces of Mali (2012-2013, 2021-); Wagner Group") == [
-        "Military Forces of Mali (2012-2013, 2021-)",
-        "Wagner Group",
-    ]
-    assert split_actor_names("Government of Congo, Democratic Republic of") == [
-        "Government of Congo, Democratic Republic of"
-    ]
-    assert split_actor_names("MNLA, HCUA; MAA, MNLA") == ["MNLA", "HCUA", "MAA"]
 
 
 def test_a_new_states_forces_are_state_forces_of_their_country(tmp_path):

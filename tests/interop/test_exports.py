@@ -13,6 +13,7 @@ from click.testing import CliRunner
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.factories import bare_incident
 from vigie import cli
 from vigie.actors.choices import ActorCategory
 from vigie.actors.models import Actor
@@ -99,12 +100,11 @@ def a_region():
     return Place.objects.filter(kind="region", parent__code="MLI").order_by("code").first()
 
 
-def make_incident(
+def exported_incident(
     visibility: str, organisation=None, location: str = "Boni", *, reported: bool = False, **fields
 ) -> Incident:
+    """An incident with every field an export writes filled in (factories.bare_incident)."""
     values = {
-        "date_start": datetime.date(2024, 3, 2),
-        "date_end": datetime.date(2024, 3, 2),
         "date_precision": "day",
         "admin0": mali(),
         "admin1": a_region(),
@@ -121,7 +121,13 @@ def make_incident(
         "estimate_rule": "single report: its own figures",
     }
     values.update(fields)
-    incident = Incident.objects.create(visibility=visibility, organisation=organisation, **values)
+    incident = bare_incident(
+        organisation,
+        visibility,
+        location=values.pop("location"),
+        day=datetime.date(2024, 3, 2),
+        **values,
+    )
     if (
         reported
     ):  # one account from a source that may be redistributed: the incident can be published
@@ -201,7 +207,7 @@ def mixed(imported, organisations):
     witness = source("temoin-canary", "witness", ours)
     radio = source("radio-kledu", "media")
 
-    public = make_incident("public", location="Public place")
+    public = exported_incident("public", location="Public place")
     add_report(
         public,
         radio,
@@ -219,9 +225,9 @@ def mixed(imported, organisations):
     IncidentViolation.objects.create(incident=public, violation=ViolationType.KILLING)
     IncidentViolation.objects.create(incident=public, violation=ViolationType.DESTRUCTION_LOOTING)
 
-    our_incident = make_incident("organisation", ours, location=f"Village {CANARY}")
+    our_incident = exported_incident("organisation", ours, location=f"Village {CANARY}")
     add_report(our_incident, witness, "W-3", "organisation", organisation=ours, text=CANARY)
-    their_incident = make_incident("organisation", theirs, location="Their village")
+    their_incident = exported_incident("organisation", theirs, location="Their village")
     add_report(
         their_incident,
         source("their-partner", "partner", theirs),
@@ -229,7 +235,7 @@ def mixed(imported, organisations):
         "organisation",
         organisation=theirs,
     )
-    restricted = make_incident("restricted", ours, location=f"Secret {CANARY}")
+    restricted = exported_incident("restricted", ours, location=f"Secret {CANARY}")
     add_report(restricted, witness, "W-4", "restricted", organisation=ours)
 
     # The imported dataset reports carry the canary too, in every free-text field.
@@ -296,7 +302,7 @@ def test_csv_header_rows_and_values_from_an_acled_import(imported):
 
 
 def test_row_values_for_a_known_incident(db):
-    incident = make_incident(
+    incident = exported_incident(
         "public",
         reported=True,
         location="Ogossagou",
@@ -345,7 +351,7 @@ def test_row_values_for_a_known_incident(db):
 
 
 def test_foreign_state_forces_are_exported_as_foreign_forces(db):
-    incident = make_incident("public", reported=True)
+    incident = exported_incident("public", reported=True)
     link_actor(incident, "bfa_armed_forces", 1)  # Burkinabè army, acting in Mali
     link_actor(incident, "fama", 2)  # Mali's own army stays state forces
     row = rows_by_id()[str(incident.pk)]
@@ -353,7 +359,7 @@ def test_foreign_state_forces_are_exported_as_foreign_forces(db):
     assert row["actor1_category"] == "foreign_forces"
     assert row["actor2_category"] == "state_forces"
 
-    in_burkina = make_incident(
+    in_burkina = exported_incident(
         "public", reported=True, admin0=Place.objects.get(code="BFA"), admin1=None
     )
     link_actor(in_burkina, "bfa_armed_forces", 1)
@@ -361,7 +367,7 @@ def test_foreign_state_forces_are_exported_as_foreign_forces(db):
     row = rows_by_id()[str(in_burkina.pk)]
     assert (row["actor1_category"], row["actor2_category"]) == ("state_forces", "foreign_forces")
 
-    unknown_country = make_incident("public", reported=True, admin0=None, admin1=None)
+    unknown_country = exported_incident("public", reported=True, admin0=None, admin1=None)
     link_actor(unknown_country, "bfa_armed_forces", 1)
     assert rows_by_id()[str(unknown_country.pk)]["actor1_category"] == "state_forces"
 
@@ -449,7 +455,7 @@ def test_unknown_format_is_refused(db):
 
 
 def test_geojson_is_a_feature_collection_of_points(imported, db):
-    nowhere = make_incident(
+    nowhere = exported_incident(
         "public", reported=True, latitude=None, longitude=None, location="Somewhere in the Gourma"
     )
     text, count = export_text("geojson")

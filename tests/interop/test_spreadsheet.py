@@ -33,6 +33,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "vigie"
 # -- the rule ------------------------------------------------------------------------------------------
 
 
+@pytest.mark.engine
 @given(st.text(max_size=30))
 def test_no_text_comes_out_as_a_formula_and_nothing_is_lost(text):
     cell = spreadsheet.safe_cell(text)
@@ -41,11 +42,13 @@ def test_no_text_comes_out_as_a_formula_and_nothing_is_lost(text):
     assert not (cell[:1] in spreadsheet.FORMULA_STARTS and not NUMBER.fullmatch(cell))
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize("value", [-3.5, -1, 0, 12, 2.5e-3, "-3.5", "+223", "-1e3", "12", None, ""])
 def test_numbers_stay_numbers(value):
     assert spreadsheet.safe_cell(value) == value
 
 
+@pytest.mark.engine
 @pytest.mark.parametrize(
     "value", [*MALICIOUS.values(), "-2+3", "+223 76 00 00 00", "-", "@", "=", "-inf"]
 )
@@ -53,6 +56,7 @@ def test_formulas_get_a_leading_quote(value):
     assert spreadsheet.safe_cell(value) == "'" + value
 
 
+@pytest.mark.engine
 def test_the_writers_quote_every_row():
     handle = io.StringIO(newline="")
     writer = spreadsheet.writer(handle)
@@ -159,6 +163,7 @@ def test_the_web_exports_and_open_data_have_no_formula(poisoned, client, setting
 # -- the linkage files -------------------------------------------------------------------------------------
 
 
+@pytest.mark.engine
 def test_the_linkage_files_have_no_formula(tmp_path):
     reports = tmp_path / "reports.csv"
     header = "report_id,source,published,event_date,location,admin1,admin2,latitude,longitude,perpetrator,target,event_label,killed"

@@ -1,10 +1,10 @@
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import override_settings
 
-from vigie.core.models import Membership, Organisation, Role
+from tests import factories
+from vigie.core.models import Organisation, Role
 from vigie.incidents.choices import EventType
 from vigie.incidents.models import Incident
 from vigie.places.models import Place
@@ -35,14 +35,13 @@ def member():
     counter = iter(range(1, 1000))
 
     def make(role: str, organisation: Organisation, superuser: bool = False):
-        user = get_user_model().objects.create_user(
+        return factories.member(
             f"{role}-{next(counter)}",
-            password="not-used-here-123",
+            organisation,
+            role,
             is_superuser=superuser,
             is_staff=superuser,
         )
-        Membership.objects.create(user=user, organisation=organisation, role=role)
-        return user
 
     return make
 

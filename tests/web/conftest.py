@@ -14,12 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
 from tests import factories
 from vigie.core.i18n import compile_catalogues
-from vigie.core.models import Membership, Organisation, Role, RoleGrant
+from vigie.core.models import Organisation, Role, RoleGrant
 from vigie.incidents.models import Incident, LinkPair
 from vigie.reports.models import Report, Source
 
@@ -104,16 +103,15 @@ def world(db) -> World:
             )
     alpha = Organisation.objects.create(slug="alpha", name="Alpha")
     beta = Organisation.objects.create(slug="beta", name="Beta")
-    user_model = get_user_model()
-    users = {}
-    for name, organisation, role in (
-        ("awa", alpha, Role.ANALYST),
-        ("ali", alpha, Role.MONITOR),
-        ("ibrahim", alpha, Role.INVESTIGATOR),
-        ("bakary", beta, Role.ANALYST),
-    ):
-        users[name] = user_model.objects.create_user(name, password="x" * 16)
-        Membership.objects.create(user=users[name], organisation=organisation, role=role)
+    users = {
+        name: factories.member(name, organisation, role)
+        for name, organisation, role in (
+            ("awa", alpha, Role.ANALYST),
+            ("ali", alpha, Role.MONITOR),
+            ("ibrahim", alpha, Role.INVESTIGATOR),
+            ("bakary", beta, Role.ANALYST),
+        )
+    }
     sources = {
         "rfi": Source.objects.create(slug="rfi", name="RFI", kind="media", reliability="B"),
         "partner": Source.objects.create(

@@ -11,6 +11,7 @@ import json
 import pytest
 from django.contrib.auth import get_user_model
 
+from tests.factories import kept_for_the_module
 from vigie.core.models import Membership, Organisation, Role
 from vigie.demo.loader import DEMO_REPORTS, load_demo
 from vigie.incidents.models import Incident
@@ -24,19 +25,25 @@ def real_incident_count() -> int:
         return len({row["incident"] for row in csv.DictReader(handle)})
 
 
-@pytest.fixture
-def demo():
-    load_demo()
-    organisation = Organisation.objects.get(slug="demo")
-    current = set(
-        Incident.objects.current().filter(organisation=organisation).values_list("pk", flat=True)
-    )
-    merged = set(Incident.objects.filter(merged_into__isnull=False).values_list("pk", flat=True))
-    assert len(current) == real_incident_count() == 9  # the linkage recovers the real incidents
-    assert merged  # ... by merging the reports' own incidents into them
-    analyst = get_user_model().objects.create_user("analyste")
-    Membership.objects.create(user=analyst, organisation=organisation, role=Role.ANALYST)
-    return organisation, current, merged, analyst
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """The demo, loaded and linked once for the module's tests (each rolls back to it)."""
+    with kept_for_the_module(django_db_blocker):
+        load_demo()
+        organisation = Organisation.objects.get(slug="demo")
+        current = set(
+            Incident.objects.current()
+            .filter(organisation=organisation)
+            .values_list("pk", flat=True)
+        )
+        merged = set(
+            Incident.objects.filter(merged_into__isnull=False).values_list("pk", flat=True)
+        )
+        assert len(current) == real_incident_count() == 9  # the linkage recovers the real incidents
+        assert merged  # ... by merging the reports' own incidents into them
+        analyst = get_user_model().objects.create_user("analyste")
+        Membership.objects.create(user=analyst, organisation=organisation, role=Role.ANALYST)
+        yield organisation, current, merged, analyst
 
 
 def exported_ids(format_name: str, organisation=None) -> list[int]:

@@ -14,15 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
+from tests import factories
 from vigie.cases import services as case_services
 from vigie.cases.demo import png_bytes
 from vigie.core.i18n import compile_catalogues
-from vigie.core.models import Membership, Organisation, Role
+from vigie.core.models import Organisation, Role
 from vigie.evidence.services import add_evidence
 from vigie.incidents.models import Incident
 from vigie.victims import services as victim_services
@@ -76,29 +76,17 @@ def catalogues(settings):
 def make_world() -> World:
     alpha = Organisation.objects.create(slug="alpha", name="Alpha")
     beta = Organisation.objects.create(slug="beta", name="Beta")
-    world = World(alpha, beta)
-    user_model = get_user_model()
-    for organisation, tag in ((alpha, "A"), (beta, "B")):
-        for role in ROLES:
-            user = user_model.objects.create_user(f"{tag}-{role}", password="x" * 16)
-            Membership.objects.create(user=user, organisation=organisation, role=role)
-            world.users[f"{tag}:{role}"] = user
-    world.users["operator"] = user_model.objects.create_superuser("operator", password="x" * 16)
+    world = World(alpha, beta, users=factories.every_role({"A": alpha, "B": beta}))
     day = datetime.date(2024, 3, 7)
-    world.incident = Incident.objects.create(
-        organisation=alpha,
-        visibility="organisation",
-        date_start=day,
-        date_end=day,
+    world.incident = factories.bare_incident(
+        alpha,
+        "organisation",
+        day=day,
         location="Marché-de-Boni",
         event_type="violence_against_civilians",
     )
-    world.beta_incident = Incident.objects.create(
-        organisation=beta,
-        visibility="organisation",
-        date_start=day,
-        date_end=day,
-        location="Ménaka-Beta",
+    world.beta_incident = factories.bare_incident(
+        beta, "organisation", day=day, location="Ménaka-Beta"
     )
     investigator = world.users["A:investigator"]
     world.case = case_services.open_case(

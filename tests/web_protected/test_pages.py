@@ -158,6 +158,7 @@ def every_url(world) -> list[str]:
     ]
 
 
+@pytest.mark.slow  # a walk over every route as every role (the full suite runs it)
 def test_members_of_another_organisation_get_404_for_every_record_in_every_role(world, english):
     for role in ROLES:
         client = world.client(f"B:{role}")

@@ -62,8 +62,9 @@ bench/linkage_learning.py on seeds 1-13: 20 moved the EM too little on some seed
 of answers swing it (bench/RESULTS.md)."""
 EXPLORE = 0.25
 """Share of each round's questions drawn at random among the candidate pairs (the rest: uncertainty).
-0.5 until the prior was taken from the candidate pairs alone; since then 0.25 on seeds 1-13 of
-bench/linkage_learning.py (0.35: less; 0.75 and 1.0: much less)."""
+0.5 until the prior was taken from the candidate pairs alone; then 0.25 did best on seeds 1-13 of
+bench/linkage_learning.py, but from 0 to 0.5 the mean gain moved between +0.026 and +0.032 with no
+trend (noise of which pairs are asked); 0.75 and 1.0 did clearly worse (bench/RESULTS.md)."""
 PER_STRATUM = 2
 """Uncertain questions per round about one kind of event in one place, at most."""
 

@@ -114,7 +114,9 @@ def test_questions_are_the_uncertain_pairs_spread_over_places_then_a_random_draw
     uncertain = chosen[:3]
     assert [c.levels["date"] for c in uncertain] == [0.0, 0.0, 1.0]  # nearest the threshold first
     assert {c.place for c in uncertain} == {"bankass", "mopti"}  # no more than 2 per stratum
-    assert choose_questions(pool, model, 6, seed=1) == chosen  # deterministic
+    assert (
+        choose_questions(pool, model, 6, explore=0.5, per_stratum=2, seed=1) == chosen
+    )  # deterministic
     again = choose_questions(pool, model, 30, asked={c.key for c in chosen})
     assert len(again) == len(pool) - 6 and not {c.key for c in again} & {c.key for c in chosen}
     # one publication twice is a constraint, never a question

@@ -4,12 +4,14 @@ Every merge, split and rejection in the review queue says of two reports "one in
 incidents": a labelled pair. ``train`` turns labelled pairs into a `Model` of the engine (the same
 table of weights per field and comparison level, so `link` and `Linker` use it unchanged): the
 engine's own EM over the candidate pairs (Fellegi–Sunter, as `vigie.linkage.training.estimate`),
-with the answered pairs held at their answer and counted ANSWER_WEIGHT times. With few answers the
-EM prior stands; each answer pulls the m and u of the levels it shows toward what analysts said.
+with the answered pairs held at their answer and counted ANSWER_WEIGHT times. Each answer pulls
+the m and u of the levels it shows toward what analysts said; the prior (the share of matches among
+the candidate pairs) is estimated from the candidate pairs alone, since the answered pairs are
+chosen, not drawn, and their share of matches is not the pool's.
 
-``choose_questions`` picks the pairs that would teach the engine most: half of them where the model
-is least sure (log-odds nearest 0, the match threshold), spread over kinds of event and places so
-that one confusing cercle does not take every question; the other half drawn at random from the
+``choose_questions`` picks the pairs that would teach the engine most: three quarters of them where
+the model is least sure (log-odds nearest 0, the match threshold), spread over kinds of event and
+places so that one confusing cercle does not take every question; the rest drawn at random from the
 candidate pairs, because answers chosen only at the threshold tell a biased story about the levels
 far from it (in scratch runs of bench/linkage_learning.py, uncertainty alone gained less than the
 mix).
@@ -58,8 +60,11 @@ ANSWER_WEIGHT = 50.0
 """An answered pair counts as this many candidate pairs in the EM. Chosen with the scripted analyst of
 bench/linkage_learning.py on seeds 1-13: 20 moved the EM too little on some seeds, 100 let one round
 of answers swing it (bench/RESULTS.md)."""
-EXPLORE = 0.5
-"""Share of each round's questions drawn at random among the candidate pairs (the rest: uncertainty)."""
+EXPLORE = 0.25
+"""Share of each round's questions drawn at random among the candidate pairs (the rest: uncertainty).
+0.5 until the prior was taken from the candidate pairs alone; then 0.25 did best on seeds 1-13 of
+bench/linkage_learning.py, but from 0 to 0.5 the mean gain moved between +0.026 and +0.032 with no
+trend (noise of which pairs are asked); 0.75 and 1.0 did clearly worse (bench/RESULTS.md)."""
 PER_STRATUM = 2
 """Uncertain questions per round about one kind of event in one place, at most."""
 
@@ -158,9 +163,13 @@ def train(
     probability of being one incident is its answer (1 or 0) at every iteration, never re-estimated,
     and it counts as ``answer_weight`` pairs in the shares of matching (m) and non-matching (u)
     pairs at each level. With no answer this is the engine's own EM; with few, the unlabelled pairs
-    keep the estimate steady and the answers pull it where the EM went wrong. Pairs of one
+    keep the estimate steady and the answers pull it where the EM went wrong. The prior is the
+    share of matches among the candidate pairs alone (answers only through the m and u they move):
+    answered pairs are chosen mostly near the threshold, and their share of matches is not the
+    pool's (let into the prior, they moved it by the mix of questions, not by the data). Pairs of one
     publication are left out, as in `estimate`; each weight is shrunk toward its hand-set value in
-    proportion to how rare its level is (SHRINKAGE_PAIRS), and the prior toward -MATCH_THRESHOLD.
+    proportion to how rare its level is (SHRINKAGE_PAIRS; an answer counts ``answer_weight`` pairs
+    there too), and the prior toward -MATCH_THRESHOLD.
     With neither pairs nor answers: the hand model.
     """
     import numpy as np
@@ -213,13 +222,21 @@ def train(
                     table[k] = level[k]
             tables.append(table)
             log_odds_ += table[code]
-        share = min(max(matched / weight.sum(), 1e-6), 1 - 1e-6)
+        # the base rate from the candidate pairs alone: answers are chosen, not drawn, and would
+        # tell the share of matches among the questions, not among the pairs
+        share = min(
+            max(
+                float(posterior[:unlabelled].mean()) if unlabelled else matched / weight.sum(), 1e-6
+            ),
+            1 - 1e-6,
+        )
         prior = float(np.log2(share / (1 - share)))
         posterior = 1.0 / (1.0 + np.exp2(-np.clip(log_odds_ + prior, -60, 60)))
         posterior[unlabelled:] = known
     weights: dict[str, dict[float, float]] = {}
     for name, code, level, table in zip(LEARNED_FIELDS, codes, values, tables, strict=True):
-        counts = np.bincount(code, minlength=len(level))
+        # an answer counts as ``answer_weight`` pairs against the shrinkage too, as in the shares
+        counts = np.bincount(code, weights=weight, minlength=len(level))
         weights[name] = {}
         for k, hand in enumerate(level[:-1]):
             if hand in FIXED_LEVELS.get(name, ()):
@@ -230,7 +247,7 @@ def train(
             weights[name][float(hand)] = round(
                 (n * learned + SHRINKAGE_PAIRS * hand) / (n + SHRINKAGE_PAIRS), 3
             )
-    n = float(len(rows))
+    n = float(unlabelled or len(rows))
     prior = (n * prior - SHRINKAGE_PAIRS * MATCH_THRESHOLD) / (n + SHRINKAGE_PAIRS)
     return Model(weights, round(prior, 3), unlabelled, iterations)
 

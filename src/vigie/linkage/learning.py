@@ -42,6 +42,7 @@ from .training import (
     SHRINKAGE_PAIRS,
     WEIGHT_BOUNDS,
     Model,
+    level_codes,
 )
 
 __all__ = [
@@ -186,19 +187,7 @@ def train(
     known = np.array([1.0 if a.match else 0.0 for a in labelled])
     weight = np.ones(len(rows))
     weight[unlabelled:] = answer_weight
-    codes, values = [], []
-    for name in LEARNED_FIELDS:
-        # the null level (UNKNOWN, None) last: weighed 0 and left out of the shares, as in `estimate`
-        known_levels = sorted({float(v) for r in rows if (v := r.get(name, 0.0)) is not None})
-        index: dict[float | None, int] = {level: k for k, level in enumerate(known_levels)}
-        index[None] = len(known_levels)
-        codes.append(
-            np.array(
-                [index[None if (v := r.get(name, 0.0)) is None else float(v)] for r in rows],
-                dtype=np.int32,
-            )
-        )
-        values.append(np.array([*known_levels, 0.0], dtype=float))
+    codes, values = level_codes(rows)  # the null level last, as in `estimate`
     hand_score = np.zeros(len(rows))
     for code, level in zip(codes, values, strict=True):
         hand_score += level[code]

@@ -10,7 +10,7 @@ a pair's comparison levels into its `PairScore` under a model.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from . import comparisons
@@ -113,6 +113,28 @@ MIN_PAIRS_TO_LEARN = 200
 WEIGHT_BOUNDS = (-12.0, 8.0)
 
 
+def level_codes(rows: Sequence[Mapping[str, float | None]]) -> tuple[list, list]:
+    """Per learned field, each row's level as an index into that field's levels, and the levels:
+    the known ones sorted, then the null level (UNKNOWN, None) last, weighed 0. A field a row does
+    not carry is at level 0. Shared by `estimate` and the training from analysts' answers."""
+    import numpy as np
+
+    codes, values = [], []
+    for name in LEARNED_FIELDS:
+        known = sorted({float(v) for r in rows if (v := r.get(name, 0.0)) is not None})
+        index: dict[float | None, int] = {v: k for k, v in enumerate(known)}
+        index[None] = len(known)  # the null level, last
+        codes.append(
+            np.fromiter(
+                (index[None if (v := r.get(name, 0.0)) is None else float(v)] for r in rows),
+                dtype=np.int32,
+                count=len(rows),
+            )
+        )
+        values.append(np.array([*known, 0.0], dtype=float))
+    return codes, values
+
+
 def estimate(level_rows: Sequence[dict[str, float | None]], *, iterations: int = 10) -> Model:
     """Learn a model from the comparison levels of candidate pairs (unlabelled) by EM.
 
@@ -130,13 +152,7 @@ def estimate(level_rows: Sequence[dict[str, float | None]], *, iterations: int =
     rows = [r for r in level_rows if r.get("same_source", 0.0) != SAME_SOURCE_WEIGHT]
     if len(rows) < MIN_PAIRS_TO_LEARN:
         return HAND
-    codes, values = [], []
-    for name in LEARNED_FIELDS:
-        known = sorted({v for r in rows if (v := r[name]) is not None})
-        index: dict[float | None, int] = {v: k for k, v in enumerate(known)}
-        index[None] = len(known)  # the null level, last
-        codes.append(np.fromiter((index[r[name]] for r in rows), dtype=np.int16, count=len(rows)))
-        values.append(np.array([*known, 0.0], dtype=float))
+    codes, values = level_codes(rows)
     hand_score = np.zeros(len(rows))
     for code, level in zip(codes, values, strict=True):
         hand_score += level[code]
